@@ -1,0 +1,51 @@
+"""crosscheck: compare how outlets in different languages cover the same news, claim by claim.
+
+The flow, one module per stage: ingest → embed → index → stories → claims → compare → report.
+Public names are imported lazily so that `crosscheck --help` starts fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "Index": "index",
+    "VectorIndex": "index",
+    "Embedder": "embed",
+    "get_embedder": "embed",
+    "register": "embed",
+    "DEFAULT_MODEL": "embed",
+    "OutletDirectory": "outlets",
+    "load_outlets_file": "outlets",
+    "split_sentences": "sentences",
+    "detect_language": "ingest",
+    "read_paths": "ingest",
+    "index_dir": "paths",
+    "Article": "models",
+    "ArticleRecord": "models",
+    "Hit": "models",
+    "IngestReport": "models",
+    "Outlet": "models",
+    "Problem": "models",
+    "CrosscheckError": "errors",
+    "IndexNotFound": "errors",
+    "IndexModelMismatch": "errors",
+    "IndexCorrupt": "errors",
+    "UnknownModel": "errors",
+    "ModelUnavailable": "errors",
+    "OutletsFileError": "errors",
+    "NothingIngested": "errors",
+    "StoryNotFound": "errors",
+}
+
+__all__ = sorted(_EXPORTS) + ["__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'crosscheck' has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{module}", __name__), name)

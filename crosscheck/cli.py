@@ -1,0 +1,197 @@
+"""The `crosscheck` command: thin wrappers that parse options, call the library, format results."""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from .errors import CrosscheckError, NothingIngested
+
+if TYPE_CHECKING:
+    from .index import Index, ProgressFn
+    from .models import Hit, IngestReport
+
+app = typer.Typer(
+    help="Compare how Russian, Turkish and Western outlets cover the same news, claim by claim.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+IndexOpt = Annotated[Optional[Path], typer.Option(
+    "--index", help="Index folder [default: $CROSSCHECK_INDEX, else indexes/default].",
+    show_default=False)]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+ModelOpt = Annotated[Optional[str], typer.Option(
+    "--model", help="Embedding model: use-multilingual (default) or sentence-transformers:NAME_OR_PATH. "
+    "Fixed when the index is created.", show_default=False)]
+
+DEMO_QUERY = "Russia and Turkey exchange military intelligence in Syria"
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def command(fn: F) -> F:
+    """Register a command whose domain errors print as one line (exit 1), without a traceback."""
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except CrosscheckError as e:
+            err.print(f"error: {e}", markup=False, highlight=False)
+            raise typer.Exit(1) from None
+    app.command()(wrapper)
+    return fn
+
+
+@contextmanager
+def _progress(quiet: bool) -> Iterator[ProgressFn | None]:
+    """A rich progress bar per stage; the library only calls progress(stage, advance, total)."""
+    if quiet or not err.is_terminal:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    tasks: dict[str, Any] = {}
+    with Progress(TextColumn("{task.description:<8}"), BarColumn(), MofNCompleteColumn(),
+                  TimeRemainingColumn(), console=err, transient=True) as bar:
+        def update(stage: str, advance: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total or None)
+            bar.update(tasks[stage], advance=advance, total=total or None)
+        yield update
+
+
+def _open(index: Path | None, model: str | None = None, create: bool = False) -> Index:
+    from .index import Index
+
+    return Index.open(index, model=model, create=create)
+
+
+def _print_report(report: IngestReport) -> None:
+    for problem in report.problems:
+        err.print(f"[yellow]{problem}[/yellow]" if not problem.skipped else f"[red]{problem}[/red]",
+                  markup=True, highlight=False)
+    if report.unknown_outlets:
+        err.print(f"warning: camp 'unknown' for outlets not in the outlets list: "
+                  f"{', '.join(report.unknown_outlets)} (add them with --outlets FILE)", markup=False)
+    out.print(f"ingested {report.added} new articles ({report.unchanged} unchanged, "
+              f"{report.duplicates} duplicates of earlier ones, {report.skipped} skipped); "
+              f"embedded {report.embedded_articles} articles, {report.embedded_sentences} sentences",
+              markup=False)
+
+
+def _hits_table(hits: list[Hit], sentences: bool) -> Table:
+    table = Table(show_lines=False)
+    for col in ("score", "lang", "camp", "outlet", "published", "sentence" if sentences else "title", "id"):
+        table.add_column(col, overflow="fold")
+    for h in hits:
+        a = h.article
+        table.add_row(f"{h.score:.3f}", a.language or "?", a.camp, a.outlet, (a.published or "")[:10],
+                      h.sentence if sentences else a.title, a.id)
+    return table
+
+
+def _ingest(paths: list[Path], index: Path | None, model: str | None, outlets: Path | None,
+            quiet: bool) -> IngestReport:
+    from .outlets import OutletDirectory
+
+    directory = OutletDirectory.with_file(outlets)
+    with _open(index, model, create=True) as ix, _progress(quiet) as progress:
+        report = ix.ingest(paths, directory, progress)
+    if report.added + report.unchanged == 0:
+        _print_report(report)
+        raise NothingIngested("nothing could be ingested: fix the problems above "
+                              "(JSONL/CSV need a 'text' field; see README.md for the formats)")
+    return report
+
+
+@command
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (JSONL, CSV, .txt, .html).")],
+    index: IndexOpt = None,
+    model: ModelOpt = None,
+    outlets: Annotated[Optional[Path], typer.Option(
+        help="JSON or TOML file of outlets: {\"Name\": {\"camp\": \"ru\", \"country\": \"RU\", "
+        "\"domain\": \"tass.ru\"}}; adds to and overrides the default list.")] = None,
+    quiet: QuietOpt = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Add articles to the index and embed them. Bad records are reported and skipped."""
+    report = _ingest(paths, index, model, outlets, quiet)
+    if as_json:
+        out.print_json(json.dumps(report.as_dict(), ensure_ascii=False))
+    else:
+        _print_report(report)
+
+
+@command
+def query(
+    text: Annotated[str, typer.Argument(help="What to search for, in any language.")],
+    k: Annotated[int, typer.Option("-k", min=1, help="How many results.")] = 10,
+    lang: Annotated[Optional[str], typer.Option(help="Only articles in this language (ru, tr, en ...).")] = None,
+    camp: Annotated[Optional[str], typer.Option(help="Only articles of this camp (ru, tr, west, unknown).")] = None,
+    sentences: Annotated[bool, typer.Option("--sentences", help="Search sentences, not articles.")] = False,
+    index: IndexOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Cross-language semantic search over the index."""
+    with _open(index) as ix:
+        hits = ix.query(text, k=k, language=lang, camp=camp, sentences=sentences)
+    if as_json:
+        out.print_json(json.dumps([h.as_dict() for h in hits], ensure_ascii=False))
+    elif not hits:
+        out.print("no results", markup=False)
+    else:
+        out.print(_hits_table(hits, sentences))
+
+
+@command
+def info(index: IndexOpt = None, as_json: JsonOpt = False) -> None:
+    """Model, counts by language, camp and outlet, sizes on disk."""
+    with _open(index) as ix:
+        data = ix.info()
+    if as_json:
+        out.print_json(json.dumps(data, ensure_ascii=False))
+        return
+    out.print(f"index      {data['index']}\nmodel      {data['model']} ({data['dimension']} dimensions, "
+              f"faiss {data['vector_index']})\narticles   {data['articles']} ({data['duplicates']} duplicates, "
+              f"{data['unembedded']} not embedded)\nsentences  {data['sentences']}", markup=False)
+    for key in ("languages", "camps", "outlets"):
+        out.print(f"{key:<10} " + ", ".join(f"{k} {v}" for k, v in data[key].items()), markup=False)
+    out.print("on disk    " + ", ".join(f"{k} {v / 1024:.0f} KiB" for k, v in data["bytes"].items()),
+              markup=False)
+
+
+@command
+def demo(
+    samples: Annotated[Path, typer.Option(help="The sample corpus to ingest.")] = Path("samples"),
+    index: IndexOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Ingest samples/ with the default model and run a cross-language query on it."""
+    if not samples.exists():
+        raise NothingIngested(f"no sample corpus at {samples}: run this from the crosscheck checkout, "
+                              "or pass --samples DIR")
+    report = _ingest([samples], index, None, None, quiet)
+    _print_report(report)
+    out.print(f"\nquery: {DEMO_QUERY!r}", markup=False)
+    with _open(index) as ix:
+        out.print(_hits_table(ix.query(DEMO_QUERY, k=8), sentences=False))
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    app()

@@ -1,0 +1,77 @@
+"""The exceptions crosscheck raises; the CLI prints each as one line that names the fix.
+
+    CrosscheckError
+    ├── IndexNotFound          no index folder where one was expected
+    ├── IndexModelMismatch     the index was built with another embedding model
+    ├── IndexCorrupt           the SQLite store and the faiss files disagree
+    ├── UnknownModel           no embedder registered under that name
+    ├── ModelUnavailable       the embedder's package or weights are not installed
+    ├── OutletsFileError       an --outlets file that cannot be read
+    ├── NothingIngested        every input was bad or missing
+    └── StoryNotFound          no story with that id
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CrosscheckError",
+    "IndexNotFound",
+    "IndexModelMismatch",
+    "IndexCorrupt",
+    "UnknownModel",
+    "ModelUnavailable",
+    "OutletsFileError",
+    "NothingIngested",
+    "StoryNotFound",
+]
+
+
+class CrosscheckError(Exception):
+    """Base class: every error crosscheck raises on purpose."""
+
+
+class IndexNotFound(CrosscheckError):
+    def __init__(self, path: object) -> None:
+        super().__init__(
+            f"no index at {path}: run `crosscheck ingest samples/` (or your own files) first, "
+            "or point --index / CROSSCHECK_INDEX at an existing index"
+        )
+        self.path = path
+
+
+class IndexModelMismatch(CrosscheckError):
+    def __init__(self, path: object, stored: str, requested: str) -> None:
+        super().__init__(
+            f"the index at {path} was built with model {stored!r}, not {requested!r}: "
+            f"drop --model (or pass --model {stored}), or use another --index for the new model"
+        )
+        self.stored = stored
+        self.requested = requested
+
+
+class IndexCorrupt(CrosscheckError):
+    pass
+
+
+class UnknownModel(CrosscheckError):
+    pass
+
+
+class ModelUnavailable(CrosscheckError):
+    pass
+
+
+class OutletsFileError(CrosscheckError):
+    pass
+
+
+class NothingIngested(CrosscheckError):
+    pass
+
+
+class StoryNotFound(CrosscheckError):
+    def __init__(self, story_id: str, closest: list[str]) -> None:
+        hint = f"; closest ids: {', '.join(closest)}" if closest else ""
+        super().__init__(f"no story {story_id!r}{hint} (list them with `crosscheck stories`)")
+        self.story_id = story_id
+        self.closest = closest

@@ -1,0 +1,264 @@
+"""Ingest: read article files (JSONL, CSV, .txt, .html), detect languages, map outlets to camps.
+
+Readers yield `ArticleRecord`s, or `Problem`s for input they had to skip; nothing here
+stops on bad input. `prepare` turns a record into the row the store keeps.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from .models import CAMPS, ArticleRecord, Problem
+from .outlets import OutletDirectory, url_domain
+from .sentences import Span, split_sentences
+
+__all__ = [
+    "SUPPORTED_SUFFIXES",
+    "iter_input_files",
+    "read_file",
+    "read_paths",
+    "detect_language",
+    "article_id",
+    "content_hash",
+    "PreparedArticle",
+    "prepare",
+]
+
+log = logging.getLogger("crosscheck")
+
+SUPPORTED_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".txt": "txt",
+                      ".html": "html", ".htm": "html"}
+FIELDS = ("url", "outlet", "title", "text", "published", "id", "language", "camp", "country")
+# langdetect reads the first characters only: the language of a news article is settled by
+# then, and detection time on a long article would otherwise grow with its length.
+DETECT_PREFIX = 2000
+
+
+# -- finding and reading files --------------------------------------------------------------
+def iter_input_files(paths: Iterable[str | Path]) -> Iterator[Path | Problem]:
+    """Files to read under `paths` (folders recursively, sorted); Problems for paths that won't do."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                if child.suffix.lower() in SUPPORTED_SUFFIXES and not any(
+                        part.startswith(".") for part in child.relative_to(path).parts):
+                    yield child
+        elif path.is_file():
+            if path.suffix.lower() in SUPPORTED_SUFFIXES:
+                yield path
+            else:
+                yield Problem(str(path), f"unsupported file type {path.suffix or '(none)'}: "
+                              f"use {', '.join(sorted(SUPPORTED_SUFFIXES))}")
+        else:
+            yield Problem(str(path), "no such file or folder")
+
+
+def read_paths(paths: Iterable[str | Path]) -> Iterator[ArticleRecord | Problem]:
+    for item in iter_input_files(paths):
+        if isinstance(item, Problem):
+            yield item
+        else:
+            yield from read_file(item)
+
+
+def read_file(path: Path) -> Iterator[ArticleRecord | Problem]:
+    kind = SUPPORTED_SUFFIXES.get(path.suffix.lower())
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        yield Problem(str(path), f"cannot read file: {e.strerror}")
+        return
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        if kind != "html":
+            yield Problem(str(path), f"not UTF-8 text (byte {e.start}): re-save the file as UTF-8")
+            return
+        text = raw.decode("utf-8", errors="replace")  # trafilatura copes with the odd bad byte
+    if kind == "jsonl":
+        yield from _read_jsonl(path, text)
+    elif kind == "csv":
+        yield from _read_csv(path, text)
+    elif kind == "txt":
+        yield from _read_txt(path, text)
+    elif kind == "html":
+        yield from _read_html(path, text)
+
+
+def _record(fields: dict[str, Any], where: str) -> ArticleRecord | Problem:
+    """Validate one JSONL/CSV row into a record."""
+    if not isinstance(fields, dict):
+        return Problem(where, "expected a JSON object with url, outlet, title, text, published")
+    values = {k: (str(v).strip() if v is not None and str(v).strip() else None)
+              for k, v in fields.items() if k in FIELDS}
+    text = fields.get("text")
+    if not isinstance(text, str) or not text.strip():
+        return Problem(where, "missing or empty 'text'")
+    title = values.get("title") or _first_line(text)
+    return ArticleRecord(
+        text=text.strip(), title=title, url=values.get("url"), outlet=values.get("outlet"),
+        published=values.get("published"), id=values.get("id"), language=values.get("language"),
+        camp=values.get("camp"), country=values.get("country"), source=where,
+    )
+
+
+def _first_line(text: str, limit: int = 120) -> str:
+    line = text.strip().splitlines()[0].strip()
+    return line if len(line) <= limit else line[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def _read_jsonl(path: Path, text: str) -> Iterator[ArticleRecord | Problem]:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as e:
+            yield Problem(where, f"broken JSON ({e.msg} at column {e.colno})")
+            continue
+        yield _record(data, where)
+
+
+def _read_csv(path: Path, text: str) -> Iterator[ArticleRecord | Problem]:
+    reader = csv.DictReader(text.splitlines(keepends=True))
+    if not reader.fieldnames or "text" not in reader.fieldnames:
+        yield Problem(f"{path}:1", "CSV header needs a 'text' column (and url, outlet, title, published)")
+        return
+    try:
+        for row in reader:
+            where = f"{path}:{reader.line_num}"
+            if None in row:
+                yield Problem(where, "more cells than header columns")
+                continue
+            yield _record(dict(row), where)
+    except csv.Error as e:
+        yield Problem(f"{path}:{reader.line_num}", f"broken CSV: {e}")
+
+
+def _read_txt(path: Path, text: str) -> Iterator[ArticleRecord | Problem]:
+    lines = text.strip().splitlines()
+    if not lines:
+        yield Problem(str(path), "empty file")
+        return
+    body = "\n".join(lines[1:]).strip()
+    if not body:
+        yield Problem(str(path), "no text after the title line (a .txt article is: title line, then text)")
+        return
+    yield ArticleRecord(text=body, title=lines[0].strip(), source=str(path))
+
+
+def _read_html(path: Path, text: str) -> Iterator[ArticleRecord | Problem]:
+    import trafilatura  # heavy import, only when HTML is ingested
+
+    doc = trafilatura.bare_extraction(text, with_metadata=True, include_comments=False)
+    body = getattr(doc, "text", None) if doc is not None else None
+    if not body or not body.strip():
+        yield Problem(str(path), "no article text found in the HTML")
+        return
+    yield ArticleRecord(
+        text=body.strip(), title=(getattr(doc, "title", None) or _first_line(body)),
+        url=getattr(doc, "url", None), outlet=getattr(doc, "sitename", None),
+        published=getattr(doc, "date", None), source=str(path),
+    )
+
+
+# -- preparing a record for the store ------------------------------------------------------
+_langdetect_ready = False
+
+
+def detect_language(text: str) -> tuple[str | None, float | None]:
+    """(language code, probability) by langdetect, seeded so that results repeat."""
+    global _langdetect_ready
+    from langdetect import DetectorFactory, detect_langs
+    from langdetect.lang_detect_exception import LangDetectException
+
+    if not _langdetect_ready:
+        DetectorFactory.seed = 0
+        _langdetect_ready = True
+    try:
+        best = detect_langs(text[:DETECT_PREFIX])[0]
+    except LangDetectException:
+        return None, None
+    return str(best.lang), round(float(best.prob), 4)
+
+
+def normalise_url(url: str) -> str:
+    parts = urlsplit(url.strip())
+    path = parts.path.rstrip("/") or "/"
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower().removeprefix("www."), path, parts.query, ""))
+
+
+def content_hash(text: str) -> str:
+    folded = re.sub(r"\s+", " ", text).strip().casefold()
+    return hashlib.sha1(folded.encode("utf-8")).hexdigest()
+
+
+def article_id(record: ArticleRecord) -> str:
+    """The record's own id, else one derived from its URL, else from its text."""
+    if record.id:
+        return record.id
+    if record.url:
+        digest = hashlib.sha1(normalise_url(record.url).encode("utf-8")).hexdigest()[:10]
+        return f"{url_domain(record.url) or 'url'}-{digest}"
+    return f"text-{content_hash(record.title + chr(10) + record.text)[:12]}"
+
+
+def _iso_date(value: str | None) -> str | None:
+    """ISO 8601 as stored; raises ValueError for anything else."""
+    if value is None:
+        return None
+    return datetime.fromisoformat(value.strip().replace(" ", "T", 1)).isoformat()
+
+
+@dataclass
+class PreparedArticle:
+    values: dict[str, Any]  # columns of the articles table
+    sentences: list[Span]
+    problems: list[Problem]  # caveats about data that was kept
+    known_outlet: bool
+
+
+def prepare(record: ArticleRecord, outlets: OutletDirectory) -> PreparedArticle:
+    problems: list[Problem] = []
+    try:
+        published = _iso_date(record.published)
+    except ValueError:
+        problems.append(Problem(record.source, f"'published' {record.published!r} is not ISO 8601 "
+                                "(kept without a date)", skipped=False))
+        published = None
+
+    if record.language:
+        language, prob = record.language.lower(), None
+    else:
+        language, prob = detect_language(f"{record.title}\n{record.text}")
+
+    outlet = outlets.lookup(record.outlet, record.url)
+    name = outlet.name if outlet else (record.outlet or url_domain(record.url) or "unknown")
+    camp = outlet.camp if outlet else "unknown"
+    if record.camp:
+        if record.camp in CAMPS:
+            camp = record.camp
+        else:
+            problems.append(Problem(record.source, f"camp {record.camp!r} is not one of {', '.join(CAMPS)} "
+                                    f"(used {camp!r} from the outlet)", skipped=False))
+    country = record.country or (outlet.country if outlet else None)
+
+    values = {
+        "id": article_id(record), "url": record.url, "outlet": name, "camp": camp, "country": country,
+        "title": record.title, "text": record.text, "published": published,
+        "language": language, "language_prob": prob,
+        "content_hash": content_hash(record.text), "source": record.source,
+    }
+    return PreparedArticle(values, split_sentences(record.text, language), problems, outlet is not None)

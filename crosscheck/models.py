@@ -1,0 +1,110 @@
+"""The records passed between the stages of the flow (ingest → embed → index → stories → claims)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+__all__ = ["CAMPS", "Outlet", "ArticleRecord", "Article", "Problem", "IngestReport", "Hit"]
+
+CAMPS = ("ru", "tr", "west", "unknown")
+
+
+@dataclass(frozen=True)
+class Outlet:
+    name: str
+    camp: str = "unknown"
+    country: str | None = None
+    domains: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass
+class ArticleRecord:
+    """One article as read from an input file, before it is stored."""
+
+    text: str
+    title: str
+    url: str | None = None
+    outlet: str | None = None
+    published: str | None = None
+    id: str | None = None
+    language: str | None = None
+    camp: str | None = None
+    country: str | None = None
+    source: str = ""  # "file:line" it came from
+
+
+@dataclass
+class Article:
+    """An article as stored in the index."""
+
+    rowid: int
+    id: str
+    url: str | None
+    outlet: str
+    camp: str
+    country: str | None
+    title: str
+    text: str
+    published: str | None
+    language: str | None
+    language_prob: float | None
+    duplicate_of: str | None = None
+
+    def summary(self) -> dict[str, Any]:
+        """The fields every JSON listing of an article carries."""
+        return {
+            "article_id": self.id,
+            "url": self.url,
+            "outlet": self.outlet,
+            "camp": self.camp,
+            "language": self.language,
+            "title": self.title,
+            "published": self.published,
+        }
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Input that was skipped (or kept with a caveat), as `where: reason`."""
+
+    where: str
+    reason: str
+    skipped: bool = True
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.reason}"
+
+
+@dataclass
+class IngestReport:
+    added: int = 0
+    unchanged: int = 0
+    duplicates: int = 0
+    skipped: int = 0
+    embedded_articles: int = 0
+    embedded_sentences: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    unknown_outlets: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["problems"] = [str(p) for p in self.problems]
+        return d
+
+
+@dataclass
+class Hit:
+    """One result of a query: an article, with the matching sentence under --sentences."""
+
+    article: Article
+    score: float
+    sentence: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        d = self.article.summary()
+        d["score"] = round(self.score, 4)
+        if self.sentence is not None:
+            d["sentence"] = self.sentence
+        return d

@@ -1,0 +1,121 @@
+"""Outlets and their camps: the default list shipped in the package, plus the user's --outlets file."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+import unicodedata
+from collections.abc import Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from .errors import OutletsFileError
+from .models import CAMPS, Outlet
+
+__all__ = ["OutletDirectory", "load_outlets_file", "normalise_name", "url_domain"]
+
+_FOLD = str.maketrans({"ı": "i", "ø": "o", "ß": "ss", "ё": "е"})
+
+
+def normalise_name(name: str) -> str:
+    """Case- and accent-insensitive key: 'Hürriyet' == 'hurriyet', 'Anadolu Ajansı' == 'ANADOLU AJANSI'."""
+    folded = unicodedata.normalize("NFKD", name.casefold().translate(_FOLD))
+    return "".join(c for c in folded if c.isalnum())
+
+
+def url_domain(url: str | None) -> str | None:
+    if not url:
+        return None
+    try:
+        host = urlsplit(url if "//" in url else f"//{url}").hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    return host.removeprefix("www.")
+
+
+def _parse_entries(data: Mapping[str, Any], origin: str) -> list[Outlet]:
+    outlets = []
+    for name, spec in data.items():
+        if not isinstance(spec, Mapping):
+            raise OutletsFileError(f"{origin}: entry {name!r} must be a table like "
+                                   '{"camp": "ru", "country": "RU", "domain": "tass.ru"}')
+        camp = str(spec.get("camp", "unknown"))
+        if camp not in CAMPS:
+            raise OutletsFileError(f"{origin}: outlet {name!r} has camp {camp!r}; use one of {', '.join(CAMPS)}")
+        domains = list(spec.get("domains", []))
+        if spec.get("domain"):
+            domains.insert(0, spec["domain"])
+        outlets.append(Outlet(
+            name=name, camp=camp, country=spec.get("country"),
+            domains=tuple(str(d).lower().removeprefix("www.") for d in domains),
+            aliases=tuple(str(a) for a in spec.get("aliases", [])),
+        ))
+    return outlets
+
+
+def load_outlets_file(path: str | Path) -> list[Outlet]:
+    """Read a JSON or TOML outlets file: {"Outlet Name": {"camp": "ru", "country": "RU", "domain": "tass.ru"}}."""
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except OSError as e:
+        raise OutletsFileError(f"cannot read outlets file {p}: {e.strerror}; check the --outlets path") from e
+    try:
+        if p.suffix.lower() == ".json":
+            data = json.loads(raw.decode("utf-8"))
+        else:
+            data = tomllib.loads(raw.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError) as e:
+        raise OutletsFileError(f"outlets file {p} is not valid {'JSON' if p.suffix.lower() == '.json' else 'TOML'}: {e}") from e
+    if not isinstance(data, Mapping):
+        raise OutletsFileError(f"outlets file {p} must map outlet names to their camp, country and domain")
+    return _parse_entries(data, str(p))
+
+
+def _default_outlets() -> list[Outlet]:
+    text = resources.files("crosscheck").joinpath("data/outlets.toml").read_text("utf-8")
+    return _parse_entries(tomllib.loads(text), "crosscheck/data/outlets.toml")
+
+
+class OutletDirectory:
+    """Finds an article's outlet by name or alias, else by the URL's domain (or a parent domain)."""
+
+    def __init__(self, outlets: list[Outlet] | None = None) -> None:
+        self._by_name: dict[str, Outlet] = {}
+        self._by_domain: dict[str, Outlet] = {}
+        for outlet in _default_outlets() if outlets is None else outlets:
+            self.add(outlet)
+
+    @classmethod
+    def with_file(cls, path: str | Path | None) -> "OutletDirectory":
+        directory = cls()
+        if path is not None:
+            for outlet in load_outlets_file(path):
+                directory.add(outlet)
+        return directory
+
+    def add(self, outlet: Outlet) -> None:
+        """Add an outlet; a later one with the same name, alias or domain overrides the earlier."""
+        for key in (outlet.name, *outlet.aliases):
+            self._by_name[normalise_name(key)] = outlet
+        for domain in outlet.domains:
+            self._by_domain[domain] = outlet
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter({o.name: o for o in self._by_name.values()}.values())
+
+    def lookup(self, name: str | None, url: str | None = None) -> Outlet | None:
+        if name:
+            found = self._by_name.get(normalise_name(name))
+            if found:
+                return found
+        host = url_domain(url)
+        while host and "." in host:
+            if host in self._by_domain:
+                return self._by_domain[host]
+            host = host.split(".", 1)[1]
+        return None

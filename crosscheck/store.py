@@ -1,0 +1,219 @@
+"""The SQLite half of an index: articles, sentences, outlets and metadata, with named migrations."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from .models import Article, Outlet
+
+__all__ = ["Store", "MIGRATIONS"]
+
+# Named migrations, applied in order when a store is opened. Append; never edit a shipped one.
+MIGRATIONS: list[tuple[str, str]] = [
+    ("0001_initial", """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE outlets (
+            name TEXT PRIMARY KEY, camp TEXT NOT NULL, country TEXT, domains TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE articles (
+            rowid INTEGER PRIMARY KEY,           -- also the id of the article's faiss vector
+            id TEXT NOT NULL UNIQUE,
+            url TEXT,
+            outlet TEXT NOT NULL,
+            camp TEXT NOT NULL,
+            country TEXT,
+            title TEXT NOT NULL,
+            text TEXT NOT NULL,
+            published TEXT,                      -- ISO 8601 as given, NULL when unknown
+            language TEXT,
+            language_prob REAL,                  -- NULL when the record gave the language
+            content_hash TEXT NOT NULL,
+            duplicate_of TEXT REFERENCES articles(id),
+            source TEXT NOT NULL,                -- file:line it was read from
+            ingested_at TEXT NOT NULL,
+            embedded INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX articles_hash ON articles(content_hash);
+        CREATE INDEX articles_url ON articles(url);
+        CREATE INDEX articles_published ON articles(published);
+        CREATE INDEX articles_unembedded ON articles(embedded) WHERE embedded = 0;
+        CREATE TABLE sentences (
+            rowid INTEGER PRIMARY KEY,           -- also the id of the sentence's faiss vector
+            article_rowid INTEGER NOT NULL REFERENCES articles(rowid) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            paragraph INTEGER NOT NULL,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            text TEXT NOT NULL
+        );
+        CREATE INDEX sentences_article ON sentences(article_rowid, position);
+    """),
+]
+
+_ARTICLE_COLUMNS = ("rowid, id, url, outlet, camp, country, title, text, published, "
+                    "language, language_prob, duplicate_of")
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _article(row: Sequence[Any]) -> Article:
+    return Article(*row)
+
+
+class Store:
+    """An index folder's database. Opening it applies any pending migration."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.db = sqlite3.connect(self.path)
+        self.db.execute("PRAGMA foreign_keys = ON")
+        self.db.execute("PRAGMA journal_mode = WAL")
+        self._migrate()
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- schema ---------------------------------------------------------------------------
+    def _migrate(self) -> None:
+        self.db.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+        done = {r[0] for r in self.db.execute("SELECT name FROM migrations")}
+        for name, sql in MIGRATIONS:
+            if name in done:
+                continue
+            with self.db:
+                self.db.executescript(f"BEGIN; {sql}; INSERT INTO migrations VALUES ('{name}', '{_now()}'); COMMIT;")
+
+    def applied_migrations(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT name FROM migrations ORDER BY name")]
+
+    # -- metadata -------------------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    # -- outlets --------------------------------------------------------------------------
+    def save_outlet(self, outlet: Outlet) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO outlets VALUES (?, ?, ?, ?)",
+            (outlet.name, outlet.camp, outlet.country, " ".join(outlet.domains)),
+        )
+
+    # -- articles -------------------------------------------------------------------------
+    def article_by_id(self, article_id: str) -> Article | None:
+        row = self.db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return _article(row) if row else None
+
+    def articles_by_rowid(self, rowids: Iterable[int]) -> dict[int, Article]:
+        ids = list(rowids)
+        out: dict[int, Article] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE rowid IN ({marks})", chunk):
+                out[row[0]] = _article(row)
+        return out
+
+    def first_with_hash(self, content_hash: str) -> str | None:
+        row = self.db.execute(
+            "SELECT id FROM articles WHERE content_hash = ? ORDER BY rowid LIMIT 1", (content_hash,)
+        ).fetchone()
+        return row[0] if row else None
+
+    def insert_article(self, values: dict[str, Any], sentences: Sequence[tuple[int, int, int, str]]) -> int:
+        """Insert an article and its sentences (paragraph, start, end, text); returns its rowid."""
+        values = {**values, "ingested_at": _now()}
+        cols = ", ".join(values)
+        marks = ", ".join(f":{k}" for k in values)
+        cur = self.db.execute(f"INSERT INTO articles ({cols}) VALUES ({marks})", values)
+        rowid = int(cur.lastrowid or 0)
+        self.db.executemany(
+            "INSERT INTO sentences (article_rowid, position, paragraph, start, end, text) VALUES (?, ?, ?, ?, ?, ?)",
+            [(rowid, pos, para, start, end, text) for pos, (para, start, end, text) in enumerate(sentences)],
+        )
+        return rowid
+
+    def commit(self) -> None:
+        self.db.commit()
+
+    def unembedded(self, after: int, limit: int) -> list[tuple[int, str, list[tuple[int, str]]]]:
+        """Up to `limit` articles past rowid `after` still without vectors:
+        (rowid, title, [(sentence rowid, text)])."""
+        rows = self.db.execute(
+            "SELECT rowid, title FROM articles WHERE embedded = 0 AND rowid > ? ORDER BY rowid LIMIT ?",
+            (after, limit),
+        ).fetchall()
+        out = []
+        for rowid, title in rows:
+            sents = self.db.execute(
+                "SELECT rowid, text FROM sentences WHERE article_rowid = ? ORDER BY position", (rowid,)
+            ).fetchall()
+            out.append((rowid, title, [(int(s), str(t)) for s, t in sents]))
+        return out
+
+    def count_unembedded(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM articles WHERE embedded = 0").fetchone()[0])
+
+    def mark_embedded(self, rowids: Sequence[int]) -> None:
+        with self.db:
+            self.db.executemany("UPDATE articles SET embedded = 1 WHERE rowid = ?", [(r,) for r in rowids])
+
+    def embedded_rowids(self, language: str | None = None, camp: str | None = None) -> list[int]:
+        sql, args = "SELECT rowid FROM articles WHERE embedded = 1", []
+        if language:
+            sql += " AND language = ?"
+            args.append(language)
+        if camp:
+            sql += " AND camp = ?"
+            args.append(camp)
+        return [r[0] for r in self.db.execute(sql, args)]
+
+    def sentence_rowids(self, article_rowids: Sequence[int]) -> list[int]:
+        out: list[int] = []
+        for i in range(0, len(article_rowids), 500):
+            chunk = list(article_rowids[i:i + 500])
+            marks = ",".join("?" * len(chunk))
+            out += [r[0] for r in self.db.execute(
+                f"SELECT rowid FROM sentences WHERE article_rowid IN ({marks})", chunk)]
+        return out
+
+    def sentences_by_rowid(self, rowids: Sequence[int]) -> dict[int, tuple[int, str]]:
+        """sentence rowid -> (article rowid, text)."""
+        out: dict[int, tuple[int, str]] = {}
+        for i in range(0, len(rowids), 500):
+            chunk = list(rowids[i:i + 500])
+            marks = ",".join("?" * len(chunk))
+            for rowid, art, text in self.db.execute(
+                f"SELECT rowid, article_rowid, text FROM sentences WHERE rowid IN ({marks})", chunk
+            ):
+                out[rowid] = (art, text)
+        return out
+
+    # -- statistics -----------------------------------------------------------------------
+    def counts(self, column: str) -> list[tuple[str, int]]:
+        if column not in {"language", "camp", "outlet"}:
+            raise ValueError(column)
+        return [(r[0] or "?", r[1]) for r in self.db.execute(
+            f"SELECT {column}, count(*) FROM articles GROUP BY {column} ORDER BY count(*) DESC, {column}")]
+
+    def totals(self) -> dict[str, int]:
+        q = self.db.execute
+        return {
+            "articles": q("SELECT count(*) FROM articles").fetchone()[0],
+            "duplicates": q("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL").fetchone()[0],
+            "sentences": q("SELECT count(*) FROM sentences").fetchone()[0],
+            "unembedded": self.count_unembedded(),
+        }
+
+    def iter_articles(self) -> Iterator[Article]:
+        for row in self.db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles ORDER BY rowid"):
+            yield _article(row)

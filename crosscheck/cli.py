@@ -176,6 +176,50 @@ def info(index: IndexOpt = None, as_json: JsonOpt = False) -> None:
 
 
 @command
+def stories(
+    since: Annotated[Optional[str], typer.Option(help="Only stories that run on or after this date (YYYY-MM-DD).")] = None,
+    camp: Annotated[Optional[str], typer.Option(help="Only stories this camp covers (ru, tr, west, unknown).")] = None,
+    min_articles: Annotated[int, typer.Option("--min-articles", min=1, help="Only stories with this many articles.")] = 1,
+    threshold: Annotated[Optional[float], typer.Option(
+        help="Average similarity for articles to form one story [default: 0.55].", show_default=False)] = None,
+    window_days: Annotated[Optional[float], typer.Option(
+        "--window-days", help="Largest gap in days between a story and an article joining it [default: 3].",
+        show_default=False)] = None,
+    rebuild: Annotated[bool, typer.Option(help="Forget all stories and cluster again (ids may change).")] = False,
+    index: IndexOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Group articles about the same event into stories, across languages, and list them."""
+    from .stories import StoryParams, list_stories, update_stories
+
+    if (threshold is not None or window_days is not None) and not rebuild:
+        raise typer.BadParameter("--threshold and --window-days change how stories form: add --rebuild "
+                                 "(existing story ids may change)")
+    with _open(index) as ix:
+        params = None
+        if rebuild:
+            defaults = StoryParams()
+            params = StoryParams(threshold=defaults.threshold if threshold is None else threshold,
+                                 window_days=defaults.window_days if window_days is None else window_days)
+        update_stories(ix, params, rebuild=rebuild)
+        found = list_stories(ix, since=since, camp=camp, min_articles=min_articles)
+    if as_json:
+        out.print_json(json.dumps([s.as_dict() for s in found], ensure_ascii=False))
+        return
+    if not found:
+        out.print("no stories", markup=False)
+        return
+    table = Table()
+    for col in ("id", "title", "dates", "articles by camp", "outlets", ""):
+        table.add_column(col, overflow="fold")
+    for s in found:
+        dates = (s.start or "")[:10] + (f" – {(s.end or '')[:10]}" if (s.end or "")[:10] != (s.start or "")[:10] else "")
+        table.add_row(s.id, s.title, dates, " ".join(f"{k} {v}" for k, v in s.camps.items()),
+                      ", ".join(s.outlets), "blindspot" if s.blindspot else "")
+    out.print(table)
+
+
+@command
 def demo(
     samples: Annotated[Path, typer.Option(help="The sample corpus to ingest.")] = Path("samples"),
     index: IndexOpt = None,

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-__all__ = ["CAMPS", "Outlet", "ArticleRecord", "Article", "Problem", "IngestReport", "Hit"]
+__all__ = ["CAMPS", "KNOWN_CAMPS", "Outlet", "ArticleRecord", "Article", "Problem", "IngestReport", "Hit", "Story"]
 
 CAMPS = ("ru", "tr", "west", "unknown")
+KNOWN_CAMPS = ("ru", "tr", "west")
 
 
 @dataclass(frozen=True)
@@ -108,3 +109,45 @@ class Hit:
         if self.sentence is not None:
             d["sentence"] = self.sentence
         return d
+
+
+@dataclass
+class Story:
+    """Articles about one event, in any language; `id` is stable once given."""
+
+    id: str
+    title: str
+    articles: list[Article]
+
+    @property
+    def start(self) -> str | None:
+        dates = sorted(a.published for a in self.articles if a.published)
+        return dates[0] if dates else None
+
+    @property
+    def end(self) -> str | None:
+        dates = sorted(a.published for a in self.articles if a.published)
+        return dates[-1] if dates else None
+
+    @property
+    def camps(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for a in self.articles:
+            counts[a.camp] = counts.get(a.camp, 0) + 1
+        return dict(sorted(counts.items()))
+
+    @property
+    def outlets(self) -> list[str]:
+        return sorted({a.outlet for a in self.articles})
+
+    @property
+    def blindspot(self) -> bool:
+        """Only one of the camps ru, tr, west covers it."""
+        return len(set(self.camps) & set(KNOWN_CAMPS)) == 1
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "title": self.title, "start": self.start, "end": self.end,
+            "camps": self.camps, "blindspot": self.blindspot, "outlets": self.outlets,
+            "articles": [a.summary() for a in self.articles],
+        }

@@ -52,6 +52,17 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         CREATE INDEX sentences_article ON sentences(article_rowid, position);
     """),
+    ("0002_stories", """
+        CREATE TABLE stories (
+            id TEXT PRIMARY KEY,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE story_articles (
+            article_rowid INTEGER PRIMARY KEY REFERENCES articles(rowid) ON DELETE CASCADE,
+            story_id TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE
+        );
+        CREATE INDEX story_articles_story ON story_articles(story_id);
+    """),
 ]
 
 _ARTICLE_COLUMNS = ("rowid, id, url, outlet, camp, country, title, text, published, "
@@ -217,3 +228,41 @@ class Store:
     def iter_articles(self) -> Iterator[Article]:
         for row in self.db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles ORDER BY rowid"):
             yield _article(row)
+
+    # -- stories --------------------------------------------------------------------------
+    def story_assignments(self) -> dict[int, str]:
+        """article rowid -> story id."""
+        return {r[0]: r[1] for r in self.db.execute("SELECT article_rowid, story_id FROM story_articles")}
+
+    def unassigned_articles(self) -> list[Article]:
+        """Embedded articles in no story yet, oldest first."""
+        return [_article(r) for r in self.db.execute(
+            f"SELECT {_ARTICLE_COLUMNS.replace('rowid', 'a.rowid', 1)} FROM articles a "
+            "WHERE a.embedded = 1 AND a.rowid NOT IN (SELECT article_rowid FROM story_articles) "
+            "ORDER BY a.published IS NULL, a.published, a.id")]
+
+    def story_ids(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT id FROM stories ORDER BY id")]
+
+    def assign(self, story_id: str, article_rowids: Sequence[int], new: bool) -> None:
+        if new:
+            self.db.execute("INSERT INTO stories VALUES (?, ?)", (story_id, _now()))
+        self.db.executemany("INSERT OR REPLACE INTO story_articles VALUES (?, ?)",
+                            [(r, story_id) for r in article_rowids])
+
+    def clear_stories(self) -> None:
+        with self.db:
+            self.db.execute("DELETE FROM story_articles")
+            self.db.execute("DELETE FROM stories")
+
+    def story_members(self, story_id: str) -> list[Article]:
+        return [_article(r) for r in self.db.execute(
+            f"SELECT {_ARTICLE_COLUMNS.replace('rowid', 'a.rowid', 1)} FROM articles a "
+            "JOIN story_articles s ON s.article_rowid = a.rowid WHERE s.story_id = ? "
+            "ORDER BY a.published IS NULL, a.published, a.id", (story_id,))]
+
+    def article_sentences(self, article_rowid: int) -> list[tuple[int, int, int, int, int, str]]:
+        """(rowid, position, paragraph, start, end, text) of an article's sentences, in order."""
+        return [tuple(r) for r in self.db.execute(  # type: ignore[misc]
+            "SELECT rowid, position, paragraph, start, end, text FROM sentences "
+            "WHERE article_rowid = ? ORDER BY position", (article_rowid,))]

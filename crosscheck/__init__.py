@@ -39,6 +39,16 @@ _EXPORTS = {
     "OutletsFileError": "errors",
     "NothingIngested": "errors",
     "StoryNotFound": "errors",
+    "ArticleNotFound": "errors",
+    "Story": "models",
+    "StoryParams": "stories",
+    "update_stories": "stories",
+    "list_stories": "stories",
+    "get_story": "stories",
+    "Comparison": "compare",
+    "ClaimGroup": "compare",
+    "compare_story": "compare",
+    "compare_articles": "compare",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]

@@ -12,11 +12,13 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from .errors import CrosscheckError, NothingIngested
 
 if TYPE_CHECKING:
+    from .compare import Comparison
     from .index import Index, ProgressFn
     from .models import Hit, IngestReport
 
@@ -217,6 +219,67 @@ def stories(
         table.add_row(s.id, s.title, dates, " ".join(f"{k} {v}" for k, v in s.camps.items()),
                       ", ".join(s.outlets), "blindspot" if s.blindspot else "")
     out.print(table)
+
+
+STATUS_LABELS = {
+    "shared": "reported by two or more camps",
+    "camp_only": "reported by one camp only",
+    "corroborated": "two or more sources, in a story one camp covers",
+    "single_source": "one independent source",
+}
+
+
+def _print_comparison(comparison: Comparison) -> None:
+    story = comparison.story
+    out.print(f"[bold]{story.id}[/bold]  {escape(story.title)}")
+    out.print(f"{(story.start or '')[:10]} – {(story.end or '')[:10]}   "
+              + "  ".join(f"{k} {v}" for k, v in story.camps.items())
+              + f"   {len(story.articles)} articles, outlets: {escape(', '.join(story.outlets))}", highlight=False)
+    for status in ("shared", "camp_only", "corroborated", "single_source"):
+        groups = comparison.by_status(status)
+        if not groups:
+            continue
+        out.print(f"\n[bold]{status}[/bold] ({len(groups)}): {STATUS_LABELS[status]}")
+        for g in groups:
+            flag = "  [red]numbers conflict[/red]" if g.conflicts else ""
+            out.print(f"  [bold]{g.id}[/bold] camps {','.join(g.camps)} · {g.independent_sources} source(s): "
+                      f"{escape(', '.join(g.origin_outlets))}{flag}")
+            seen_languages: set[str] = set()
+            for m in g.mentions:
+                lang = m.article.language or "?"
+                if lang in seen_languages:
+                    continue
+                seen_languages.add(lang)
+                others = sorted({x.article.outlet for x in g.mentions if x.article.language == m.article.language})
+                out.print(f"    {lang}: {escape(m.text)}  [dim]({escape(', '.join(others))})[/dim]")
+            for c in g.conflicts:
+                out.print(f"    [red]conflict with {c.claim_id}: {c.numbers} vs {c.other_numbers}[/red]")
+
+
+@command
+def compare(
+    story_id: Annotated[Optional[str], typer.Argument(help="A story id from `crosscheck stories`.",
+                                                      show_default=False)] = None,
+    articles: Annotated[Optional[str], typer.Option(
+        help="Compare these articles instead of a story: ID,ID,...", show_default=False)] = None,
+    index: IndexOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Align a story's claims across languages: shared, one-camp, single-source, conflicting numbers."""
+    from .compare import compare_articles, compare_story
+    from .stories import adhoc_story
+
+    if (story_id is None) == (articles is None):
+        raise typer.BadParameter("give a STORY_ID or --articles ID,ID,..., not both and not neither")
+    with _open(index) as ix:
+        if articles is not None:
+            comparison = compare_articles(ix, adhoc_story(ix, [a.strip() for a in articles.split(",") if a.strip()]))
+        else:
+            comparison = compare_story(ix, story_id or "")
+    if as_json:
+        out.print_json(json.dumps(comparison.as_dict(), ensure_ascii=False))
+    else:
+        _print_comparison(comparison)
 
 
 @command

@@ -8,7 +8,8 @@
     ├── ModelUnavailable       the embedder's package or weights are not installed
     ├── OutletsFileError       an --outlets file that cannot be read
     ├── NothingIngested        every input was bad or missing
-    └── StoryNotFound          no story with that id
+    ├── StoryNotFound          no story with that id
+    └── ArticleNotFound        no article with that id
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ __all__ = [
     "OutletsFileError",
     "NothingIngested",
     "StoryNotFound",
+    "ArticleNotFound",
 ]
 
 
@@ -75,3 +77,10 @@ class StoryNotFound(CrosscheckError):
         super().__init__(f"no story {story_id!r}{hint} (list them with `crosscheck stories`)")
         self.story_id = story_id
         self.closest = closest
+
+
+class ArticleNotFound(CrosscheckError):
+    def __init__(self, article_id: str) -> None:
+        super().__init__(f"no article {article_id!r} in the index: article ids are listed by "
+                         "`crosscheck query ... --json` and `crosscheck stories --json`")
+        self.article_id = article_id

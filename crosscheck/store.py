@@ -63,6 +63,17 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         CREATE INDEX story_articles_story ON story_articles(story_id);
     """),
+    ("0003_translations", """
+        CREATE TABLE translations (
+            provider TEXT NOT NULL,
+            source_language TEXT NOT NULL,       -- '' when the provider detected it
+            target_language TEXT NOT NULL,
+            text TEXT NOT NULL,
+            translation TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (provider, source_language, target_language, text)
+        );
+    """),
 ]
 
 _ARTICLE_COLUMNS = ("rowid, id, url, outlet, camp, country, title, text, published, "

@@ -37,7 +37,8 @@ from .models import Article, Story
 if TYPE_CHECKING:
     from .index import Index
 
-__all__ = ["StoryParams", "ClusterReport", "stored_params", "update_stories", "list_stories", "get_story", "slugify"]
+__all__ = ["StoryParams", "ClusterReport", "stored_params", "update_stories", "list_stories", "get_story",
+           "adhoc_story", "slugify"]
 
 log = logging.getLogger("crosscheck")
 
@@ -271,6 +272,21 @@ def get_story(index: "Index", story_id: str) -> Story:
         closest = difflib.get_close_matches(story_id, index.store.story_ids(), n=5, cutoff=0.3)
         raise StoryNotFound(story_id, closest)
     return Story(story_id, _representative_title(index, members), members)
+
+
+def adhoc_story(index: "Index", article_ids: list[str]) -> Story:
+    """A story made of the given articles, for `compare --articles`."""
+    from .errors import ArticleNotFound
+
+    articles = []
+    for article_id in article_ids:
+        article = index.store.article_by_id(article_id)
+        if article is None:
+            raise ArticleNotFound(article_id)
+        articles.append(article)
+    if not articles:
+        raise ArticleNotFound("")
+    return Story("articles:" + ",".join(article_ids), _representative_title(index, articles), articles)
 
 
 def list_stories(index: "Index", since: str | None = None, camp: str | None = None,

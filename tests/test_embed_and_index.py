@@ -103,4 +103,4 @@ def test_incremental_embedding_and_crash_repair(tmp_index: Index, tmp_path: Path
         assert len(ix.article_vectors) == 0  # the check found the gap and queued everything again
         assert ix.embed_pending() == (5, 10)
         assert len(ix.article_vectors) == 5 and len(ix.sentence_vectors) == 10
-        assert ix.store.applied_migrations() == ["0001_initial"]
+        assert ix.store.applied_migrations() == ["0001_initial", "0002_stories", "0003_translations"]

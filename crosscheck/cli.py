@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,7 +29,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console(highlight=False, soft_wrap=True)
+# Piped output is not cut to 80 columns: tables stay one row per line.
+out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 180)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 IndexOpt = Annotated[Optional[Path], typer.Option(
@@ -97,8 +99,10 @@ def _print_report(report: IngestReport) -> None:
 
 def _hits_table(hits: list[Hit], sentences: bool) -> Table:
     table = Table(show_lines=False)
-    for col in ("score", "lang", "camp", "outlet", "published", "sentence" if sentences else "title", "id"):
-        table.add_column(col, overflow="fold")
+    for col in ("score", "lang", "camp", "outlet", "published"):
+        table.add_column(col, no_wrap=True)
+    table.add_column("sentence" if sentences else "title", overflow="fold", ratio=3)
+    table.add_column("id", no_wrap=True)
     for h in hits:
         a = h.article
         table.add_row(f"{h.score:.3f}", a.language or "?", a.camp, a.outlet, (a.published or "")[:10],
@@ -253,7 +257,8 @@ def _print_comparison(comparison: Comparison) -> None:
                 others = sorted({x.article.outlet for x in g.mentions if x.article.language == m.article.language})
                 out.print(f"    {lang}: {escape(m.text)}  [dim]({escape(', '.join(others))})[/dim]")
             for c in g.conflicts:
-                out.print(f"    [red]conflict with {c.claim_id}: {c.numbers} vs {c.other_numbers}[/red]")
+                d = c.as_dict()
+                out.print(f"    [red]conflict with {c.claim_id}: {d['numbers']} vs {d['other_numbers']}[/red]")
 
 
 @command
@@ -288,15 +293,31 @@ def demo(
     index: IndexOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
-    """Ingest samples/ with the default model and run a cross-language query on it."""
+    """Ingest samples/ with the default model, query it, form stories and compare the seed story."""
+    from .compare import compare_story
+    from .stories import list_stories, update_stories
+
     if not samples.exists():
         raise NothingIngested(f"no sample corpus at {samples}: run this from the crosscheck checkout, "
                               "or pass --samples DIR")
     report = _ingest([samples], index, None, None, quiet)
     _print_report(report)
-    out.print(f"\nquery: {DEMO_QUERY!r}", markup=False)
+    out.print(f"\n[bold]query[/bold] {escape(DEMO_QUERY)!r}")
     with _open(index) as ix:
-        out.print(_hits_table(ix.query(DEMO_QUERY, k=8), sentences=False))
+        hits = ix.query(DEMO_QUERY, k=8)
+        out.print(_hits_table(hits, sentences=False))
+        update_stories(ix)
+        found = list_stories(ix)
+        out.print(f"\n[bold]stories[/bold] ({len(found)})")
+        for s in found:
+            out.print(f"  {s.id:<36} {' '.join(f'{k} {v}' for k, v in s.camps.items()):<26} "
+                      f"{'blindspot ' if s.blindspot else ''}{escape(s.title)}", highlight=False)
+        top = next((s for s in found if hits and any(a.id == hits[0].article.id for a in s.articles)), None)
+        if top is None:
+            return
+        out.print(f"\n[bold]compare[/bold] {top.id}\n")
+        comparison = compare_story(ix, top.id)
+    _print_comparison(comparison)
 
 
 def main() -> None:

@@ -7,6 +7,8 @@ razdel is Russian-only and still splits "Sept. | 12"; NLTK's punkt needs its mod
 at run time. sentencex's remaining errors on news text are splits after an abbreviation
 followed by a lowercase word ("Т.е. | обмен", "vb. | konulara"); a sentence in ru, tr or en
 never starts in lowercase, so such pieces are joined back to the sentence before them.
+sentencex keeps a quotation of several sentences in one piece; each of them can be a claim of
+its own, so a quotation is split where sentencex splits its text without the quote marks.
 """
 
 from __future__ import annotations
@@ -57,6 +59,28 @@ def _starts_lowercase(piece: str) -> bool:
     return False
 
 
+_QUOTE = re.compile(r"«[^«»]+»|“[^“”]+”|\"[^\"]+\"")
+
+
+def _split_quotations(piece: str, lang: str) -> list[tuple[int, int]]:
+    """Offsets of the sentences inside `piece`, splitting quotations of several sentences."""
+    from sentencex import segment
+
+    cuts: list[int] = []
+    for m in _QUOTE.finditer(piece):
+        inner_start = m.start() + 1
+        inner = piece[inner_start:m.end() - 1]
+        cursor = 0
+        parts = [p.strip() for p in segment(lang, inner) if p.strip()]
+        for part in parts[1:]:
+            at = inner.find(part, cursor + 1)
+            if at > 0 and not _starts_lowercase(part):
+                cuts.append(inner_start + at)
+                cursor = at
+    bounds = [0, *sorted(cuts), len(piece)]
+    return [(a, b) for a, b in zip(bounds, bounds[1:]) if piece[a:b].strip()]
+
+
 def split_sentences(text: str, language: str | None = None) -> list[Span]:
     """Split `text` into sentences, never across paragraphs, with character offsets into `text`."""
     from sentencex import segment  # imported here: keeps `crosscheck --help` fast
@@ -83,5 +107,10 @@ def split_sentences(text: str, language: str | None = None) -> list[Span]:
             else:
                 pieces.append((start, end))
         for start, end in pieces:
-            spans.append(Span(para[start:end], offset + start, offset + end, number))
+            for a, b in _split_quotations(para[start:end], lang):
+                text = para[start + a:start + b]
+                lead = len(text) - len(text.lstrip())
+                text = text.strip()
+                s0 = offset + start + a + lead
+                spans.append(Span(text, s0, s0 + len(text), number))
     return spans

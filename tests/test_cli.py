@@ -88,3 +88,21 @@ def test_every_command_has_help_and_is_in_the_readme() -> None:
         result = runner.invoke(app, [name, "--help"])
         assert result.exit_code == 0
         assert re.search(rf"crosscheck {name}\b", readme), f"`crosscheck {name}` is not documented in README.md"
+
+
+def test_readme_library_example_runs(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    code = re.search(r"## As a library\n\n```python\n(.*?)```", readme, re.S)
+    assert code, "README.md has no library example"
+    (tmp_path / "samples").symlink_to(ROOT / "samples")
+    monkeypatch.chdir(tmp_path)
+    exec(compile(code.group(1), "README.md", "exec"), {})
+    assert (tmp_path / "indexes" / "default" / "crosscheck.db").exists()
+
+
+def test_demo_runs_the_whole_flow(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["demo", "--samples", str(ROOT / "samples"), "--index", str(tmp_path / "ix"), "-q"])
+    assert result.exit_code == 0, result.output
+    assert "ingested 20 new articles" in result.stdout
+    assert "160912-turkey-russia-exchanging" in result.stdout
+    assert "single_source" in result.stdout and "shared" in result.stdout

@@ -412,7 +412,7 @@ class Translator:
                         got = self._send(pending, batch)
                     except Exception as exc:  # noqa: BLE001 - deep-translator raises many unrelated types
                         failure = self.failed = _describe(exc)
-                        log.info("translation provider %s failed: %r", self._where, exc, exc_info=log.isEnabledFor(10))
+                        log.info("translation provider %s failed: %r", self._where, exc, exc_info=log.isEnabledFor(logging.DEBUG))
                         got = {}
                     else:
                         log.debug("translated %d of %d texts with %s", len(got), len(batch), self.provider)

@@ -12,7 +12,9 @@
 from __future__ import annotations
 
 import logging
+import math
 import os
+import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -37,7 +39,13 @@ ProgressFn = Callable[[str, int, int], None]
 
 DEFAULT_VECTOR_INDEX = "IDMap2,Flat"  # exact inner product; see VectorIndex
 LEAD_SENTENCES = 5  # an article's vector is its title and lead, not its whole text
-CHECKPOINT_ARTICLES = 2000  # write faiss files and mark rows embedded this often
+# Long runs save their vectors and mark the rows done every CHECKPOINT_SECONDS, or every ten
+# times as long as the last save took when the files are large, so that an interrupted run
+# loses little work and saving never takes more than about a tenth of the time.
+CHECKPOINT_SECONDS = 60.0
+# Exact search up to this many vectors, an approximate index past it (docs/performance.md).
+APPROXIMATE_FROM = 200_000
+NPROBE = 32  # inverted lists visited per query by the approximate index
 
 
 def article_vector(title: np.ndarray, sentences: np.ndarray) -> np.ndarray:
@@ -54,11 +62,20 @@ def article_vector(title: np.ndarray, sentences: np.ndarray) -> np.ndarray:
     return normalise((normalise(title[None, :])[0] + lead + whole)[None, :])[0]
 
 
+def approximate_factory(n: int) -> str:
+    """The faiss type for a collection of `n` vectors that has outgrown exact search:
+    an inverted file of about 4·√n lists, vectors stored as 8-bit scalars (a quarter of
+    the memory of float32)."""
+    nlist = 1 << max(6, round(math.log2(4 * math.sqrt(max(n, 1)))))
+    return f"IDMap2,IVF{nlist},SQ8"
+
+
 class VectorIndex:
     """A faiss index over unit vectors (inner product = cosine), keyed by SQLite rowids.
 
-    The faiss factory string is kept in the store, so the index type can change (the
-    performance work brings approximate types) without touching callers.
+    Exact search (`IDMap2,Flat`) while the collection is small; `convert_if_large` switches
+    to an approximate inverted-file index (`approximate_factory`), trained on the vectors
+    already there, once it holds APPROXIMATE_FROM vectors. Callers see the same methods.
     """
 
     def __init__(self, path: Path, dimension: int, factory: str = DEFAULT_VECTOR_INDEX) -> None:
@@ -70,34 +87,89 @@ class VectorIndex:
             self._index = faiss.read_index(str(path))
         else:
             self._index = faiss.index_factory(dimension, factory, faiss.METRIC_INNER_PRODUCT)
+        self._prepare_ivf()
+
+    def _ivf(self):  # type: ignore[no-untyped-def]
+        import faiss
+
+        try:
+            return faiss.extract_index_ivf(self._index)
+        except RuntimeError:
+            return None
+
+    def _prepare_ivf(self) -> None:
+        import faiss
+
+        ivf = self._ivf()
+        if ivf is not None:
+            ivf.nprobe = NPROBE
+            ivf.set_direct_map_type(faiss.DirectMap.Hashtable)  # reconstruct and remove by id
+
+    @property
+    def description(self) -> str:
+        ivf = self._ivf()
+        if ivf is None:
+            return "exact (Flat)"
+        return f"approximate (IVF{ivf.nlist},SQ8, nprobe {ivf.nprobe})"
 
     def __len__(self) -> int:
         return int(self._index.ntotal)
 
     def add(self, ids: Sequence[int], vectors: np.ndarray) -> None:
-        id_array = np.asarray(ids, dtype=np.int64)
-        # Re-adding after an interrupted run must not leave two vectors under one id.
-        self._index.remove_ids(id_array)
-        self._index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), id_array)
+        self._index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), np.asarray(ids, dtype=np.int64))
+
+    def remove(self, ids: Sequence[int]) -> None:
+        if len(ids):
+            self._index.remove_ids(np.asarray(ids, dtype=np.int64))
 
     def search(self, vector: np.ndarray, k: int, allowed: Sequence[int] | None = None
                ) -> list[tuple[int, float]]:
+        found = self.search_many(vector.reshape(1, -1), k, allowed)
+        return found[0] if found else []
+
+    def search_many(self, vectors: np.ndarray, k: int, allowed: Sequence[int] | None = None
+                    ) -> list[list[tuple[int, float]]]:
+        """The k nearest (id, score) for each row of `vectors`, optionally only among `allowed` ids."""
         import faiss
 
-        if len(self) == 0 or k <= 0:
-            return []
-        params = None
-        if allowed is not None:
-            if not allowed:
-                return []
-            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(np.asarray(allowed, dtype=np.int64)))
-        scores, ids = self._index.search(vector.reshape(1, -1).astype(np.float32), min(k, len(self)),
+        if len(self) == 0 or k <= 0 or (allowed is not None and not len(allowed)):
+            return [[] for _ in range(len(vectors))]
+        selector = faiss.IDSelectorBatch(np.asarray(allowed, dtype=np.int64)) if allowed is not None else None
+        if self._ivf() is not None:
+            params = faiss.SearchParametersIVF(sel=selector, nprobe=NPROBE)
+        else:
+            params = faiss.SearchParameters(sel=selector) if selector is not None else None
+        scores, ids = self._index.search(np.ascontiguousarray(vectors, dtype=np.float32), min(k, len(self)),
                                          params=params)
-        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+        return [[(int(i), float(s)) for i, s in zip(row_ids, row_scores) if i >= 0]
+                for row_ids, row_scores in zip(ids, scores)]
 
     def reconstruct(self, ids: Sequence[int]) -> np.ndarray:
-        return np.vstack([self._index.reconstruct(int(i)) for i in ids]) if ids else \
+        return np.vstack([self._index.reconstruct(int(i)) for i in ids]) if len(ids) else \
             np.zeros((0, self.dimension), dtype=np.float32)
+
+    def convert_if_large(self, threshold: int) -> bool:
+        """Switch from exact to approximate search once the index holds `threshold` vectors."""
+        import faiss
+
+        n = len(self)
+        if n < threshold or self._ivf() is not None:
+            return False
+        ids = faiss.vector_to_array(faiss.downcast_index(self._index).id_map).astype(np.int64)
+        flat = faiss.downcast_index(faiss.downcast_index(self._index).index)
+        vectors = faiss.vector_to_array(flat.codes).view(np.float32).reshape(n, self.dimension)
+        factory = approximate_factory(n)
+        index = faiss.index_factory(self.dimension, factory, faiss.METRIC_INNER_PRODUCT)
+        ivf = faiss.extract_index_ivf(index)
+        sample = np.random.default_rng(0).choice(n, size=min(n, 64 * ivf.nlist), replace=False)
+        log.info("switching %s to %s (%d vectors)", self.path.name, factory, n)
+        index.train(vectors[np.sort(sample)])
+        ivf.set_direct_map_type(faiss.DirectMap.Hashtable)
+        for start in range(0, n, 100_000):
+            index.add_with_ids(vectors[start:start + 100_000], ids[start:start + 100_000])
+        self._index = index
+        self._prepare_ivf()
+        return True
 
     def reset(self) -> None:
         self._index.reset()
@@ -192,16 +264,27 @@ class Index:
         return self._sentences
 
     def _check_consistency(self) -> None:
-        """faiss files and the rows marked embedded must agree; if a crash left them apart, re-embed."""
+        """The faiss files and the rows marked embedded must agree. A run stopped between saving
+        vectors and marking rows leaves vectors of unmarked rows: they are dropped (the rows get
+        embedded again). Fewer vectors than marked rows (a lost file) means embedding all again."""
         assert self._articles is not None
         embedded = self.store.db.execute("SELECT count(*) FROM articles WHERE embedded = 1").fetchone()[0]
-        if embedded != len(self._articles):
-            log.warning("index %s: %d vectors for %d embedded articles; re-embedding everything",
-                        self.path, len(self._articles), embedded)
-            self._articles.reset()
-            self.sentence_vectors.reset()
-            with self.store.db:
-                self.store.db.execute("UPDATE articles SET embedded = 0")
+        if len(self._articles) == embedded:
+            return
+        if len(self._articles) > embedded:
+            pending = [r[0] for r in self.store.db.execute("SELECT rowid FROM articles WHERE embedded = 0")]
+            log.warning("index %s: dropping vectors of %d articles an interrupted run did not finish",
+                        self.path, len(self._articles) - embedded)
+            self._articles.remove(pending)
+            self.sentence_vectors.remove(self.store.sentence_rowids(pending))
+            if len(self._articles) == embedded:
+                return
+        log.warning("index %s: %d vectors for %d embedded articles; embedding everything again",
+                    self.path, len(self._articles), embedded)
+        self._articles.reset()
+        self.sentence_vectors.reset()
+        with self.store.db:
+            self.store.db.execute("UPDATE articles SET embedded = 0")
 
     # -- ingest and embed -----------------------------------------------------------------
     def ingest(self, paths: Iterable[str | os.PathLike[str]], outlets: OutletDirectory | None = None,
@@ -247,6 +330,8 @@ class Index:
         done_articles = done_sentences = 0
         unsaved: list[int] = []
         last = 0
+        started = time.monotonic()
+        interval = CHECKPOINT_SECONDS
         while True:
             batch = self.store.unembedded(after=last, limit=64)
             if not batch:
@@ -275,17 +360,22 @@ class Index:
             done_sentences += len(sent_ids)
             if progress:
                 progress("embed", len(art_ids), pending)
-            if len(unsaved) >= CHECKPOINT_ARTICLES:
-                self._checkpoint(unsaved)
-                unsaved = []
+            if time.monotonic() - started >= interval:
+                took = self._checkpoint(unsaved)
+                unsaved, started, interval = [], time.monotonic(), max(CHECKPOINT_SECONDS, 10 * took)
+        for vectors_index in (article_index, sentence_index):
+            vectors_index.convert_if_large(APPROXIMATE_FROM)
         self._checkpoint(unsaved)
         return done_articles, done_sentences
 
-    def _checkpoint(self, rowids: list[int]) -> None:
-        """Vectors to disk first, then the rows marked: a crash in between only costs re-embedding."""
+    def _checkpoint(self, rowids: list[int]) -> float:
+        """Vectors to disk first, then the rows marked: a crash in between only costs re-embedding.
+        Returns the seconds it took."""
+        began = time.monotonic()
         self.article_vectors.save()
         self.sentence_vectors.save()
         self.store.mark_embedded(rowids)
+        return time.monotonic() - began
 
     # -- query ----------------------------------------------------------------------------
     def query(self, text: str, k: int = 10, language: str | None = None, camp: str | None = None,
@@ -316,7 +406,8 @@ class Index:
             "index": str(self.path),
             "model": self.model,
             "dimension": int(self.store.get_meta("dimension") or 0),
-            "vector_index": self.store.get_meta("vector_index"),
+            "vector_index": self.article_vectors.description,
+            "sentence_index": self.sentence_vectors.description,
             "migrations": self.store.applied_migrations(),
             **self.store.totals(),
             "languages": dict(self.store.counts("language")),

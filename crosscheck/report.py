@@ -246,8 +246,10 @@ class _ArticleView:
     anchor: str
     article: Article
     camp: str
+    camp_label: str
     language: str | None
     url: str | None
+    host: str | None
     raw_url: str | None
     date: str
     title_translation: str | None
@@ -418,19 +420,21 @@ def _article_views(comparison: Comparison, anchors: dict[str, str],
         reprint = (source.outlet, source.title, anchors.get(source.id, "")) if source else None
         if source_id and source is None:
             reprint = (source_id, "", "")
+        url = safe_url(a.url)
         views.append(_ArticleView(
-            anchors[a.id], a, _camp(a.camp), _language(a.language), safe_url(a.url),
-            a.url if a.url and not safe_url(a.url) else None, _fmt_datetime(a.published),
+            anchors[a.id], a, _camp(a.camp), CAMP_LABELS[_camp(a.camp)], _language(a.language), url,
+            (urlsplit(url).hostname or url).removeprefix("www.") if url else None,
+            a.url if a.url and not url else None, _fmt_datetime(a.published),
             _translation(a.title, a.language, translations), reprint, paragraphs,
             sum(1 for s in sentences if s.claim_id)))
     return views
 
 
 def _timeline(story: Story, camps: list[str], anchors: dict[str, str]) -> _Timeline:
-    width, left, right, lane_height, top = 760, 92, 24, 34, 14
+    width, left, right, lane_height, top = 1240, 96, 28, 30, 10
     lanes = [_Lane(c, CAMP_LABELS[c], top + lane_height * i + lane_height / 2) for i, c in enumerate(camps)]
     lane_y = {lane.camp: lane.y for lane in lanes}
-    height = top + lane_height * len(camps) + 34
+    height = top + lane_height * len(camps) + 30
     dated = [(t, a) for a in story.articles if (t := _parse_time(a.published)) is not None]
     undated = len(story.articles) - len(dated)
     ticks: list[_Tick] = []
@@ -560,7 +564,7 @@ class IndexEntry:
 
 
 def render_index(entries: list[IndexEntry], generated_at: str | None = None,
-                 title: str = "crosscheck: stories") -> str:
+                 title: str = "Stories") -> str:
     """The index page: every story with its dates, coverage by camp, blindspot mark and counts."""
     rows = []
     for e in entries:
@@ -571,7 +575,7 @@ def render_index(entries: list[IndexEntry], generated_at: str | None = None,
             "blindspot": e.story.blindspot, "articles": len(e.story.articles),
             "outlets": e.story.outlets,
         })
-    context = _page_context(title, script=False)
+    context = _page_context(f"{title} · crosscheck", script=False)
     context.update(title=title, rows=rows, generated_at=generated_at, plural=_plural,
                    camp_labels=CAMP_LABELS, single_icon=STATUS_INFO["single_source"].icon)
     return _environment().get_template("index.html.j2").render(context)

@@ -183,9 +183,12 @@ def update_stories(index: "Index", params: StoryParams | None = None, rebuild: b
 
     # candidate pairs from each new article's nearest neighbours
     k = min(params.neighbours + 1, len(vectors_index))
-    for a, v in zip(new, new_vectors):
+    found: list[list[tuple[int, float]]] = []
+    for start in range(0, len(new), 1024):
+        found += vectors_index.search_many(new_vectors[start:start + 1024], k)
+    for a, neighbours in zip(new, found):
         me = cluster_of_article[a.rowid]
-        for rowid, _score in vectors_index.search(v, k):
+        for rowid, _score in neighbours:
             if rowid == a.rowid:
                 continue
             if rowid in cluster_of_article:

@@ -42,7 +42,7 @@ import threading
 import urllib.parse
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import requests
@@ -69,9 +69,9 @@ if TYPE_CHECKING:
     from .store import Store
 
 __all__ = [
-    "PROVIDERS",
     "DEFAULT_PROVIDER",
     "DEFAULT_TARGET",
+    "PROVIDERS",
     "TranslationConfigError",
     "TranslationResult",
     "Translator",
@@ -139,7 +139,7 @@ class _Pending:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _base(language: str) -> str:
@@ -196,6 +196,11 @@ def _os_reason(exc: BaseException) -> str:
         return found.group(1).strip()
     inner = exc.__cause__ or exc.__context__
     return type(inner or exc).__name__
+
+
+def _redact(text: str) -> str:
+    """requests' messages quote the URL, which carries LibreTranslate's API key."""
+    return re.sub(r"(api_key=)[^&\s'\"]+", r"\1***", text)
 
 
 def _describe(exc: BaseException) -> str:
@@ -348,8 +353,8 @@ class Translator:
                 got = dict(zip(batch, lines))
                 self._save(pending.source_key, got)
                 return got
-            log.info("translation provider %s returned %d lines for %d texts: sending one text per request",
-                     self.provider, len(lines), len(batch))
+            log.info("translation provider %s returned %d lines for %d texts: "
+                     "sending one text per request", self.provider, len(lines), len(batch))
             self._joined = False
         got = {}
         try:
@@ -412,7 +417,8 @@ class Translator:
                         got = self._send(pending, batch)
                     except Exception as exc:  # noqa: BLE001 - deep-translator raises many unrelated types
                         failure = self.failed = _describe(exc)
-                        log.info("translation provider %s failed: %r", self._where, exc, exc_info=log.isEnabledFor(logging.DEBUG))
+                        log.info("translation provider %s %s", self._where, failure)
+                        log.debug("translation failure: %s", _redact(repr(exc)))
                         got = {}
                     else:
                         log.debug("translated %d of %d texts with %s", len(got), len(batch), self.provider)
@@ -424,7 +430,8 @@ class Translator:
         missing += len(unsendable)
         error = None
         if failure is not None and missing:
-            error = f"translation provider {self._where} {failure}; {missing} text(s) untranslated (showing originals)"
+            error = (f"translation provider {self._where} {failure}; "
+                     f"{missing} text(s) untranslated (showing originals)")
         elif missing:
             error = (f"{missing} text(s) untranslated: too long for {self.provider} (over {self.batch_chars} "
                      "characters), in a language it does not know, or answered without a translation "

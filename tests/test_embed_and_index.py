@@ -104,3 +104,48 @@ def test_incremental_embedding_and_crash_repair(tmp_index: Index, tmp_path: Path
         assert ix.embed_pending() == (5, 10)
         assert len(ix.article_vectors) == 5 and len(ix.sentence_vectors) == 10
         assert ix.store.applied_migrations() == ["0001_initial", "0002_stories", "0003_translations"]
+
+
+def test_interrupted_run_leaves_no_duplicate_vectors(tmp_index: Index, tmp_path: Path) -> None:
+    src = tmp_path / "a.jsonl"
+    src.write_text("\n".join(json.dumps({"id": f"a{i}", "title": f"T {i}", "text": f"One {i}. Two {i}."})
+                             for i in range(4)), encoding="utf-8")
+    tmp_index.ingest([src])
+    path = tmp_index.path
+    # as if the run stopped after saving vectors but before marking two rows embedded
+    tmp_index.store.db.execute("UPDATE articles SET embedded = 0 WHERE id IN ('a1', 'a3')")
+    tmp_index.store.commit()
+    tmp_index.close()
+    with Index.open(path) as ix:
+        assert len(ix.article_vectors) == 2 and len(ix.sentence_vectors) == 4
+        assert ix.embed_pending() == (2, 4)
+        assert len(ix.article_vectors) == 4 and len(ix.sentence_vectors) == 8
+        assert ix.query("One 3", k=1)[0].article.id == "a3"
+
+
+def test_large_index_switches_to_approximate_search(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import crosscheck.index as index_module
+
+    monkeypatch.setattr(index_module, "APPROXIMATE_FROM", 500)
+    rng = np.random.default_rng(1)
+    words = [f"w{i}" for i in range(300)]
+    src = tmp_path / "a.jsonl"
+    src.write_text("\n".join(json.dumps({"id": f"a{i}", "title": " ".join(rng.choice(words, 6)),
+                                         "text": " ".join(rng.choice(words, 8)) + "."}) for i in range(600)),
+                   encoding="utf-8")
+    with Index.open(tmp_path / "ix", model="hash-test", create=True) as ix:
+        ix.ingest([src])
+        assert ix.article_vectors.description.startswith("approximate (IVF")
+        assert ix.info()["vector_index"].startswith("approximate")
+        exact = {a.id: a for a in ix.store.iter_articles()}
+        probe = exact["a42"]
+        assert ix.query(probe.title + " " + probe.text, k=1)[0].article.id == "a42"
+        assert ix.query(probe.title, k=5, camp="unknown")  # filtered search works on IVF
+    with Index.open(tmp_path / "ix") as ix:  # reloads as IVF and keeps growing
+        assert ix.article_vectors.description.startswith("approximate")
+        more = tmp_path / "b.jsonl"
+        more.write_text(json.dumps({"id": "new", "title": "zzz yyy", "text": "qqq rrr sss."}), encoding="utf-8")
+        ix.ingest([more])
+        assert len(ix.article_vectors) == 601
+        assert ix.query("zzz yyy qqq rrr sss", k=1)[0].article.id == "new"
+        assert ix.article_vectors.reconstruct([ix.store.article_by_id("new").rowid]).shape == (1, 64)  # type: ignore[union-attr]

@@ -257,8 +257,8 @@ class Translator:
         code = _provider_code(spec.languages, target)
         if code is None:
             raise TranslationConfigError(
-                f"{provider} cannot translate into {target!r}: use a language code such as en, "
-                f"one of {', '.join(sorted(set(spec.languages.values())))}")
+                f"{provider} cannot translate into {target!r}: give a language code it knows, "
+                "such as en, de or fr")
         if timeout <= 0 or batch_chars <= 0:
             raise TranslationConfigError("timeout and batch_chars must be positive")
         self.store = store
@@ -343,28 +343,25 @@ class Translator:
                 batches.append([text])
         return batches
 
-    def _send(self, pending: _Pending, batch: list[str]) -> dict[str, str]:
-        """Translations for one batch (joined, or one by one once the provider is known to merge
-        lines). Raises at the first failed request; translations got before it are saved."""
+    def _send(self, pending: _Pending, batch: list[str], got: dict[str, str]) -> None:
+        """Translate one batch into `got` (joined, or one text per request once the provider is
+        known to merge lines); each answer is cached as it arrives. Raises at the first failed
+        request, with what arrived before it in `got` and in the cache."""
         if self._joined and len(batch) > 1:
             answer = self._request(pending.source_code, "\n".join(_one_line(t) for t in batch))
             lines = [line.strip() for line in (answer or "").split("\n") if line.strip()]
             if len(lines) == len(batch):
-                got = dict(zip(batch, lines))
-                self._save(pending.source_key, got)
-                return got
+                self._save(pending.source_key, dict(zip(batch, lines)))
+                got.update(zip(batch, lines))
+                return
             log.info("translation provider %s returned %d lines for %d texts: "
                      "sending one text per request", self.provider, len(lines), len(batch))
             self._joined = False
-        got = {}
-        try:
-            for text in batch:
-                answer = self._request(pending.source_code, _one_line(text))
-                if answer is not None:
-                    got[text] = answer.strip()
-        finally:
-            self._save(pending.source_key, got)
-        return got
+        for text in batch:
+            answer = self._request(pending.source_code, _one_line(text))
+            if answer is not None:
+                self._save(pending.source_key, {text: answer.strip()})
+                got[text] = answer.strip()
 
     # -- the public call --------------------------------------------------------------------
     def _group(self, items: Iterable[tuple[str, str | None]]) -> tuple[dict[str, _Pending], list[str]]:
@@ -413,13 +410,13 @@ class Translator:
         for pending, rest in todo:
             for batch in self._batches(rest):
                 if failure is None:
+                    got: dict[str, str] = {}
                     try:
-                        got = self._send(pending, batch)
+                        self._send(pending, batch, got)
                     except Exception as exc:  # noqa: BLE001 - deep-translator raises many unrelated types
                         failure = self.failed = _describe(exc)
                         log.info("translation provider %s %s", self._where, failure)
                         log.debug("translation failure: %s", _redact(repr(exc)))
-                        got = {}
                     else:
                         log.debug("translated %d of %d texts with %s", len(got), len(batch), self.provider)
                     translations.update(got)

@@ -40,7 +40,8 @@ class FakeProvider:
     """A LibreTranslate (POST /translate) and MyMemory (GET .../get) look-alike that records requests.
 
     `statuses` are answered in turn (then 200); `mode` is "ok", "merge" (joins lines into one,
-    as a translator that ignores line breaks would) or "stall" (answers only when released).
+    as a translator that ignores line breaks would), "quota" (MyMemory's notice in place of a
+    translation) or "stall" (answers only when released).
     """
 
     url: str = ""
@@ -78,6 +79,8 @@ def _handler(state: FakeProvider) -> type[BaseHTTPRequestHandler]:
                     self._answer(status, {"error": "Slowdown: too many requests" if status == 429 else "boom"})
                     return None
             q = params["q"][0]
+            if state.mode == "quota":
+                return "MYMEMORY WARNING: YOU USED ALL AVAILABLE FREE TRANSLATIONS FOR TODAY."
             if state.mode == "merge":
                 return "[en] " + q.replace("\n", " ")
             return "\n".join("[en] " + line for line in q.split("\n"))
@@ -211,6 +214,16 @@ def test_a_provider_that_merges_lines_gets_one_text_per_request(provider: FakePr
     assert len(provider.requests) == 1 + len(RU) + 2  # no joined attempt any more
 
 
+def test_a_failure_between_single_requests_keeps_the_ones_before(provider: FakeProvider, store: Store) -> None:
+    provider.mode = "merge"
+    provider.statuses = [200, 200, 429]  # joined (merged, so unusable), first text, then rate-limited
+    result = libre(store, provider).translate([(t, "ru") for t in RU])
+    assert len(provider.requests) == 3
+    assert result.translations == {RU[0]: "[en] " + RU[0]}
+    assert result.missing == 2 and result.error and "rate-limiting" in result.error
+    assert store.db.execute("SELECT text FROM translations").fetchall() == [(RU[0],)]
+
+
 # -- failures --------------------------------------------------------------------------------
 @pytest.mark.parametrize("status, words", [(429, "rate-limiting"), (500, "ERR_INTERNAL_SERVER_ERROR"),
                                            (503, "ERR_SERVICE_NOT_AVAIBLE")])
@@ -293,6 +306,19 @@ def test_mymemory_through_a_local_proxy(provider: FakeProvider, store: Store,
     assert sorted(r["langpair"][0] for r in provider.requests) == ["ru-RU|en-GB", "tr-TR|en-GB"]
     # MyMemory cannot detect a language: the text without one is reported, not sent
     assert result.missing == 1 and result.error and "untranslated" in result.error
+
+
+def test_mymemory_quota_notice_is_a_failure_not_a_translation(provider: FakeProvider, store: Store,
+                                                               monkeypatch: pytest.MonkeyPatch,
+                                                               no_proxy_bypass: None) -> None:
+    for name in PROXY_VARS:
+        monkeypatch.setenv(name, provider.url)
+    provider.mode = "quota"
+    result = Translator(store, "mymemory").translate([(RU[0], "ru"), (RU[1], "ru")])
+    assert len(provider.requests) == 1
+    assert result.translations == {} and result.missing == 2
+    assert result.error and result.error.startswith("translation provider mymemory refused: MYMEMORY WARNING")
+    assert store.db.execute("SELECT count(*) FROM translations").fetchone()[0] == 0
 
 
 # -- configuration ---------------------------------------------------------------------------

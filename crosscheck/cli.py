@@ -20,6 +20,7 @@ from .errors import CrosscheckError, NothingIngested
 
 if TYPE_CHECKING:
     from .compare import Comparison
+    from .translate import TranslationOptions
     from .index import Index, ProgressFn
     from .models import Hit, IngestReport
 
@@ -43,6 +44,44 @@ ModelOpt = Annotated[Optional[str], typer.Option(
     "Fixed when the index is created.", show_default=False)]
 
 DEMO_QUERY = "Russia and Turkey exchange military intelligence in Syria"
+
+TranslateToOpt = Annotated[Optional[str], typer.Option(
+    "--translate-to", help="Language to translate claims into in HTML reports [default: en].",
+    show_default=False)]
+NoTranslateOpt = Annotated[bool, typer.Option("--no-translate", help="Show claims untranslated in HTML reports.")]
+TranslatorOpt = Annotated[Optional[str], typer.Option(
+    "--translator", help="Translation provider: google (default), libre (LibreTranslate, "
+    "self-hostable; see --translator-url) or mymemory.", show_default=False)]
+TranslatorUrlOpt = Annotated[Optional[str], typer.Option(
+    "--translator-url", help="Address of your own LibreTranslate server (with --translator libre).",
+    show_default=False)]
+
+
+def _translation_options(translate_to: str | None, no_translate: bool, translator: str | None,
+                         translator_url: str | None) -> TranslationOptions:
+    """Check the translation options together, before any work."""
+    from .translate import DEFAULT_PROVIDER, DEFAULT_TARGET, PROVIDERS, TranslationOptions
+
+    if no_translate and (translate_to or translator or translator_url):
+        raise typer.BadParameter("--no-translate cannot go with --translate-to, --translator or --translator-url")
+    if translator and translator not in PROVIDERS:
+        raise typer.BadParameter(f"--translator must be one of {', '.join(PROVIDERS)}")
+    if translator_url and (translator or "libre") != "libre":
+        raise typer.BadParameter("--translator-url is for --translator libre")
+    return TranslationOptions(
+        enabled=not no_translate, provider=translator or ("libre" if translator_url else DEFAULT_PROVIDER),
+        target=translate_to or DEFAULT_TARGET, url=translator_url)
+
+
+def _write_story_report(ix: Index, comparison: Comparison, path: Path, options: TranslationOptions) -> str | None:
+    """Write one story's HTML report; returns the note about missing translations, if any."""
+    from .report import render_story
+    from .translate import report_translations
+
+    translations, note = report_translations(ix.store, options)(comparison)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_story(comparison, translations, note), encoding="utf-8")
+    return note
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -267,6 +306,12 @@ def compare(
                                                       show_default=False)] = None,
     articles: Annotated[Optional[str], typer.Option(
         help="Compare these articles instead of a story: ID,ID,...", show_default=False)] = None,
+    html: Annotated[Optional[Path], typer.Option(
+        help="Also write the comparison as a self-contained HTML report to this file.", show_default=False)] = None,
+    translate_to: TranslateToOpt = None,
+    no_translate: NoTranslateOpt = False,
+    translator: TranslatorOpt = None,
+    translator_url: TranslatorUrlOpt = None,
     index: IndexOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -276,15 +321,39 @@ def compare(
 
     if (story_id is None) == (articles is None):
         raise typer.BadParameter("give a STORY_ID or --articles ID,ID,..., not both and not neither")
+    options = _translation_options(translate_to, no_translate, translator, translator_url)
     with _open(index) as ix:
         if articles is not None:
             comparison = compare_articles(ix, adhoc_story(ix, [a.strip() for a in articles.split(",") if a.strip()]))
         else:
             comparison = compare_story(ix, story_id or "")
+        note = _write_story_report(ix, comparison, html, options) if html else None
+    if html:
+        err.print(f"report written to {html}" + (f" ({note})" if note else ""), markup=False)
     if as_json:
         out.print_json(json.dumps(comparison.as_dict(), ensure_ascii=False))
     else:
         _print_comparison(comparison)
+
+
+@command
+def report(
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for index.html and one page per story.")],
+    since: Annotated[Optional[str], typer.Option(help="Only stories that run on or after this date (YYYY-MM-DD).")] = None,
+    translate_to: TranslateToOpt = None,
+    no_translate: NoTranslateOpt = False,
+    translator: TranslatorOpt = None,
+    translator_url: TranslatorUrlOpt = None,
+    index: IndexOpt = None,
+) -> None:
+    """Write HTML reports: an index of all stories and one claim-diff page per story."""
+    from .report import write_reports
+    from .translate import report_translations
+
+    options = _translation_options(translate_to, no_translate, translator, translator_url)
+    with _open(index) as ix:
+        written = write_reports(ix, out_dir, since=since, translations_for=report_translations(ix.store, options))
+    out.print(f"wrote {len(written) - 1} story reports and {written[0]}", markup=False)
 
 
 @command
@@ -317,7 +386,10 @@ def demo(
             return
         out.print(f"\n[bold]compare[/bold] {top.id}\n")
         comparison = compare_story(ix, top.id)
-    _print_comparison(comparison)
+        _print_comparison(comparison)
+        path = (ix.path.parent / "reports" / f"{top.id}.html").resolve()
+        note = _write_story_report(ix, comparison, path, _translation_options(None, False, None, None))
+    out.print(f"\nHTML report of the story: {path}" + (f"\n({note})" if note else ""), markup=False)
 
 
 def main() -> None:

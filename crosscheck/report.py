@@ -21,7 +21,7 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
@@ -29,8 +29,8 @@ from urllib.parse import quote, urlsplit
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from .compare import STATUSES, Comparison, Mention, SentenceView
-from .models import CAMPS, Article, Story
+from .compare import STATUSES, ClaimGroup, Comparison, Mention, SentenceView
+from .models import CAMPS, KNOWN_CAMPS, Article, Story
 
 if TYPE_CHECKING:
     from .index import Index
@@ -38,12 +38,12 @@ if TYPE_CHECKING:
 __all__ = [
     "CAMP_LABELS",
     "STATUS_INFO",
-    "StatusInfo",
     "IndexEntry",
+    "StatusInfo",
     "independent_sources",
-    "safe_url",
-    "render_story",
     "render_index",
+    "render_story",
+    "safe_url",
     "write_reports",
 ]
 
@@ -116,7 +116,7 @@ def _parse_time(value: str | None) -> datetime | None:
         dt = datetime.fromisoformat(value)
     except ValueError:
         return None
-    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
 def _fmt_date(value: str | None) -> str:
@@ -239,6 +239,7 @@ class _Piece:
     text: str
     claim_id: str | None = None
     status: StatusInfo | None = None
+    conflict: bool = False
 
 
 @dataclass
@@ -355,6 +356,16 @@ def _translation(text: str, language: str | None, translations: Mapping[str, str
     return found if found and found.strip() != text.strip() else None
 
 
+def _wording_with(group: ClaimGroup | None, numbers: list[float]) -> str:
+    """The other side of a conflict in words: a mention giving one of its numbers, English first."""
+    if group is None:
+        return ""
+    wanted = set(numbers)
+    giving = [m for m in group.mentions if m.values & wanted] or group.mentions
+    english = [m for m in giving if m.article.language == "en"]
+    return (english or giving)[0].text
+
+
 def _rows(comparison: Comparison, camps: list[str], anchors: dict[str, str],
           translations: Mapping[str, str]) -> list[_Row]:
     by_id = {g.id: g for g in comparison.groups}
@@ -378,10 +389,9 @@ def _rows(comparison: Comparison, camps: list[str], anchors: dict[str, str],
                                      _translation(m.text, m.article.language, translations), [source]))
         conflicts = []
         for c in g.conflicts:
-            other = by_id.get(c.claim_id)
             conflicts.append(_ConflictView(c.claim_id, ", ".join(_number(v) for v in c.numbers) or "–",
                                            ", ".join(_number(v) for v in c.other_numbers) or "–",
-                                           other.text if other else ""))
+                                           _wording_with(by_id.get(c.claim_id), c.other_numbers)))
         status = STATUS_INFO.get(g.status, StatusInfo(g.status, g.status, "•", ""))
         classes = f"st-{status.key if status.key in STATUS_INFO else 'other'}"
         if g.conflicts:
@@ -393,6 +403,7 @@ def _rows(comparison: Comparison, camps: list[str], anchors: dict[str, str],
 def _article_views(comparison: Comparison, anchors: dict[str, str],
                    translations: Mapping[str, str]) -> list[_ArticleView]:
     status_of = {g.id: STATUS_INFO.get(g.status) for g in comparison.groups}
+    conflicting = {g.id for g in comparison.conflicts}
     articles = {a.id: a for a in comparison.story.articles}
     views = []
     for a in comparison.story.articles:
@@ -409,7 +420,7 @@ def _article_views(comparison: Comparison, anchors: dict[str, str],
                     gap = a.text[last_end:s.start] if 0 <= last_end <= s.start <= len(a.text) else " "
                     current.append(_Piece(gap if gap.strip() else " "))
                 status = status_of.get(s.claim_id) if s.claim_id else None
-                current.append(_Piece(s.text, s.claim_id if status else None, status))
+                current.append(_Piece(s.text, s.claim_id if status else None, status, s.claim_id in conflicting))
                 last_paragraph, last_end = s.paragraph, s.end
             if current:
                 paragraphs.append(current)
@@ -440,8 +451,8 @@ def _timeline(story: Story, camps: list[str], anchors: dict[str, str]) -> _Timel
     ticks: list[_Tick] = []
     dots: list[_Dot] = []
     if dated:
-        first = min(t for t, _ in dated).astimezone(timezone.utc)
-        last = max(t for t, _ in dated).astimezone(timezone.utc)
+        first = min(t for t, _ in dated).astimezone(UTC)
+        last = max(t for t, _ in dated).astimezone(UTC)
         span = (last - first).total_seconds()
         inner = width - left - right
         pad = max(span * 0.04, 1800.0)
@@ -524,7 +535,7 @@ def render_story(comparison: Comparison, translations: Mapping[str, str] | None 
     context.update(
         story=story_sorted,
         date_span=_date_span(story_sorted),
-        blindspot=story.blindspot,
+        blindspot=", ".join(CAMP_LABELS[c] for c in camps if c in KNOWN_CAMPS) if story.blindspot else None,
         coverage=_coverage(story_sorted),
         outlets=_outlets(story_sorted),
         sources=sources,
@@ -558,7 +569,7 @@ class IndexEntry:
     independent_sources: int = 0
 
     @classmethod
-    def from_comparison(cls, comparison: Comparison, href: str) -> "IndexEntry":
+    def from_comparison(cls, comparison: Comparison, href: str) -> IndexEntry:
         return cls(comparison.story, href, len(comparison.by_status("single_source")), len(comparison.conflicts),
                    len(comparison.groups), len(independent_sources(comparison)))
 
@@ -592,7 +603,7 @@ def _non_english(comparison: Comparison) -> bool:
     return any(m.article.language != "en" for g in comparison.groups for m in g.mentions)
 
 
-def write_reports(index: "Index", out_dir: str | os.PathLike[str], since: str | None = None,
+def write_reports(index: Index, out_dir: str | os.PathLike[str], since: str | None = None,
                   translations_for: Callable[[Comparison], tuple[Mapping[str, str], str | None]] | None = None,
                   generated_at: str | None = None) -> list[Path]:
     """Form stories for new articles, compare every story (ending on or after `since`) and
@@ -606,7 +617,7 @@ def write_reports(index: "Index", out_dir: str | os.PathLike[str], since: str | 
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    generated_at = generated_at or datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    generated_at = generated_at or datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     update_stories(index)
     entries: list[IndexEntry] = []
     written: list[Path] = []

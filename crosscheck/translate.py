@@ -69,6 +69,8 @@ if TYPE_CHECKING:
     from .store import Store
 
 __all__ = [
+    "TranslationOptions",
+    "report_translations",
     "DEFAULT_PROVIDER",
     "DEFAULT_TARGET",
     "PROVIDERS",
@@ -442,5 +444,35 @@ def translate_comparison(comparison: Comparison, store: Store, provider: str = D
                          target: str = DEFAULT_TARGET, url: str | None = None,
                          timeout: float = 10.0) -> TranslationResult:
     """Translations of every claim of `comparison` whose article is not in `target` language."""
-    items = [(m.text, m.article.language) for group in comparison.groups for m in group.mentions]
-    return Translator(store, provider, target, url, timeout).translate(items)
+    return Translator(store, provider, target, url, timeout).translate(_claim_texts(comparison))
+
+
+def _claim_texts(comparison: Comparison) -> list[tuple[str, str | None]]:
+    return [(m.text, m.article.language) for group in comparison.groups for m in group.mentions]
+
+
+@dataclass(frozen=True)
+class TranslationOptions:
+    """How reports translate claims: `enabled=False` is --no-translate."""
+
+    enabled: bool = True
+    provider: str = DEFAULT_PROVIDER
+    target: str = DEFAULT_TARGET
+    url: str | None = None
+
+
+def report_translations(store: Store, options: TranslationOptions
+                        ) -> Callable[[Comparison], tuple[dict[str, str], str | None]]:
+    """A function giving each story's (translations, note to show when some are missing), for
+    `report.write_reports`. One Translator serves every story, so a provider that failed once
+    is not asked again for the next story."""
+    if not options.enabled:
+        return lambda comparison: ({}, "Translation was turned off (--no-translate): claims are shown "
+                                       "in their original language.")
+    translator = Translator(store, options.provider, options.target, options.url)
+
+    def translations_for(comparison: Comparison) -> tuple[dict[str, str], str | None]:
+        result = translator.translate(_claim_texts(comparison))
+        return result.translations, (f"Translations missing: {result.error}" if result.error else None)
+
+    return translations_for

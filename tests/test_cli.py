@@ -106,3 +106,25 @@ def test_demo_runs_the_whole_flow(tmp_path: Path) -> None:
     assert "ingested 20 new articles" in result.stdout
     assert "160912-turkey-russia-exchanging" in result.stdout
     assert "single_source" in result.stdout and "shared" in result.stdout
+    report = Path(result.stdout.split("HTML report of the story: ")[1].split()[0])
+    assert report.exists() and "160912-turkey-russia-exchanging" in report.read_text(encoding="utf-8")
+
+
+def test_report_and_compare_html_commands(tmp_path: Path) -> None:
+    ix = str(tmp_path / "ix")
+    assert runner.invoke(app, ["ingest", str(ROOT / "samples"), "--index", ix, "-q"]).exit_code == 0
+    result = runner.invoke(app, ["report", "--out", str(tmp_path / "out"), "--index", ix, "--no-translate"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "index.html").exists()
+    assert (tmp_path / "out" / "160912-turkey-russia-exchanging.html").exists()
+    page = tmp_path / "one.html"
+    result = runner.invoke(app, ["compare", "160912-turkey-russia-exchanging", "--index", ix, "--html", str(page),
+                                 "--translator", "libre", "--translator-url", "http://127.0.0.1:9/"])
+    assert result.exit_code == 0, result.output  # the translator is unreachable: the report still renders
+    assert "report written to" in result.stderr and "untranslated" in result.stderr
+    assert "Translations missing" in page.read_text(encoding="utf-8")
+    for bad in (["--no-translate", "--translate-to", "de"], ["--translator", "babelfish"],
+                ["--translator", "google", "--translator-url", "http://127.0.0.1:9/"]):
+        result = runner.invoke(app, ["compare", "160912-turkey-russia-exchanging", "--index", ix,
+                                     "--html", str(page), *bad])
+        assert result.exit_code == 2, bad

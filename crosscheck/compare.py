@@ -468,13 +468,13 @@ def compare_articles(index: "Index", story: Story, directory: OutletDirectory | 
         groups[g].id = f"c{rank:0{width}d}"
     for x, y in linked:
         gx, gy = groups[x], groups[y]
-        vx = sorted(frozenset().union(*(m.values for m in gx.mentions)))
-        vy = sorted(frozenset().union(*(m.values for m in gy.mentions)))
-        gx.conflicts.append(Conflict(gy.id, [v for v in vx if v not in vy], [v for v in vy if v not in vx]))
-        gy.conflicts.append(Conflict(gx.id, [v for v in vy if v not in vx], [v for v in vx if v not in vy]))
-    for g in groups:
-        for m in g.mentions:
-            view_of[m.sentence_rowid].claim_id = g.id
+        nx = sorted(frozenset().union(*(m.values for m in gx.mentions)))
+        ny = sorted(frozenset().union(*(m.values for m in gy.mentions)))
+        gx.conflicts.append(Conflict(gy.id, [v for v in nx if v not in ny], [v for v in ny if v not in nx]))
+        gy.conflicts.append(Conflict(gx.id, [v for v in ny if v not in nx], [v for v in nx if v not in ny]))
+    for group in groups:
+        for m in group.mentions:
+            view_of[m.sentence_rowid].claim_id = group.id
     groups.sort(key=lambda g: g.id)
     return Comparison(story, groups, views, reprints)
 

@@ -62,6 +62,14 @@ def article_vector(title: np.ndarray, sentences: np.ndarray) -> np.ndarray:
     return normalise((normalise(title[None, :])[0] + lead + whole)[None, :])[0]
 
 
+def _faiss() -> Any:
+    """faiss, imported when first needed (it is slow to import); typed loosely, since its
+    bundled stubs miss much of its SWIG API."""
+    import faiss
+
+    return faiss
+
+
 def approximate_factory(n: int) -> str:
     """The faiss type for a collection of `n` vectors that has outgrown exact search:
     an inverted file of about 4·√n lists, vectors stored as 8-bit scalars (a quarter of
@@ -79,8 +87,7 @@ class VectorIndex:
     """
 
     def __init__(self, path: Path, dimension: int, factory: str = DEFAULT_VECTOR_INDEX) -> None:
-        import faiss
-
+        faiss = _faiss()
         self.path = path
         self.dimension = dimension
         if path.exists():
@@ -90,16 +97,14 @@ class VectorIndex:
         self._prepare_ivf()
 
     def _ivf(self):  # type: ignore[no-untyped-def]
-        import faiss
-
+        faiss = _faiss()
         try:
             return faiss.extract_index_ivf(self._index)
         except RuntimeError:
             return None
 
     def _prepare_ivf(self) -> None:
-        import faiss
-
+        faiss = _faiss()
         ivf = self._ivf()
         if ivf is not None:
             ivf.nprobe = NPROBE
@@ -130,8 +135,7 @@ class VectorIndex:
     def search_many(self, vectors: np.ndarray, k: int, allowed: Sequence[int] | None = None
                     ) -> list[list[tuple[int, float]]]:
         """The k nearest (id, score) for each row of `vectors`, optionally only among `allowed` ids."""
-        import faiss
-
+        faiss = _faiss()
         if len(self) == 0 or k <= 0 or (allowed is not None and not len(allowed)):
             return [[] for _ in range(len(vectors))]
         selector = faiss.IDSelectorBatch(np.asarray(allowed, dtype=np.int64)) if allowed is not None else None
@@ -150,8 +154,7 @@ class VectorIndex:
 
     def convert_if_large(self, threshold: int) -> bool:
         """Switch from exact to approximate search once the index holds `threshold` vectors."""
-        import faiss
-
+        faiss = _faiss()
         n = len(self)
         if n < threshold or self._ivf() is not None:
             return False
@@ -175,8 +178,7 @@ class VectorIndex:
         self._index.reset()
 
     def save(self) -> None:
-        import faiss
-
+        faiss = _faiss()
         tmp = self.path.with_suffix(".tmp")
         faiss.write_index(self._index, str(tmp))
         os.replace(tmp, self.path)
@@ -342,7 +344,10 @@ class Index:
                 texts.append(title)
                 texts.extend(t for _, t in sents)
             vectors = self.embedder.embed(texts)
-            art_ids, art_vecs, sent_ids, sent_vecs = [], [], [], []
+            art_ids: list[int] = []
+            sent_ids: list[int] = []
+            art_vecs: list[np.ndarray] = []
+            sent_vecs: list[np.ndarray] = []
             pos = 0
             for rowid, _title, sents in batch:
                 title_vec, sent_block = vectors[pos], vectors[pos + 1: pos + 1 + len(sents)]

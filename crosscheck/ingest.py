@@ -10,6 +10,7 @@ import csv
 import hashlib
 import json
 import logging
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -45,7 +46,7 @@ DETECT_PREFIX = 2000
 
 
 # -- finding and reading files --------------------------------------------------------------
-def iter_input_files(paths: Iterable[str | Path]) -> Iterator[Path | Problem]:
+def iter_input_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path | Problem]:
     """Files to read under `paths` (folders recursively, sorted); Problems for paths that won't do."""
     for raw in paths:
         path = Path(raw)
@@ -64,7 +65,7 @@ def iter_input_files(paths: Iterable[str | Path]) -> Iterator[Path | Problem]:
             yield Problem(str(path), "no such file or folder")
 
 
-def read_paths(paths: Iterable[str | Path]) -> Iterator[ArticleRecord | Problem]:
+def read_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[ArticleRecord | Problem]:
     for item in iter_input_files(paths):
         if isinstance(item, Problem):
             yield item
@@ -239,6 +240,8 @@ def prepare(record: ArticleRecord, outlets: OutletDirectory) -> PreparedArticle:
                                 "(kept without a date)", skipped=False))
         published = None
 
+    language: str | None
+    prob: float | None
     if record.language:
         language, prob = record.language.lower(), None
     else:

@@ -3,9 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
 from typing import Any
 
-__all__ = ["CAMPS", "KNOWN_CAMPS", "Outlet", "ArticleRecord", "Article", "Problem", "IngestReport", "Hit", "Story"]
+__all__ = ["parse_datetime", "CAMPS", "KNOWN_CAMPS", "Outlet", "ArticleRecord", "Article", "Problem", "IngestReport", "Hit", "Story"]
+
+def parse_datetime(value: str | None) -> datetime | None:
+    """An article's `published` as an aware datetime (UTC when it has no offset); None if unknown."""
+    if not value:
+        return None
+    try:
+        dt = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+
 
 CAMPS = ("ru", "tr", "west", "unknown")
 KNOWN_CAMPS = ("ru", "tr", "west")

@@ -30,7 +30,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from .compare import STATUSES, ClaimGroup, Comparison, Mention, SentenceView
-from .models import CAMPS, KNOWN_CAMPS, Article, Story
+from .models import CAMPS, KNOWN_CAMPS, Article, Story, parse_datetime
 
 if TYPE_CHECKING:
     from .index import Index
@@ -109,14 +109,7 @@ def _language(code: str | None) -> str | None:
     return code if code and _LANGUAGE.fullmatch(code) else None
 
 
-def _parse_time(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        dt = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+_parse_time = parse_datetime
 
 
 def _fmt_date(value: str | None) -> str:

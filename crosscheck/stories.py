@@ -26,13 +26,12 @@ import logging
 import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .errors import StoryNotFound
-from .models import Article, Story
+from .models import Article, Story, parse_datetime
 
 if TYPE_CHECKING:
     from .index import Index
@@ -59,15 +58,8 @@ class ClusterReport:
 
 
 def _timestamp(published: str | None) -> float | None:
-    if not published:
-        return None
-    try:
-        dt = datetime.fromisoformat(published)
-    except ValueError:
-        return None
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
-    return dt.timestamp()
+    dt = parse_datetime(published)
+    return dt.timestamp() if dt else None
 
 
 @dataclass

@@ -288,13 +288,20 @@ class _Sources:
             names += [outlet.name, *outlet.aliases]
         names += sorted({a.outlet for a in articles})
         self.names = sorted(set(names))
+        self._cited: dict[tuple[str, str | None], list[str]] = {}
         self.lead_citations: dict[str, list[str]] = {}
         self.all_citations: dict[str, list[str]] = {}
         for a in articles:
             lead = a.title + "\n\n" + "\n\n".join(p for _, p in list(paragraphs(a.text))[:LEAD_PARAGRAPHS])
-            self.lead_citations[a.id] = self._canonical(cited_outlets(lead, self.names, a.language), a)
-            self.all_citations[a.id] = self._canonical(cited_outlets(a.title + "\n\n" + a.text, self.names,
-                                                                     a.language), a)
+            self.lead_citations[a.id] = self._canonical(self.cited(lead, a.language), a)
+            self.all_citations[a.id] = self._canonical(self.cited(a.title + "\n\n" + a.text, a.language), a)
+
+    def cited(self, text: str, language: str | None) -> list[str]:
+        """cited_outlets, remembered: resolving a story asks about the same sentences many times."""
+        key = (text, language)
+        if key not in self._cited:
+            self._cited[key] = cited_outlets(text, self.names, language)
+        return self._cited[key]
 
     def _canonical(self, names: list[str], article: Article) -> list[str]:
         out: list[str] = []
@@ -346,7 +353,7 @@ class _Sources:
                 return by_article[source_id], None
             source = self.articles[source_id]
             return None, (self.lead_citations[source_id] or [source.outlet])[0]
-        sentence_cites = self._canonical(cited_outlets(mention.text, self.names, article.language), article)
+        sentence_cites = self._canonical(self.cited(mention.text, article.language), article)
         if not sentence_cites and self._self_sourced(mention):
             return None, article.outlet
         candidates = sentence_cites + [c for c in self.all_citations[article.id] if c not in sentence_cites]

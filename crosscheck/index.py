@@ -44,8 +44,8 @@ LEAD_SENTENCES = 5  # an article's vector is its title and lead, not its whole t
 # loses little work and saving never takes more than about a tenth of the time.
 CHECKPOINT_SECONDS = 60.0
 # Exact search up to this many vectors, an approximate index past it (docs/performance.md).
-APPROXIMATE_FROM = 200_000
-NPROBE = 32  # inverted lists visited per query by the approximate index
+APPROXIMATE_FROM = 100_000
+NPROBE = 64  # inverted lists visited per query by the approximate index
 
 
 def article_vector(title: np.ndarray, sentences: np.ndarray) -> np.ndarray:

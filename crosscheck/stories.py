@@ -214,12 +214,11 @@ def update_stories(index: "Index", params: StoryParams | None = None, rebuild: b
         _neg, i, j, vi, vj = heapq.heappop(heap)
         if i not in alive or j not in alive or clusters[i].version != vi or clusters[j].version != vj:
             continue
+        for n in clusters[j].neighbours:  # neighbours are symmetric: only j's need updating
+            clusters[n].neighbours.discard(j)
+            clusters[n].neighbours.add(i)
         clusters[i].merge(clusters[j])  # i < j: the older cluster absorbs the newer
         alive.discard(j)
-        for c in clusters:
-            if j in c.neighbours:
-                c.neighbours.discard(j)
-                c.neighbours.add(i)
         clusters[i].neighbours.discard(i)
         clusters[i].neighbours.discard(j)
         for n in clusters[i].neighbours:

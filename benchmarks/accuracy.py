@@ -51,6 +51,8 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from _common import cpu_model
+
 from crosscheck.embed import Embedder, available_cores, get_embedder
 from crosscheck.index import article_vector
 from crosscheck.sentences import split_sentences
@@ -81,16 +83,6 @@ def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
 def machine() -> Result:
     return {"cpu": cpu_model(), "cores": os.cpu_count(), "usable_cores": available_cores(),
             "python": platform.python_version(), "platform": platform.platform(),
@@ -102,7 +94,7 @@ def machine() -> Result:
 GroupFn = Callable[[np.ndarray, Sequence[object], float], list[list[int]]]
 
 
-def OFFSET() -> float:  # noqa: N802 - reads like the constant it returns
+def OFFSET() -> float:
     from crosscheck.compare import CROSS_LANGUAGE_OFFSET
 
     return float(CROSS_LANGUAGE_OFFSET)

@@ -24,9 +24,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from crosscheck import Index, OutletDirectory  # noqa: E402
-from crosscheck.compare import Comparison, compare_articles  # noqa: E402
-from crosscheck.stories import adhoc_story, list_stories, update_stories  # noqa: E402
+from crosscheck import Index, OutletDirectory
+from crosscheck.compare import Comparison, compare_articles
+from crosscheck.stories import adhoc_story, list_stories, update_stories
 
 
 def story_scores(ix: Index, annotated: dict[str, list[str]]) -> dict[str, Any]:
@@ -105,7 +105,7 @@ def main() -> None:
           f"{claims['status_accuracy']:.2f}, all mentions in one group {claims['together']:.2f}")
     for r in claims["claims"]:
         mark = "ok " if r["expected"] == r["got"] else "ERR"
-        print(f"  {mark} {r['key']:<34} expected {r['expected']:<13} got {str(r['got']):<13} "
+        print(f"  {mark} {r['key']:<34} expected {r['expected']:<13} got {r['got']!s:<13} "
               f"{'together' if r['together'] else 'split: ' + ','.join(str(g) for g in r['groups'])}"
               f"  sources: {', '.join(r['sources'])}")
     for c in claims["conflicts"]:

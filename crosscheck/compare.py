@@ -435,12 +435,12 @@ def compare_articles(index: "Index", story: Story, directory: OutletDirectory | 
     # split by numbers, then link the parts as conflicts
     parts: list[list[int]] = []
     linked: list[tuple[int, int]] = []
-    position = {id(m): i for i, m in enumerate(mentions)}
+    index_of = {id(m): i for i, m in enumerate(mentions)}
     for members in raw_groups:
         pieces = _split_by_numbers([mentions[i] for i in members])
         first = len(parts)
         for piece in pieces:
-            parts.append(sorted(position[id(m)] for m in piece))
+            parts.append(sorted(index_of[id(m)] for m in piece))
         linked += [(first + x, first + y) for x in range(len(pieces)) for y in range(x + 1, len(pieces))]
     # groups close to each other (below the alignment threshold) that disagree on numbers
     if parts:

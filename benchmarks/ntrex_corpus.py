@@ -19,9 +19,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from crosscheck import Index  # noqa: E402
-from crosscheck.stories import list_stories, update_stories  # noqa: E402
-from tests.test_real_data import NTREX, ntrex_index  # noqa: E402
+from crosscheck import Index
+from crosscheck.stories import list_stories, update_stories
+from tests.test_real_data import NTREX, ntrex_index
 
 
 class _Folders:

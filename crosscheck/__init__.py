@@ -33,7 +33,6 @@ _EXPORTS = {
     "CrosscheckError": "errors",
     "IndexNotFound": "errors",
     "IndexModelMismatch": "errors",
-    "IndexCorrupt": "errors",
     "UnknownModel": "errors",
     "ModelUnavailable": "errors",
     "OutletsFileError": "errors",

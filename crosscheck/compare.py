@@ -403,7 +403,7 @@ def _status(origin_camps: dict[str, str], story_camps: set[str]) -> str:
 def compare_articles(index: "Index", story: Story, directory: OutletDirectory | None = None,
                      threshold: float = CLAIM_THRESHOLD) -> Comparison:
     """Claim groups for the articles of `story` (a real story, or any set of articles)."""
-    directory = directory or OutletDirectory()
+    directory = directory or index.outlet_directory()
     articles = story.articles
     mentions: list[Mention] = []
     claim_vectors: list[np.ndarray] = []

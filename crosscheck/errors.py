@@ -3,7 +3,6 @@
     CrosscheckError
     ├── IndexNotFound          no index folder where one was expected
     ├── IndexModelMismatch     the index was built with another embedding model
-    ├── IndexCorrupt           the SQLite store and the faiss files disagree
     ├── UnknownModel           no embedder registered under that name
     ├── ModelUnavailable       the embedder's package or weights are not installed
     ├── OutletsFileError       an --outlets file that cannot be read
@@ -18,7 +17,6 @@ __all__ = [
     "CrosscheckError",
     "IndexNotFound",
     "IndexModelMismatch",
-    "IndexCorrupt",
     "UnknownModel",
     "ModelUnavailable",
     "OutletsFileError",
@@ -49,10 +47,6 @@ class IndexModelMismatch(CrosscheckError):
         )
         self.stored = stored
         self.requested = requested
-
-
-class IndexCorrupt(CrosscheckError):
-    pass
 
 
 class UnknownModel(CrosscheckError):

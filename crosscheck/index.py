@@ -295,6 +295,7 @@ class Index:
         directory = outlets or OutletDirectory()
         report = IngestReport()
         unknown: set[str] = set()
+        saved_outlets: set[str] = set()
         for item in read_paths(paths):
             if progress:
                 progress("ingest", 1, 0)
@@ -312,8 +313,11 @@ class Index:
             if duplicate_of:
                 values["duplicate_of"] = duplicate_of
                 report.duplicates += 1
-            if not prepared.known_outlet:
+            if prepared.outlet is None:
                 unknown.add(values["outlet"])
+            elif prepared.outlet.name not in saved_outlets:
+                self.store.save_outlet(prepared.outlet)
+                saved_outlets.add(prepared.outlet.name)
             self.store.insert_article(
                 values, [(s.paragraph, s.start, s.end, s.text) for s in prepared.sentences])
             report.added += 1
@@ -381,6 +385,14 @@ class Index:
         self.sentence_vectors.save()
         self.store.mark_embedded(rowids)
         return time.monotonic() - began
+
+    def outlet_directory(self) -> OutletDirectory:
+        """The default outlets list with the outlets this index was built with on top, so that
+        an --outlets file given at ingest still holds when stories are compared later."""
+        directory = OutletDirectory()
+        for outlet in self.store.outlets():
+            directory.add(outlet)
+        return directory
 
     # -- query ----------------------------------------------------------------------------
     def query(self, text: str, k: int = 10, language: str | None = None, camp: str | None = None,

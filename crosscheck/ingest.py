@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from .models import CAMPS, ArticleRecord, Problem
+from .models import CAMPS, ArticleRecord, Outlet, Problem
 from .outlets import OutletDirectory, url_domain
 from .sentences import Span, split_sentences
 
@@ -242,7 +242,7 @@ class PreparedArticle:
     values: dict[str, Any]  # columns of the articles table
     sentences: list[Span]
     problems: list[Problem]  # caveats about data that was kept
-    known_outlet: bool
+    outlet: Outlet | None    # the outlets-list entry it matched, None for an unknown outlet
 
 
 def prepare(record: ArticleRecord, outlets: OutletDirectory) -> PreparedArticle:
@@ -278,4 +278,4 @@ def prepare(record: ArticleRecord, outlets: OutletDirectory) -> PreparedArticle:
         "language": language, "language_prob": prob,
         "content_hash": content_hash(record.text), "source": record.source,
     }
-    return PreparedArticle(values, split_sentences(record.text, language), problems, outlet is not None)
+    return PreparedArticle(values, split_sentences(record.text, language), problems, outlet)

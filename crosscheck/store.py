@@ -125,10 +125,15 @@ class Store:
 
     # -- outlets --------------------------------------------------------------------------
     def save_outlet(self, outlet: Outlet) -> None:
+        """Remember an outlet as ingest saw it (an --outlets file's entry included)."""
         self.db.execute(
             "INSERT OR REPLACE INTO outlets VALUES (?, ?, ?, ?)",
             (outlet.name, outlet.camp, outlet.country, " ".join(outlet.domains)),
         )
+
+    def outlets(self) -> list[Outlet]:
+        return [Outlet(name, camp, country, tuple(domains.split()))
+                for name, camp, country, domains in self.db.execute("SELECT * FROM outlets ORDER BY name")]
 
     # -- articles -------------------------------------------------------------------------
     def article_by_id(self, article_id: str) -> Article | None:

@@ -159,6 +159,11 @@ def test_outlets_file_overrides_and_record_camp_wins(tmp_index: Index, tmp_path:
     assert camps["own"][1] == "ru"
     assert camps["nobody"] == ("Nowhere Gazette", "unknown", None)
     assert report.unknown_outlets == ["Nowhere Gazette"]
+    # the index remembers the outlets file, for comparing stories later without it
+    later = tmp_index.outlet_directory()
+    assert later.lookup("Meduza").camp == "west"  # type: ignore[union-attr]
+    assert later.lookup("TASS").camp == "unknown"  # type: ignore[union-attr]
+    assert later.lookup("Reuters").camp == "west"  # type: ignore[union-attr]
 
 
 def test_bad_outlets_file_is_a_clear_error(tmp_path: Path) -> None:

@@ -43,6 +43,7 @@ LEAD_SENTENCES = 5  # an article's vector is its title and lead, not its whole t
 # times as long as the last save took when the files are large, so that an interrupted run
 # loses little work and saving never takes more than about a tenth of the time.
 CHECKPOINT_SECONDS = 60.0
+COMMIT_ARTICLES = 1000  # stored articles are committed this often while reading input
 # Exact search up to this many vectors, an approximate index past it (docs/performance.md).
 APPROXIMATE_FROM = 100_000
 NPROBE = 64  # inverted lists visited per query by the approximate index
@@ -321,6 +322,8 @@ class Index:
             self.store.insert_article(
                 values, [(s.paragraph, s.start, s.end, s.text) for s in prepared.sentences])
             report.added += 1
+            if report.added % COMMIT_ARTICLES == 0:
+                self.store.commit()  # a stopped run keeps what it has read
         self.store.commit()
         report.unknown_outlets = sorted(unknown)
         articles, sentences = self.embed_pending(progress)

@@ -39,6 +39,7 @@ Known limits, by design of rules over understanding:
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -788,6 +789,7 @@ def _fold(text: str) -> tuple[str, list[int]]:
     return "".join(out), index
 
 
+@functools.lru_cache(maxsize=4096)
 def _name_regex(name: str) -> re.Pattern[str] | None:
     words = _fold(name)[0].split()
     if not words:

@@ -54,10 +54,12 @@ sys.path.insert(0, str(REPO))
 from _common import cpu_model
 
 from crosscheck.embed import Embedder, available_cores, get_embedder
+from crosscheck.anchors import anchor_weights, extract_anchors, sparse_dot
 from crosscheck.index import article_vector
 from crosscheck.sentences import split_sentences
 
 MAX_SENTENCES = 60
+ANCHOR_SWEEP = (0.0, 0.1, 0.2, 0.3, 0.5, 1.0)
 SWEEP = [round(0.35 + 0.05 * i, 2) for i in range(11)]  # 0.35 .. 0.85
 SEMEVAL_BASELINES = {"all": 0.66, "en-en": 0.74, "tr-tr": 0.63, "ru-ru": 0.77, "de-en": 0.66}
 NTREX_BASELINES = {"en-ru": 0.94, "en-tr": 0.93}
@@ -117,7 +119,7 @@ def title_of(text: str, lang: str) -> str:
 
 
 def semeval(eval_dir: Path, embedder: Embedder) -> Result:
-    from crosscheck.stories import StoryParams
+    from crosscheck.stories import StoryParams, story_similarity
 
     csv.field_size_limit(sys.maxsize)
     with open(eval_dir / "semeval2022_task8_subset" / "testing_set.csv", encoding="utf-8", newline="") as f:
@@ -136,9 +138,23 @@ def semeval(eval_dir: Path, embedder: Embedder) -> Result:
     print(f"  embedded {len(texts):,} texts (titles + sentences of {len(keys):,} articles) "
           f"in {seconds:.0f} s ({len(texts) / seconds:,.0f}/s)")
     art = {k: article_vector(vectors[i], vectors[i + 1: i + 1 + n]) for k, (i, n) in spans.items()}
-    sim = np.array([float(art[(r["text_1"], r["lang1"])] @ art[(r["text_2"], r["lang2"])]) for r in rows])
+    # anchors weighted by how many of the subset's articles share them, as in an index of them
+    keys_of = {k: extract_anchors(title_of(*k), k[0]) for k in keys}
+    counts = Counter(key for ks in keys_of.values() for key in ks)
+    anchors = {k: anchor_weights(ks, counts, len(keys)) for k, ks in keys_of.items()}
+    pairs = [((r["text_1"], r["lang1"]), (r["text_2"], r["lang2"])) for r in rows]
+    cosine = np.array([float(art[a] @ art[b]) for a, b in pairs])
+    anchor_cosine = np.array([sparse_dot(anchors[a], anchors[b]) for a, b in pairs])
+    params = StoryParams()
+    sim = story_similarity(cosine, anchor_cosine, params.anchor_weight)
     overall = np.array([float(r["Overall"]) for r in rows])
     pair = np.array([f"{r['lang1']}-{r['lang2']}" for r in rows])
+    print(f"  story similarity = (1 - w) * cosine + w * anchor cosine, w = StoryParams().anchor_weight = "
+          f"{params.anchor_weight}")
+    table(["anchor weight w", *(f"{w:.1f}" + (" *" if w == params.anchor_weight else "") for w in ANCHOR_SWEEP)],
+          [["Pearson(sim, -Overall), all pairs",
+            *(float(np.corrcoef(story_similarity(cosine, anchor_cosine, w), -overall)[0, 1]) for w in ANCHOR_SWEEP)]])
+    print()
 
     pearson: dict[str, Result] = {}
     for name in ["all", "en-en", "tr-tr", "ru-ru", "de-en"]:
@@ -157,11 +173,17 @@ def semeval(eval_dir: Path, embedder: Embedder) -> Result:
     table(["rating band", "n", "median similarity"],
           [[k, v["pairs"], v["median_similarity"]] for k, v in medians.items()])
 
-    threshold = StoryParams().threshold
-    truth, pred = overall <= 2, sim >= threshold
-    p, r, f1 = prf(int((truth & pred).sum()), int((~truth & pred).sum()), int((truth & ~pred).sum()))
-    print(f"\n  'same story' (Overall <= 2, {int(truth.sum())} of {len(rows)} pairs) at "
-          f"StoryParams().threshold = {threshold}: precision {p:.3f}  recall {r:.3f}  F1 {f1:.3f}")
+    threshold = params.threshold
+    truth = overall <= 2
+    same_story: dict[float, tuple[float, float, float]] = {}
+    for t in sorted({round(x, 2) for x in np.arange(0.30, 0.61, 0.02)} | {threshold}):
+        pred = sim >= t
+        same_story[t] = prf(int((truth & pred).sum()), int((~truth & pred).sum()), int((truth & ~pred).sum()))
+    print(f"\n  'same story' (Overall <= 2, {int(truth.sum())} of {len(rows)} pairs) by story threshold "
+          f"(* StoryParams().threshold):")
+    table(["threshold", "precision", "recall", "F1"],
+          [[f"{t:.2f}" + (" *" if t == threshold else ""), *v] for t, v in same_story.items()])
+    p, r, f1 = same_story[threshold]
     return {"pearson": pearson, "median_similarity_by_band": medians,
             "same_story": {"threshold": threshold, "precision": p, "recall": r, "f1": f1},
             "texts_embedded": len(texts), "embed_seconds": seconds}

@@ -226,7 +226,7 @@ def stories(
     camp: Annotated[Optional[str], typer.Option(help="Only stories this camp covers (ru, tr, west, unknown).")] = None,
     min_articles: Annotated[int, typer.Option("--min-articles", min=1, help="Only stories with this many articles.")] = 1,
     threshold: Annotated[Optional[float], typer.Option(
-        help="Average similarity for articles to form one story [default: 0.55].", show_default=False)] = None,
+        help="Average similarity (cosine and shared names and numbers) for articles to form one story [default: 0.38].", show_default=False)] = None,
     window_days: Annotated[Optional[float], typer.Option(
         "--window-days", help="Largest gap in days between a story and an article joining it [default: 3].",
         show_default=False)] = None,

@@ -74,6 +74,14 @@ MIGRATIONS: list[tuple[str, str]] = [
             PRIMARY KEY (provider, source_language, target_language, text)
         );
     """),
+    ("0004_anchors", """
+        -- names and numbers of each article (crosscheck/anchors.py), filled in when stories form
+        CREATE TABLE article_anchors (
+            article_rowid INTEGER PRIMARY KEY REFERENCES articles(rowid) ON DELETE CASCADE,
+            anchors TEXT NOT NULL                -- space-separated keys
+        );
+        CREATE TABLE anchor_counts (anchor TEXT PRIMARY KEY, articles INTEGER NOT NULL);
+    """),
 ]
 
 _ARTICLE_COLUMNS = ("rowid, id, url, outlet, camp, country, title, text, published, "
@@ -276,6 +284,50 @@ class Store:
             f"SELECT {_ARTICLE_COLUMNS.replace('rowid', 'a.rowid', 1)} FROM articles a "
             "JOIN story_articles s ON s.article_rowid = a.rowid WHERE s.story_id = ? "
             "ORDER BY a.published IS NULL, a.published, a.id", (story_id,))]
+
+    # -- anchors --------------------------------------------------------------------------
+    def anchors_of(self, article_rowids: Sequence[int]) -> dict[int, list[str]]:
+        """article rowid -> its anchor keys, for the articles that have them recorded."""
+        out: dict[int, list[str]] = {}
+        for i in range(0, len(article_rowids), 500):
+            chunk = list(article_rowids[i:i + 500])
+            marks = ",".join("?" * len(chunk))
+            for rowid, keys in self.db.execute(
+                f"SELECT article_rowid, anchors FROM article_anchors WHERE article_rowid IN ({marks})", chunk
+            ):
+                out[rowid] = keys.split()
+        return out
+
+    def save_anchors(self, anchors: dict[int, list[str]]) -> None:
+        """Record articles' anchor keys and count each key once per article (not committed)."""
+        self.db.executemany("INSERT INTO article_anchors VALUES (?, ?)",
+                            [(rowid, " ".join(keys)) for rowid, keys in anchors.items()])
+        per_key: dict[str, int] = {}
+        for keys in anchors.values():
+            for k in keys:
+                per_key[k] = per_key.get(k, 0) + 1
+        self.db.executemany(
+            "INSERT INTO anchor_counts VALUES (?, ?) "
+            "ON CONFLICT(anchor) DO UPDATE SET articles = articles + excluded.articles", per_key.items())
+
+    def anchor_counts(self, keys: Iterable[str]) -> dict[str, int]:
+        wanted = list(set(keys))
+        out: dict[str, int] = {}
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            out.update(self.db.execute(
+                f"SELECT anchor, articles FROM anchor_counts WHERE anchor IN ({marks})", chunk).fetchall())
+        return out
+
+    def articles_without_anchors(self) -> list[Article]:
+        """Embedded articles whose anchors are not recorded yet."""
+        return [_article(r) for r in self.db.execute(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE embedded = 1 "
+            "AND rowid NOT IN (SELECT article_rowid FROM article_anchors)")]
+
+    def anchored_articles(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM article_anchors").fetchone()[0])
 
     def article_sentences(self, article_rowid: int) -> list[tuple[int, int, int, int, int, str]]:
         """(rowid, position, paragraph, start, end, text) of an article's sentences, in order."""

@@ -45,13 +45,34 @@ class Reports:
     story_ids: list[str]
 
 
+# A story only the Turkish camp covers (invented for this test): the index marks it a blindspot.
+BLINDSPOT_ARTICLES = [
+    {"id": "hurriyet-quake-tr", "outlet": "Hürriyet", "published": "2016-09-14T08:10:00+03:00",
+     "url": "https://www.hurriyet.com.tr/gundem/izmir-deprem-test",
+     "title": "İzmir'de 4,9 büyüklüğünde deprem",
+     "text": "İzmir'in Karaburun ilçesi açıklarında sabah saatlerinde 4,9 büyüklüğünde deprem meydana geldi. "
+             "AFAD, depremin 7 kilometre derinlikte gerçekleştiğini açıkladı.\n\n"
+             "Deprem İzmir kent merkezinde de hissedildi. Can kaybı ya da yaralanma bildirilmedi."},
+    {"id": "sabah-quake-tr", "outlet": "Sabah", "published": "2016-09-14T09:30:00+03:00",
+     "url": "https://www.sabah.com.tr/izmir/deprem-test",
+     "title": "Karaburun açıklarında korkutan deprem",
+     "text": "AFAD verilerine göre İzmir'in Karaburun ilçesi açıklarında 4,9 büyüklüğünde deprem oldu. "
+             "Deprem 7 kilometre derinlikte kaydedildi.\n\n"
+             "Vatandaşlar kısa süreli paniğe kapılarak sokağa çıktı. Valilik, herhangi bir hasar olmadığını bildirdi."},
+]
+
+
 @pytest.fixture(scope="module")
 def reports(sample_index_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Reports:
-    """write_reports on a copy of the samples index (real model), and the seed story's comparison."""
+    """write_reports on a copy of the samples index (real model) plus a story only one camp
+    covers, and the seed story's comparison."""
     base = tmp_path_factory.mktemp("report")
     path = base / "ix"
     shutil.copytree(sample_index_path, path)
+    extra = base / "blindspot.jsonl"
+    extra.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in BLINDSPOT_ARTICLES), encoding="utf-8")
     with Index.open(path) as ix:
+        ix.ingest([extra], OutletDirectory())
         written = write_reports(ix, base / "out", generated_at="2016-09-15 12:00 UTC")
         stories = list_stories(ix)
         seed_story = next(s for s in stories if any(a.id == "seed-amn-en" for a in s.articles))
@@ -70,7 +91,7 @@ def test_write_reports_writes_an_index_and_one_page_per_story(reports: Reports) 
     index_html = (reports.out / "index.html").read_text(encoding="utf-8")
     for story_id in reports.story_ids:
         assert f'href="{story_id}.html"' in index_html
-    assert "Blindspot" in index_html  # the Anadolu-only story
+    assert "Blindspot" in index_html  # the Turkish-only earthquake story
     story_html = (reports.out / f"{reports.seed_id}.html").read_text(encoding="utf-8")
     assert 'href="index.html"' in story_html
     # without a translator, the reader is told why Russian and Turkish claims stay untranslated
@@ -82,7 +103,7 @@ def test_render_story_shows_status_words_rows_conflicts_and_sources(reports: Rep
     html = render_story(c, generated_at="now")
     counts = rows_by_status(html)
     assert counts == {s: len(c.by_status(s)) for s in STATUS_CLASSES}
-    assert counts["shared"] >= 2 and counts["single_source"] >= 5
+    assert counts["shared"] >= 2 and counts["single_source"] >= 5 and counts["camp_only"] >= 1
     for words in ("Shared", "Single source", "One camp only", "Numbers conflict", "independent source"):
         assert words in html
     # every camp of the seed story is a column header
@@ -254,6 +275,10 @@ def test_story_page_in_chromium_rows_keyboard_filters_camps_and_print(reports: R
     assert tab.visible("#matrix tbody tr") == total
     for status in STATUS_CLASSES:
         assert tab.visible(f"#matrix tbody tr.st-{status}") == len(c.by_status(status)), status
+    # what the seed story is for: one-camp and single-source claims and the 12 vs 15 conflict
+    assert tab.visible("#matrix tbody tr.st-camp_only") >= 1
+    assert tab.visible("#matrix tbody tr.st-single_source") >= 5
+    assert tab.visible("#matrix tbody tr.has-conflict .conflict-box") >= 2
     assert page.get_attribute("html", "class") == ""  # the script ran: filters are on
     assert page.is_visible("#translation-note")
 
@@ -291,7 +316,8 @@ def test_story_page_in_chromium_rows_keyboard_filters_camps_and_print(reports: R
     assert tab.visible("#matrix thead .camp-ru") == 1
     tab.press_on('button[data-camp="tr"]', " ")
     assert page.get_attribute('button[data-camp="tr"]', "aria-pressed") == "true"
-    assert tab.visible("#matrix thead .camp-tr") == 1 and tab.visible("article.doc.camp-tr") == 2
+    turkish = sum(a.camp == "tr" for a in c.story.articles)
+    assert tab.visible("#matrix thead .camp-tr") == 1 and tab.visible("article.doc.camp-tr") == turkish
 
     # full texts: sentences coloured by their claim's status, with the status in words too
     assert tab.visible("article.doc") == len(c.story.articles)

@@ -1,0 +1,80 @@
+"""Anchors (names and numbers that survive translation) and their part in forming stories."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from crosscheck import Index, OutletDirectory
+from crosscheck.anchors import anchor_weights, extract_anchors, fold, sparse_dot
+from crosscheck.stories import StoryParams, list_stories, update_stories
+
+
+def test_names_and_numbers_fold_to_the_same_keys_across_languages() -> None:
+    en = extract_anchors("Russia's Izvestia", "The senator Franz Klintsevich said TASS reported it on 24 August.")
+    ru = extract_anchors("Известия: Турция", "Об этом заявил сенатор Франц Клинцевич, сообщают ТАСС и «Известия» 24 августа.")
+    tr = extract_anchors("Rus basını", "Senatör Frants Klintseviç'in sözlerini TASS'ın haberi 24 Ağustos'ta İzvestiya'ya dayandırdı.")
+    for keys in (en, ru, tr):
+        assert {"klint", "tass", "#24"} <= set(keys), keys
+    assert {"izves"} <= set(ru) & set(tr)
+    # the capitalised first word of a sentence or title is no name
+    assert "the" not in en and "russi" not in en and "ob" not in ru
+    assert "agust" in tr  # Turkish capitalises months: a key that rarity weighting keeps cheap
+    assert extract_anchors("", "Убиты 1 200 человек, 3,5 млн эвакуированы.") == ["#1200", "#3,5"]
+
+
+def test_fold_transliterates_and_drops_accents() -> None:
+    assert fold("Эрдоган") == fold("Erdoğan") == "erdogan"
+    assert fold("İSTANBUL") == "istanbul" and fold("Cerablus'un") == "cerablus'un"
+
+
+def test_anchor_weights_favour_rare_keys_and_are_unit_length() -> None:
+    counts = {"russi": 90, "hangz": 2, "#15": 5}
+    w = anchor_weights(["russi", "hangz", "#15"], counts, articles=100)
+    assert w["hangz"] > w["#15"] > w["russi"] > 0
+    assert abs(sparse_dot(w, w) - 1) < 1e-9
+    assert anchor_weights(["everywhere"], {"everywhere": 200}, articles=100) == {}
+
+
+def _article(id_: str, title: str, text: str) -> dict[str, str]:
+    return {"id": id_, "outlet": "Example", "url": f"https://example.org/{id_}",
+            "published": "2016-09-12T10:00:00+00:00", "title": title, "text": text}
+
+
+def test_shared_rare_names_and_numbers_join_articles_the_embedding_cannot(tmp_path: Path) -> None:
+    """hash-test knows no meaning across languages: only anchors can bring these together."""
+    rows = [
+        _article("a-en", "Quake near Karaburun", "A magnitude 4.9 quake struck off Karaburun, AFAD said."),
+        _article("a-tr", "Karaburun'da deprem", "AFAD, Karaburun açıklarında 4.9 büyüklüğünde deprem dedi."),
+        _article("b-en", "Budget vote in Oslo", "Lawmakers in Oslo passed the 2017 budget, Storting officials said."),
+        _article("c-en", "Harvest report", "Farmers near Lyon reported a record harvest, Agreste said."),
+    ]
+    data = tmp_path / "a.jsonl"
+    data.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    with Index.open(tmp_path / "ix", model="hash-test", create=True) as ix:
+        ix.ingest([data], OutletDirectory())
+        update_stories(ix, StoryParams(threshold=0.3, anchor_weight=0.0), rebuild=True)
+        apart = {a.id: s.id for s in list_stories(ix) for a in s.articles}
+        update_stories(ix, StoryParams(threshold=0.3, anchor_weight=0.6), rebuild=True)
+        together = {a.id: s.id for s in list_stories(ix) for a in s.articles}
+        # anchors are recorded once per article and counted per key
+        assert ix.store.anchored_articles() == 4
+        assert ix.store.anchor_counts(["karab", "oslo", "#4.9"]) == {"karab": 2, "oslo": 1, "#4.9": 2}
+    assert apart["a-en"] != apart["a-tr"]
+    assert together["a-en"] == together["a-tr"]
+    assert len({together["b-en"], together["c-en"], together["a-en"]}) == 3
+
+
+def test_an_index_without_recorded_anchors_gets_them_when_stories_form(tmp_path: Path) -> None:
+    data = tmp_path / "a.jsonl"
+    data.write_text(json.dumps(_article("x", "Oslo budget", "Lawmakers in Oslo passed the budget.")) + "\n",
+                    encoding="utf-8")
+    with Index.open(tmp_path / "ix", model="hash-test", create=True) as ix:
+        ix.ingest([data], OutletDirectory())
+        update_stories(ix)
+        ix.store.db.execute("DELETE FROM article_anchors")  # as in an index from before anchors
+        ix.store.db.execute("DELETE FROM anchor_counts")
+        ix.store.commit()
+        update_stories(ix, rebuild=True)
+        assert ix.store.anchored_articles() == 1
+        assert ix.store.anchor_counts(["oslo"]) == {"oslo": 1}

@@ -20,6 +20,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 __all__ = ["fold", "extract_anchors", "anchor_weights", "sparse_dot", "KEY_LETTERS"]
 
@@ -45,6 +46,11 @@ def fold(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=200_000)
+def _key(word: str) -> str:
+    return "".join(c for c in fold(_SUFFIX.sub("", word)) if c.isalpha())[:KEY_LETTERS]
+
+
 def _opens_sentence(text: str, start: int) -> bool:
     before = text[max(0, start - 12):start].rstrip(_OPENERS)
     return not before or before[-1] in ".!?…:;\n"
@@ -64,12 +70,10 @@ def extract_anchors(title: str, text: str) -> list[str]:
     for part in (title, text):
         for m in _WORD.finditer(part):
             word = m.group()
-            if not word[0].isupper():
+            if not word[0].isupper() or (not _is_acronym(word) and _opens_sentence(part, m.start())):
                 continue
-            key = "".join(c for c in fold(_SUFFIX.sub("", word)) if c.isalpha())[:KEY_LETTERS]
-            if len(key) < 3 or key in _NOT_NAMES:
-                continue
-            if _is_acronym(word) or not _opens_sentence(part, m.start()):
+            key = _key(word)
+            if len(key) >= 3 and key not in _NOT_NAMES:
                 keys.add(key)
         for m in _NUMBER.finditer(part):
             keys.add("#" + re.sub(r"[\u00a0\u202f ]", "", m.group()))

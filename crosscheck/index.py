@@ -319,8 +319,9 @@ class Index:
             elif prepared.outlet.name not in saved_outlets:
                 self.store.save_outlet(prepared.outlet)
                 saved_outlets.add(prepared.outlet.name)
-            self.store.insert_article(
+            rowid = self.store.insert_article(
                 values, [(s.paragraph, s.start, s.end, s.text) for s in prepared.sentences])
+            self.store.save_anchors({rowid: prepared.anchors})
             report.added += 1
             if report.added % COMMIT_ARTICLES == 0:
                 self.store.commit()  # a stopped run keeps what it has read

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from .anchors import extract_anchors
 from .models import CAMPS, ArticleRecord, Outlet, Problem
 from .outlets import OutletDirectory, url_domain
 from .sentences import Span, split_sentences
@@ -243,6 +244,7 @@ class PreparedArticle:
     sentences: list[Span]
     problems: list[Problem]  # caveats about data that was kept
     outlet: Outlet | None    # the outlets-list entry it matched, None for an unknown outlet
+    anchors: list[str]       # names and numbers that survive translation (anchors.py)
 
 
 def prepare(record: ArticleRecord, outlets: OutletDirectory) -> PreparedArticle:
@@ -278,4 +280,5 @@ def prepare(record: ArticleRecord, outlets: OutletDirectory) -> PreparedArticle:
         "language": language, "language_prob": prob,
         "content_hash": content_hash(record.text), "source": record.source,
     }
-    return PreparedArticle(values, split_sentences(record.text, language), problems, outlet)
+    return PreparedArticle(values, split_sentences(record.text, language), problems, outlet,
+                           extract_anchors(record.title, record.text))

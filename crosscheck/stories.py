@@ -142,25 +142,33 @@ def _new_story_id(articles: list[Article], taken: set[str]) -> str:
 class _AnchorVectors:
     """Anchor vectors of articles, weighted by how many of the index's articles share each key.
 
-    The anchors of the articles that have none recorded (the new ones, and all of an index
-    made before anchors existed) are extracted and recorded first, so that the counts
-    include them.
+    Ingest records each article's anchors; those of an index made before anchors existed
+    are extracted and recorded here first, once.
     """
 
-    def __init__(self, store: "Store") -> None:
+    def __init__(self, store: "Store", rowids: list[int]) -> None:
         self.store = store
         store.save_anchors({a.rowid: extract_anchors(a.title, a.text) for a in store.articles_without_anchors()})
         self.articles = store.anchored_articles()
+        self.keys: dict[int, list[str]] = {}
         self.counts: dict[str, int] = {}
+        self._load(rowids)
 
-    def total(self, rowids: list[int]) -> dict[str, float]:
+    def _load(self, rowids: list[int]) -> None:
         keys = self.store.anchors_of(rowids)
+        self.keys.update(keys)
         wanted = {k for ks in keys.values() for k in ks} - self.counts.keys()
         if wanted:
             self.counts.update(self.store.anchor_counts(wanted))
+
+    def total(self, rowids: list[int]) -> dict[str, float]:
+        """The sum of the articles' unit anchor vectors."""
+        missing = [r for r in rowids if r not in self.keys]
+        if missing:
+            self._load(missing)
         out: dict[str, float] = {}
-        for ks in keys.values():
-            for k, w in anchor_weights(ks, self.counts, self.articles).items():
+        for rowid in rowids:
+            for k, w in anchor_weights(self.keys.get(rowid, ()), self.counts, self.articles).items():
                 out[k] = out.get(k, 0.0) + w
         return out
 
@@ -193,7 +201,7 @@ def update_stories(index: "Index", params: StoryParams | None = None, rebuild: b
     assigned = store.story_assignments()
     new_vectors = vectors_index.reconstruct([a.rowid for a in new])
     window = params.window_days * 86400
-    anchors = _AnchorVectors(store)
+    anchors = _AnchorVectors(store, [a.rowid for a in new])
 
     clusters: list[_Cluster] = []
     cluster_of_story: dict[str, int] = {}

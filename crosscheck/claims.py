@@ -773,24 +773,35 @@ _RU_ENDINGS = ("иями|иям|иях|ями|ами|ого|ему|ому|ий|�
                "|а|я|у|ю|е|о|ы|и|ь|ъ")
 
 
+_FOLDED_CHARS: dict[str, str] = {}  # each character's folded form, filled as characters are met
+
+
+def _fold_char(ch: str) -> str:
+    low = ch.casefold().translate(_FOLD)
+    if "\u0400" <= ch <= "\u04ff":
+        return low
+    return "".join(c for c in unicodedata.normalize("NFKD", low) if not unicodedata.combining(c))
+
+
 def _fold(text: str) -> tuple[str, list[int]]:
     """Case- and accent-folded text, and for each folded character the index it came from."""
-    out: list[str] = []
-    index: list[int] = []
-    for i, ch in enumerate(text):
-        low = ch.casefold().translate(_FOLD)
-        if "\u0400" <= ch <= "\u04ff":
-            pieces = low
-        else:
-            pieces = "".join(c for c in unicodedata.normalize("NFKD", low) if not unicodedata.combining(c))
-        for c in pieces:
-            out.append(c)
-            index.append(i)
-    return "".join(out), index
+    table = _FOLDED_CHARS
+    try:
+        pieces = [table[ch] for ch in text]
+    except KeyError:
+        for ch in set(text) - table.keys():
+            table[ch] = _fold_char(ch)
+        pieces = [table[ch] for ch in text]
+    folded = "".join(pieces)
+    if len(folded) == len(text) and all(len(p) == 1 for p in pieces):
+        return folded, list(range(len(text)))
+    return folded, [i for i, p in enumerate(pieces) for _ in p]
 
 
 @functools.lru_cache(maxsize=4096)
-def _name_regex(name: str) -> re.Pattern[str] | None:
+def _name_regex(name: str) -> tuple[str, re.Pattern[str]] | None:
+    """The pattern of an outlet name in folded text, and a piece of it any match contains
+    (a cheap substring test skips the names a text does not mention)."""
     words = _fold(name)[0].split()
     if not words:
         return None
@@ -799,7 +810,8 @@ def _name_regex(name: str) -> re.Pattern[str] | None:
     if re.fullmatch(r"[а-яё]+", last):
         stem = re.sub(r"[аяоеиыйьъ]{1,2}$", "", last) if len(last) > 4 else last
         parts[-1] = f"{re.escape(stem)}(?:{_RU_ENDINGS})?"
-    return re.compile(r"(?<!\w)" + r"[\s-]+".join(parts) + r"(?!\w)")
+        words[-1] = stem
+    return words[0], re.compile(r"(?<!\w)" + r"[\s-]+".join(parts) + r"(?!\w)")
 
 
 _Q_OPEN = r"[«\"“„]?"
@@ -875,10 +887,10 @@ def cited_outlets(text: str, outlet_names: Iterable[str], language: str | None) 
     folded, index = _fold(text)
     mentions: list[tuple[int, int, str]] = []
     for name in dict.fromkeys(n for n in outlet_names if n and n.strip()):
-        pattern = _name_regex(name)
-        if pattern is None:
+        compiled = _name_regex(name)
+        if compiled is None or compiled[0] not in folded:
             continue
-        for m in pattern.finditer(folded):
+        for m in compiled[1].finditer(folded):
             mentions.append((index[m.start()], index[m.end() - 1] + 1, name))
     mentions.sort(key=lambda m: (m[0], -(m[1] - m[0])))
     cited: list[str] = []

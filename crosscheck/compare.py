@@ -221,6 +221,13 @@ def group_claims(vectors: np.ndarray, owners: Sequence[object], threshold: float
         links[i].add(j)
         links[j].add(i)
     members: list[list[int]] = [[i] for i in range(n)]
+    # a merged group's similarities to every item, summed over its members: the average
+    # between groups i and k is then sum(row(i)[members[k]]) / (|i| |k|)
+    row_sums: dict[int, np.ndarray] = {}
+
+    def row(c: int) -> np.ndarray:
+        return row_sums[c] if c in row_sums else sims[c]
+
     owner_sets: list[set[object]] = [{owners[i]} for i in range(n)]
     version = [0] * n
     alive = set(range(n))
@@ -232,6 +239,8 @@ def group_claims(vectors: np.ndarray, owners: Sequence[object], threshold: float
             continue
         if owner_sets[i] & owner_sets[j]:
             continue
+        row_sums[i] = row(i) + row(j)
+        row_sums.pop(j, None)
         members[i] += members[j]
         owner_sets[i] |= owner_sets[j]
         links[i] = (links[i] | links[j]) - {i, j}
@@ -242,7 +251,7 @@ def group_claims(vectors: np.ndarray, owners: Sequence[object], threshold: float
             links[k].add(i)
             if owner_sets[i] & owner_sets[k]:
                 continue
-            avg = float(sims[np.ix_(members[i], members[k])].mean())
+            avg = float(row(i)[members[k]].sum()) / (len(members[i]) * len(members[k]))
             if avg >= threshold:
                 a, b = min(i, k), max(i, k)
                 heapq.heappush(heap, (-avg, a, b, version[a], version[b]))

@@ -613,7 +613,7 @@ def query_size(args: argparse.Namespace, n: int, base: np.ndarray) -> tuple[list
         def measure(vi: VectorIndex, build: float, chosen: bool) -> None:
             ivf = re.search(r"IVF\d+,\w+", vi.description)
             approximate = ivf is not None
-            kind = f"IDMap2,{ivf.group(0)}" if ivf else "IDMap2,Flat"
+            kind = ivf.group(0) if ivf else "IDMap2,Flat"
             nbytes = len(faiss.serialize_index(vi._index))  # the benchmark may look inside
 
             def through_crosscheck(q: np.ndarray) -> list[int]:

@@ -76,7 +76,7 @@ def approximate_factory(n: int) -> str:
     an inverted file of about 4·√n lists, vectors stored as 8-bit scalars (a quarter of
     the memory of float32)."""
     nlist = 1 << max(6, round(math.log2(4 * math.sqrt(max(n, 1)))))
-    return f"IDMap2,IVF{nlist},SQ8"
+    return f"IVF{nlist},SQ8"
 
 
 class VectorIndex:
@@ -85,6 +85,11 @@ class VectorIndex:
     Exact search (`IDMap2,Flat`) while the collection is small; `convert_if_large` switches
     to an approximate inverted-file index (`approximate_factory`), trained on the vectors
     already there, once it holds APPROXIMATE_FROM vectors. Callers see the same methods.
+
+    The inverted file keeps the rowids itself (IVF indexes take ids natively) with a hash
+    table from id to entry, for `reconstruct` and `remove`. It is not wrapped in `IDMap2`:
+    that wrapper assumes the index under it renumbers its entries after a removal, which an
+    inverted file does not, and in faiss 1.15 its first add left the hash table empty.
     """
 
     def __init__(self, path: Path, dimension: int, factory: str = DEFAULT_VECTOR_INDEX) -> None:
@@ -107,8 +112,27 @@ class VectorIndex:
     def _prepare_ivf(self) -> None:
         faiss = _faiss()
         ivf = self._ivf()
-        if ivf is not None:
-            ivf.nprobe = NPROBE
+        if ivf is None:
+            return
+        outer = faiss.downcast_index(self._index)
+        if isinstance(outer, faiss.IndexIDMap2):
+            # written by earlier versions of crosscheck: IDMap2 around the inverted file, whose
+            # entries are numbered 0..n-1 in the order of the wrapper's id_map
+            ids = faiss.vector_to_array(outer.id_map).astype(np.int64)
+            ivf.set_direct_map_type(faiss.DirectMap.NoMap)
+            ivf.set_direct_map_type(faiss.DirectMap.Array)  # rebuilt from the inverted lists
+            vectors = ivf.reconstruct_n(0, ivf.ntotal)
+            upgraded = faiss.clone_index(ivf)
+            upgraded.reset()
+            upgraded.set_direct_map_type(faiss.DirectMap.Hashtable)
+            for start in range(0, len(ids), 100_000):
+                upgraded.add_with_ids(vectors[start:start + 100_000], ids[start:start + 100_000])
+            log.info("%s: approximate index re-keyed by rowid (%d vectors)", self.path.name, len(ids))
+            self._index = upgraded
+            ivf = faiss.extract_index_ivf(upgraded)
+            self.save()  # once
+        ivf.nprobe = NPROBE
+        if ivf.direct_map.type != faiss.DirectMap.Hashtable:
             ivf.set_direct_map_type(faiss.DirectMap.Hashtable)  # reconstruct and remove by id
 
     @property

@@ -11,6 +11,7 @@ import pytest
 from crosscheck import Index, get_embedder
 from crosscheck.errors import IndexModelMismatch, IndexNotFound, UnknownModel
 from crosscheck.paths import ARTICLE_VECTORS, ENV_VAR, index_dir
+from crosscheck.stories import list_stories, update_stories
 
 PAIRS = [
     ("Russia and Turkey exchange military intelligence in Syria",
@@ -136,6 +137,11 @@ def test_large_index_switches_to_approximate_search(tmp_path: Path, monkeypatch:
     with Index.open(tmp_path / "ix", model="hash-test", create=True) as ix:
         ix.ingest([src])
         assert ix.article_vectors.description.startswith("approximate (IVF")
+        # every vector is still there under its rowid (approximately: 8-bit codes)
+        rowids = [a.rowid for a in ix.store.iter_articles()]
+        again = ix.article_vectors.reconstruct(rowids)
+        exact_vectors = again
+        assert again.shape == (600, 64) and np.allclose(np.linalg.norm(again, axis=1), 1, atol=0.05)
         assert ix.info()["vector_index"].startswith("approximate")
         exact = {a.id: a for a in ix.store.iter_articles()}
         probe = exact["a42"]
@@ -149,3 +155,33 @@ def test_large_index_switches_to_approximate_search(tmp_path: Path, monkeypatch:
         assert len(ix.article_vectors) == 601
         assert ix.query("zzz yyy qqq rrr sss", k=1)[0].article.id == "new"
         assert ix.article_vectors.reconstruct([ix.store.article_by_id("new").rowid]).shape == (1, 64)  # type: ignore[union-attr]
+        assert np.allclose(ix.article_vectors.reconstruct(rowids[:50]), exact_vectors[:50])
+        # stories form on the approximate index (they read vectors back by rowid)
+        update_stories(ix)
+        assert sum(len(s.articles) for s in list_stories(ix)) == 601
+        # removing by rowid (done for vectors of unfinished rows) leaves the others in place
+        ix.article_vectors.remove(rowids[:10])
+        assert len(ix.article_vectors) == 591
+        assert np.allclose(ix.article_vectors.reconstruct(rowids[10:60]), exact_vectors[10:60])
+
+
+def test_approximate_index_written_by_an_earlier_version_is_rekeyed(tmp_path: Path) -> None:
+    """IDMap2 around IVF (what crosscheck wrote before) is read back as an IVF keyed by rowid."""
+    import faiss
+
+    from crosscheck.index import VectorIndex
+
+    rng = np.random.default_rng(0)
+    vectors = rng.standard_normal((3000, 32)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    ids = np.arange(1000, 4000, dtype=np.int64)
+    legacy = faiss.index_factory(32, "IDMap2,IVF16,SQ8", faiss.METRIC_INNER_PRODUCT)
+    legacy.train(vectors)
+    legacy.add_with_ids(vectors, ids)
+    faiss.write_index(legacy, str(tmp_path / "old.faiss"))
+    vi = VectorIndex(tmp_path / "old.faiss", 32)
+    assert vi.description.startswith("approximate (IVF16") and len(vi) == 3000
+    assert np.allclose(vi.reconstruct([1000, 2500, 3999]), vectors[[0, 1500, 2999]], atol=0.05)
+    assert vi.search(vectors[7], 1)[0][0] == 1007
+    vi.remove([1000])
+    assert len(vi) == 2999 and np.allclose(vi.reconstruct([3999]), vectors[2999], atol=0.05)

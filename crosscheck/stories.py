@@ -56,6 +56,7 @@ log = logging.getLogger("crosscheck")
 class StoryParams:
     threshold: float = 0.38     # average similarity for two clusters to be one story
     window_days: float = 3.0    # largest gap in days between a story and an article joining it
+    max_span_days: float = 7.0  # longest a story runs: a topic that recurs for weeks is several stories
     neighbours: int = 30        # candidates per new article from the faiss index
     anchor_weight: float = 0.3  # share of shared names and numbers in the similarity
 
@@ -109,11 +110,12 @@ def _average(a: _Cluster, b: _Cluster, anchor_weight: float) -> float:
                             anchor_weight)
 
 
-def _within_window(a: _Cluster, b: _Cluster, window: float) -> bool:
+def _within_window(a: _Cluster, b: _Cluster, window: float, max_span: float) -> bool:
+    """The two are at most `window` apart, and together span at most `max_span`."""
     if a.first is None or b.first is None or a.last is None or b.last is None:
         return True
     gap = max(a.first, b.first) - min(a.last, b.last)
-    return gap <= window
+    return gap <= window and max(a.last, b.last) - min(a.first, b.first) <= max_span
 
 
 _STOPWORDS = {"the", "a", "an", "of", "in", "on", "to", "and", "for", "with", "as", "at", "by", "is", "are",
@@ -173,6 +175,55 @@ class _AnchorVectors:
         return out
 
 
+CHUNK_ARTICLES = 2048  # new articles searched together against one pool of candidates
+
+
+def _neighbours_in_window(index: "Index", new: list[Article], new_vectors: np.ndarray, k: int,
+                          window: float) -> list[list[int]]:
+    """For each new article, the rowids of its k nearest articles among those published
+    within `window` seconds of it (and the undated ones).
+
+    New articles are taken in chunks that span at most one window; each chunk is searched
+    exactly against the embedded articles of its period, read back from the vector index.
+    Searching the whole index instead would cost more as the collection grows (O(n) per
+    article) and, for a topic that recurs, would fill the k places with reports from other
+    weeks that the window then throws away.
+    """
+    vectors_index = index.article_vectors
+    out: list[list[int]] = [[] for _ in new]
+    times = [_timestamp(a.published) for a in new]
+    undated_new = [i for i, t in enumerate(times) if t is None]
+    if undated_new:  # no window to search in: the whole index
+        found = vectors_index.search_many(new_vectors[undated_new], min(k + 1, len(vectors_index)))
+        for i, hits in zip(undated_new, found):
+            out[i] = [r for r, _ in hits if r != new[i].rowid][:k]
+    undated_pool = index.store.embedded_published_between(None, None)
+    dated = sorted((t, i) for i, t in enumerate(times) if t is not None)
+    start = 0
+    while start < len(dated):
+        first = dated[start][0]
+        end = start
+        while end < len(dated) and dated[end][0] - first <= window and end - start < CHUNK_ARTICLES:
+            end += 1
+        chunk = [i for _, i in dated[start:end]]
+        low, high = first - window, dated[end - 1][0] + window
+        pool = [r for r, published in index.store.embedded_published_between(low, high)
+                if (t := _timestamp(published)) is not None and low <= t <= high]
+        pool += [r for r, _ in undated_pool]
+        if pool:
+            pool_vectors = vectors_index.reconstruct(pool).T
+            take = min(k + 1, len(pool))
+            for batch in range(0, len(chunk), 256):  # bounds the score matrix's memory
+                rows = chunk[batch:batch + 256]
+                scores = new_vectors[rows] @ pool_vectors
+                best = np.argpartition(-scores, take - 1, axis=1)[:, :take]
+                for row, i in enumerate(rows):
+                    order = best[row][np.argsort(-scores[row, best[row]], kind="stable")]
+                    out[i] = [pool[j] for j in order if pool[j] != new[i].rowid][:k]
+        start = end
+    return out
+
+
 def stored_params(index: "Index") -> StoryParams:
     """The parameters the index's stories were formed with (the defaults for a new index)."""
     raw = index.store.get_meta("story_params")
@@ -222,14 +273,11 @@ def update_stories(index: "Index", params: StoryParams | None = None, rebuild: b
                                      max(times) if times else None, anchors.total(rowids), story_id=story_id))
         return cluster_of_story[story_id]
 
-    # candidate pairs from each new article's nearest neighbours
-    k = min(params.neighbours + 1, len(vectors_index))
-    found: list[list[tuple[int, float]]] = []
-    for start in range(0, len(new), 1024):
-        found += vectors_index.search_many(new_vectors[start:start + 1024], k)
+    # candidate pairs from each new article's nearest neighbours within the time window
+    found = _neighbours_in_window(index, new, new_vectors, params.neighbours, window)
     for a, neighbours in zip(new, found):
         me = cluster_of_article[a.rowid]
-        for rowid, _score in neighbours:
+        for rowid in neighbours:
             if rowid == a.rowid:
                 continue
             if rowid in cluster_of_article:
@@ -249,7 +297,7 @@ def update_stories(index: "Index", params: StoryParams | None = None, rebuild: b
         a, b = clusters[i], clusters[j]
         if a.story_id and b.story_id:
             return  # existing stories never merge: ids stay stable
-        if not _within_window(a, b, window):
+        if not _within_window(a, b, window, params.max_span_days * 86400):
             return
         sim = _average(a, b, params.anchor_weight)
         if sim >= params.threshold:

@@ -78,3 +78,24 @@ def test_an_index_without_recorded_anchors_gets_them_when_stories_form(tmp_path:
         update_stories(ix, rebuild=True)
         assert ix.store.anchored_articles() == 1
         assert ix.store.anchor_counts(["oslo"]) == {"oslo": 1}
+
+
+def test_candidates_come_from_the_time_window_even_when_a_topic_recurs(tmp_path: Path) -> None:
+    """40 earlier reports of the same text, weeks apart, must not crowd out the report of the
+    same day: each article's nearest neighbours are searched among its window only."""
+    from datetime import datetime, timedelta, timezone
+
+    start = datetime(2024, 1, 1, tzinfo=timezone.utc)
+    text = "Parliament passed the annual budget after a long night session."
+    rows = [dict(_article(f"old-{i:02d}", "Budget passed", text), published=(start + timedelta(days=10 * i)).isoformat())
+            for i in range(40)]
+    rows += [dict(_article(f"now-{i}", "Budget passed", text), published=(start + timedelta(days=500, hours=i)).isoformat())
+             for i in range(2)]
+    data = tmp_path / "a.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    with Index.open(tmp_path / "ix", model="hash-test", create=True) as ix:
+        ix.ingest([data], OutletDirectory())
+        update_stories(ix, StoryParams(neighbours=5))
+        story = {a.id: s.id for s in list_stories(ix) for a in s.articles}
+    assert story["now-0"] == story["now-1"]
+    assert len({story[f"old-{i:02d}"] for i in range(40)}) == 40

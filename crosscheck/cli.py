@@ -230,6 +230,8 @@ def stories(
     window_days: Annotated[Optional[float], typer.Option(
         "--window-days", help="Largest gap in days between a story and an article joining it [default: 3].",
         show_default=False)] = None,
+    max_span_days: Annotated[Optional[float], typer.Option(
+        "--max-span-days", help="Longest a story may run, in days [default: 7].", show_default=False)] = None,
     rebuild: Annotated[bool, typer.Option(help="Forget all stories and cluster again (ids may change).")] = False,
     index: IndexOpt = None,
     as_json: JsonOpt = False,
@@ -237,15 +239,16 @@ def stories(
     """Group articles about the same event into stories, across languages, and list them."""
     from .stories import StoryParams, list_stories, update_stories
 
-    if (threshold is not None or window_days is not None) and not rebuild:
-        raise typer.BadParameter("--threshold and --window-days change how stories form: add --rebuild "
-                                 "(existing story ids may change)")
+    if (threshold is not None or window_days is not None or max_span_days is not None) and not rebuild:
+        raise typer.BadParameter("--threshold, --window-days and --max-span-days change how stories form: "
+                                 "add --rebuild (existing story ids may change)")
     with _open(index) as ix:
         params = None
         if rebuild:
             defaults = StoryParams()
             params = StoryParams(threshold=defaults.threshold if threshold is None else threshold,
-                                 window_days=defaults.window_days if window_days is None else window_days)
+                                 window_days=defaults.window_days if window_days is None else window_days,
+                                 max_span_days=defaults.max_span_days if max_span_days is None else max_span_days)
         update_stories(ix, params, rebuild=rebuild)
         found = list_stories(ix, since=since, camp=camp, min_articles=min_articles)
     if as_json:

@@ -3,12 +3,16 @@
 Clustering is average-linkage agglomeration over the faiss article index, run
 incrementally:
 
-- each new article's nearest neighbours (faiss) within the time window are its candidates;
+- each new article's nearest neighbours among the articles published within the time
+  window of it are its candidates (`_neighbours_in_window`);
 - existing stories enter as fixed clusters, new articles as singletons;
 - the closest pair of clusters merges while their *average* pairwise similarity is at
   least the threshold. Average linkage does not chain: an article that resembles one member
   of a story, but not the story as a whole, stays out. Unit vectors make the average between
   clusters A and B exactly `sum(A) · sum(B) / (|A| |B|)`, so a merge costs one dot product;
+- clusters merge only when they are within the window of each other and together span at
+  most `max_span_days`, so that a topic reported every day for weeks does not chain into
+  one story;
 - two existing stories never merge, so a story keeps its id when articles join it; the
   same data gives the same stories and ids again (articles are taken oldest first, ties by id).
 

@@ -1,4 +1,4 @@
-"""Anchors (names and numbers that survive translation) and their part in forming stories."""
+"""Anchors (names and numbers that survive translation), and the time window: the evidence stories form on."""
 
 from __future__ import annotations
 
@@ -99,3 +99,23 @@ def test_candidates_come_from_the_time_window_even_when_a_topic_recurs(tmp_path:
         story = {a.id: s.id for s in list_stories(ix) for a in s.articles}
     assert story["now-0"] == story["now-1"]
     assert len({story[f"old-{i:02d}"] for i in range(40)}) == 40
+
+
+def test_a_topic_reported_every_other_day_for_weeks_is_several_stories(tmp_path: Path) -> None:
+    """Each report is within the window of the next, yet no story runs longer than max_span_days."""
+    from datetime import datetime, timedelta, timezone
+
+    start = datetime(2024, 3, 1, tzinfo=timezone.utc)
+    text = "Talks on the grain corridor resumed in Istanbul with the same delegations."
+    rows = [dict(_article(f"day-{2 * i:02d}", "Grain talks", text), published=(start + timedelta(days=2 * i)).isoformat())
+            for i in range(15)]
+    data = tmp_path / "a.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    with Index.open(tmp_path / "ix", model="hash-test", create=True) as ix:
+        ix.ingest([data], OutletDirectory())
+        update_stories(ix)
+        found = list_stories(ix)
+    assert len(found) >= 4  # 28 days in stories of at most 7
+    for story in found:
+        days = [datetime.fromisoformat(a.published or "") for a in story.articles]
+        assert max(days) - min(days) <= timedelta(days=7)

@@ -75,7 +75,7 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
     """),
     ("0004_anchors", """
-        -- names and numbers of each article (crosscheck/anchors.py), filled in when stories form
+        -- names and numbers of each article (crosscheck/anchors.py), recorded at ingest
         CREATE TABLE article_anchors (
             article_rowid INTEGER PRIMARY KEY REFERENCES articles(rowid) ON DELETE CASCADE,
             anchors TEXT NOT NULL                -- space-separated keys
@@ -94,6 +94,14 @@ def _now() -> str:
 
 def _article(row: Sequence[Any]) -> Article:
     return Article(*row)
+
+
+def _in_chunks(values: Iterable[Any], size: int = 500) -> Iterator[tuple[list[Any], str]]:
+    """`values` in chunks small enough for one `IN (...)` each, with the chunk's placeholders."""
+    items = list(values)
+    for i in range(0, len(items), size):
+        chunk = items[i:i + size]
+        yield chunk, ",".join("?" * len(chunk))
 
 
 class Store:
@@ -149,11 +157,8 @@ class Store:
         return _article(row) if row else None
 
     def articles_by_rowid(self, rowids: Iterable[int]) -> dict[int, Article]:
-        ids = list(rowids)
         out: dict[int, Article] = {}
-        for i in range(0, len(ids), 500):
-            chunk = ids[i:i + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in _in_chunks(rowids):
             for row in self.db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE rowid IN ({marks})", chunk):
                 out[row[0]] = _article(row)
         return out
@@ -227,9 +232,7 @@ class Store:
 
     def sentence_rowids(self, article_rowids: Sequence[int]) -> list[int]:
         out: list[int] = []
-        for i in range(0, len(article_rowids), 500):
-            chunk = list(article_rowids[i:i + 500])
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in _in_chunks(article_rowids):
             out += [r[0] for r in self.db.execute(
                 f"SELECT rowid FROM sentences WHERE article_rowid IN ({marks})", chunk)]
         return out
@@ -237,9 +240,7 @@ class Store:
     def sentences_by_rowid(self, rowids: Sequence[int]) -> dict[int, tuple[int, str]]:
         """sentence rowid -> (article rowid, text)."""
         out: dict[int, tuple[int, str]] = {}
-        for i in range(0, len(rowids), 500):
-            chunk = list(rowids[i:i + 500])
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in _in_chunks(rowids):
             for rowid, art, text in self.db.execute(
                 f"SELECT rowid, article_rowid, text FROM sentences WHERE rowid IN ({marks})", chunk
             ):
@@ -302,9 +303,7 @@ class Store:
     def anchors_of(self, article_rowids: Sequence[int]) -> dict[int, list[str]]:
         """article rowid -> its anchor keys, for the articles that have them recorded."""
         out: dict[int, list[str]] = {}
-        for i in range(0, len(article_rowids), 500):
-            chunk = list(article_rowids[i:i + 500])
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in _in_chunks(article_rowids):
             for rowid, keys in self.db.execute(
                 f"SELECT article_rowid, anchors FROM article_anchors WHERE article_rowid IN ({marks})", chunk
             ):
@@ -324,11 +323,8 @@ class Store:
             "ON CONFLICT(anchor) DO UPDATE SET articles = articles + excluded.articles", per_key.items())
 
     def anchor_counts(self, keys: Iterable[str]) -> dict[str, int]:
-        wanted = list(set(keys))
         out: dict[str, int] = {}
-        for i in range(0, len(wanted), 500):
-            chunk = wanted[i:i + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in _in_chunks(set(keys)):
             out.update(self.db.execute(
                 f"SELECT anchor, articles FROM anchor_counts WHERE anchor IN ({marks})", chunk).fetchall())
         return out

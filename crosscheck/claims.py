@@ -793,7 +793,7 @@ def _fold(text: str) -> tuple[str, list[int]]:
             table[ch] = _fold_char(ch)
         pieces = [table[ch] for ch in text]
     folded = "".join(pieces)
-    if len(folded) == len(text) and all(len(p) == 1 for p in pieces):
+    if all(len(p) == 1 for p in pieces):
         return folded, list(range(len(text)))
     return folded, [i for i, p in enumerate(pieces) for _ in p]
 

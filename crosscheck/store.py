@@ -217,18 +217,18 @@ class Store:
             args.append(camp)
         return [r[0] for r in self.db.execute(sql, args)]
 
-    def embedded_published_between(self, start: float | None, end: float | None) -> list[tuple[int, str | None]]:
+    def embedded_published_between(self, start: float, end: float) -> list[tuple[int, str]]:
         """(rowid, published) of embedded articles published from `start` to `end` (Unix times,
-        a day of slack either side for UTC offsets: callers compare exactly), or of the undated
-        ones when both are None."""
-        if start is None or end is None:
-            return [(r[0], r[1]) for r in self.db.execute(
-                "SELECT rowid, published FROM articles WHERE embedded = 1 AND published IS NULL")]
+        with a day of slack either side for UTC offsets: callers compare exactly)."""
         low = datetime.fromtimestamp(start - 86400, timezone.utc).isoformat()[:10]
         high = datetime.fromtimestamp(end + 86400, timezone.utc).isoformat()[:10] + "\uffff"
         return [(r[0], r[1]) for r in self.db.execute(
             "SELECT rowid, published FROM articles WHERE embedded = 1 AND published >= ? AND published <= ?",
             (low, high))]
+
+    def embedded_undated(self) -> list[int]:
+        """Rowids of embedded articles with no publication date."""
+        return [r[0] for r in self.db.execute("SELECT rowid FROM articles WHERE embedded = 1 AND published IS NULL")]
 
     def sentence_rowids(self, article_rowids: Sequence[int]) -> list[int]:
         out: list[int] = []

@@ -201,7 +201,7 @@ def _neighbours_in_window(index: "Index", new: list[Article], new_vectors: np.nd
         found = vectors_index.search_many(new_vectors[undated_new], min(k + 1, len(vectors_index)))
         for i, hits in zip(undated_new, found):
             out[i] = [r for r, _ in hits if r != new[i].rowid][:k]
-    undated_pool = index.store.embedded_published_between(None, None)
+    undated_pool = index.store.embedded_undated()
     dated = sorted((t, i) for i, t in enumerate(times) if t is not None)
     start = 0
     while start < len(dated):
@@ -213,7 +213,7 @@ def _neighbours_in_window(index: "Index", new: list[Article], new_vectors: np.nd
         low, high = first - window, dated[end - 1][0] + window
         pool = [r for r, published in index.store.embedded_published_between(low, high)
                 if (t := _timestamp(published)) is not None and low <= t <= high]
-        pool += [r for r, _ in undated_pool]
+        pool += undated_pool
         if pool:
             pool_vectors = vectors_index.reconstruct(pool).T
             take = min(k + 1, len(pool))

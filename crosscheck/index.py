@@ -15,7 +15,7 @@ import logging
 import math
 import os
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -24,8 +24,8 @@ import numpy as np
 
 from .embed import DEFAULT_MODEL, Embedder, get_embedder, normalise
 from .errors import IndexModelMismatch, IndexNotFound
-from .ingest import prepare, read_paths
-from .models import Hit, IngestReport, Problem
+from .ingest import prepare, read_paths, record_from_fields
+from .models import ArticleRecord, Hit, IngestReport, Problem
 from .outlets import OutletDirectory
 from .paths import ARTICLE_VECTORS, DB_NAME, SENTENCE_VECTORS, index_dir
 from .store import Store
@@ -316,12 +316,20 @@ class Index:
     # -- ingest and embed -----------------------------------------------------------------
     def ingest(self, paths: Iterable[str | os.PathLike[str]], outlets: OutletDirectory | None = None,
                progress: ProgressFn | None = None) -> IngestReport:
-        """Read `paths`, store new articles and embed them. Bad records are reported, not fatal."""
+        """Read `paths` (files or folders), store new articles and embed them: `add` over the file readers."""
+        return self.add(read_paths(paths), outlets, progress)
+
+    def add(self, records: Iterable[ArticleRecord | Mapping[str, Any] | Problem],
+            outlets: OutletDirectory | None = None, progress: ProgressFn | None = None) -> IngestReport:
+        """Store new articles and embed them. `records` are `ArticleRecord`s, or mappings with the
+        JSONL fields (`text` required; `url`, `outlet`, `title`, `published`, `id`, `language`, `camp`,
+        `country`); readers may pass `Problem`s for input they skipped. Bad records are reported, not fatal."""
         directory = outlets or OutletDirectory()
         report = IngestReport()
         unknown: set[str] = set()
         saved_outlets: set[str] = set()
-        for item in read_paths(paths):
+        for number, raw in enumerate(records, start=1):
+            item = raw if isinstance(raw, (ArticleRecord, Problem)) else record_from_fields(raw, f"record {number}")
             if progress:
                 progress("ingest", 1, 0)
             if isinstance(item, Problem):

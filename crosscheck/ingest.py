@@ -12,7 +12,7 @@ import json
 import logging
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -29,6 +29,7 @@ __all__ = [
     "iter_input_files",
     "read_file",
     "read_paths",
+    "record_from_fields",
     "detect_language",
     "article_id",
     "content_hash",
@@ -100,9 +101,9 @@ def read_file(path: Path) -> Iterator[ArticleRecord | Problem]:
         yield from _read_html(path, text)
 
 
-def _record(fields: dict[str, Any], where: str) -> ArticleRecord | Problem:
-    """Validate one JSONL/CSV row into a record."""
-    if not isinstance(fields, dict):
+def record_from_fields(fields: Any, where: str) -> ArticleRecord | Problem:
+    """Validate one JSONL/CSV row (or a caller's mapping) into a record; a Problem if it will not do."""
+    if not isinstance(fields, Mapping):
         return Problem(where, "expected a JSON object with url, outlet, title, text, published")
     values = {k: (str(v).strip() if v is not None and str(v).strip() else None)
               for k, v in fields.items() if k in FIELDS}
@@ -144,7 +145,7 @@ def _read_jsonl(path: Path) -> Iterator[ArticleRecord | Problem]:
             except json.JSONDecodeError as e:
                 yield Problem(where, f"broken JSON ({e.msg} at column {e.colno})")
                 continue
-            yield _record(data, where)
+            yield record_from_fields(data, where)
 
 
 def _read_csv(path: Path, text: str) -> Iterator[ArticleRecord | Problem]:
@@ -158,7 +159,7 @@ def _read_csv(path: Path, text: str) -> Iterator[ArticleRecord | Problem]:
             if None in row:
                 yield Problem(where, "more cells than header columns")
                 continue
-            yield _record(dict(row), where)
+            yield record_from_fields(dict(row), where)
     except csv.Error as e:
         yield Problem(f"{path}:{reader.line_num}", f"broken CSV: {e}")
 

@@ -185,3 +185,22 @@ def test_approximate_index_written_by_an_earlier_version_is_rekeyed(tmp_path: Pa
     assert vi.search(vectors[7], 1)[0][0] == 1007
     vi.remove([1000])
     assert len(vi) == 2999 and np.allclose(vi.reconstruct([3999]), vectors[2999], atol=0.05)
+
+
+def test_add_takes_records_from_a_caller(tmp_index: Index) -> None:
+    """Index.add takes records (mappings with the JSONL fields, or ArticleRecords) without files;
+    a bad record is reported and the good ones around it are kept."""
+    from crosscheck.models import ArticleRecord
+
+    records = [
+        {"id": "a1", "outlet": "TASS", "title": "Заголовок", "text": "Первое предложение. Второе предложение.",
+         "published": "2026-04-14T08:00:00+03:00"},
+        {"id": "bad", "outlet": "TASS", "title": "no text"},
+        ArticleRecord(text="A sentence here. Another one there.", title="Title", id="a2", outlet="Reuters"),
+    ]
+    report = tmp_index.add(records)
+    assert (report.added, report.skipped) == (2, 1)
+    assert [p.where for p in report.problems] == ["record 2"]
+    assert tmp_index.store.article_by_id("a1").camp == "ru"
+    assert tmp_index.store.article_by_id("a2").camp == "west"
+    assert tmp_index.store.count_unembedded() == 0

@@ -267,12 +267,6 @@ def stories(
     out.print(table)
 
 
-STATUS_LABELS = {
-    "shared": "reported by two or more camps",
-    "camp_only": "reported by one camp only",
-    "corroborated": "two or more sources, in a story one camp covers",
-    "single_source": "one independent source",
-}
 
 
 def _print_comparison(comparison: Comparison) -> None:
@@ -281,11 +275,13 @@ def _print_comparison(comparison: Comparison) -> None:
     out.print(f"{(story.start or '')[:10]} – {(story.end or '')[:10]}   "
               + "  ".join(f"{k} {v}" for k, v in story.camps.items())
               + f"   {len(story.articles)} articles, outlets: {escape(', '.join(story.outlets))}", highlight=False)
-    for status in ("shared", "camp_only", "corroborated", "single_source"):
+    from .vocabulary import STATUS_INFO, Status
+
+    for status in Status:
         groups = comparison.by_status(status)
         if not groups:
             continue
-        out.print(f"\n[bold]{status}[/bold] ({len(groups)}): {STATUS_LABELS[status]}")
+        out.print(f"\n[bold]{status}[/bold] ({len(groups)}): {STATUS_INFO[status].description}")
         for g in groups:
             flag = "  [red]numbers conflict[/red]" if g.conflicts else ""
             out.print(f"  [bold]{g.id}[/bold] camps {','.join(g.camps)} · {g.independent_sources} source(s): "

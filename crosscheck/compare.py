@@ -12,9 +12,8 @@ Steps, for the articles of one story (or any set of articles):
 4. sources: a mention's origin is the outlet it comes from once reprints ("near-verbatim"
    copies) and citations ("citing TASS", "ссылаясь на ТАСС", "TASS'ın haberine göre") are
    followed back through the story; a group's independent sources are its distinct origins;
-5. status: `single_source` (one origin), `shared` (origins in two or more of ru, tr, west),
-   `camp_only` (two or more origins, all in one camp, in a story more than one camp covers),
-   `corroborated` (two or more origins in a story only one camp covers).
+5. status (crosscheck/vocabulary.py): `single_source` (one origin), `shared` (origins in two or
+   more of ru, tr, west), `camp_only` (two or more origins, all in one camp).
 """
 
 from __future__ import annotations
@@ -28,7 +27,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .claims import Number, analyse, cited_outlets
-from .models import KNOWN_CAMPS, Article, Story
+from .models import Article, Story
+from .vocabulary import KNOWN_CAMPS, Status
 from .outlets import OutletDirectory, normalise_name
 from .sentences import paragraphs
 
@@ -59,7 +59,7 @@ CONFLICT_THRESHOLD = 0.45   # claims this close whose numbers differ are a confl
 REPRINT_SIMILARITY = 0.9    # a sentence this close to an earlier article's is copied
 REPRINT_SHARE = 0.6         # an article whose claims are this much copied is a reprint
 LEAD_PARAGRAPHS = 1         # a citation in the title or the first paragraph covers the article
-STATUSES = ("shared", "camp_only", "corroborated", "single_source")
+STATUSES: tuple[Status, ...] = tuple(Status)
 
 
 @dataclass
@@ -103,7 +103,7 @@ class Conflict:
 @dataclass
 class ClaimGroup:
     id: str
-    status: str
+    status: Status
     mentions: list[Mention]
     origin_camps: dict[str, str]  # origin outlet -> its camp
     conflicts: list[Conflict] = field(default_factory=list)
@@ -400,13 +400,11 @@ def _find_reprints(articles: list[Article], vectors: dict[str, np.ndarray]) -> d
 
 
 # -- the comparison ------------------------------------------------------------------------
-def _status(origin_camps: dict[str, str], story_camps: set[str]) -> str:
+def _status(origin_camps: dict[str, str]) -> Status:
     if len(origin_camps) <= 1:
-        return "single_source"
+        return Status.SINGLE_SOURCE
     camps = set(origin_camps.values()) & set(KNOWN_CAMPS)
-    if len(camps) >= 2:
-        return "shared"
-    return "camp_only" if len(story_camps & set(KNOWN_CAMPS)) > 1 else "corroborated"
+    return Status.SHARED if len(camps) >= 2 else Status.CAMP_ONLY
 
 
 def compare_articles(index: "Index", story: Story, directory: OutletDirectory | None = None,
@@ -467,14 +465,13 @@ def compare_articles(index: "Index", story: Story, directory: OutletDirectory | 
                 if _conflicting(vx, vy) and not same_articles:
                     linked.append((x, y))
 
-    story_camps = set(story.camps)
     groups: list[ClaimGroup] = []
     for p in parts:
         group_mentions = sorted((mentions[i] for i in p), key=lambda m: (m.article.published or "", m.article.id))
         for m in group_mentions:
             sources.resolve(m, group_mentions)
         origin_camps = {m.origin: sources.camp_of(m.origin) for m in group_mentions}
-        groups.append(ClaimGroup("", _status(origin_camps, story_camps), group_mentions, origin_camps))
+        groups.append(ClaimGroup("", _status(origin_camps), group_mentions, origin_camps))
 
     # stable ids: by status, then by where the claim first appears
     order = sorted(range(len(groups)), key=lambda g: (

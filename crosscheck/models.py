@@ -6,6 +6,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
+from .vocabulary import KNOWN_CAMPS, Camp
+
 __all__ = ["parse_datetime", "CAMPS", "KNOWN_CAMPS", "Outlet", "ArticleRecord", "Article", "Problem", "IngestReport", "Hit", "Story"]
 
 def parse_datetime(value: str | None) -> datetime | None:
@@ -19,8 +21,7 @@ def parse_datetime(value: str | None) -> datetime | None:
     return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
 
 
-CAMPS = ("ru", "tr", "west", "unknown")
-KNOWN_CAMPS = ("ru", "tr", "west")
+CAMPS: tuple[str, ...] = tuple(Camp)
 
 
 @dataclass(frozen=True)

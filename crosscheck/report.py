@@ -30,7 +30,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from .compare import STATUSES, ClaimGroup, Comparison, Mention, SentenceView
-from .models import CAMPS, KNOWN_CAMPS, Article, Story, parse_datetime
+from .models import CAMPS, Article, Story, parse_datetime
+from .vocabulary import CAMP_LABELS, KNOWN_CAMPS, STATUS_INFO, StatusInfo
 
 if TYPE_CHECKING:
     from .index import Index
@@ -49,26 +50,6 @@ __all__ = [
 
 log = logging.getLogger("crosscheck")
 
-CAMP_LABELS = {"ru": "Russia", "tr": "Turkey", "west": "West", "unknown": "Unknown"}
-
-
-@dataclass(frozen=True)
-class StatusInfo:
-    key: str
-    label: str
-    icon: str
-    description: str
-
-
-STATUS_INFO = {
-    "shared": StatusInfo("shared", "Shared", "⇄", "independent sources in two or more camps"),
-    "camp_only": StatusInfo("camp_only", "One camp only", "◐",
-                            "two or more independent sources, all in one camp, though other camps cover the story"),
-    "corroborated": StatusInfo("corroborated", "Corroborated", "✓",
-                               "two or more independent sources, in a story only one camp covers"),
-    "single_source": StatusInfo("single_source", "Single source", "①",
-                                "one independent source, however many outlets repeat it"),
-}
 
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})?")
 _FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,150}")
@@ -513,13 +494,10 @@ def render_story(comparison: Comparison, translations: Mapping[str, str] | None 
                                                     for m in g.mentions}
     camps = [c for c in CAMPS if c in present] or ["unknown"]
     camp_articles = {c: sum(1 for a in articles if _camp(a.camp) == c) for c in camps}
-    counts = {s: len(comparison.by_status(s)) for s in STATUSES}
+    counts: dict[str, int] = {s: len(comparison.by_status(s)) for s in STATUSES}
     filters = [("all", "All claims", "", len(comparison.groups)),
                ("shared", STATUS_INFO["shared"].label, STATUS_INFO["shared"].icon, counts["shared"]),
                ("camp_only", STATUS_INFO["camp_only"].label, STATUS_INFO["camp_only"].icon, counts["camp_only"])]
-    if counts["corroborated"]:
-        filters.append(("corroborated", STATUS_INFO["corroborated"].label, STATUS_INFO["corroborated"].icon,
-                        counts["corroborated"]))
     filters += [("single_source", STATUS_INFO["single_source"].label, STATUS_INFO["single_source"].icon,
                  counts["single_source"]),
                 ("conflict", "Numbers conflict", "⚠", len(comparison.conflicts))]

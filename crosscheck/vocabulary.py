@@ -1,0 +1,53 @@
+"""One vocabulary, typed: the statuses of claim groups and the camps of outlets, with the one
+label table that the CLI, the JSON and the HTML report share.
+
+Statuses follow the annotation conventions the claim diff is measured against
+(benchmarks/annotated.py):
+
+- `shared`: independent sources in two or more of the camps ru, tr, west;
+- `camp_only`: two or more independent sources, all in one camp. In a story that only one
+  camp covers (a blindspot) every corroborated claim is one-camp; the story says so itself;
+- `single_source`: one independent source, however many outlets repeat or cite it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+__all__ = ["Status", "Camp", "KNOWN_CAMPS", "StatusInfo", "STATUS_INFO", "CAMP_LABELS"]
+
+
+class Status(StrEnum):
+    SHARED = "shared"
+    CAMP_ONLY = "camp_only"
+    SINGLE_SOURCE = "single_source"
+
+
+class Camp(StrEnum):
+    RU = "ru"
+    TR = "tr"
+    WEST = "west"
+    UNKNOWN = "unknown"
+
+
+KNOWN_CAMPS: tuple[Camp, ...] = (Camp.RU, Camp.TR, Camp.WEST)
+
+
+@dataclass(frozen=True)
+class StatusInfo:
+    key: str
+    label: str
+    icon: str
+    description: str
+
+
+STATUS_INFO: dict[str, StatusInfo] = {
+    Status.SHARED: StatusInfo(Status.SHARED, "Shared", "⇄", "independent sources in two or more camps"),
+    Status.CAMP_ONLY: StatusInfo(Status.CAMP_ONLY, "One camp only", "◐",
+                                 "two or more independent sources, all in one camp"),
+    Status.SINGLE_SOURCE: StatusInfo(Status.SINGLE_SOURCE, "Single source", "①",
+                                     "one independent source, however many outlets repeat it"),
+}
+
+CAMP_LABELS: dict[str, str] = {Camp.RU: "Russia", Camp.TR: "Turkey", Camp.WEST: "West", Camp.UNKNOWN: "Unknown"}

@@ -139,7 +139,7 @@ def semeval(eval_dir: Path, embedder: Embedder) -> Result:
           f"in {seconds:.0f} s ({len(texts) / seconds:,.0f}/s)")
     art = {k: article_vector(vectors[i], vectors[i + 1: i + 1 + n]) for k, (i, n) in spans.items()}
     # anchors weighted by how many of the subset's articles share them, as in an index of them
-    keys_of = {k: extract_anchors(title_of(*k), k[0]) for k in keys}
+    keys_of = {k: extract_anchors(title_of(*k), k[0], k[1]) for k in keys}
     counts = Counter(key for ks in keys_of.values() for key in ks)
     anchors = {k: anchor_weights(ks, counts, len(keys)) for k, ks in keys_of.items()}
     pairs = [((r["text_1"], r["lang1"]), (r["text_2"], r["lang2"])) for r in rows]

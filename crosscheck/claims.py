@@ -377,7 +377,8 @@ def _mask_quotations(sentence: str) -> str:
             mask(0, c + 1)
             text = "".join(chars)
         o, c = text.rfind(opener), text.rfind(close)
-        if o >= 0 and c < o and len(text[o:].split()) > 2:
+        german_close = opener == "“" and text.rfind("„", 0, o) > text.rfind("“", 0, o)  # „...“
+        if o >= 0 and c < o and not german_close and len(text[o:].split()) > 2:
             mask(o, len(text))
             text = "".join(chars)
     return text

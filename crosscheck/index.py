@@ -27,6 +27,7 @@ from .errors import IndexModelMismatch, IndexNotFound, check_folder
 from .ingest import prepare, read_paths, record_from_fields
 from .models import ArticleRecord, Hit, IngestReport, Problem
 from .outlets import OutletDirectory
+from .query import LEAD_CHARACTERS, Candidate, QueryParams, rerank
 from .paths import ARTICLE_VECTORS, DB_NAME, SENTENCE_VECTORS, index_dir
 from .store import Store
 
@@ -433,12 +434,15 @@ class Index:
 
     # -- query ----------------------------------------------------------------------------
     def query(self, text: str, k: int = 10, language: str | None = None, camp: str | None = None,
-              sentences: bool = False) -> list[Hit]:
-        """Articles (or, with `sentences`, sentences) nearest to `text` in any language."""
+              sentences: bool = False, params: QueryParams = QueryParams()) -> list[Hit]:
+        """Articles (or, with `sentences`, sentences) nearest to `text` in any language; articles are
+        ranked by their cosine, the places, names and words they share with `text`, and fairly
+        between languages (crosscheck/query.py)."""
         vector = self.embedder.embed([text])[0]
         allowed = self.store.embedded_rowids(language, camp) if (language or camp) else None
         if not sentences:
-            found = self.article_vectors.search(vector, k, allowed)
+            found = self.article_vectors.search(vector, max(k, params.candidates), allowed)
+            found = self._rerank(text, found, params)[:k]
             articles = self.store.articles_by_rowid(i for i, _ in found)
             return [Hit(articles[i], score) for i, score in found if i in articles]
         allowed_sentences = self.store.sentence_rowids(allowed) if allowed is not None else None
@@ -446,6 +450,15 @@ class Index:
         rows = self.store.sentences_by_rowid([i for i, _ in found])
         articles = self.store.articles_by_rowid({art for art, _ in rows.values()})
         return [Hit(articles[rows[i][0]], score, rows[i][1]) for i, score in found if i in rows]
+
+    def _rerank(self, text: str, found: list[tuple[int, float]], params: QueryParams) -> list[tuple[int, float]]:
+        """`found` (rowid, cosine) re-scored by `query.rerank`, best first."""
+        articles = self.store.articles_by_rowid(rowid for rowid, _ in found)
+        stored = self.store.anchors_of([rowid for rowid, _ in found])
+        candidates = [Candidate(rowid, cosine, articles[rowid].language,
+                                f"{articles[rowid].title}\n{articles[rowid].text[:LEAD_CHARACTERS]}",
+                                stored.get(rowid, ())) for rowid, cosine in found if rowid in articles]
+        return rerank(text, candidates, self.store.anchor_counts, self.store.anchored_articles(), params)
 
     # -- info -----------------------------------------------------------------------------
     def info(self) -> dict[str, Any]:

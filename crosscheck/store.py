@@ -82,6 +82,13 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         CREATE TABLE anchor_counts (anchor TEXT PRIMARY KEY, articles INTEGER NOT NULL);
     """),
+    ("0005_anchor_places", """
+        -- anchors now give places one key in every language ("@TR") and follow each article's
+        -- language (crosscheck/languages/): the keys recorded before are extracted again, by
+        -- the next command that forms stories
+        DELETE FROM article_anchors;
+        DELETE FROM anchor_counts;
+    """),
 ]
 
 _ARTICLE_COLUMNS = ("rowid, id, url, outlet, camp, country, title, text, published, "

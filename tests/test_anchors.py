@@ -59,7 +59,7 @@ def test_shared_rare_names_and_numbers_join_articles_the_embedding_cannot(tmp_pa
         together = {a.id: s.id for s in list_stories(ix) for a in s.articles}
         # anchors are recorded once per article and counted per key
         assert ix.store.anchored_articles() == 4
-        assert ix.store.anchor_counts(["karab", "oslo", "#4.9"]) == {"karab": 2, "oslo": 1, "#4.9": 2}
+        assert ix.store.anchor_counts(["karab", "@oslo", "#4.9"]) == {"karab": 2, "@oslo": 1, "#4.9": 2}
     assert apart["a-en"] != apart["a-tr"]
     assert together["a-en"] == together["a-tr"]
     assert len({together["b-en"], together["c-en"], together["a-en"]}) == 3
@@ -77,7 +77,7 @@ def test_an_index_without_recorded_anchors_gets_them_when_stories_form(tmp_path:
         ix.store.commit()
         update_stories(ix, rebuild=True)
         assert ix.store.anchored_articles() == 1
-        assert ix.store.anchor_counts(["oslo"]) == {"oslo": 1}
+        assert ix.store.anchor_counts(["@oslo"]) == {"@oslo": 1}
 
 
 def test_candidates_come_from_the_time_window_even_when_a_topic_recurs(tmp_path: Path) -> None:
@@ -119,3 +119,20 @@ def test_a_topic_reported_every_other_day_for_weeks_is_several_stories(tmp_path:
     for story in found:
         days = [datetime.fromisoformat(a.published or "") for a in story.articles]
         assert max(days) - min(days) <= timedelta(days=7)
+
+
+def test_places_share_one_key_in_every_language() -> None:
+    """Country names from CLDR, adjectives and straits from the language modules."""
+    texts = {
+        "ru": "Об этом сообщили Турция и Россия: турецкие военные в Анкаре, корабли в Босфоре, Сирия.",
+        "tr": "Bunu Türkiye ve Rusya açıkladı: Türk askerleri Ankara'da, gemiler İstanbul Boğazı'nda, Suriye.",
+        "en": "This was said by Turkey and Russia: Turkish troops in Ankara, ships in the Bosphorus, Syria.",
+        "de": "Das teilten die Türkei und Russland mit: türkische Soldaten in Ankara, Schiffe im Bosporus, Syrien.",
+        "fr": "C'est ce qu'ont annoncé la Turquie et la Russie : soldats turcs à Ankara, navires dans le Bosphore, Syrie.",
+    }
+    for language, text in texts.items():
+        keys = set(extract_anchors("", text, language))
+        assert {"@TR", "@RU", "@SY", "@ankara", "@bosphorus"} <= keys, (language, keys)
+    # a lowercase word is a place only through the language's own words, never a CLDR name
+    assert "@RE" not in extract_anchors("", "The reunion took place near the border, Klintsevich said.", "en")
+    assert "@RU" not in extract_anchors("", "The writer Bertrand Russell said so.", "en")

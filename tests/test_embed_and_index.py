@@ -104,7 +104,8 @@ def test_incremental_embedding_and_crash_repair(tmp_index: Index, tmp_path: Path
         assert len(ix.article_vectors) == 0  # the check found the gap and queued everything again
         assert ix.embed_pending() == (5, 10)
         assert len(ix.article_vectors) == 5 and len(ix.sentence_vectors) == 10
-        assert ix.store.applied_migrations() == ["0001_initial", "0002_stories", "0003_translations", "0004_anchors"]
+        assert ix.store.applied_migrations() == ["0001_initial", "0002_stories", "0003_translations", "0004_anchors",
+                                                 "0005_anchor_places"]
 
 
 def test_interrupted_run_leaves_no_duplicate_vectors(tmp_index: Index, tmp_path: Path) -> None:

@@ -69,7 +69,8 @@ class LanguageRules:
     to_latin: Mapping[str, str] = field(default_factory=frozen_map)
     turkish_case: bool = False  # "I" lowercases to "ı" and "İ" to "i"
     upper_letters: str = ""  # capitals beyond A-Z, for datelines ("МОСКВА", "İSTANBUL")
-    stopwords: frozenset[str] = frozenset()  # function words left out of a story's slug
+    stopwords: frozenset[str] = frozenset()  # function words: not in a story's slug, not names in a title
+    capitalised_nouns: bool = False  # every noun is capitalised (German): "der Senator" is no name
 
     # -- sentences ------------------------------------------------------------------------------
     segmenter: str | None = None  # sentencex language code (None: its default rules)

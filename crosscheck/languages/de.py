@@ -36,6 +36,7 @@ RULES = LanguageRules(
     name="German",
     char_folds=frozen_map({"ß": "ss"}),
     upper_letters="ÄÖÜ",
+    capitalised_nouns=True,
     stopwords=words("der die das des dem den ein eine und in im am zu zur zum mit von vom für auf nach bei an"),
     segmenter="de",
     abbreviations=words("jan feb mär apr jun jul aug sep sept okt nov dez nr"),
@@ -104,4 +105,11 @@ RULES = LanguageRules(
         r"(?i)Alle\s+Rechte\s+vorbehalten",
         r"(?i)^(?:Wir\s+verwenden\s+Cookies|Diese\s+(?:Website|Seite)\s+verwendet\s+Cookies)",
     ),
+    place_words=frozen_map({
+        "türkisch*": "TR", "türken": "TR", "russisch*": "RU", "russen": "RU", "syrisch*": "SY",
+        "amerikanisch*": "US", "usa": "US", "britisch*": "GB", "chinesisch*": "CN", "iranisch*": "IR",
+        "irakisch*": "IQ", "deutsch*": "DE", "französisch*": "FR", "ankara": "ankara", "aleppo": "aleppo",
+        "idlib": "idlib", "rakka": "raqqa", "sotschi": "sochi", "washington": "washington", "genf": "geneva",
+        "petersburg": "saint petersburg", "bosporus": "bosphorus", "dardanellen": "dardanelles", "krim": "crimea",
+    }),
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .base import LanguageRules, words
+from .base import LanguageRules, frozen_map, words
 
 __all__ = ["RULES"]
 
@@ -89,4 +89,11 @@ RULES = LanguageRules(
         r"(?i)All\s+rights\s+reserved",
         r"(?i)^(?:We\s+use\s+cookies|This\s+(?:site|website)\s+uses\s+cookies|Accept\s+(?:all\s+)?cookies)",
     ),
+    place_words=frozen_map({
+        "turkey": "TR", "turkish": "TR", "turks": "TR", "american*": "US", "america": "US", "usa": "US",
+        "britain": "GB", "british": "GB", "chinese": "CN", "iranian*": "IR", "iraqi*": "IQ", "french": "FR",
+        "ankara": "ankara", "aleppo": "aleppo", "idlib": "idlib", "raqqa": "raqqa", "sochi": "sochi",
+        "washington": "washington", "geneva": "geneva", "petersburg": "saint petersburg",
+        "bosphorus": "bosphorus", "bosporus": "bosphorus", "dardanelles": "dardanelles", "crimea*": "crimea",
+    }),
 )

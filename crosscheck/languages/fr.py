@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .base import LanguageRules, words
+from .base import LanguageRules, frozen_map, words
 
 __all__ = ["RULES"]
 
@@ -60,12 +60,12 @@ RULES = LanguageRules(
     year_cues_before=r"\b(?:en|depuis|dès|avant|après|fin|début|mi|année|l['’]an|d['’]ici|jusqu['’]en|de)",
     grammar="svo",
     speech_verbs=words(
-        "déclaré dit affirmé indiqué souligné expliqué ajouté précisé annoncé estimé assuré confirmé rapporté "
+        "déclaré dit affirmé indiqué souligné expliqué ajouté précisé annoncé assuré confirmé rapporté "
         "écrit averti reconnu démenti martelé insisté prévenu "
-        "déclare affirme indique souligne explique ajoute précise annonce estime assure confirme rapporte "
-        "déclarent disent affirment indiquent soulignent expliquent ajoutent précisent annoncent estiment "
+        "déclare affirme indique souligne explique ajoute précise annonce assure confirme rapporte "
+        "déclarent disent affirment indiquent soulignent expliquent ajoutent précisent annoncent "
         "assurent confirment rapportent écrivent"),
-    source_phrases=frozenset({("", "selon"), ("", "d'après"), ("", "d’après"), ("", "citant")}),
+    source_phrases=frozenset({("", "selon"), ("d'", "après"), ("d’", "après"), ("", "citant")}),
     pronouns=words("il elle ils elles on nous vous je cela ce celui celle ceux qui lequel laquelle"),
     determiners=words("le la les l' l’ un une des du son sa ses leur leurs"),
     adverbs=words("a ont avait avaient aurait auraient a-t-il a-t-elle également aussi déjà encore lundi mardi "
@@ -105,4 +105,11 @@ RULES = LanguageRules(
         r"(?i)Tous\s+droits\s+réservés",
         r"(?i)^(?:Nous\s+utilisons\s+des\s+cookies|Ce\s+site\s+utilise\s+des\s+cookies)",
     ),
+    place_words=frozen_map({
+        "turc": "TR", "turcs": "TR", "turque*": "TR", "russe": "RU", "russes": "RU", "américain*": "US", "britannique*": "GB",
+        "chinois*": "CN", "iranien*": "IR", "irakien*": "IQ", "allemand*": "DE", "français*": "FR",
+        "ankara": "ankara", "alep": "aleppo", "idleb": "idlib", "idlib": "idlib", "raqqa": "raqqa",
+        "sotchi": "sochi", "washington": "washington", "genève": "geneva", "pétersbourg": "saint petersburg",
+        "bosphore": "bosphorus", "dardanelles": "dardanelles", "crimée": "crimea",
+    }),
 )

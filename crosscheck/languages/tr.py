@@ -80,4 +80,11 @@ RULES = LanguageRules(
         r"(?i)Tüm\s+hakları\s+saklıdır|Her\s+hakkı\s+saklıdır",
         r"(?i)^(?:Çerez(?:ler)?\s+kullan|Bu\s+sitede\s+çerez)",
     ),
+    place_words=frozen_map({
+        "türk": "TR", "türkler": "TR", "rus": "RU", "ruslar": "RU", "amerikan*": "US", "abd": "US",
+        "ingiliz*": "GB", "çinli": "CN", "iranlı": "IR", "iraklı": "IQ", "alman*": "DE", "fransız*": "FR",
+        "ankara": "ankara", "halep": "aleppo", "idlib": "idlib", "rakka": "raqqa", "soçi": "sochi",
+        "vaşington": "washington", "cenevre": "geneva", "petersburg": "saint petersburg", "boğaz": "bosphorus",
+        "boğazı": "bosphorus", "çanakkale": "dardanelles", "kırım": "crimea",
+    }),
 )

@@ -7,9 +7,10 @@ counts):
 
     score = (1 - a - w) * cosine + a * anchors + w * words, then + the language's gap
 
-- anchors: the share of the query's places, names and numbers (`anchors.query_anchors`,
-  weighted by rarity in the index as stories weigh them) that the article has. Places count
-  in every language's spelling and in lower case ("rusya türkiye" finds "Россия", "Turkey").
+- anchors: the anchor cosine of query and article, as stories compute it: the query's
+  places, names and numbers (`anchors.query_anchors`) against the article's recorded ones,
+  each weighted by its rarity in the index. Places count in every language's spelling and
+  in lower case ("rusya türkiye" finds "Россия", "Turkey").
 - words: the share of the query's other words (first KEY_LETTERS letters, folded, weighted by
   rarity among the candidates) found in the article's title and lead. It only helps articles
   in the query's language, which is why the language gap follows.
@@ -34,7 +35,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from . import languages
-from .anchors import KEY_LETTERS, anchor_weights, query_anchors
+from .anchors import KEY_LETTERS, anchor_weights, query_anchors, sparse_dot
 
 __all__ = ["QueryParams", "Candidate", "rerank", "query_words"]
 
@@ -49,9 +50,9 @@ LEAD_CHARACTERS = 1500
 class QueryParams:
     """How article queries are scored; see the module docstring."""
 
-    anchor_weight: float = 0.2
-    word_weight: float = 0.1
-    language_gap: float = 0.3
+    anchor_weight: float = 0.1
+    word_weight: float = 0.2
+    language_gap: float = 0.4
     candidates: int = 100  # nearest articles by cosine that are re-scored
 
 
@@ -82,12 +83,6 @@ def query_words(text: str) -> set[str]:
     return keys
 
 
-def _anchor_share(query: Mapping[str, float], keys: Sequence[str]) -> float:
-    """The share of the query's (unit-length) anchor weight that `keys` hold."""
-    present = set(keys)
-    return sum(w * w for k, w in query.items() if k in present)
-
-
 def rerank(text: str, candidates: Sequence[Candidate], anchor_counts: Callable[[Iterable[str]], Mapping[str, int]],
            articles: int, params: QueryParams = QueryParams()) -> list[tuple[int, float]]:
     """(rowid, score) of the candidates, best first. `anchor_counts(keys)`: how many of the index's
@@ -95,8 +90,10 @@ def rerank(text: str, candidates: Sequence[Candidate], anchor_counts: Callable[[
     if not candidates:
         return []
     keys = query_anchors(text)
-    counts = anchor_counts(keys) if keys and params.anchor_weight else {}
-    query = anchor_weights([k for k in keys if counts.get(k)], counts, articles) if params.anchor_weight else {}
+    counts = dict(anchor_counts(keys)) if keys and params.anchor_weight else {}
+    query = anchor_weights([k for k in keys if counts.get(k)], counts, articles) if counts else {}
+    if query:
+        counts.update(anchor_counts({k for c in candidates for k in c.anchors} - counts.keys()))
     words = query_words(text) if params.word_weight else set()
     found = {c.rowid: query_words(c.text) & words for c in candidates} if words else {}
     df = Counter(k for ks in found.values() for k in ks)
@@ -106,7 +103,7 @@ def rerank(text: str, candidates: Sequence[Candidate], anchor_counts: Callable[[
     for c in candidates:
         score = (1 - params.anchor_weight - params.word_weight) * c.cosine
         if query:
-            score += params.anchor_weight * _anchor_share(query, c.anchors)
+            score += params.anchor_weight * sparse_dot(query, anchor_weights(c.anchors, counts, articles))
         if total:
             score += params.word_weight * sum(idf[k] ** 2 for k in found[c.rowid]) / total
         scored.append((c, score))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import shutil
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,6 +18,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from .errors import CrosscheckError, InvalidInput, NothingIngested, check_folder, check_output_file
+from .paths import index_dir
 
 if TYPE_CHECKING:
     from .compare import Comparison
@@ -149,14 +151,27 @@ def _hits_table(hits: list[Hit], sentences: bool) -> Table:
     return table
 
 
+def _first_missing(folder: Path) -> Path | None:
+    """The outermost of `folder` and its parents that does not exist yet (None if it exists)."""
+    missing = None
+    for path in (folder, *folder.parents):
+        if path.exists():
+            break
+        missing = path
+    return missing
+
+
 def _ingest(paths: list[Path], index: Path | None, model: str | None, outlets: Path | None,
             quiet: bool) -> IngestReport:
     from .outlets import OutletDirectory
 
     directory = OutletDirectory.with_file(outlets)
+    new_folder = _first_missing(index_dir(index))
     with _open(index, model, create=True) as ix, _progress(quiet) as progress:
         report = ix.ingest(paths, directory, progress)
     if report.added + report.unchanged == 0:
+        if new_folder is not None:  # made by this run, and nothing went in: leave no empty index
+            shutil.rmtree(new_folder, ignore_errors=True)
         _print_report(report)
         raise NothingIngested("nothing could be ingested: fix the problems above "
                               "(JSONL/CSV need a 'text' field; see README.md for the formats)")
@@ -370,8 +385,6 @@ def demo(
     if not samples.exists():
         raise NothingIngested(f"no sample corpus at {samples}: run this from the crosscheck checkout, "
                               "or pass --samples DIR")
-    from .paths import index_dir
-
     check_folder(index_dir(index), "--index")
     check_folder(index_dir(index).parent / "reports", "the demo's report folder")
     report = _ingest([samples], index, None, None, quiet)

@@ -585,8 +585,9 @@ def write_reports(index: Index, out_dir: str | os.PathLike[str], since: str | No
     when translations are missing). Returns the paths written, index.html first.
     """
     from .compare import compare_articles
-    from .stories import list_stories, update_stories
+    from .stories import list_stories, parse_since, update_stories
 
+    since = parse_since(since)  # before anything is written
     out = Path(out_dir)
     check_folder(out, "--out")
     out.mkdir(parents=True, exist_ok=True)

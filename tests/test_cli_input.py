@@ -93,3 +93,66 @@ def test_compare_html_that_is_a_folder_fails_before_printing(small_index: Path, 
     line = one_line_error(result, 2)
     assert str(folder) in line and "--html" in line and "folder" in line
     assert result.stdout == ""  # refused before the comparison was printed
+
+
+# -- input that is refused: one line, exit code 2 (usage) -----------------------------------------
+@pytest.mark.parametrize("text", ["", "   ", "\t\n"])
+def test_empty_query_is_refused(small_index: Path, text: str) -> None:
+    line = one_line_error(runner.invoke(app, ["query", text, "--index", str(small_index)]), 2)
+    assert "empty" in line
+
+
+@pytest.mark.parametrize("since", ["yesterday", "2016-13-45", "bogus", "12/09/2016"])
+def test_since_that_is_not_a_date_is_refused(small_index: Path, tmp_path: Path, since: str) -> None:
+    line = one_line_error(runner.invoke(app, ["stories", "--since", since, "--index", str(small_index)]), 2)
+    assert repr(since) in line and "YYYY-MM-DD" in line
+    out = tmp_path / "out"
+    line = one_line_error(runner.invoke(app, ["report", "--out", str(out), "--since", since,
+                                              "--index", str(small_index), "--no-translate"]), 2)
+    assert "YYYY-MM-DD" in line
+    assert not out.exists()  # no empty report
+
+
+def test_since_that_is_a_date_is_accepted(small_index: Path) -> None:
+    result = runner.invoke(app, ["stories", "--since", "2016-09-12", "--index", str(small_index), "--json"])
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(result.stdout)) >= 1
+    result = runner.invoke(app, ["stories", "--since", "2016-09-13", "--index", str(small_index), "--json"])
+    assert result.exit_code == 0 and json.loads(result.stdout) == []
+
+
+@pytest.mark.parametrize("command", [["query", "Turkey"], ["stories"]])
+def test_unknown_camp_is_refused_naming_the_camps(small_index: Path, command: list[str]) -> None:
+    line = one_line_error(runner.invoke(app, [*command, "--camp", "xx", "--index", str(small_index)]), 2)
+    assert "'xx'" in line
+    for camp in ("ru", "tr", "west", "unknown"):
+        assert camp in line
+    result = runner.invoke(app, [*command, "--camp", "ru", "--index", str(small_index), "--json"])
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("lang", ["xx", "english", "de"])
+def test_language_not_in_the_index_is_refused_naming_those_that_are(small_index: Path, lang: str) -> None:
+    line = one_line_error(runner.invoke(app, ["query", "Turkey", "--lang", lang, "--index", str(small_index)]), 2)
+    assert repr(lang) in line and "en, ru" in line
+    result = runner.invoke(app, ["query", "Turkey", "--lang", "ru", "--index", str(small_index), "--json"])
+    assert result.exit_code == 0 and [h["language"] for h in json.loads(result.stdout)] == ["ru"]
+
+
+def test_failed_ingest_leaves_no_index_behind(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("{nope\n", encoding="utf-8")
+    target = tmp_path / "new" / "ix"
+    result = runner.invoke(app, ["ingest", str(bad), "--index", str(target), "-q"])
+    assert result.exit_code == 1
+    assert not (tmp_path / "new").exists()
+    result = runner.invoke(app, ["info", "--index", str(target)])
+    assert result.exit_code == 1 and "no index at" in result.stderr
+
+
+def test_failed_ingest_keeps_an_existing_index(small_index: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("{nope\n", encoding="utf-8")
+    assert runner.invoke(app, ["ingest", str(bad), "--index", str(small_index), "-q"]).exit_code == 1
+    result = runner.invoke(app, ["info", "--index", str(small_index), "--json"])
+    assert result.exit_code == 0 and json.loads(result.stdout)["articles"] == 2

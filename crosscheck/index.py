@@ -24,7 +24,7 @@ import numpy as np
 
 from .embed import DEFAULT_MODEL, Embedder, get_embedder, normalise
 from .errors import IndexModelMismatch, IndexNotFound, InvalidInput, check_folder
-from .ingest import prepare, read_paths, record_from_fields
+from .ingest import NO_OUTLET, prepare, read_paths, record_from_fields
 from .models import ArticleRecord, Hit, IngestReport, Problem
 from .outlets import OutletDirectory
 from .paths import ARTICLE_VECTORS, DB_NAME, SENTENCE_VECTORS, index_dir
@@ -317,9 +317,10 @@ class Index:
 
     # -- ingest and embed -----------------------------------------------------------------
     def ingest(self, paths: Iterable[str | os.PathLike[str]], outlets: OutletDirectory | None = None,
-               progress: ProgressFn | None = None) -> IngestReport:
-        """Read `paths` (files or folders), store new articles and embed them: `add` over the file readers."""
-        return self.add(read_paths(paths), outlets, progress)
+               progress: ProgressFn | None = None, outlet: str | None = None) -> IngestReport:
+        """Read `paths` (files or folders), store new articles and embed them: `add` over the file readers.
+        `outlet` is the outlet of articles that name none (.txt files, for one)."""
+        return self.add(read_paths(paths, outlet), outlets, progress)
 
     def add(self, records: Iterable[ArticleRecord | Mapping[str, Any] | Problem],
             outlets: OutletDirectory | None = None, progress: ProgressFn | None = None) -> IngestReport:
@@ -348,7 +349,9 @@ class Index:
             if duplicate_of:
                 values["duplicate_of"] = duplicate_of
                 report.duplicates += 1
-            if prepared.outlet is None:
+            if prepared.outlet is None and values["outlet"] == NO_OUTLET and not item.outlet:
+                report.unnamed_outlets += 1
+            elif prepared.outlet is None:
                 unknown.add(values["outlet"])
             elif prepared.outlet.name not in saved_outlets:
                 self.store.save_outlet(prepared.outlet)

@@ -7,7 +7,7 @@ import json
 import logging
 import shutil
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar
@@ -59,12 +59,13 @@ class _Commands(TyperGroup):
     """The command group, whose usage errors (a bad option, a missing value, a value out of
     range) print as one line naming the fix, exit code 2, like the errors the commands raise."""
 
-    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
-             standalone_mode: bool = True, **extra: Any) -> Any:
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True, windows_expand_args: bool = True,
+             **extra: Any) -> Any:
         if not standalone_mode:
-            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            return super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
         try:
-            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            code = super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
         except _click_errors.NoArgsIsHelpError as e:
             e.show()
             sys.exit(e.exit_code)
@@ -74,7 +75,7 @@ class _Commands(TyperGroup):
                 hint = f" (see `{e.ctx.command_path} --help`)"
             err.print(f"error: {e.format_message()}{hint}", markup=False, highlight=False)
             sys.exit(e.exit_code)
-        except _click_errors.Abort:
+        except typer.Abort:
             err.print("aborted", markup=False)
             sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)

@@ -8,7 +8,11 @@
     ├── OutletsFileError       an --outlets file that cannot be read
     ├── NothingIngested        every input was bad or missing
     ├── StoryNotFound          no story with that id
-    └── ArticleNotFound        no article with that id
+    ├── ArticleNotFound        no article with that id
+    ├── FetchFailed            a feed or page could not be fetched (its url and one-line reason)
+    ├── FeedError              a feed URL or a feeds file that will not do
+    ├── FeedNotFound           no feed with that URL in the index
+    └── NothingFetched         every feed failed, or there are no feeds
 """
 
 from __future__ import annotations
@@ -23,6 +27,10 @@ __all__ = [
     "NothingIngested",
     "StoryNotFound",
     "ArticleNotFound",
+    "FetchFailed",
+    "FeedError",
+    "FeedNotFound",
+    "NothingFetched",
 ]
 
 
@@ -78,3 +86,30 @@ class ArticleNotFound(CrosscheckError):
         super().__init__(f"no article {article_id!r} in the index: article ids are listed by "
                          "`crosscheck query ... --json` and `crosscheck stories --json`")
         self.article_id = article_id
+
+
+class FetchFailed(CrosscheckError):
+    """A feed or page could not be fetched; `reason` is one line (`HTTP 404 Not Found`,
+    `timed out ...`, `disallowed by .../robots.txt`). `retryable` marks failures worth trying
+    again at once (timeouts, dropped connections); `status` is the HTTP status, if any."""
+
+    def __init__(self, url: str, reason: str, status: int | None = None, retryable: bool = False) -> None:
+        super().__init__(f"{url}: {reason}")
+        self.url = url
+        self.reason = reason
+        self.status = status
+        self.retryable = retryable
+
+
+class FeedError(CrosscheckError):
+    pass
+
+
+class FeedNotFound(CrosscheckError):
+    def __init__(self, url: str) -> None:
+        super().__init__(f"no feed {url!r} in the index: list them with `crosscheck feeds list`")
+        self.url = url
+
+
+class NothingFetched(CrosscheckError):
+    pass

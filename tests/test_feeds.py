@@ -366,8 +366,8 @@ def test_feeds_add_list_remove_import(site: Site, tmp_path: Path) -> None:
     code, out, err = invoke("feeds", "add", site.url("/feeds/ru.xml"), "--outlet", "Local RU", "--camp", "ru",
                             "--language", "ru", "--index", ix)
     assert code == 0 and "camp ru" in out and not err
-    assert invoke("feeds", "add", "ftp://x/feed", "--index", ix)[0] == 1
-    assert invoke("feeds", "add", site.url("/x"), "--camp", "blue", "--index", ix)[0] == 1
+    assert invoke("feeds", "add", "ftp://x/feed", "--index", ix)[0] == 2  # usage errors
+    assert invoke("feeds", "add", site.url("/x"), "--camp", "blue", "--index", ix)[0] == 2
     opml = tmp_path / "feeds.opml"
     opml.write_text(f"""<?xml version="1.0"?><opml version="2.0"><head><title>t</title></head><body>
         <outline text="news"><outline text="Hürriyet" type="rss" xmlUrl="{site.url('/feeds/tr.atom')}" outlet="Hürriyet"/>
@@ -412,7 +412,7 @@ def test_ingest_url_and_watch(site: Site, tmp_path: Path) -> None:
     rounds = out.strip().splitlines()
     assert len(rounds) == 2 and "2 new articles" in rounds[0] and "1 feeds not modified" in rounds[1]
     assert "stories:" in rounds[0]
-    assert invoke("watch", "--every", "soon", "--index", ix)[0] == 1
+    assert invoke("watch", "--every", "soon", "--index", ix)[0] == 2
 
 
 def test_watch_goes_on_when_every_feed_fails(tmp_index: Index) -> None:

@@ -343,18 +343,23 @@ def test_a_failed_page_is_tried_again_while_its_feed_is_unchanged_then_given_up(
 def test_since_max_per_feed_and_canonical_duplicates(site: Site, tmp_path: Path) -> None:
     # the same article under a second address whose page names the first as canonical
     site.routes["/ru/grain-talks-amp"] = RU_A.route(canonical=site.url(RU_A.path))
-    site.routes["/feeds/ru.xml"] = Route(rss2(site, "ТАСС", [RU_A, RU_B], [("/ru/grain-talks-amp", "AMP")]),
+    # and the same text at a third address that names no canonical URL: kept, linked as a duplicate
+    site.routes["/ru/reprint"] = RU_A.route()
+    site.routes["/feeds/ru.xml"] = Route(rss2(site, "ТАСС", [RU_A, RU_B], [("/ru/grain-talks-amp", "AMP"),
+                                                                          ("/ru/reprint", "Reprint")]),
                                          headers=XML)
     with Index.open(tmp_path / "ix", model="hash-test", create=True) as ix, Fetcher(FAST) as fetcher:
         add_feed(ix, site.url("/feeds/ru.xml"), language="ru")
         add_feed(ix, site.url("/feeds/en.rdf"), outlet="Reuters")
         report = fetch_feeds(ix, since="2026-11-21", max_per_feed=1, fetcher=fetcher)
-        assert report.new == 2 and report.older == 3
+        assert report.new == 2 and report.older == 4
         assert {a.url for a in ix.store.iter_articles()} == {site.url(RU_B.path), site.url(EN_B.path)}
         report = fetch_feeds(ix, fetcher=fetcher)  # ru.xml has no validators: read again
-        assert (report.new, report.not_modified) == (1, 1)
+        assert (report.new, report.not_modified, report.duplicates) == (2, 1, 1)
         assert report.unchanged == 2  # RU_B already in, and the AMP copy is RU_A by its canonical URL
-        assert sum(1 for a in ix.store.iter_articles() if a.url == site.url(RU_A.path)) == 1
+        stored = {a.url: a for a in ix.store.iter_articles()}
+        assert sum(1 for a in stored.values() if a.text == RU_A.text) == 2
+        assert stored[site.url("/ru/reprint")].duplicate_of == stored[site.url(RU_A.path)].id
         with pytest.raises(FeedError):
             fetch_feeds(ix, since="last week", fetcher=fetcher)
 
@@ -419,9 +424,12 @@ def test_watch_goes_on_when_every_feed_fails(tmp_index: Index) -> None:
     add_feed(tmp_index, "http://127.0.0.1:9/rss", outlet="TASS")  # nothing listens on port 9
     slept: list[float] = []
     with Fetcher(FAST) as fetcher:
-        rounds = list(watch(tmp_index, 60, rounds=2, fetcher=fetcher, sleep=slept.append))
-    assert [r.all_failed for r, _ in rounds] == [True, True] and len(slept) == 1 and slept[0] > 59
-    assert list_feeds(tmp_index)[0].errors == 2
+        rounds = list(watch(tmp_index, 60, rounds=3, fetcher=fetcher, sleep=slept.append))
+    assert [r.all_failed for r, _ in rounds] == [True] * 3 and len(slept) == 2 and slept[0] > 59
+    assert "connection failed" in rounds[0][0].failed[0].reason
+    # a feed that keeps failing is reported, never dropped
+    assert [r.failing_feeds for r, _ in rounds] == [[], [], ["http://127.0.0.1:9/rss"]]
+    assert list_feeds(tmp_index)[0].errors == 3
 
 
 # -- the fetcher's manners ----------------------------------------------------------------------
@@ -439,6 +447,16 @@ def test_retry_after_host_delay_and_crawl_delay_are_honoured() -> None:
         with pytest.raises(Exception, match="Retry-After 3600 s"):
             f.get(site.url("/forever"))
         assert not f.allowed(site.url("/no/1")) and f.allowed(site.url("/yes"))
+
+
+def test_requests_to_one_host_are_spaced_by_the_host_delay() -> None:
+    site = Site()
+    site.routes["/a"] = Route(b"a")
+    slept: list[float] = []
+    with serve(site), Fetcher(FetchPolicy(host_delay=5), sleep=slept.append) as f:
+        f.get(site.url("/a"))  # robots.txt (404: everything allowed), then /a
+        f.get(site.url("/a"))
+    assert len(slept) == 2 and all(4.5 < s <= 5 for s in slept), slept
 
 
 def test_robots_unreachable_or_forbidden_stops_the_host() -> None:

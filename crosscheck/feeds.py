@@ -455,11 +455,12 @@ class _FeedRun:
                                      "last_error": None, "errors": 0}
             if parsed.error and not parsed.items:
                 self._fail_feed(feed, parsed.error, "200")
-                self.feed_state[feed.url].update({k: state[k] for k in ("etag", "last_modified")})
                 return
             if parsed.error:
+                # no validators kept: the next fetch reads it whole again, and gets the items
+                # that did not parse this time once the feed is mended
                 self.report.failed.append(Failure(feed.url, parsed.error))
-                state.update(last_error=parsed.error, errors=feed.errors + 1)
+                state.update(last_error=parsed.error, errors=feed.errors + 1, etag=None, last_modified=None)
             self.feed_state[feed.url] = state
             items, older = _select(parsed.items, self.since, self.max_per_feed)
             self.report.older += older
@@ -479,6 +480,8 @@ class _FeedRun:
         if seen is not None and seen[0] is not None:
             self.report.unchanged += 1
             return None
+        if seen is not None and seen[1] >= MAX_ITEM_ATTEMPTS:
+            return None  # given up (reported then, and counted in `feeds list`)
         guess = article_id(ArticleRecord("", "", url=link))
         if guess in self.seen_ids or store.article_by_id(guess) is not None:
             self.report.unchanged += 1

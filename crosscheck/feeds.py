@@ -117,8 +117,11 @@ def parse_feed(content: bytes, url: str, content_type: str = "") -> ParsedFeed:
     parsed and an `error`; something that is no feed at all gives no items and an error."""
     import feedparser
 
-    parsed = feedparser.parse(content, response_headers={"content-type": content_type or "application/xml",
-                                                         "content-location": url})
+    try:
+        parsed = feedparser.parse(content, response_headers={"content-type": content_type or "application/xml",
+                                                             "content-location": url})
+    except Exception as e:  # noqa: BLE001 (untrusted input: whatever it trips is this feed's failure)
+        return ParsedFeed(None, [], f"not a readable RSS or Atom feed ({type(e).__name__}: {e})")
     items: list[FeedItem] = []
     for entry in parsed.entries:
         link = entry.get("link")
@@ -183,10 +186,13 @@ def page_record(page: FetchResult, item: FeedItem | None = None, feed: Feed | No
     html = page.text()
     if not kind and not html.lstrip().startswith("<"):
         raise FetchFailed(page.url, "not an HTML page (no content type, and no markup)")
-    doc = trafilatura.bare_extraction(
-        html, url=page.url, with_metadata=True, include_comments=False,
-        date_extraction_params={"outputformat": "%Y-%m-%dT%H:%M:%S%z", "original_date": True,
-                                "extensive_search": False})
+    try:
+        doc = trafilatura.bare_extraction(
+            html, url=page.url, with_metadata=True, include_comments=False,
+            date_extraction_params={"outputformat": "%Y-%m-%dT%H:%M:%S%z", "original_date": True,
+                                    "extensive_search": False})
+    except Exception as e:  # noqa: BLE001 (untrusted markup: a bug it triggers is this page's failure)
+        raise FetchFailed(page.url, f"could not extract the article ({type(e).__name__}: {e})") from None
     text = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
     if len(text) < MIN_ARTICLE_CHARS:
         raise FetchFailed(page.url, "no article text found in the page"

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar
 
 import typer
-from typer.core import TyperArgument, TyperCommand, TyperGroup
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 try:  # typer 0.2x carries its own copy of click
     from typer._click import exceptions as _click_errors
@@ -48,11 +48,16 @@ class _Argument(TyperArgument):
 
 
 class _Command(TyperCommand):
+    """A command whose help names values (DIR, DATE, or the option's name) instead of Python
+    types such as <str> or <list[Path]>."""
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for param in self.params:
             if isinstance(param, TyperArgument):
                 param.__class__ = _Argument
+            elif isinstance(param, TyperOption) and not param.is_flag and param.metavar is None and param.name:
+                param.metavar = param.name.upper()
 
 
 class _Commands(TyperGroup):

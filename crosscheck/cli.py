@@ -17,6 +17,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from .errors import CrosscheckError, NothingIngested
+from .shapes import comparison_json, hits_json, info_json, stories_json
 
 if TYPE_CHECKING:
     from .compare import Comparison
@@ -118,9 +119,17 @@ def _progress(quiet: bool) -> Iterator[ProgressFn | None]:
 
 
 def _open(index: Path | None, model: str | None = None, create: bool = False) -> Index:
+    """Open the index to change it (ingest, stories)."""
     from .index import Index
 
     return Index.open(index, model=model, create=create)
+
+
+def _read(index: Path | None) -> Index:
+    """Open the index to read it only (query, info, compare, report): reads never write."""
+    from .index import Index
+
+    return Index.open(index)
 
 
 def _print_report(report: IngestReport) -> None:
@@ -153,9 +162,12 @@ def _ingest(paths: list[Path], index: Path | None, model: str | None, outlets: P
             quiet: bool) -> IngestReport:
     from .outlets import OutletDirectory
 
+    from .stories import update_stories
+
     directory = OutletDirectory.with_file(outlets)
     with _open(index, model, create=True) as ix, _progress(quiet) as progress:
         report = ix.ingest(paths, directory, progress)
+        update_stories(ix)  # new articles join stories here, so that reads never have to write
     if report.added + report.unchanged == 0:
         _print_report(report)
         raise NothingIngested("nothing could be ingested: fix the problems above "
@@ -193,10 +205,10 @@ def query(
     as_json: JsonOpt = False,
 ) -> None:
     """Cross-language semantic search over the index."""
-    with _open(index) as ix:
+    with _read(index) as ix:
         hits = ix.query(text, k=k, language=lang, camp=camp, sentences=sentences)
     if as_json:
-        out.print_json(json.dumps([h.as_dict() for h in hits], ensure_ascii=False))
+        out.print_json(json.dumps(hits_json(hits), ensure_ascii=False))
     elif not hits:
         out.print("no results", markup=False)
     else:
@@ -206,8 +218,8 @@ def query(
 @command
 def info(index: IndexOpt = None, as_json: JsonOpt = False) -> None:
     """Model, counts by language, camp and outlet, sizes on disk."""
-    with _open(index) as ix:
-        data = ix.info()
+    with _read(index) as ix:
+        data = info_json(ix)
     if as_json:
         out.print_json(json.dumps(data, ensure_ascii=False))
         return
@@ -252,7 +264,7 @@ def stories(
         update_stories(ix, params, rebuild=rebuild)
         found = list_stories(ix, since=since, camp=camp, min_articles=min_articles)
     if as_json:
-        out.print_json(json.dumps([s.as_dict() for s in found], ensure_ascii=False))
+        out.print_json(json.dumps(stories_json(found), ensure_ascii=False))
         return
     if not found:
         out.print("no stories", markup=False)
@@ -321,7 +333,7 @@ def compare(
     if (story_id is None) == (articles is None):
         raise typer.BadParameter("give a STORY_ID or --articles ID,ID,..., not both and not neither")
     options = _translation_options(translate_to, no_translate, translator, translator_url)
-    with _open(index) as ix:
+    with _read(index) as ix:
         if articles is not None:
             comparison = compare_articles(ix, adhoc_story(ix, [a.strip() for a in articles.split(",") if a.strip()]))
         else:
@@ -330,7 +342,7 @@ def compare(
     if html:
         err.print(f"report written to {html}" + (f" ({note})" if note else ""), markup=False)
     if as_json:
-        out.print_json(json.dumps(comparison.as_dict(), ensure_ascii=False))
+        out.print_json(json.dumps(comparison_json(comparison), ensure_ascii=False))
     else:
         _print_comparison(comparison)
 
@@ -350,7 +362,7 @@ def report(
     from .translate import report_translations
 
     options = _translation_options(translate_to, no_translate, translator, translator_url)
-    with _open(index) as ix:
+    with _read(index) as ix:
         written = write_reports(ix, out_dir, since=since, translations_for=report_translations(ix.store, options))
     out.print(f"wrote {len(written) - 1} story reports and {written[0]}", markup=False)
 
@@ -389,6 +401,41 @@ def demo(
         path = (ix.path.parent / "reports" / f"{top.id}.html").resolve()
         note = _write_story_report(ix, comparison, path, _translation_options(None, False, None, None))
     out.print(f"\nHTML report of the story: {path}" + (f"\n({note})" if note else ""), markup=False)
+
+
+@command
+def serve(
+    index: IndexOpt = None,
+    host: Annotated[str, typer.Option(help="Address to listen on. Anything but a loopback address lets "
+                                      "other machines in: there is no authentication.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on.")] = 8765,
+    update_every: Annotated[Optional[str], typer.Option(
+        "--update-every", help="Form stories for newly ingested articles this often (15m, 1h, 90s); "
+        "without it, stories change only through `crosscheck ingest` or `crosscheck stories`.",
+        show_default=False)] = None,
+) -> None:
+    """Browse the index in a web browser (stories, search, story and article pages) with a JSON API."""
+    from .serve import is_loopback, parse_duration, run
+
+    every = None
+    if update_every is not None:
+        try:
+            every = parse_duration(update_every)
+        except ValueError as e:
+            raise typer.BadParameter(str(e), param_hint="--update-every") from None
+    if not is_loopback(host):
+        err.print(f"warning: listening on {host}: anyone who can reach this address can read the index "
+                  "(there is no authentication); use the default 127.0.0.1 to keep it to this machine",
+                  markup=False)
+    err.print("loading the model and the index ...", markup=False)
+
+    def ready(reader: Any) -> None:
+        shown = f"[{host}]" if ":" in host else host
+        out.print(f"serving {reader.path} at http://{shown}:{port}/ (API under /api/); "
+                  + (f"stories updated every {update_every}; " if every else "")
+                  + "Ctrl-C to stop", markup=False)
+
+    run(index, host=host, port=port, update_every=every, on_ready=ready)
 
 
 def main() -> None:

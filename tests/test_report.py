@@ -26,7 +26,7 @@ from crosscheck.claims import Number
 from crosscheck.compare import ClaimGroup, Comparison, Conflict, Mention, SentenceView, compare_articles
 from crosscheck.models import Article, Story
 from crosscheck.report import IndexEntry, render_index, render_story, safe_url, write_reports
-from crosscheck.stories import list_stories
+from crosscheck.stories import list_stories, update_stories
 
 from .conftest import ROOT
 
@@ -73,6 +73,7 @@ def reports(sample_index_path: Path, tmp_path_factory: pytest.TempPathFactory) -
     extra.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in BLINDSPOT_ARTICLES), encoding="utf-8")
     with Index.open(path) as ix:
         ix.ingest([extra], OutletDirectory())
+        update_stories(ix)
         written = write_reports(ix, base / "out", generated_at="2016-09-15 12:00 UTC")
         stories = list_stories(ix)
         seed_story = next(s for s in stories if any(a.id == "seed-amn-en" for a in s.articles))
@@ -405,6 +406,7 @@ def xss_reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with Index.open(base / "ix", model="hash-test", create=True) as ix:
         report = ix.ingest([corpus], OutletDirectory())
         assert report.added == 3, report
+        update_stories(ix)
         write_reports(ix, base / "out", translations_for=lambda c: ({m.text: f"<b onclick=\"{PAYLOAD}\">tr</b>"
                                                                      for g in c.groups for m in g.mentions},
                                                                     f"<script>{PAYLOAD}</script>"))

@@ -36,8 +36,8 @@ from crosscheck.errors import StoryNotFound
 from crosscheck.serve import create_app, is_loopback, parse_duration
 from crosscheck.stories import update_stories
 
-from .conftest import ROOT, SAMPLES
-from .test_report import ARTIFACTS, PAYLOAD, XSS_ARTICLES, Tab, browser, chromium_path, tab  # noqa: F401
+from .conftest import ARTIFACTS, ROOT, SAMPLES, Tab
+from .test_report import PAYLOAD, XSS_ARTICLES
 
 runner = CliRunner()
 SEED = "160912-turkey-russia-exchanging"

@@ -56,8 +56,8 @@ from .report import IndexEntry, render_story
 from .shapes import comparison_json, hits_json, info_json, stories_json, story_json
 from .stories import get_story, list_stories, update_stories
 
-__all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "IndexReader", "StoryUpdater", "create_app", "parse_duration",
-           "BadParameter", "is_loopback"]
+__all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "IndexReader", "StoryUpdater", "create_app", "BadParameter",
+           "is_loopback"]
 
 log = logging.getLogger("crosscheck")
 
@@ -68,27 +68,10 @@ PAGE_K = 20            # results on the search page
 MAX_K = 500            # most results one query may ask for: more is a listing, not a search
 CACHE_ENTRIES = 512    # comparisons and story listings kept in memory (a comparison is ~100 KB)
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})?")
-_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(d|h|m|s)", re.I)
-_SECONDS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
 _TRUE, _FALSE = {"1", "true", "yes", "on"}, {"", "0", "false", "no", "off"}
 _HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
 
 T = TypeVar("T")
-
-
-def parse_duration(text: str) -> float:
-    """Seconds in a duration such as `15m`, `1h30m`, `90s`, `2d` or a bare number of seconds."""
-    s = text.strip()
-    if re.fullmatch(r"\d+(\.\d+)?", s):
-        seconds = float(s)
-    else:
-        parts = _DURATION.findall(s)
-        if not parts or _DURATION.sub("", s).strip():
-            raise ValueError(f"not a duration: {text!r} (write it like 15m, 1h, 90s or 1h30m)")
-        seconds = sum(float(n) * _SECONDS[unit.lower()] for n, unit in parts)
-    if seconds <= 0:
-        raise ValueError(f"the duration must be more than zero: {text!r}")
-    return seconds
 
 
 def is_loopback(host: str) -> bool:

@@ -117,8 +117,11 @@ def parse_feed(content: bytes, url: str, content_type: str = "") -> ParsedFeed:
     parsed and an `error`; something that is no feed at all gives no items and an error."""
     import feedparser
 
-    parsed = feedparser.parse(content, response_headers={"content-type": content_type or "application/xml",
-                                                         "content-location": url})
+    try:
+        parsed = feedparser.parse(content, response_headers={"content-type": content_type or "application/xml",
+                                                             "content-location": url})
+    except Exception as e:  # noqa: BLE001 (untrusted input: whatever it trips is this feed's failure)
+        return ParsedFeed(None, [], f"not a readable RSS or Atom feed ({type(e).__name__}: {e})")
     items: list[FeedItem] = []
     for entry in parsed.entries:
         link = entry.get("link")
@@ -183,10 +186,13 @@ def page_record(page: FetchResult, item: FeedItem | None = None, feed: Feed | No
     html = page.text()
     if not kind and not html.lstrip().startswith("<"):
         raise FetchFailed(page.url, "not an HTML page (no content type, and no markup)")
-    doc = trafilatura.bare_extraction(
-        html, url=page.url, with_metadata=True, include_comments=False,
-        date_extraction_params={"outputformat": "%Y-%m-%dT%H:%M:%S%z", "original_date": True,
-                                "extensive_search": False})
+    try:
+        doc = trafilatura.bare_extraction(
+            html, url=page.url, with_metadata=True, include_comments=False,
+            date_extraction_params={"outputformat": "%Y-%m-%dT%H:%M:%S%z", "original_date": True,
+                                    "extensive_search": False})
+    except Exception as e:  # noqa: BLE001 (untrusted markup: a bug it triggers is this page's failure)
+        raise FetchFailed(page.url, f"could not extract the article ({type(e).__name__}: {e})") from None
     text = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
     if len(text) < MIN_ARTICLE_CHARS:
         raise FetchFailed(page.url, "no article text found in the page"
@@ -455,11 +461,12 @@ class _FeedRun:
                                      "last_error": None, "errors": 0}
             if parsed.error and not parsed.items:
                 self._fail_feed(feed, parsed.error, "200")
-                self.feed_state[feed.url].update({k: state[k] for k in ("etag", "last_modified")})
                 return
             if parsed.error:
+                # no validators kept: the next fetch reads it whole again, and gets the items
+                # that did not parse this time once the feed is mended
                 self.report.failed.append(Failure(feed.url, parsed.error))
-                state.update(last_error=parsed.error, errors=feed.errors + 1)
+                state.update(last_error=parsed.error, errors=feed.errors + 1, etag=None, last_modified=None)
             self.feed_state[feed.url] = state
             items, older = _select(parsed.items, self.since, self.max_per_feed)
             self.report.older += older
@@ -479,6 +486,8 @@ class _FeedRun:
         if seen is not None and seen[0] is not None:
             self.report.unchanged += 1
             return None
+        if seen is not None and seen[1] >= MAX_ITEM_ATTEMPTS:
+            return None  # given up (reported then, and counted in `feeds list`)
         guess = article_id(ArticleRecord("", "", url=link))
         if guess in self.seen_ids or store.article_by_id(guess) is not None:
             self.report.unchanged += 1

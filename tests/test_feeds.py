@@ -260,7 +260,7 @@ def bad_site(site: Site) -> None:
     site.routes[EN_A.path] = EN_A.route()
     # a feed cut off in the middle of its third item: the two before it are kept
     whole = rss2(site, "Cut", [TR_A, TR_B, EN_B]).decode()
-    site.routes["/feeds/cut.xml"] = Route(whole[:whole.index(EN_B.path) + 5].encode(), headers=XML)
+    site.routes["/feeds/cut.xml"] = Route(whole[:whole.index(EN_B.path) + 5].encode(), headers=XML, etag='"cut"')
     site.routes[TR_A.path] = TR_A.route()
     site.routes[TR_B.path] = TR_B.route()
     site.routes["/feeds/500.xml"] = Route(b"down", status=500)
@@ -311,6 +311,8 @@ def test_each_bad_case_is_one_line_in_failed_and_the_good_articles_are_kept(tmp_
         assert states["/feeds/missing.xml"].errors == 1 and states["/feeds/missing.xml"].last_status == "failed"
         assert states["/feeds/good.xml"].articles == 2 and states["/feeds/good.xml"].failing_items == 8
         assert states["/feeds/cut.xml"].articles == 2 and states["/feeds/cut.xml"].last_error
+        assert states["/feeds/cut.xml"].etag is None  # read whole next time, not answered 304
+        assert states["/feeds/good.xml"].etag == '"g"'
 
     # through the command line: exit 0 since something was fetched; 1 when every feed fails
     code, out, err = invoke("fetch", "--index", str(tmp_path / "ix"), "--quiet", "--timeout", "0.3", "--delay", "0")
@@ -332,7 +334,8 @@ def test_a_failed_page_is_tried_again_while_its_feed_is_unchanged_then_given_up(
         assert (second.not_modified, second.new, second.failed) == (1, 1, [])
         assert site.url(RU_A.path) not in [r.path for r in site.log[-3:]]
         # a page that keeps failing is given up after MAX_ITEM_ATTEMPTS, and says so
-        site.routes["/feeds/ru.xml"] = Route(rss2(site, "ТАСС", [], [("/gone", "Gone")]), headers=XML, etag='"2"')
+        # (the feed has no validators now, so it is read whole every time and lists the page again)
+        site.routes["/feeds/ru.xml"] = Route(rss2(site, "ТАСС", [], [("/gone", "Gone")]), headers=XML)
         reasons = [fetch_feeds(ix, fetcher=fetcher).failed for _ in range(MAX_ITEM_ATTEMPTS + 1)]
         assert [len(r) for r in reasons] == [1] * MAX_ITEM_ATTEMPTS + [0]
         assert "not tried again" in reasons[MAX_ITEM_ATTEMPTS - 1][0].reason
@@ -343,18 +346,23 @@ def test_a_failed_page_is_tried_again_while_its_feed_is_unchanged_then_given_up(
 def test_since_max_per_feed_and_canonical_duplicates(site: Site, tmp_path: Path) -> None:
     # the same article under a second address whose page names the first as canonical
     site.routes["/ru/grain-talks-amp"] = RU_A.route(canonical=site.url(RU_A.path))
-    site.routes["/feeds/ru.xml"] = Route(rss2(site, "ТАСС", [RU_A, RU_B], [("/ru/grain-talks-amp", "AMP")]),
+    # and the same text at a third address that names no canonical URL: kept, linked as a duplicate
+    site.routes["/ru/reprint"] = RU_A.route()
+    site.routes["/feeds/ru.xml"] = Route(rss2(site, "ТАСС", [RU_A, RU_B], [("/ru/grain-talks-amp", "AMP"),
+                                                                          ("/ru/reprint", "Reprint")]),
                                          headers=XML)
     with Index.open(tmp_path / "ix", model="hash-test", create=True) as ix, Fetcher(FAST) as fetcher:
         add_feed(ix, site.url("/feeds/ru.xml"), language="ru")
         add_feed(ix, site.url("/feeds/en.rdf"), outlet="Reuters")
         report = fetch_feeds(ix, since="2026-11-21", max_per_feed=1, fetcher=fetcher)
-        assert report.new == 2 and report.older == 3
+        assert report.new == 2 and report.older == 4
         assert {a.url for a in ix.store.iter_articles()} == {site.url(RU_B.path), site.url(EN_B.path)}
         report = fetch_feeds(ix, fetcher=fetcher)  # ru.xml has no validators: read again
-        assert (report.new, report.not_modified) == (1, 1)
+        assert (report.new, report.not_modified, report.duplicates) == (2, 1, 1)
         assert report.unchanged == 2  # RU_B already in, and the AMP copy is RU_A by its canonical URL
-        assert sum(1 for a in ix.store.iter_articles() if a.url == site.url(RU_A.path)) == 1
+        stored = {a.url: a for a in ix.store.iter_articles()}
+        assert sum(1 for a in stored.values() if a.text == RU_A.text) == 2
+        assert stored[site.url("/ru/reprint")].duplicate_of == stored[site.url(RU_A.path)].id
         with pytest.raises(FeedError):
             fetch_feeds(ix, since="last week", fetcher=fetcher)
 
@@ -419,9 +427,12 @@ def test_watch_goes_on_when_every_feed_fails(tmp_index: Index) -> None:
     add_feed(tmp_index, "http://127.0.0.1:9/rss", outlet="TASS")  # nothing listens on port 9
     slept: list[float] = []
     with Fetcher(FAST) as fetcher:
-        rounds = list(watch(tmp_index, 60, rounds=2, fetcher=fetcher, sleep=slept.append))
-    assert [r.all_failed for r, _ in rounds] == [True, True] and len(slept) == 1 and slept[0] > 59
-    assert list_feeds(tmp_index)[0].errors == 2
+        rounds = list(watch(tmp_index, 60, rounds=3, fetcher=fetcher, sleep=slept.append))
+    assert [r.all_failed for r, _ in rounds] == [True] * 3 and len(slept) == 2 and slept[0] > 59
+    assert "connection failed" in rounds[0][0].failed[0].reason
+    # a feed that keeps failing is reported, never dropped
+    assert [r.failing_feeds for r, _ in rounds] == [[], [], ["http://127.0.0.1:9/rss"]]
+    assert list_feeds(tmp_index)[0].errors == 3
 
 
 # -- the fetcher's manners ----------------------------------------------------------------------
@@ -439,6 +450,16 @@ def test_retry_after_host_delay_and_crawl_delay_are_honoured() -> None:
         with pytest.raises(Exception, match="Retry-After 3600 s"):
             f.get(site.url("/forever"))
         assert not f.allowed(site.url("/no/1")) and f.allowed(site.url("/yes"))
+
+
+def test_requests_to_one_host_are_spaced_by_the_host_delay() -> None:
+    site = Site()
+    site.routes["/a"] = Route(b"a")
+    slept: list[float] = []
+    with serve(site), Fetcher(FetchPolicy(host_delay=5), sleep=slept.append) as f:
+        f.get(site.url("/a"))  # robots.txt (404: everything allowed), then /a
+        f.get(site.url("/a"))
+    assert len(slept) == 2 and all(4.5 < s <= 5 for s in slept), slept
 
 
 def test_robots_unreachable_or_forbidden_stops_the_host() -> None:

@@ -26,6 +26,7 @@ from rich.table import Table
 from .embed import DEFAULT_MODEL
 from .errors import CrosscheckError, InvalidInput, NothingFetched, NothingIngested, check_folder, check_output_file
 from .paths import DEFAULT_INDEX, ENV_VAR, index_dir
+from .shapes import comparison_json, hits_json, info_json, stories_json
 from .stories import StoryParams
 from .translate import DEFAULT_PROVIDER, DEFAULT_TARGET, PROVIDERS
 from .vocabulary import Camp
@@ -197,9 +198,17 @@ def _progress(quiet: bool) -> Iterator[ProgressFn | None]:
 
 
 def _open(index: Path | None, model: str | None = None, create: bool = False) -> Index:
+    """Open the index to change it (ingest, stories)."""
     from .index import Index
 
     return Index.open(index, model=model, create=create)
+
+
+def _read(index: Path | None) -> Index:
+    """Open the index to read it only (query, info, compare, report): reads never write."""
+    from .index import Index
+
+    return Index.open(index)
 
 
 def _print_report(report: IngestReport) -> None:
@@ -249,6 +258,7 @@ def _first_missing(folder: Path) -> Path | None:
 def _ingest(paths: list[Path] | list[str], index: Path | None, model: str | None, outlets: Path | None,
             quiet: bool, outlet: str | None = None) -> IngestReport:
     from .outlets import OutletDirectory
+    from .stories import update_stories
 
     directory = OutletDirectory.with_file(outlets)
     urls = [str(p) for p in paths if str(p).startswith(("http://", "https://"))]
@@ -264,6 +274,7 @@ def _ingest(paths: list[Path] | list[str], index: Path | None, model: str | None
             report = ix.add(chain(read_paths(files, outlet), read_pages(urls)), directory, progress)
         else:
             report = ix.ingest(files, directory, progress, outlet=outlet)
+        update_stories(ix)  # new articles join stories here, so that reads never have to write
     if report.added + report.unchanged == 0:
         if new_folder is not None:  # made by this run, and nothing went in: leave no empty index
             shutil.rmtree(new_folder, ignore_errors=True)
@@ -313,10 +324,10 @@ def query(
     as_json: JsonOpt = False,
 ) -> None:
     """Cross-language semantic search over the index."""
-    with _open(index) as ix:
+    with _read(index) as ix:
         hits = ix.query(text, k=k, language=lang, camp=camp, sentences=sentences)
     if as_json:
-        out.print_json(json.dumps([h.as_dict() for h in hits], ensure_ascii=False))
+        out.print_json(json.dumps(hits_json(hits), ensure_ascii=False))
     elif not hits:
         out.print("no results", markup=False)
     else:
@@ -326,8 +337,8 @@ def query(
 @command
 def info(index: IndexOpt = None, as_json: JsonOpt = False) -> None:
     """Model, counts by language, camp and outlet, sizes on disk."""
-    with _open(index) as ix:
-        data = ix.info()
+    with _read(index) as ix:
+        data = info_json(ix)
     if as_json:
         out.print_json(json.dumps(data, ensure_ascii=False))
         return
@@ -373,7 +384,7 @@ def stories(
         update_stories(ix, params, rebuild=rebuild)
         found = list_stories(ix, since=since, camp=camp, min_articles=min_articles)
     if as_json:
-        out.print_json(json.dumps([s.as_dict() for s in found], ensure_ascii=False))
+        out.print_json(json.dumps(stories_json(found), ensure_ascii=False))
         return
     if not found:
         out.print("no stories", markup=False)
@@ -444,7 +455,7 @@ def compare(
     options = _translation_options(translate_to, no_translate, translator, translator_url)
     if html:
         check_output_file(html, "--html")
-    with _open(index) as ix:
+    with _read(index) as ix:
         if articles is not None:
             comparison = compare_articles(ix, adhoc_story(ix, [a.strip() for a in articles.split(",") if a.strip()]))
         else:
@@ -453,7 +464,7 @@ def compare(
     if html:
         err.print(f"report written to {html}" + (f" ({note})" if note else ""), markup=False)
     if as_json:
-        out.print_json(json.dumps(comparison.as_dict(), ensure_ascii=False))
+        out.print_json(json.dumps(comparison_json(comparison), ensure_ascii=False))
     else:
         _print_comparison(comparison)
 
@@ -475,7 +486,7 @@ def report(
 
     options = _translation_options(translate_to, no_translate, translator, translator_url)
     notes: list[str] = []
-    with _open(index) as ix:
+    with _read(index) as ix:
         translate = report_translations(ix.store, options)
 
         def translations_for(comparison: Comparison) -> tuple[Mapping[str, str], str | None]:
@@ -683,8 +694,11 @@ def fetch(
     Exit code 0 when anything was fetched or nothing was new, 1 when every feed failed."""
     from .feeds import fetch_feeds
 
+    from .stories import update_stories
+
     with _open(index) as ix, _progress(quiet) as progress, _fetcher(timeout, delay) as fetcher:
         report = fetch_feeds(ix, since=since, max_per_feed=max_per_feed, fetcher=fetcher, progress=progress)
+        update_stories(ix)  # new articles join stories here, as after `ingest`
     _print_fetch(report, as_json)
     if report.all_failed:
         raise NothingFetched("every feed failed: see the reasons above (and `crosscheck feeds list`)")
@@ -720,6 +734,37 @@ def watch(
                     err.print(f"  failed {f.url}: {f.reason}", markup=False)
     except KeyboardInterrupt:
         err.print("stopped", markup=False)
+
+
+@command
+def serve(
+    index: IndexOpt = None,
+    host: Annotated[str, typer.Option(help="Address to listen on. Anything but a loopback address lets "
+                                      "other machines in: there is no authentication.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on.")] = 8765,
+    update_every: Annotated[Optional[str], typer.Option(
+        "--update-every", help="Form stories for newly ingested articles this often (15m, 1h, 90s); "
+        "without it, stories change only through `crosscheck ingest` or `crosscheck stories`.",
+        show_default=False)] = None,
+) -> None:
+    """Browse the index in a web browser (stories, search, story and article pages) with a JSON API."""
+    from .feeds import parse_interval
+    from .serve import is_loopback, run
+
+    every = parse_interval(update_every) if update_every is not None else None  # as `watch --every`
+    if not is_loopback(host):
+        err.print(f"warning: listening on {host}: anyone who can reach this address can read the index "
+                  "(there is no authentication); use the default 127.0.0.1 to keep it to this machine",
+                  markup=False)
+    err.print("loading the model and the index ...", markup=False)
+
+    def ready(reader: Any) -> None:
+        shown = f"[{host}]" if ":" in host else host
+        out.print(f"serving {reader.path} at http://{shown}:{port}/ (API under /api/); "
+                  + (f"stories updated every {update_every}; " if every else "")
+                  + "Ctrl-C to stop", markup=False)
+
+    run(index, host=host, port=port, update_every=every, on_ready=ready)
 
 
 def main() -> None:

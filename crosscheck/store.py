@@ -312,6 +312,14 @@ class Store:
             "WHERE a.embedded = 1 AND a.rowid NOT IN (SELECT article_rowid FROM story_articles) "
             "ORDER BY a.published IS NULL, a.published, a.id")]
 
+    def stories_of(self, article_rowids: Iterable[int]) -> dict[int, str]:
+        """article rowid -> story id, for those of the articles that are in a story."""
+        out: dict[int, str] = {}
+        for chunk, marks in _in_chunks(article_rowids):
+            out.update(self.db.execute(
+                f"SELECT article_rowid, story_id FROM story_articles WHERE article_rowid IN ({marks})", chunk))
+        return out
+
     def story_ids(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT id FROM stories ORDER BY id")]
 

@@ -38,6 +38,8 @@ IndexOpt = Annotated[Optional[Path], typer.Option(
     "--index", help="Index folder [default: $CROSSCHECK_INDEX, else indexes/default].",
     show_default=False)]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")]
+NoWaitOpt = Annotated[bool, typer.Option(
+    "--no-wait", help="If another crosscheck is writing to the index, exit 1 at once instead of waiting.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 ModelOpt = Annotated[Optional[str], typer.Option(
     "--model", help="Embedding model: use-multilingual (default) or sentence-transformers:NAME_OR_PATH. "
@@ -117,10 +119,29 @@ def _progress(quiet: bool) -> Iterator[ProgressFn | None]:
         yield update
 
 
-def _open(index: Path | None, model: str | None = None, create: bool = False) -> Index:
+def _say_waiting(pid: int | None) -> None:
+    err.print(f"waiting for another crosscheck writing to this index, pid {pid or '?'}", markup=False)
+
+
+def _open(index: Path | None, model: str | None = None, create: bool = False, readonly: bool = False,
+          wait: bool = True) -> Index:
+    """Commands that only show things open the index read-only; writers wait for each other."""
     from .index import Index
 
-    return Index.open(index, model=model, create=create)
+    if readonly:
+        return Index.open(index, model=model, readonly=True)
+    return Index.open(index, model=model, create=create, wait=wait, on_wait=_say_waiting)
+
+
+def _open_for_cache(index: Path | None) -> Index:
+    """compare and report only read, but cache translations in the index when it is writable."""
+    from .errors import IndexReadOnly
+    from .index import Index
+
+    try:
+        return Index.open(index, on_wait=_say_waiting)
+    except IndexReadOnly:
+        return Index.open(index, readonly=True)
 
 
 def _print_report(report: IngestReport) -> None:
@@ -150,11 +171,11 @@ def _hits_table(hits: list[Hit], sentences: bool) -> Table:
 
 
 def _ingest(paths: list[Path], index: Path | None, model: str | None, outlets: Path | None,
-            quiet: bool) -> IngestReport:
+            quiet: bool, wait: bool = True) -> IngestReport:
     from .outlets import OutletDirectory
 
     directory = OutletDirectory.with_file(outlets)
-    with _open(index, model, create=True) as ix, _progress(quiet) as progress:
+    with _open(index, model, create=True, wait=wait) as ix, _progress(quiet) as progress:
         report = ix.ingest(paths, directory, progress)
     if report.added + report.unchanged == 0:
         _print_report(report)
@@ -172,10 +193,11 @@ def ingest(
         help="JSON or TOML file of outlets: {\"Name\": {\"camp\": \"ru\", \"country\": \"RU\", "
         "\"domain\": \"tass.ru\"}}; adds to and overrides the default list.")] = None,
     quiet: QuietOpt = False,
+    no_wait: NoWaitOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Add articles to the index and embed them. Bad records are reported and skipped."""
-    report = _ingest(paths, index, model, outlets, quiet)
+    report = _ingest(paths, index, model, outlets, quiet, wait=not no_wait)
     if as_json:
         out.print_json(json.dumps(report.as_dict(), ensure_ascii=False))
     else:
@@ -193,7 +215,7 @@ def query(
     as_json: JsonOpt = False,
 ) -> None:
     """Cross-language semantic search over the index."""
-    with _open(index) as ix:
+    with _open(index, readonly=True) as ix:
         hits = ix.query(text, k=k, language=lang, camp=camp, sentences=sentences)
     if as_json:
         out.print_json(json.dumps([h.as_dict() for h in hits], ensure_ascii=False))
@@ -206,7 +228,7 @@ def query(
 @command
 def info(index: IndexOpt = None, as_json: JsonOpt = False) -> None:
     """Model, counts by language, camp and outlet, sizes on disk."""
-    with _open(index) as ix:
+    with _open(index, readonly=True) as ix:
         data = ix.info()
     if as_json:
         out.print_json(json.dumps(data, ensure_ascii=False))
@@ -234,6 +256,7 @@ def stories(
         "--max-span-days", help="Longest a story may run, in days [default: 7].", show_default=False)] = None,
     rebuild: Annotated[bool, typer.Option(help="Forget all stories and cluster again (ids may change).")] = False,
     index: IndexOpt = None,
+    no_wait: NoWaitOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Group articles about the same event into stories, across languages, and list them."""
@@ -242,7 +265,7 @@ def stories(
     if (threshold is not None or window_days is not None or max_span_days is not None) and not rebuild:
         raise typer.BadParameter("--threshold, --window-days and --max-span-days change how stories form: "
                                  "add --rebuild (existing story ids may change)")
-    with _open(index) as ix:
+    with _open(index, wait=not no_wait) as ix:
         params = None
         if rebuild:
             defaults = StoryParams()
@@ -267,6 +290,35 @@ def stories(
     out.print(table)
 
 
+
+
+@command
+def check(
+    repair: Annotated[bool, typer.Option("--repair", help="Apply upgrades, drop stray vectors and embed "
+                                         "again what has none (writes to the index).")] = False,
+    index: IndexOpt = None,
+    no_wait: NoWaitOpt = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Check the index: SQLite integrity, upgrades, vectors against articles. Exit 1 if not whole."""
+    from .check import check_index
+
+    report = check_index(index, repair=repair, wait=not no_wait, on_wait=_say_waiting)
+    if as_json:
+        out.print_json(json.dumps(report.as_dict(), ensure_ascii=False))
+    else:
+        for line in report.repaired:
+            out.print(f"repaired: {line}", markup=False)
+        out.print(f"{report.index}: {report.articles} articles ({report.embedded_articles} embedded), "
+                  f"{report.article_vectors} article vectors, {report.sentence_vectors} sentence vectors "
+                  f"for {report.sentences} sentences", markup=False)
+        for line in report.problems():
+            out.print(f"problem: {line}", markup=False)
+        out.print("ok" if report.ok else "not ok: run `crosscheck check --repair`" if not repair
+                  else "not ok after repair: rebuild the index from your files with `crosscheck ingest`",
+                  markup=False)
+    if not report.ok:
+        raise typer.Exit(1)
 
 
 def _print_comparison(comparison: Comparison) -> None:
@@ -321,7 +373,7 @@ def compare(
     if (story_id is None) == (articles is None):
         raise typer.BadParameter("give a STORY_ID or --articles ID,ID,..., not both and not neither")
     options = _translation_options(translate_to, no_translate, translator, translator_url)
-    with _open(index) as ix:
+    with _open_for_cache(index) as ix:
         if articles is not None:
             comparison = compare_articles(ix, adhoc_story(ix, [a.strip() for a in articles.split(",") if a.strip()]))
         else:
@@ -350,7 +402,7 @@ def report(
     from .translate import report_translations
 
     options = _translation_options(translate_to, no_translate, translator, translator_url)
-    with _open(index) as ix:
+    with _open_for_cache(index) as ix:
         written = write_reports(ix, out_dir, since=since, translations_for=report_translations(ix.store, options))
     out.print(f"wrote {len(written) - 1} story reports and {written[0]}", markup=False)
 

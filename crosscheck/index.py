@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from .embed import DEFAULT_MODEL, Embedder, get_embedder, normalise
-from .errors import IndexModelMismatch, IndexNeedsUpgrade, IndexNotFound, IndexReadOnly
+from .errors import IndexModelMismatch, IndexNeedsUpgrade, IndexNotFound, IndexReadOnly, check_folder
 from .locking import WaitFn, WriteLock
 from .ingest import prepare, read_paths, record_from_fields
 from .models import ArticleRecord, Hit, IngestReport, Problem
@@ -271,6 +271,7 @@ class Index:
         IndexLocked instead, and `on_wait(pid)` is called once when waiting begins.
         """
         folder = index_dir(path)
+        check_folder(folder, "--index")
         db_path = folder / DB_NAME
         requested = model or (embedder.model_id if embedder else None)
         if readonly:
@@ -377,6 +378,11 @@ class Index:
         if self._sentences is None:
             self._sentences = self._vectors(SENTENCE_VECTORS)
         return self._sentences
+
+    def share_vectors(self, articles: VectorIndex, sentences: VectorIndex) -> None:
+        """Read these vector indexes instead of loading the files again: a server loads them
+        once and gives them to the index it opens in each of its threads (read only)."""
+        self._articles, self._sentences = articles, sentences
 
     def _check_consistency(self) -> None:
         """The faiss files and the rows marked embedded must agree: one vector per embedded

@@ -503,10 +503,10 @@ class Index:
             return self._embed_pending(progress)
 
     def _embed_pending(self, progress: ProgressFn | None) -> tuple[int, int]:
+        article_index, sentence_index = self.article_vectors, self.sentence_vectors  # checked first
         pending = self.store.count_unembedded()
         if pending == 0:
             return 0, 0
-        article_index, sentence_index = self.article_vectors, self.sentence_vectors
         done_articles = done_sentences = 0
         unsaved: list[int] = []
         last = 0

@@ -462,3 +462,30 @@ def test_compare_and_report_do_not_form_stories(demo_index: Path, tmp_path: Path
     with Index.open(path) as ix:
         assert ix.store.story_assignments() == assignments
         assert len(ix.store.unassigned_articles()) == 3
+
+
+def test_index_pages_through_many_stories(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import crosscheck.pages
+    import crosscheck.serve
+
+    monkeypatch.setattr(crosscheck.serve, "STORIES_PER_PAGE", 2)
+    monkeypatch.setattr(crosscheck.pages, "STORIES_PER_PAGE", 2)
+    topics = ["harvest wheat farmers", "football final stadium", "volcano ash flights", "election ballots count",
+              "museum painting stolen"]
+    with Index.open(tmp_path / "ix", model="hash-test", create=True) as ix:
+        ix.add([{"id": f"a{i}", "outlet": "Reuters", "published": f"2016-09-{10 + i:02d}T10:00:00+00:00",
+                 "title": t.title(), "text": f"The {t} report said on Monday. Officials confirmed the {t} news."}
+                for i, t in enumerate(topics)])
+        update_stories(ix)
+        assert len(ix.store.story_ids()) == 5
+    with running(create_app(tmp_path / "ix")) as url:
+        first = httpx.get(url + "/")
+        assert first.text.count('class="story-row') == 2 and "Showing stories 1–2 of 5" in first.text
+        assert "<span>5 stories</span>" in first.text and 'rel="next" href="/?page=2"' in first.text
+        last = httpx.get(url + "/?page=3")
+        assert last.text.count('class="story-row') == 1 and 'rel="prev" href="/?page=2"' in last.text
+        assert "Museum Painting Stolen" not in last.text and "Harvest Wheat Farmers" in last.text  # oldest last
+        assert httpx.get(url + "/?page=4").status_code == 404
+        assert httpx.get(url + "/?page=0").status_code == 400
+        narrowed = httpx.get(url + "/", params={"since": "2016-09-13"})
+        assert narrowed.text.count('class="story-row') == 2 and "matching the filters" in narrowed.text

@@ -118,12 +118,13 @@ def _query_embedder(model: str) -> Embedder:
 
 def _open_for_reading(path: Path, embedder: Embedder | None = None) -> Index:
     """The one place the server opens the index to read it."""
-    return Index.open(path, embedder=embedder)
+    return Index.open(path, embedder=embedder, readonly=True)
 
 
 def _open_for_writing(path: Path, embedder: Embedder | None = None) -> Index:
-    """The one place the server opens the index to change it (the --update-every thread)."""
-    return Index.open(path, embedder=embedder)
+    """The one place the server opens the index to change it (the --update-every thread). It
+    does not wait for another writer (an ingest running): IndexLocked, and the next round tries."""
+    return Index.open(path, embedder=embedder, wait=False)
 
 
 def _file_state(path: Path) -> tuple[int, int]:

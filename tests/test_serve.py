@@ -422,6 +422,28 @@ def test_update_every_forms_stories_in_the_server(demo_index: Path, tmp_path: Pa
         assert app.state.updater.last_error is None
 
 
+def test_the_updater_leaves_a_busy_index_to_its_writer(tmp_path: Path) -> None:
+    from crosscheck.locking import WriteLock
+    from crosscheck.serve import StoryUpdater
+
+    with Index.open(tmp_path / "ix", model="hash-test", create=True) as ix:
+        ix.add([{"id": "a", "title": "Wheat harvest", "text": "Farmers brought in the wheat harvest."}])
+    updater = StoryUpdater(tmp_path / "ix", every=3600)
+    lock = WriteLock(tmp_path / "ix")
+    lock.acquire()  # an ingest is writing
+    try:
+        started = time.monotonic()
+        updater.update_once()
+        assert time.monotonic() - started < 10  # it does not wait for the writer
+        assert updater.last_error and "IndexLocked" in updater.last_error
+    finally:
+        lock.release()
+    updater.update_once()
+    assert updater.last_error is None and updater.runs == 2
+    with Index.open(tmp_path / "ix", readonly=True) as ix:
+        assert len(ix.store.story_ids()) == 1
+
+
 # -- options and reads that never write ----------------------------------------------------------
 def test_hosts() -> None:
     assert is_loopback("127.0.0.1") and is_loopback("localhost") and is_loopback("::1") and is_loopback("127.0.0.2")

@@ -470,7 +470,7 @@ def feeds_list(index: IndexOpt = None, as_json: JsonOpt = False) -> None:
     """The feeds followed: outlet, camp, last fetch and status, articles and errors."""
     from .feeds import list_feeds
 
-    with _open(index) as ix:
+    with _read(index) as ix:
         feeds = list_feeds(ix)
     if as_json:
         out.print_json(json.dumps([f.as_dict() for f in feeds], ensure_ascii=False))

@@ -39,6 +39,8 @@ IndexOpt = Annotated[Optional[Path], typer.Option(
     "--index", help="Index folder [default: $CROSSCHECK_INDEX, else indexes/default].",
     show_default=False)]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")]
+NoWaitOpt = Annotated[bool, typer.Option(
+    "--no-wait", help="If another crosscheck is writing to the index, exit 1 at once instead of waiting.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 ModelOpt = Annotated[Optional[str], typer.Option(
     "--model", help="Embedding model: use-multilingual (default) or sentence-transformers:NAME_OR_PATH. "
@@ -123,18 +125,36 @@ def _progress(quiet: bool) -> Iterator[ProgressFn | None]:
         yield update
 
 
-def _open(index: Path | None, model: str | None = None, create: bool = False) -> Index:
-    """Open the index to change it (ingest, stories)."""
+def _say_waiting(pid: int | None) -> None:
+    err.print(f"waiting for another crosscheck writing to this index, pid {pid or '?'}", markup=False)
+
+
+def _open(index: Path | None, model: str | None = None, create: bool = False, readonly: bool = False,
+          wait: bool = True) -> Index:
+    """Commands that only show things open the index read-only; writers wait for each other."""
     from .index import Index
 
-    return Index.open(index, model=model, create=create)
+    if readonly:
+        return Index.open(index, model=model, readonly=True)
+    return Index.open(index, model=model, create=create, wait=wait, on_wait=_say_waiting)
+
+
+def _open_for_cache(index: Path | None) -> Index:
+    """compare and report only read, but cache translations in the index when it is writable."""
+    from .errors import IndexReadOnly
+    from .index import Index
+
+    try:
+        return Index.open(index, on_wait=_say_waiting)
+    except IndexReadOnly:
+        return Index.open(index, readonly=True)
 
 
 def _read(index: Path | None) -> Index:
-    """Open the index to read it only (query, info, compare, report): reads never write."""
+    """Open the index to read it only (query, info): reads never write."""
     from .index import Index
 
-    return Index.open(index)
+    return Index.open(index, readonly=True)
 
 
 def _print_report(report: IngestReport) -> None:
@@ -164,14 +184,14 @@ def _hits_table(hits: list[Hit], sentences: bool) -> Table:
 
 
 def _ingest(paths: list[Path] | list[str], index: Path | None, model: str | None, outlets: Path | None,
-            quiet: bool) -> IngestReport:
+            quiet: bool, wait: bool = True) -> IngestReport:
     from .outlets import OutletDirectory
     from .stories import update_stories
 
     directory = OutletDirectory.with_file(outlets)
     urls = [str(p) for p in paths if str(p).startswith(("http://", "https://"))]
     files = [Path(p) for p in paths if str(p) not in urls]
-    with _open(index, model, create=True) as ix, _progress(quiet) as progress:
+    with _open(index, model, create=True, wait=wait) as ix, _progress(quiet) as progress:
         if urls:  # article pages: fetched politely, then stored like the files' records
             from itertools import chain
 
@@ -199,10 +219,11 @@ def ingest(
         help="JSON or TOML file of outlets: {\"Name\": {\"camp\": \"ru\", \"country\": \"RU\", "
         "\"domain\": \"tass.ru\"}}; adds to and overrides the default list.")] = None,
     quiet: QuietOpt = False,
+    no_wait: NoWaitOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Add articles (files, folders or article URLs) to the index and embed them. Bad records are reported and skipped."""
-    report = _ingest(paths, index, model, outlets, quiet)
+    report = _ingest(paths, index, model, outlets, quiet, wait=not no_wait)
     if as_json:
         out.print_json(json.dumps(report.as_dict(), ensure_ascii=False))
     else:
@@ -261,6 +282,7 @@ def stories(
         "--max-span-days", help="Longest a story may run, in days [default: 7].", show_default=False)] = None,
     rebuild: Annotated[bool, typer.Option(help="Forget all stories and cluster again (ids may change).")] = False,
     index: IndexOpt = None,
+    no_wait: NoWaitOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Group articles about the same event into stories, across languages, and list them."""
@@ -269,7 +291,7 @@ def stories(
     if (threshold is not None or window_days is not None or max_span_days is not None) and not rebuild:
         raise typer.BadParameter("--threshold, --window-days and --max-span-days change how stories form: "
                                  "add --rebuild (existing story ids may change)")
-    with _open(index) as ix:
+    with _open(index, wait=not no_wait) as ix:
         params = None
         if rebuild:
             defaults = StoryParams()
@@ -294,6 +316,35 @@ def stories(
     out.print(table)
 
 
+
+
+@command
+def check(
+    repair: Annotated[bool, typer.Option("--repair", help="Apply upgrades, drop stray vectors and embed "
+                                         "again what has none (writes to the index).")] = False,
+    index: IndexOpt = None,
+    no_wait: NoWaitOpt = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Check the index: SQLite integrity, upgrades, vectors against articles. Exit 1 if not whole."""
+    from .check import check_index
+
+    report = check_index(index, repair=repair, wait=not no_wait, on_wait=_say_waiting)
+    if as_json:
+        out.print_json(json.dumps(report.as_dict(), ensure_ascii=False))
+    else:
+        for line in report.repaired:
+            out.print(f"repaired: {line}", markup=False)
+        out.print(f"{report.index}: {report.articles} articles ({report.embedded_articles} embedded), "
+                  f"{report.article_vectors} article vectors, {report.sentence_vectors} sentence vectors "
+                  f"for {report.sentences} sentences", markup=False)
+        for line in report.problems():
+            out.print(f"problem: {line}", markup=False)
+        out.print("ok" if report.ok else "not ok: run `crosscheck check --repair`" if not repair
+                  else "not ok after repair: rebuild the index from your files with `crosscheck ingest`",
+                  markup=False)
+    if not report.ok:
+        raise typer.Exit(1)
 
 
 def _print_comparison(comparison: Comparison) -> None:
@@ -350,7 +401,7 @@ def compare(
     options = _translation_options(translate_to, no_translate, translator, translator_url)
     if html:
         check_output_file(html, "--html")
-    with _read(index) as ix:
+    with _open_for_cache(index) as ix:
         if articles is not None:
             comparison = compare_articles(ix, adhoc_story(ix, [a.strip() for a in articles.split(",") if a.strip()]))
         else:
@@ -379,7 +430,7 @@ def report(
     from .translate import report_translations
 
     options = _translation_options(translate_to, no_translate, translator, translator_url)
-    with _read(index) as ix:
+    with _open_for_cache(index) as ix:
         written = write_reports(ix, out_dir, since=since, translations_for=report_translations(ix.store, options))
     out.print(f"wrote {len(written) - 1} story reports and {written[0]}", markup=False)
 

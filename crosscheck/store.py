@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from .models import Article, Feed, Outlet
 
@@ -121,6 +123,30 @@ _ARTICLE_COLUMNS = ("rowid, id, url, outlet, camp, country, title, text, publish
                     "language, language_prob, duplicate_of")
 
 
+# How long a write waits for SQLite's own lock (another connection's transaction) before failing.
+# Writers of an index are serialised by its write lock (locking.py); this covers the short
+# writes of readers, such as the translation cache.
+BUSY_TIMEOUT_SECONDS = 60.0
+
+
+def _connect_readonly(path: Path) -> sqlite3.Connection:
+    """A read-only connection. SQLite's `mode=ro` still needs to create the WAL index file next
+    to the database; in a folder nobody may write to (so nobody is writing the database either)
+    it is opened `immutable` instead."""
+    if not path.exists():
+        raise FileNotFoundError(path)
+    uri = "file:" + quote(str(path.resolve()))
+    db = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_SECONDS)
+    try:
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return db
+    except sqlite3.OperationalError:
+        db.close()
+        if os.access(path.parent, os.W_OK):
+            raise
+    return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True)
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -138,24 +164,39 @@ def _in_chunks(values: Iterable[Any], size: int = 500) -> Iterator[tuple[list[An
 
 
 class Store:
-    """An index folder's database. Opening it applies any pending migration."""
+    """An index folder's database. Opening it read-write applies any pending migration (unless
+    `migrate` is off: `Index.open` applies them under the index's write lock). Opened with
+    `readonly`, it never writes: SQLite's read-only mode, no WAL switch, no migration."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, readonly: bool = False, migrate: bool = True) -> None:
         self.path = Path(path)
-        self.db = sqlite3.connect(self.path)
+        self.readonly = readonly
+        if readonly:
+            self.db = _connect_readonly(self.path)
+        else:
+            self.db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS)
+            self.db.execute("PRAGMA journal_mode = WAL")
         self.db.execute("PRAGMA foreign_keys = ON")
-        self.db.execute("PRAGMA journal_mode = WAL")
-        self._migrate()
+        if migrate and not readonly:
+            self.migrate()
 
     def close(self) -> None:
         self.db.close()
 
     # -- schema ---------------------------------------------------------------------------
-    def _migrate(self) -> None:
+    def pending_migrations(self) -> list[str]:
+        """Names of the migrations not applied yet."""
+        has_table = self.db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'migrations'").fetchone()
+        done = {r[0] for r in self.db.execute("SELECT name FROM migrations")} if has_table else set()
+        return [name for name, _ in MIGRATIONS if name not in done]
+
+    def migrate(self) -> None:
+        """Apply pending migrations, each in its own transaction."""
         self.db.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
-        done = {r[0] for r in self.db.execute("SELECT name FROM migrations")}
+        pending = set(self.pending_migrations())
         for name, sql in MIGRATIONS:
-            if name in done:
+            if name not in pending:
                 continue
             with self.db:
                 self.db.executescript(f"BEGIN; {sql}; INSERT INTO migrations VALUES ('{name}', '{_now()}'); COMMIT;")

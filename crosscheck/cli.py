@@ -553,7 +553,7 @@ def feeds_list(index: IndexOpt = None, as_json: JsonOpt = False) -> None:
     """The feeds followed: outlet, camp, last fetch and status, articles and errors."""
     from .feeds import list_feeds
 
-    with _open(index) as ix:
+    with _read(index) as ix:
         feeds = list_feeds(ix)
     if as_json:
         out.print_json(json.dumps([f.as_dict() for f in feeds], ensure_ascii=False))
@@ -618,6 +618,8 @@ def _print_fetch(report: Any, as_json: bool) -> None:
         for f in report.failed:
             failed.add_row(f.url, f.reason)
         out.print(failed)
+    for problem in report.problems:
+        err.print(str(problem), markup=False)
     for url in report.failing_feeds:
         err.print(f"warning: {url} keeps failing (see `crosscheck feeds list`)", markup=False)
 
@@ -654,6 +656,7 @@ def fetch(
     timeout: TimeoutOpt = None,
     delay: DelayOpt = None,
     index: IndexOpt = None,
+    no_wait: NoWaitOpt = False,
     quiet: QuietOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
@@ -661,10 +664,9 @@ def fetch(
 
     Exit code 0 when anything was fetched or nothing was new, 1 when every feed failed."""
     from .feeds import fetch_feeds
-
     from .stories import update_stories
 
-    with _open(index) as ix, _progress(quiet) as progress, _fetcher(timeout, delay) as fetcher:
+    with _open(index, wait=not no_wait) as ix, _progress(quiet) as progress, _fetcher(timeout, delay) as fetcher:
         report = fetch_feeds(ix, since=since, max_per_feed=max_per_feed, fetcher=fetcher, progress=progress)
         update_stories(ix)  # new articles join stories here, as after `ingest`
     _print_fetch(report, as_json)
@@ -682,6 +684,7 @@ def watch(
     timeout: TimeoutOpt = None,
     delay: DelayOpt = None,
     index: IndexOpt = None,
+    no_wait: NoWaitOpt = False,
 ) -> None:
     """Fetch, ingest and update the stories every --every, until interrupted (Ctrl-C)."""
     from datetime import datetime
@@ -691,7 +694,7 @@ def watch(
 
     seconds = parse_interval(every)
     try:
-        with _open(index) as ix, _fetcher(timeout, delay) as fetcher:
+        with _open(index, wait=not no_wait) as ix, _fetcher(timeout, delay) as fetcher:
             for report, clusters in watch_feeds(ix, seconds, rounds=rounds, since=since, max_per_feed=max_per_feed,
                                                 fetcher=fetcher):
                 out.print(f"{datetime.now():%H:%M:%S} {report.feeds} feeds: {report.new} new articles, "

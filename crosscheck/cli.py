@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import re
 import shutil
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -22,6 +23,7 @@ except ImportError:  # pragma: no cover - older typer over click
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from .embed import DEFAULT_MODEL
 from .errors import CrosscheckError, InvalidInput, NothingFetched, NothingIngested, check_folder, check_output_file
@@ -86,6 +88,8 @@ class _Commands(TyperGroup):
             sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)
 
+# C0 and C1 control characters but tab and newline: ESC starts terminal escape sequences.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 app = typer.Typer(
     cls=_Commands,
@@ -231,10 +235,14 @@ def _read(index: Path | None) -> Index:
     return Index.open(index, readonly=True)
 
 
+def _clean(text: object) -> str:
+    """Data for the terminal: control characters (escape sequences included) shown as `?`."""
+    return _CONTROL.sub("?", str(text))
+
+
 def _print_report(report: IngestReport) -> None:
     for problem in report.problems:
-        err.print(f"[yellow]{problem}[/yellow]" if not problem.skipped else f"[red]{problem}[/red]",
-                  markup=True, highlight=False)
+        err.print(Text(_clean(problem), style="yellow" if not problem.skipped else "red"), highlight=False)
     if report.unknown_outlets:
         err.print(f"warning: camp 'unknown' for outlets not in the outlets list: "
                   f"{', '.join(report.unknown_outlets)} (add them with --outlets FILE)", markup=False)
@@ -421,6 +429,29 @@ def stories(
     out.print(table)
 
 
+
+
+@command
+def remove(
+    article_ids: Annotated[list[str], typer.Argument(help="Article ids (as `query --json` and `stories --json` list them).")],
+    index: IndexOpt = None,
+    no_wait: NoWaitOpt = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Remove articles with their sentences, vectors and story memberships."""
+    from .errors import ArticleNotFound
+
+    with _open(index, wait=not no_wait) as ix:
+        report = ix.remove(article_ids)
+    if as_json:
+        out.print_json(json.dumps(report.as_dict(), ensure_ascii=False))
+    for article_id in report.not_found:
+        err.print(f"warning: no article {_clean(article_id)!r} in the index", markup=False)
+    if not report.removed:
+        raise ArticleNotFound(report.not_found[0])
+    if not as_json:
+        out.print(f"removed {len(report.removed)} articles" + (
+            f" and {len(report.stories_removed)} stories left empty" if report.stories_removed else ""), markup=False)
 
 
 @command
@@ -636,7 +667,7 @@ def feeds_list(index: IndexOpt = None, as_json: JsonOpt = False) -> None:
     """The feeds followed: outlet, camp, last fetch and status, articles and errors."""
     from .feeds import list_feeds
 
-    with _open(index) as ix:
+    with _read(index) as ix:
         feeds = list_feeds(ix)
     if as_json:
         out.print_json(json.dumps([f.as_dict() for f in feeds], ensure_ascii=False))
@@ -701,6 +732,8 @@ def _print_fetch(report: Any, as_json: bool) -> None:
         for f in report.failed:
             failed.add_row(f.url, f.reason)
         out.print(failed)
+    for problem in report.problems:
+        err.print(str(problem), markup=False)
     for url in report.failing_feeds:
         err.print(f"warning: {url} keeps failing (see `crosscheck feeds list`)", markup=False)
 
@@ -737,6 +770,7 @@ def fetch(
     timeout: TimeoutOpt = None,
     delay: DelayOpt = None,
     index: IndexOpt = None,
+    no_wait: NoWaitOpt = False,
     quiet: QuietOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
@@ -744,10 +778,9 @@ def fetch(
 
     Exit code 0 when anything was fetched or nothing was new, 1 when every feed failed."""
     from .feeds import fetch_feeds
-
     from .stories import update_stories
 
-    with _open(index) as ix, _progress(quiet) as progress, _fetcher(timeout, delay) as fetcher:
+    with _open(index, wait=not no_wait) as ix, _progress(quiet) as progress, _fetcher(timeout, delay) as fetcher:
         report = fetch_feeds(ix, since=since, max_per_feed=max_per_feed, fetcher=fetcher, progress=progress)
         update_stories(ix)  # new articles join stories here, as after `ingest`
     _print_fetch(report, as_json)
@@ -765,6 +798,7 @@ def watch(
     timeout: TimeoutOpt = None,
     delay: DelayOpt = None,
     index: IndexOpt = None,
+    no_wait: NoWaitOpt = False,
 ) -> None:
     """Fetch, ingest and update the stories every --every, until interrupted (Ctrl-C)."""
     from datetime import datetime
@@ -774,7 +808,7 @@ def watch(
 
     seconds = parse_interval(every)
     try:
-        with _open(index) as ix, _fetcher(timeout, delay) as fetcher:
+        with _open(index, wait=not no_wait) as ix, _fetcher(timeout, delay) as fetcher:
             for report, clusters in watch_feeds(ix, seconds, rounds=rounds, since=since, max_per_feed=max_per_feed,
                                                 fetcher=fetcher):
                 out.print(f"{datetime.now():%H:%M:%S} {report.feeds} feeds: {report.new} new articles, "

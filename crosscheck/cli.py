@@ -5,18 +5,33 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import re
+import shutil
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar
 
 import typer
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
+
+try:  # typer 0.2x carries its own copy of click
+    from typer._click import exceptions as _click_errors
+except ImportError:  # pragma: no cover - older typer over click
+    from click import exceptions as _click_errors  # type: ignore[no-redef]
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
-from .errors import CrosscheckError, InvalidInput, NothingIngested, check_folder, check_output_file
+from .embed import DEFAULT_MODEL
+from .errors import CrosscheckError, InvalidInput, NothingFetched, NothingIngested, check_folder, check_output_file
+from .paths import DEFAULT_INDEX, ENV_VAR, index_dir
+from .shapes import comparison_json, hits_json, info_json, stories_json
+from .stories import StoryParams
+from .translate import DEFAULT_PROVIDER, DEFAULT_TARGET, PROVIDERS
+from .vocabulary import Camp
 
 if TYPE_CHECKING:
     from .compare import Comparison
@@ -24,43 +39,109 @@ if TYPE_CHECKING:
     from .index import Index, ProgressFn
     from .models import Hit, IngestReport
 
+class _Argument(TyperArgument):
+    """An argument shown by its metavar alone: no Python type in the help, PATH... in the usage."""
+
+    def display_type_rich(self, ctx: Any) -> str | None:
+        return None
+
+    def _usage_display_name(self) -> str:
+        name = self.display_name_raw if self.required else f"[{self.display_name_raw}]"
+        return name + ("..." if self.nargs != 1 else "")
+
+
+class _Command(TyperCommand):
+    """A command whose help names values (DIR, DATE, or the option's name) instead of Python
+    types such as <str> or <list[Path]>."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            if isinstance(param, TyperArgument):
+                param.__class__ = _Argument
+            elif isinstance(param, TyperOption) and not param.is_flag and param.metavar is None and param.name:
+                param.metavar = param.name.upper()
+
+
+class _Commands(TyperGroup):
+    """The command group, whose usage errors (a bad option, a missing value, a value out of
+    range) print as one line naming the fix, exit code 2, like the errors the commands raise."""
+
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True, windows_expand_args: bool = True,
+             **extra: Any) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
+        except _click_errors.NoArgsIsHelpError as e:
+            e.show()
+            sys.exit(e.exit_code)
+        except _click_errors.ClickException as e:
+            hint = ""
+            if isinstance(e, _click_errors.UsageError) and e.ctx is not None:
+                hint = f" (see `{e.ctx.command_path} --help`)"
+            err.print(f"error: {e.format_message()}{hint}", markup=False, highlight=False)
+            sys.exit(e.exit_code)
+        except typer.Abort:
+            err.print("aborted", markup=False)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+# C0 and C1 control characters but tab and newline: ESC starts terminal escape sequences.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
 app = typer.Typer(
+    cls=_Commands,
     help="Compare how Russian, Turkish and Western outlets cover the same news, claim by claim.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain help: option help is shown as written ("[default: ...]" is not read as markup)
+    # and flags carry no type.
+    rich_markup_mode=None,
 )
 # Piped output is not cut to 80 columns: tables stay one row per line.
 out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 180)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 IndexOpt = Annotated[Optional[Path], typer.Option(
-    "--index", help="Index folder [default: $CROSSCHECK_INDEX, else indexes/default].",
+    "--index", metavar="DIR", help=f"Index folder [default: ${ENV_VAR}, else {DEFAULT_INDEX}].",
     show_default=False)]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")]
+NoWaitOpt = Annotated[bool, typer.Option(
+    "--no-wait", help="If another crosscheck is writing to the index, exit 1 at once instead of waiting.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 ModelOpt = Annotated[Optional[str], typer.Option(
-    "--model", help="Embedding model: use-multilingual (default) or sentence-transformers:NAME_OR_PATH. "
-    "Fixed when the index is created.", show_default=False)]
+    "--model", metavar="NAME", help="Embedding model: use-multilingual or sentence-transformers:NAME_OR_PATH. "
+    f"Fixed when the index is created [default: {DEFAULT_MODEL}].", show_default=False)]
+SinceOpt = Annotated[Optional[str], typer.Option(
+    "--since", metavar="DATE", help="Only stories that run on or after this date (YYYY-MM-DD).",
+    show_default=False)]
+CampOpt = Annotated[Optional[str], typer.Option(
+    "--camp", metavar="CAMP", help=f"Only articles of this camp: {', '.join(Camp)}.", show_default=False)]
+StoryCampOpt = Annotated[Optional[str], typer.Option(
+    "--camp", metavar="CAMP", help=f"Only stories this camp covers: {', '.join(Camp)}.", show_default=False)]
 
 DEMO_QUERY = "Russia and Turkey exchange military intelligence in Syria"
+_STORY = StoryParams()
 
 TranslateToOpt = Annotated[Optional[str], typer.Option(
-    "--translate-to", help="Language to translate claims into in HTML reports [default: en].",
+    "--translate-to", metavar="LANG", help=f"Language to translate claims into in HTML reports [default: {DEFAULT_TARGET}].",
     show_default=False)]
 NoTranslateOpt = Annotated[bool, typer.Option("--no-translate", help="Show claims untranslated in HTML reports.")]
 TranslatorOpt = Annotated[Optional[str], typer.Option(
-    "--translator", help="Translation provider: google (default), libre (LibreTranslate, "
-    "self-hostable; see --translator-url) or mymemory.", show_default=False)]
+    "--translator", metavar="NAME", help=f"Translation provider: {', '.join(PROVIDERS)} (libre is "
+    f"LibreTranslate, self-hostable: see --translator-url) [default: {DEFAULT_PROVIDER}].", show_default=False)]
 TranslatorUrlOpt = Annotated[Optional[str], typer.Option(
-    "--translator-url", help="Address of your own LibreTranslate server (with --translator libre).",
+    "--translator-url", metavar="URL", help="Address of your own LibreTranslate server (with --translator libre).",
     show_default=False)]
 
 
 def _translation_options(translate_to: str | None, no_translate: bool, translator: str | None,
                          translator_url: str | None) -> TranslationOptions:
     """Check the translation options together, before any work."""
-    from .translate import DEFAULT_PROVIDER, DEFAULT_TARGET, PROVIDERS, TranslationOptions
+    from .translate import TranslationOptions
 
     if no_translate and (translate_to or translator or translator_url):
         raise typer.BadParameter("--no-translate cannot go with --translate-to, --translator or --translator-url")
@@ -86,8 +167,8 @@ def _write_story_report(ix: Index, comparison: Comparison, path: Path, options: 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def command(fn: F) -> F:
-    """Register a command whose domain errors print as one line (exit 1), without a traceback."""
+def _one_line_errors(fn: F) -> F:
+    """Domain errors print as one line (exit 1), without a traceback."""
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
@@ -95,7 +176,12 @@ def command(fn: F) -> F:
         except CrosscheckError as e:
             err.print(f"error: {e}", markup=False, highlight=False)
             raise typer.Exit(2 if isinstance(e, InvalidInput) else 1) from None
-    app.command()(wrapper)
+    return wrapper  # type: ignore[return-value]
+
+
+def command(fn: F) -> F:
+    """Register a command whose domain errors print as one line (exit 1), without a traceback."""
+    app.command(cls=_Command)(_one_line_errors(fn))
     return fn
 
 
@@ -117,23 +203,61 @@ def _progress(quiet: bool) -> Iterator[ProgressFn | None]:
         yield update
 
 
-def _open(index: Path | None, model: str | None = None, create: bool = False) -> Index:
+def _say_waiting(pid: int | None) -> None:
+    err.print(f"waiting for another crosscheck writing to this index, pid {pid or '?'}", markup=False)
+
+
+def _open(index: Path | None, model: str | None = None, create: bool = False, readonly: bool = False,
+          wait: bool = True) -> Index:
+    """Commands that only show things open the index read-only; writers wait for each other."""
     from .index import Index
 
-    return Index.open(index, model=model, create=create)
+    if readonly:
+        return Index.open(index, model=model, readonly=True)
+    return Index.open(index, model=model, create=create, wait=wait, on_wait=_say_waiting)
+
+
+def _open_for_cache(index: Path | None) -> Index:
+    """compare and report only read, but cache translations in the index when it is writable."""
+    from .errors import IndexReadOnly
+    from .index import Index
+
+    try:
+        return Index.open(index, on_wait=_say_waiting)
+    except IndexReadOnly:
+        return Index.open(index, readonly=True)
+
+
+def _read(index: Path | None) -> Index:
+    """Open the index to read it only (query, info): reads never write."""
+    from .index import Index
+
+    return Index.open(index, readonly=True)
+
+
+def _clean(text: object) -> str:
+    """Data for the terminal: control characters (escape sequences included) shown as `?`."""
+    return _CONTROL.sub("?", str(text))
 
 
 def _print_report(report: IngestReport) -> None:
     for problem in report.problems:
-        err.print(f"[yellow]{problem}[/yellow]" if not problem.skipped else f"[red]{problem}[/red]",
-                  markup=True, highlight=False)
+        err.print(Text(_clean(problem), style="yellow" if not problem.skipped else "red"), highlight=False)
     if report.unknown_outlets:
         err.print(f"warning: camp 'unknown' for outlets not in the outlets list: "
                   f"{', '.join(report.unknown_outlets)} (add them with --outlets FILE)", markup=False)
-    out.print(f"ingested {report.added} new articles ({report.unchanged} unchanged, "
-              f"{report.duplicates} duplicates of earlier ones, {report.skipped} skipped); "
-              f"embedded {report.embedded_articles} articles, {report.embedded_sentences} sentences",
-              markup=False)
+    if report.unnamed_outlets:
+        n = report.unnamed_outlets
+        err.print(f"warning: {_plural(n, 'article')} {'names' if n == 1 else 'name'} no outlet (camp unknown): "
+                  "give one with --outlet NAME (.txt, .html) or an 'outlet' field (JSONL, CSV)", markup=False)
+    out.print(f"ingested {_plural(report.added, 'new article')} ({report.unchanged} unchanged, "
+              f"{_plural(report.duplicates, 'duplicate')} of earlier ones, {report.skipped} skipped); "
+              f"embedded {_plural(report.embedded_articles, 'article')}, "
+              f"{_plural(report.embedded_sentences, 'sentence')}", markup=False)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _hits_table(hits: list[Hit], sentences: bool) -> Table:
@@ -149,33 +273,66 @@ def _hits_table(hits: list[Hit], sentences: bool) -> Table:
     return table
 
 
-def _ingest(paths: list[Path], index: Path | None, model: str | None, outlets: Path | None,
-            quiet: bool) -> IngestReport:
+def _first_missing(folder: Path) -> Path | None:
+    """The outermost of `folder` and its parents that does not exist yet (None if it exists)."""
+    missing = None
+    for path in (folder, *folder.parents):
+        if path.exists():
+            break
+        missing = path
+    return missing
+
+
+def _ingest(paths: list[Path] | list[str], index: Path | None, model: str | None, outlets: Path | None,
+            quiet: bool, outlet: str | None = None, wait: bool = True) -> IngestReport:
     from .outlets import OutletDirectory
+    from .stories import update_stories
 
     directory = OutletDirectory.with_file(outlets)
-    with _open(index, model, create=True) as ix, _progress(quiet) as progress:
-        report = ix.ingest(paths, directory, progress)
+    urls = [str(p) for p in paths if str(p).startswith(("http://", "https://"))]
+    files = [Path(p) for p in paths if str(p) not in urls]
+    new_folder = _first_missing(index_dir(index))
+    with _open(index, model, create=True, wait=wait) as ix, _progress(quiet) as progress:
+        if urls:  # article pages: fetched politely, then stored like the files' records
+            from itertools import chain
+
+            from .feeds import read_pages
+            from .ingest import read_paths
+
+            report = ix.add(chain(read_paths(files, outlet), read_pages(urls)), directory, progress)
+        else:
+            report = ix.ingest(files, directory, progress, outlet=outlet)
+        update_stories(ix)  # new articles join stories here, so that reads never have to write
     if report.added + report.unchanged == 0:
+        if new_folder is not None:  # made by this run, and nothing went in: leave no empty index
+            shutil.rmtree(new_folder, ignore_errors=True)
         _print_report(report)
-        raise NothingIngested("nothing could be ingested: fix the problems above "
-                              "(JSONL/CSV need a 'text' field; see README.md for the formats)")
+        if report.problems:
+            raise NothingIngested("nothing could be ingested: fix the problems above "
+                                  "(JSONL/CSV need a 'text' field; see README.md for the formats)")
+        raise NothingIngested(f"nothing could be ingested: no articles in {', '.join(map(str, paths))}")
     return report
 
 
 @command
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (JSONL, CSV, .txt, .html).")],
+    paths: Annotated[list[str], typer.Argument(
+        metavar="PATH", help="Files or folders (JSONL, CSV, .txt, .html), or http(s) URLs of article pages.",
+        show_default=False)],
     index: IndexOpt = None,
     model: ModelOpt = None,
     outlets: Annotated[Optional[Path], typer.Option(
-        help="JSON or TOML file of outlets: {\"Name\": {\"camp\": \"ru\", \"country\": \"RU\", "
-        "\"domain\": \"tass.ru\"}}; adds to and overrides the default list.")] = None,
+        metavar="FILE", help="JSON or TOML file of outlets: {\"Name\": {\"camp\": \"ru\", \"country\": \"RU\", "
+        "\"domain\": \"tass.ru\"}}; adds to and overrides the default list.", show_default=False)] = None,
+    outlet: Annotated[Optional[str], typer.Option(
+        metavar="NAME", help="The outlet of articles that name none (.txt files, HTML pages without a site "
+        "name, records without an 'outlet' field), such as TASS or \"Daily Sabah\".", show_default=False)] = None,
     quiet: QuietOpt = False,
+    no_wait: NoWaitOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Add articles to the index and embed them. Bad records are reported and skipped."""
-    report = _ingest(paths, index, model, outlets, quiet)
+    """Add articles (files, folders or article URLs) to the index and embed them. Bad records are reported and skipped."""
+    report = _ingest(paths, index, model, outlets, quiet, outlet, wait=not no_wait)
     if as_json:
         out.print_json(json.dumps(report.as_dict(), ensure_ascii=False))
     else:
@@ -184,19 +341,22 @@ def ingest(
 
 @command
 def query(
-    text: Annotated[str, typer.Argument(help="What to search for, in any language.")],
-    k: Annotated[int, typer.Option("-k", min=1, help="How many results.")] = 10,
-    lang: Annotated[Optional[str], typer.Option(help="Only articles in this language (ru, tr, en ...).")] = None,
-    camp: Annotated[Optional[str], typer.Option(help="Only articles of this camp (ru, tr, west, unknown).")] = None,
+    text: Annotated[str, typer.Argument(metavar="TEXT", help="What to search for, in any language.",
+                                        show_default=False)],
+    k: Annotated[int, typer.Option("-k", metavar="N", min=1, help="How many results.")] = 10,
+    lang: Annotated[Optional[str], typer.Option(
+        metavar="LANG", help="Only articles in this language: a code the index holds (ru, tr, en ...; see "
+        "`crosscheck info`).", show_default=False)] = None,
+    camp: CampOpt = None,
     sentences: Annotated[bool, typer.Option("--sentences", help="Search sentences, not articles.")] = False,
     index: IndexOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Cross-language semantic search over the index."""
-    with _open(index) as ix:
+    with _read(index) as ix:
         hits = ix.query(text, k=k, language=lang, camp=camp, sentences=sentences)
     if as_json:
-        out.print_json(json.dumps([h.as_dict() for h in hits], ensure_ascii=False))
+        out.print_json(json.dumps(hits_json(hits), ensure_ascii=False))
     elif not hits:
         out.print("no results", markup=False)
     else:
@@ -206,8 +366,8 @@ def query(
 @command
 def info(index: IndexOpt = None, as_json: JsonOpt = False) -> None:
     """Model, counts by language, camp and outlet, sizes on disk."""
-    with _open(index) as ix:
-        data = ix.info()
+    with _read(index) as ix:
+        data = info_json(ix)
     if as_json:
         out.print_json(json.dumps(data, ensure_ascii=False))
         return
@@ -222,18 +382,20 @@ def info(index: IndexOpt = None, as_json: JsonOpt = False) -> None:
 
 @command
 def stories(
-    since: Annotated[Optional[str], typer.Option(help="Only stories that run on or after this date (YYYY-MM-DD).")] = None,
-    camp: Annotated[Optional[str], typer.Option(help="Only stories this camp covers (ru, tr, west, unknown).")] = None,
-    min_articles: Annotated[int, typer.Option("--min-articles", min=1, help="Only stories with this many articles.")] = 1,
+    since: SinceOpt = None,
+    camp: StoryCampOpt = None,
+    min_articles: Annotated[int, typer.Option("--min-articles", metavar="N", min=1,
+                                              help="Only stories with this many articles.")] = 1,
     threshold: Annotated[Optional[float], typer.Option(
-        help="Average similarity (cosine and shared names and numbers) for articles to form one story [default: 0.38].", show_default=False)] = None,
+        metavar="X", help="Average similarity (cosine and shared names and numbers) for articles to form one "
+        f"story [default: {_STORY.threshold:g}].", show_default=False)] = None,
     window_days: Annotated[Optional[float], typer.Option(
-        "--window-days", help="Largest gap in days between a story and an article joining it [default: 3].",
-        show_default=False)] = None,
+        "--window-days", metavar="DAYS", help=f"Largest gap in days between a story and an article joining it [default: {_STORY.window_days:g}].", show_default=False)] = None,
     max_span_days: Annotated[Optional[float], typer.Option(
-        "--max-span-days", help="Longest a story may run, in days [default: 7].", show_default=False)] = None,
-    rebuild: Annotated[bool, typer.Option(help="Forget all stories and cluster again (ids may change).")] = False,
+        "--max-span-days", metavar="DAYS", help=f"Longest a story may run, in days [default: {_STORY.max_span_days:g}].", show_default=False)] = None,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Forget all stories and cluster again (ids may change).")] = False,
     index: IndexOpt = None,
+    no_wait: NoWaitOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Group articles about the same event into stories, across languages, and list them."""
@@ -242,7 +404,7 @@ def stories(
     if (threshold is not None or window_days is not None or max_span_days is not None) and not rebuild:
         raise typer.BadParameter("--threshold, --window-days and --max-span-days change how stories form: "
                                  "add --rebuild (existing story ids may change)")
-    with _open(index) as ix:
+    with _open(index, wait=not no_wait) as ix:
         params = None
         if rebuild:
             defaults = StoryParams()
@@ -252,7 +414,7 @@ def stories(
         update_stories(ix, params, rebuild=rebuild)
         found = list_stories(ix, since=since, camp=camp, min_articles=min_articles)
     if as_json:
-        out.print_json(json.dumps([s.as_dict() for s in found], ensure_ascii=False))
+        out.print_json(json.dumps(stories_json(found), ensure_ascii=False))
         return
     if not found:
         out.print("no stories", markup=False)
@@ -267,6 +429,58 @@ def stories(
     out.print(table)
 
 
+
+
+@command
+def remove(
+    article_ids: Annotated[list[str], typer.Argument(help="Article ids (as `query --json` and `stories --json` list them).")],
+    index: IndexOpt = None,
+    no_wait: NoWaitOpt = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Remove articles with their sentences, vectors and story memberships."""
+    from .errors import ArticleNotFound
+
+    with _open(index, wait=not no_wait) as ix:
+        report = ix.remove(article_ids)
+    if as_json:
+        out.print_json(json.dumps(report.as_dict(), ensure_ascii=False))
+    for article_id in report.not_found:
+        err.print(f"warning: no article {_clean(article_id)!r} in the index", markup=False)
+    if not report.removed:
+        raise ArticleNotFound(report.not_found[0])
+    if not as_json:
+        out.print(f"removed {len(report.removed)} articles" + (
+            f" and {len(report.stories_removed)} stories left empty" if report.stories_removed else ""), markup=False)
+
+
+@command
+def check(
+    repair: Annotated[bool, typer.Option("--repair", help="Apply upgrades, drop stray vectors and embed "
+                                         "again what has none (writes to the index).")] = False,
+    index: IndexOpt = None,
+    no_wait: NoWaitOpt = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Check the index: SQLite integrity, upgrades, vectors against articles. Exit 1 if not whole."""
+    from .check import check_index
+
+    report = check_index(index, repair=repair, wait=not no_wait, on_wait=_say_waiting)
+    if as_json:
+        out.print_json(json.dumps(report.as_dict(), ensure_ascii=False))
+    else:
+        for line in report.repaired:
+            out.print(f"repaired: {line}", markup=False)
+        out.print(f"{report.index}: {report.articles} articles ({report.embedded_articles} embedded), "
+                  f"{report.article_vectors} article vectors, {report.sentence_vectors} sentence vectors "
+                  f"for {report.sentences} sentences", markup=False)
+        for line in report.problems():
+            out.print(f"problem: {line}", markup=False)
+        out.print("ok" if report.ok else "not ok: run `crosscheck check --repair`" if not repair
+                  else "not ok after repair: rebuild the index from your files with `crosscheck ingest`",
+                  markup=False)
+    if not report.ok:
+        raise typer.Exit(1)
 
 
 def _print_comparison(comparison: Comparison) -> None:
@@ -301,12 +515,12 @@ def _print_comparison(comparison: Comparison) -> None:
 
 @command
 def compare(
-    story_id: Annotated[Optional[str], typer.Argument(help="A story id from `crosscheck stories`.",
+    story_id: Annotated[Optional[str], typer.Argument(metavar="STORY_ID", help="A story id from `crosscheck stories`.",
                                                       show_default=False)] = None,
     articles: Annotated[Optional[str], typer.Option(
-        help="Compare these articles instead of a story: ID,ID,...", show_default=False)] = None,
+        metavar="ID,ID,...", help="Compare these articles instead of a story.", show_default=False)] = None,
     html: Annotated[Optional[Path], typer.Option(
-        help="Also write the comparison as a self-contained HTML report to this file.", show_default=False)] = None,
+        metavar="FILE", help="Also write the comparison as a self-contained HTML report to this file.", show_default=False)] = None,
     translate_to: TranslateToOpt = None,
     no_translate: NoTranslateOpt = False,
     translator: TranslatorOpt = None,
@@ -323,7 +537,7 @@ def compare(
     options = _translation_options(translate_to, no_translate, translator, translator_url)
     if html:
         check_output_file(html, "--html")
-    with _open(index) as ix:
+    with _open_for_cache(index) as ix:
         if articles is not None:
             comparison = compare_articles(ix, adhoc_story(ix, [a.strip() for a in articles.split(",") if a.strip()]))
         else:
@@ -332,15 +546,16 @@ def compare(
     if html:
         err.print(f"report written to {html}" + (f" ({note})" if note else ""), markup=False)
     if as_json:
-        out.print_json(json.dumps(comparison.as_dict(), ensure_ascii=False))
+        out.print_json(json.dumps(comparison_json(comparison), ensure_ascii=False))
     else:
         _print_comparison(comparison)
 
 
 @command
 def report(
-    out_dir: Annotated[Path, typer.Option("--out", help="Folder for index.html and one page per story.")],
-    since: Annotated[Optional[str], typer.Option(help="Only stories that run on or after this date (YYYY-MM-DD).")] = None,
+    out_dir: Annotated[Path, typer.Option("--out", metavar="DIR", help="Folder for index.html and one page per story.",
+                                          show_default=False)],
+    since: SinceOpt = None,
     translate_to: TranslateToOpt = None,
     no_translate: NoTranslateOpt = False,
     translator: TranslatorOpt = None,
@@ -352,14 +567,25 @@ def report(
     from .translate import report_translations
 
     options = _translation_options(translate_to, no_translate, translator, translator_url)
-    with _open(index) as ix:
-        written = write_reports(ix, out_dir, since=since, translations_for=report_translations(ix.store, options))
-    out.print(f"wrote {len(written) - 1} story reports and {written[0]}", markup=False)
+    notes: list[str] = []
+    with _open_for_cache(index) as ix:
+        translate = report_translations(ix.store, options)
+
+        def translations_for(comparison: Comparison) -> tuple[Mapping[str, str], str | None]:
+            translations, note = translate(comparison)
+            if note and options.enabled:
+                notes.append(note)
+            return translations, note
+
+        written = write_reports(ix, out_dir, since=since, translations_for=translations_for)
+    out.print(f"wrote {_plural(len(written) - 1, 'story report')} and {written[0]}", markup=False)
+    if notes:  # as compare --html says it: the pages carry the note too
+        err.print(f"translations missing in {_plural(len(notes), 'story report')}: {notes[0]}", markup=False)
 
 
 @command
 def demo(
-    samples: Annotated[Path, typer.Option(help="The sample corpus to ingest.")] = Path("samples"),
+    samples: Annotated[Path, typer.Option(metavar="DIR", help="The sample corpus to ingest.")] = Path("samples"),
     index: IndexOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
@@ -370,8 +596,6 @@ def demo(
     if not samples.exists():
         raise NothingIngested(f"no sample corpus at {samples}: run this from the crosscheck checkout, "
                               "or pass --samples DIR")
-    from .paths import index_dir
-
     check_folder(index_dir(index), "--index")
     check_folder(index_dir(index).parent / "reports", "the demo's report folder")
     report = _ingest([samples], index, None, None, quiet)
@@ -395,6 +619,237 @@ def demo(
         path = (ix.path.parent / "reports" / f"{top.id}.html").resolve()
         note = _write_story_report(ix, comparison, path, _translation_options(None, False, None, None))
     out.print(f"\nHTML report of the story: {path}" + (f"\n({note})" if note else ""), markup=False)
+
+# -- feeds ------------------------------------------------------------------------------------
+feeds_app = typer.Typer(help="Follow outlets' RSS/Atom feeds: add, list, remove, import (then `crosscheck fetch`).",
+                        no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(feeds_app, name="feeds")
+
+
+def feeds_command(name: str) -> Callable[[F], F]:
+    """Register `crosscheck feeds NAME`, with one-line domain errors."""
+    def register(fn: F) -> F:
+        feeds_app.command(name, cls=_Command)(_one_line_errors(fn))
+        return fn
+    return register
+
+
+def _print_added(added: list[Any]) -> None:
+    for a in added:
+        if a.warning:
+            err.print(f"warning: {a.warning}", markup=False)
+        out.print(f"following {a.feed.url} ({a.feed.outlet}, camp {a.feed.camp}"
+                  + (f", language {a.feed.language}" if a.feed.language else "") + ")", markup=False)
+
+
+@feeds_command("add")
+def feeds_add(
+    url: Annotated[str, typer.Argument(help="The feed's http(s) address (RSS or Atom).")],
+    outlet: Annotated[Optional[str], typer.Option(
+        help="Outlet name [default: the outlet whose domain the feed is on].", show_default=False)] = None,
+    camp: Annotated[Optional[str], typer.Option(
+        help="Camp: ru, tr or west [default: the outlet's].", show_default=False)] = None,
+    language: Annotated[Optional[str], typer.Option(
+        help="Language of the feed's articles (ru, tr, en ...) [default: detected per article].",
+        show_default=False)] = None,
+    index: IndexOpt = None,
+) -> None:
+    """Follow a feed (creates the index if needed). Its outlet comes from its domain unless given."""
+    from .feeds import add_feed
+
+    with _open(index, create=True) as ix:
+        added = add_feed(ix, url, outlet=outlet, camp=camp, language=language)
+    _print_added([added])
+
+
+@feeds_command("list")
+def feeds_list(index: IndexOpt = None, as_json: JsonOpt = False) -> None:
+    """The feeds followed: outlet, camp, last fetch and status, articles and errors."""
+    from .feeds import list_feeds
+
+    with _read(index) as ix:
+        feeds = list_feeds(ix)
+    if as_json:
+        out.print_json(json.dumps([f.as_dict() for f in feeds], ensure_ascii=False))
+        return
+    if not feeds:
+        out.print("no feeds: add one with `crosscheck feeds add URL`", markup=False)
+        return
+    table = Table()
+    for col in ("url", "outlet", "camp", "last fetch", "status", "articles", "errors"):
+        table.add_column(col, overflow="fold")
+    for f in feeds:
+        status = f.last_status or "never fetched"
+        if f.last_error:
+            status += f": {f.last_error}"
+        errors = str(f.errors) + (f" (+{f.failing_items} pages)" if f.failing_items else "")
+        table.add_row(f.url, f.outlet, f.camp, (f.last_fetch or "")[:19].replace("T", " "), status,
+                      str(f.articles), errors)
+    out.print(table)
+
+
+@feeds_command("remove")
+def feeds_remove(url: Annotated[str, typer.Argument(help="The feed's address as listed.")], index: IndexOpt = None) -> None:
+    """Stop following a feed (its articles stay in the index)."""
+    from .feeds import remove_feed
+
+    with _open(index) as ix:
+        remove_feed(ix, url)
+    out.print(f"removed {url}", markup=False)
+
+
+@feeds_command("import")
+def feeds_import(
+    file: Annotated[Path, typer.Argument(help="An OPML file, or a text file with one feed URL a line.")],
+    index: IndexOpt = None,
+) -> None:
+    """Follow every feed in an OPML file or a plain list of URLs."""
+    from .feeds import import_feeds
+
+    with _open(index, create=True) as ix:
+        report = import_feeds(ix, file)
+    for problem in report.problems:
+        err.print(str(problem), markup=False)
+    _print_added(report.added)
+    if not report.added:
+        raise NothingFetched(f"no feed in {file} could be added: fix the problems above")
+
+
+def _print_fetch(report: Any, as_json: bool) -> None:
+    if as_json:
+        out.print_json(json.dumps(report.as_dict(), ensure_ascii=False))
+        return
+    table = Table(show_header=True)
+    for col in ("feeds", "items", "new", "unchanged", "not modified", "duplicates", "failed"):
+        table.add_column(col, justify="right")
+    table.add_row(str(report.feeds), str(report.items), str(report.new), str(report.unchanged),
+                  str(report.not_modified), str(report.duplicates), str(len(report.failed)))
+    out.print(table)
+    if report.failed:
+        failed = Table(title="failed", title_justify="left")
+        failed.add_column("url", overflow="fold")
+        failed.add_column("reason", overflow="fold")
+        for f in report.failed:
+            failed.add_row(f.url, f.reason)
+        out.print(failed)
+    for problem in report.problems:
+        err.print(str(problem), markup=False)
+    for url in report.failing_feeds:
+        err.print(f"warning: {url} keeps failing (see `crosscheck feeds list`)", markup=False)
+
+
+SinceFetchOpt = Annotated[Optional[str], typer.Option(
+    help="Only items published on or after this date (YYYY-MM-DD); undated items are kept [default: all].",
+    show_default=False)]
+MaxPerFeedOpt = Annotated[Optional[int], typer.Option(
+    "--max-per-feed", min=1, help="Only the newest N items of each feed.", show_default=False)]
+TimeoutOpt = Annotated[Optional[float], typer.Option(
+    min=0.01, help="Seconds to wait for a server before giving up on it [default: 20].", show_default=False)]
+DelayOpt = Annotated[Optional[float], typer.Option(
+    min=0, help="Seconds between two requests to the same host; a robots.txt Crawl-delay may ask for "
+    "more [default: 1].", show_default=False)]
+
+
+def _fetcher(timeout: float | None, delay: float | None) -> Any:
+    from dataclasses import replace
+
+    from .fetch import Fetcher, FetchPolicy
+
+    policy = FetchPolicy()
+    if timeout is not None:
+        policy = replace(policy, timeout=timeout)
+    if delay is not None:
+        policy = replace(policy, host_delay=delay)
+    return Fetcher(policy)
+
+
+@command
+def fetch(
+    since: SinceFetchOpt = None,
+    max_per_feed: MaxPerFeedOpt = None,
+    timeout: TimeoutOpt = None,
+    delay: DelayOpt = None,
+    index: IndexOpt = None,
+    no_wait: NoWaitOpt = False,
+    quiet: QuietOpt = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Fetch every feed, then each new item's page; extract, ingest and embed the articles.
+
+    Exit code 0 when anything was fetched or nothing was new, 1 when every feed failed."""
+    from .feeds import fetch_feeds
+    from .stories import update_stories
+
+    with _open(index, wait=not no_wait) as ix, _progress(quiet) as progress, _fetcher(timeout, delay) as fetcher:
+        report = fetch_feeds(ix, since=since, max_per_feed=max_per_feed, fetcher=fetcher, progress=progress)
+        update_stories(ix)  # new articles join stories here, as after `ingest`
+    _print_fetch(report, as_json)
+    if report.all_failed:
+        raise NothingFetched("every feed failed: see the reasons above (and `crosscheck feeds list`)")
+
+
+@command
+def watch(
+    every: Annotated[str, typer.Option(help="Time between two fetches: 90s, 15m, 1h ...")] = "15m",
+    rounds: Annotated[Optional[int], typer.Option(
+        min=1, help="Stop after this many rounds [default: run until interrupted].", show_default=False)] = None,
+    since: SinceFetchOpt = None,
+    max_per_feed: MaxPerFeedOpt = None,
+    timeout: TimeoutOpt = None,
+    delay: DelayOpt = None,
+    index: IndexOpt = None,
+    no_wait: NoWaitOpt = False,
+) -> None:
+    """Fetch, ingest and update the stories every --every, until interrupted (Ctrl-C)."""
+    from datetime import datetime
+
+    from .feeds import parse_interval
+    from .feeds import watch as watch_feeds
+
+    seconds = parse_interval(every)
+    try:
+        with _open(index, wait=not no_wait) as ix, _fetcher(timeout, delay) as fetcher:
+            for report, clusters in watch_feeds(ix, seconds, rounds=rounds, since=since, max_per_feed=max_per_feed,
+                                                fetcher=fetcher):
+                out.print(f"{datetime.now():%H:%M:%S} {report.feeds} feeds: {report.new} new articles, "
+                          f"{report.unchanged} unchanged, {report.not_modified} feeds not modified, "
+                          f"{len(report.failed)} failed; stories: {clusters.new_stories} new, "
+                          f"{clusters.joined_existing} joined, {clusters.stories} in all", markup=False)
+                for f in report.failed:
+                    err.print(f"  failed {f.url}: {f.reason}", markup=False)
+    except KeyboardInterrupt:
+        err.print("stopped", markup=False)
+
+
+@command
+def serve(
+    index: IndexOpt = None,
+    host: Annotated[str, typer.Option(help="Address to listen on. Anything but a loopback address lets "
+                                      "other machines in: there is no authentication.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on.")] = 8765,
+    update_every: Annotated[Optional[str], typer.Option(
+        "--update-every", help="Form stories for newly ingested articles this often (15m, 1h, 90s); "
+        "without it, stories change only through `crosscheck ingest` or `crosscheck stories`.",
+        show_default=False)] = None,
+) -> None:
+    """Browse the index in a web browser (stories, search, story and article pages) with a JSON API."""
+    from .feeds import parse_interval
+    from .serve import is_loopback, run
+
+    every = parse_interval(update_every) if update_every is not None else None  # as `watch --every`
+    if not is_loopback(host):
+        err.print(f"warning: listening on {host}: anyone who can reach this address can read the index "
+                  "(there is no authentication); use the default 127.0.0.1 to keep it to this machine",
+                  markup=False)
+    err.print("loading the model and the index ...", markup=False)
+
+    def ready(reader: Any) -> None:
+        shown = f"[{host}]" if ":" in host else host
+        out.print(f"serving {reader.path} at http://{shown}:{port}/ (API under /api/); "
+                  + (f"stories updated every {update_every}; " if every else "")
+                  + "Ctrl-C to stop", markup=False)
+
+    run(index, host=host, port=port, update_every=every, on_ready=ready)
 
 
 def main() -> None:

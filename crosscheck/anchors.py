@@ -8,8 +8,10 @@ weakest on Turkish). Each key is weighted by its rarity in the index (inverse do
 frequency), so "Russia" or "Syria" count for little and "Hangzhou" or "#15" for a lot.
 
 A name is a capitalised word that does not open a sentence (so "The" and "Бывший" are not
-names), or an all-capitals acronym anywhere ("TASS", "ТАСС", "NATO"). Keys are folded to
-Latin (Cyrillic transliterated, Turkish and other accents removed) and cut to their first
+names) and is not one of the language's function words ("And" in an English title), or an
+all-capitals acronym anywhere ("TASS", "ТАСС", "NATO"). Keys are folded to Latin by
+`crosscheck.languages.fold` (Cyrillic transliterated, Turkish and other accents removed) and
+cut to their first
 KEY_LETTERS letters, which absorbs case endings and suffixes ("Путина", "Putin'in") at the
 price of some collisions between long names, which rarity weighting mostly makes harmless.
 """
@@ -18,32 +20,20 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
-from functools import lru_cache
+from functools import cache, lru_cache
+
+from . import languages
+from .languages import LanguageRules, fold
 
 __all__ = ["fold", "extract_anchors", "anchor_weights", "sparse_dot", "KEY_LETTERS"]
 
 KEY_LETTERS = 5  # measured on SemEval-2022 pairs: 4, 5 and 6 letters within 0.002 Pearson of each other
 
-_CYRILLIC = dict(zip(
-    "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
-    ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s",
-     "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya"]))
-
 _WORD = re.compile(r"[^\W\d_]+(?:[-‐][^\W\d_]+)*")
 _NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,\u00a0\u202f ]\d{3})*(?:[.,]\d+)?(?![\w])")
 _OPENERS = " \t\u00a0«»\"“”„'’()-–—"  # may stand between a sentence's end and its first word
 _SUFFIX = re.compile(r"['’].*\Z")
-# capitalised mid-sentence, yet not names: English title-case function words
-_NOT_NAMES = frozenset("the and for with from that this into over after about".split())
-
-
-def fold(text: str) -> str:
-    """Lower case in Latin letters: Cyrillic transliterated, accents and Turkish dotless i removed."""
-    text = text.replace("İ", "i").replace("I", "ı").casefold().replace("ı", "i")
-    text = "".join(_CYRILLIC.get(c, c) for c in text)
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 @lru_cache(maxsize=200_000)
@@ -60,12 +50,19 @@ def _is_acronym(word: str) -> bool:
     return len(word) >= 2 and word.isupper()
 
 
-def extract_anchors(title: str, text: str) -> list[str]:
+@cache
+def _not_names(rules: LanguageRules) -> frozenset[str]:
+    """Keys of the language's function words, capitalised mid-sentence in titles yet not names."""
+    return frozenset(_key(w) for w in rules.stopwords)
+
+
+def extract_anchors(title: str, text: str, language: str | None = None) -> list[str]:
     """The article's anchor keys, sorted: folded name prefixes, and numbers as "#24".
 
     A name that only ever opens a sentence or the title is missed; news names its actors
     more than once, mostly mid-sentence.
     """
+    not_names = _not_names(languages.get(language)) if language else frozenset()
     keys: set[str] = set()
     for part in (title, text):
         for m in _WORD.finditer(part):
@@ -73,7 +70,7 @@ def extract_anchors(title: str, text: str) -> list[str]:
             if not word[0].isupper() or (not _is_acronym(word) and _opens_sentence(part, m.start())):
                 continue
             key = _key(word)
-            if len(key) >= 3 and key not in _NOT_NAMES:
+            if len(key) >= 3 and key not in not_names:
                 keys.add(key)
         for m in _NUMBER.finditer(part):
             keys.add("#" + re.sub(r"[\u00a0\u202f ]", "", m.group()))

@@ -1,24 +1,27 @@
 """Claims: which sentences state something checkable, the numbers in them, and whom they cite.
 
-Everything here is a pure function of one sentence (or one article text), written as
-rules for Russian, Turkish and English news prose; nothing is learnt and nothing is
-embedded (sentences are aligned across articles elsewhere).
+Everything here is a pure function of one sentence (or one article text) and its language's
+rules (`crosscheck.languages`: months, separators, scale, percent and number words, speech
+verbs, citation cues, roles, boilerplate); nothing is learnt and nothing is embedded
+(sentences are aligned across articles elsewhere). A language without a module gets the
+generic profile: numbers written in digits, no attribution, no citation cues.
 
-- `extract_numbers` scans digit tokens with each language's separators (en "1,500.5",
-  ru "1 500,5", tr "1.500,5"), adds a scale word after them (million, млрд, milyar, ...)
-  and percent markers ("12%", "%12", "yüzde 12", "12 процентов"), and reads spelled-out
-  cardinals 2-20 ("two weeks", "две недели", "iki hafta"). It drops what is not a
-  quantity: full dates, times, a day next to a month name, years, ordinals and numbers
-  inside names ("S-400", "Су-24", "G20", "COVID-19").
+- `extract_numbers` scans digit tokens with the language's separators (en "1,500.5",
+  ru "1 500,5", tr and de "1.500,5"), adds a scale word after them (million, млрд, milyar,
+  Mio., milliards) and percent markers ("12%", "%12", "yüzde 12", "12 процентов", "12 Prozent"),
+  and reads spelled-out cardinals ("two weeks", "две недели", "iki hafta", "zwölf", "trente-six").
+  It drops what is not a quantity: full dates, times, a day next to a month name, years,
+  ordinals and numbers inside names ("S-400", "Су-24", "G20", "COVID-19").
 - `attribution` looks for a speech verb or a source phrase ("said", "according to",
-  "заявил", "по словам", "göre", "... dedi") and takes the name phrase next to it
-  from a small grammar: capitalised words, role nouns (senator, источник, kaynak),
-  a few modifiers and a determiner. Quoted speech is masked first, so a verb inside
-  a quotation is never taken for the attribution.
+  "заявил", "по словам", "göre", "... dedi", "sagte", "laut", "a déclaré", "selon") and takes
+  the name phrase next to it from a small grammar: capitalised words, role nouns (senator,
+  источник, kaynak, Sprecher, porte-parole), a few modifiers and a determiner. Quoted speech
+  is masked first, so a verb inside a quotation is never taken for the attribution.
 - `cited_outlets` finds known outlet names (case-, accent-, Russian-ending- and
   Turkish-suffix-tolerant) and keeps those standing next to a citation cue
-  ("citing", "сообщает", "'ın haberine göre", ...).
-- `is_claim` drops boilerplate (`BOILERPLATE`), questions, datelines alone and fragments.
+  ("citing", "сообщает", "'ın haberine göre", "unter Berufung auf", "selon l'agence", ...).
+- `is_claim` drops boilerplate (`BOILERPLATE` and the language's own), questions, datelines
+  alone and fragments.
 
 Known limits, by design of rules over understanding:
 - Precision over recall: `attribution` returns None for pronouns ("he said", "по его
@@ -29,10 +32,10 @@ Known limits, by design of rules over understanding:
 - A bare 1900-2100 number is read as a year unless a lowercase noun follows it with no
   year cue ("2000 человек" is a number, "the 2016 coup" and "в 2000 километрах" are read
   as years). "March 12 people" reads as a date.
-- A single separator followed by three digits is ambiguous: en and unknown languages read
-  "1,500" as 1500 and "1.500" as 1.5; tr reads "1.500" as 1500; ru reads "1.500" as 1500
-  unless a scale word follows. "one", "один" and "bir" are never read as numbers (they
-  are mostly articles and pronouns); vague amounts ("dozens", "десятки") are skipped.
+- A single separator followed by three digits is ambiguous: en and the generic profile read
+  "1,500" as 1500 and "1.500" as 1.5; tr and de read "1.500" as 1500; ru and fr read "1.500" as
+  1500 unless a scale word follows. "one", "один", "bir", "ein" and "un" are never read as
+  numbers (they are mostly articles and pronouns); vague amounts ("dozens", "десятки") are skipped.
 - `cited_outlets` counts an outlet that an article names as its own source or as the
   recipient of an interview ("told Reuters"): the caller drops the article's own outlet.
 """
@@ -41,9 +44,11 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from . import languages
+from .languages import LanguageRules
 
 __all__ = [
     "BOILERPLATE",
@@ -76,37 +81,99 @@ class ClaimInfo:
     numbers: tuple[Number, ...]
 
 
-def _words(text: str) -> frozenset[str]:
-    """A word list written as one space-separated string."""
-    return frozenset(text.split())
+def _lower(text: str, rules: LanguageRules) -> str:
+    """Lowercase, with Turkish dotted/dotless i where the language has them, keeping the length
+    (offsets stay valid)."""
+    if rules.turkish_case:
+        lowered = text.replace("İ", "i").replace("I", "ı").lower()
+        if len(lowered) == len(text):
+            return lowered
+    return text.lower()
 
 
-def _lang(language: str | None) -> str:
-    """'en', 'ru' or 'tr'; '' for anything else (all rules apply)."""
-    code = (language or "").replace("_", "-").split("-")[0].lower()
-    return code if code in ("en", "ru", "tr") else ""
+def _alternation(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
 
 
-def _tr_lower(text: str) -> str:
-    """Lowercase with Turkish dotted/dotless i, keeping the length (offsets stay valid)."""
-    lowered = text.replace("İ", "i").replace("I", "ı").lower()
-    return lowered if len(lowered) == len(text) else text.lower()
+def _maybe(pattern: str, template: str = "{}", flags: int = 0) -> re.Pattern[str] | None:
+    return re.compile(template.format(pattern), flags) if pattern else None
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    """A language's rules as compiled patterns, made once per language (`_compiled`)."""
+
+    rules: LanguageRules
+    day_before_month: re.Pattern[str] | None
+    month_before_day: re.Pattern[str] | None
+    token: re.Pattern[str]
+    after: re.Pattern[str]
+    scales: tuple[float, ...]
+    percent_before: re.Pattern[str]
+    ordinal_after: re.Pattern[str] | None
+    not_quantities: tuple[re.Pattern[str], ...]
+    time_before: re.Pattern[str] | None
+    time_after: re.Pattern[str] | None
+    year_before: re.Pattern[str] | None
+    year_after: re.Pattern[str] | None
+    spelled: re.Pattern[str] | None
+    multipliers: tuple[tuple[float, re.Pattern[str]], ...]
+    roles: re.Pattern[str] | None
+    modifiers: re.Pattern[str] | None
+    cite_before: re.Pattern[str] | None
+    cite_after: re.Pattern[str] | None
+    boilerplate: tuple[re.Pattern[str], ...]
+    verb_end: re.Pattern[str] | None
+    statement: re.Pattern[str] | None
+    report_noun: re.Pattern[str] | None
+    report_verb_end: re.Pattern[str] | None
+
+
+@functools.cache
+def _compile(rules: LanguageRules) -> _Compiled:
+    month = f"(?:{rules.months})" if rules.months else ""
+    scale_groups = "".join(f"|(?P<s{k}>{pattern})" for k, (pattern, _) in enumerate(rules.scale_words))
+    year_before = "|".join(p for p in (rules.year_cues_before, month) if p)
+    sg = rules.suffix_grammar
+    return _Compiled(
+        rules=rules,
+        day_before_month=_maybe(month, r"(?:\s*[-–]\s*\d{{1,2}})?\s*(?:of\s+)?{}"),
+        month_before_day=_maybe(month, r"{}\s*(?:\d{{1,2}}\s*[-–]\s*)?\Z"),
+        token=_TOKEN_SPACED if rules.space_groups_thousands else _TOKEN,
+        after=re.compile(rf"[ \u00a0\u202f]?(?:(?P<pct>{rules.percent_after}){scale_groups})", re.IGNORECASE),
+        scales=tuple(value for _, value in rules.scale_words),
+        percent_before=re.compile(rf"(?:{rules.percent_before})\Z", re.IGNORECASE),
+        ordinal_after=_maybe(rules.ordinal_suffix, "(?:{})", re.IGNORECASE),
+        not_quantities=tuple(re.compile(p, re.IGNORECASE) for p in rules.not_quantities),
+        time_before=_maybe(rules.time_cues_before, r"(?:{})\s*\Z", re.IGNORECASE),
+        time_after=_maybe(rules.time_cues_after, r"\A\s*(?:{})", re.IGNORECASE),
+        year_before=_maybe(year_before, r"(?:{})\s*\Z", re.IGNORECASE),
+        year_after=_maybe(rules.year_cues_after, r"\A(?:{})", re.IGNORECASE),
+        spelled=_maybe(_alternation(rules.cardinals),
+                       rf"(?<!{rules.cardinal_not_before})(?P<w>{{}})(?!{rules.cardinal_not_after})",
+                       re.IGNORECASE),
+        multipliers=tuple((value, re.compile(rf"\s+(?:{pattern})", re.IGNORECASE))
+                          for pattern, value in rules.cardinal_multipliers),
+        roles=_maybe(rules.roles),
+        modifiers=_maybe(rules.modifiers),
+        cite_before=_maybe(rules.cite_before, "{}" + _Q_OPEN + r"\Z"),
+        cite_after=_maybe(rules.cite_after),
+        boilerplate=tuple(re.compile(p) for p in rules.boilerplate),
+        verb_end=re.compile(sg.verb_end) if sg else None,
+        statement=re.compile(sg.statement) if sg else None,
+        report_noun=re.compile(sg.report_noun) if sg else None,
+        report_verb_end=re.compile(sg.report_verb_end) if sg else None,
+    )
+
+
+def _compiled(language: str | None) -> _Compiled:
+    return _compile(languages.get(language))
 
 
 # == numbers =================================================================================
 _CURRENCY_SIGNS = "$€£₺₽"
-_MONTHS_EN = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
-              r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?(?![^\W\d_])")
-_MONTHS_RU = (r"(?i:январ[ьяею]|феврал[ьяею]|март[аеу]?|апрел[ьяею]|ма[йяею]|июн[ьяею]|июл[ьяею]|август[аеу]?"
-              r"|сентябр[ьяею]|октябр[ьяею]|ноябр[ьяею]|декабр[ьяею]"
-              r"|янв|фев|февр|мар|апр|авг|сен|сент|окт|ноя|нояб|дек)\.?(?![^\W\d_])")
-_MONTHS_TR = r"(?i:ocak|şubat|mart|nisan|mayıs|haziran|temmuz|ağustos|eylül|ekim|kasım|aralık)(?![^\W\d_])"
-_MONTH = f"(?:{_MONTHS_EN}|{_MONTHS_RU}|{_MONTHS_TR})"
 
-_DAY_BEFORE_MONTH = re.compile(rf"(?:\s*[-–]\s*\d{{1,2}})?\s*(?:of\s+)?{_MONTH}")
-_MONTH_BEFORE_DAY = re.compile(rf"{_MONTH}\s*(?:\d{{1,2}}\s*[-–]\s*)?\Z")
-
-# Spans that are never quantities: full dates, clock times, year ranges.
+# Spans that are never quantities, in any language: full dates, clock times, year ranges.
 _NOT_QUANTITIES = (
     re.compile(r"(?<![\d.,])\d{1,2}[./]\d{1,2}[./](?:\d{4}|\d{2})(?![\d])"),
     re.compile(r"(?<![\d.,])\d{4}-\d{1,2}-\d{1,2}(?!\d)"),
@@ -115,48 +182,15 @@ _NOT_QUANTITIES = (
     re.compile(r"(?<![\d.,])(?:19|20)\d{2}\s?[-–—/]\s?(?:(?:19|20)\d{2}|\d{2})(?![\d.,]?\d)"),
 )
 
-# A digit token: Russian groups thousands with spaces, everyone may use no-break spaces.
-_TOKEN_RU = re.compile(r"(?<!\d)(?:\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?!\d)(?:,\d+)?|\d+(?:[.,]\d+)*)")
+# A digit token; languages that group thousands with a plain space ("1 500") get the first,
+# everyone may use no-break and thin spaces.
+_TOKEN_SPACED = re.compile(r"(?<!\d)(?:\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?!\d)(?:,\d+)?|\d+(?:[.,]\d+)*)")
 _TOKEN = re.compile(r"(?<!\d)(?:\d{1,3}(?:[\u00a0\u202f\u2009]\d{3})+(?!\d)(?:[.,]\d+)?|\d+(?:[.,]\d+)*)")
 
-_SCALE_WORDS = (r"thousands?\b|millions?\b|billions?\b|trillions?\b|bn\b|mln\b"
-                r"|тысяч[аиу]?\b|тыс\b\.?|миллион(?:а|ов)?\b|млн\b\.?|миллиард(?:а|ов)?\b|млрд\b\.?"
-                r"|триллион(?:а|ов)?\b|трлн\b\.?|milyon\w*|milyar\w*|trilyon\w*")
-_PERCENT_WORDS = r"%|percent\b|per\s+cent\b|процент(?:а|ов)?\b|проц\.|pct\b"
-_AFTER = re.compile(rf"[ \u00a0\u202f]?(?:(?P<pct>{_PERCENT_WORDS})|(?P<scale>{_SCALE_WORDS}))", re.IGNORECASE)
-_AFTER_TR = re.compile(rf"[ \u00a0\u202f]?(?:(?P<pct>{_PERCENT_WORDS})|(?P<scale>{_SCALE_WORDS}|bin\b))",
-                       re.IGNORECASE)
-_PERCENT_BEFORE = re.compile(r"(?:%[ \u00a0]?|(?i:yüzde)\s+)\Z")
 _CURRENCY_BEFORE = re.compile(rf"(?:US)?[{_CURRENCY_SIGNS}][ \u00a0]?\Z")
-
 _NAME_BEFORE = re.compile(r"(?:[^\W\d_][-‐–]?|[№#][ \u00a0]?|\bNo\.\s?)\Z")
-_ORDINAL_AFTER = re.compile(
-    r"(?:st|nd|rd|th)\b"
-    r"|[-‐–](?:й|я|е|го|му|м|ю|х|ми|ый|ой|ий|ая|ое|ого|ому|ым|ых|ую|ые)(?![^\W\d_])"
-    r"|['’](?:inci|ıncı|uncu|üncü|nci|ncı|ncu|ncü)",
-    re.IGNORECASE,
-)
 _CODE_AFTER = re.compile(r"[A-ZА-ЯЁ]")  # "9M729", "5G"
-_TR_ORDINAL_DOT = re.compile(r"\.\s+[^\W\d_]")  # Turkish "3. Ordu"
-
-_TIME_CUE_BEFORE = re.compile(r"(?:\b(?:saat|at|from|until|till|в|с|до|к|после|около)|ч\.)\s*\Z", re.IGNORECASE)
-_TIME_CUE_AFTER = re.compile(
-    r"\A(?:['’]\w|\s*(?:local|GMT|UTC|CET|мск|MSK|по\s+(?:местному|московскому)|hrs\b|h\b|ч\b|час"
-    r"|saat|sıralarında|itibarıyla|itibariyle))",
-    re.IGNORECASE,
-)
-
-_YEAR_CUE_BEFORE = re.compile(
-    rf"(?:\b(?:in|since|by|until|till|from|of|during|before|after|early|late|mid|the|this|that|its|their|his|her"
-    rf"|last|next|summer|spring|autumn|fall|winter|в|во|с|со|до|к|от|по|после|перед|летом|зимой|весной|осенью"
-    rf"|начале|конце|середине)|['’]s|{_MONTH})\s*\Z",
-    re.IGNORECASE,
-)
-_YEAR_CUE_AFTER = re.compile(
-    r"\A(?:\s*(?:г\.|гг\.|год\w*|yıl\w*|senesi\w*|tarih\w*)"
-    r"|['’](?!\w+\s+(?:fazla|az|aşkın|çok|üzerinde)\b)[^\W\d_]+)",
-    re.IGNORECASE,
-)
+_ORDINAL_DOT = re.compile(r"\.\s+[^\W\d_]")  # Turkish "3. Ordu", German "22. April"
 _LOWERCASE_WORD_AFTER = re.compile(r"\A[ \u00a0]+[^\W\d_]")
 
 
@@ -164,7 +198,7 @@ def _valid_groups(groups: list[str]) -> bool:
     return 1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])
 
 
-def _parse_number(token: str, lang: str, scale_follows: bool) -> float | None:
+def _parse_number(token: str, rules: LanguageRules, scale_follows: bool) -> float | None:
     """The value of a digit token under the language's separator conventions (None if malformed)."""
     t = re.sub(r"[ \u00a0\u202f\u2009]", "", token)
     if "," in t and "." in t:
@@ -185,174 +219,116 @@ def _parse_number(token: str, lang: str, scale_follows: bool) -> float | None:
         grouped = len(frac) == 3 and 1 <= len(whole) <= 3 and not whole.startswith("0")
         if grouped:
             if sep == ",":
-                grouped = lang in ("en", "")
-            elif lang == "tr":
-                grouped = True
-            elif lang == "ru":
-                grouped = not scale_follows
+                grouped = rules.comma_groups_thousands
             else:
-                grouped = False
+                grouped = (rules.dot_groups_thousands == "always"
+                           or rules.dot_groups_thousands == "unless_scale" and not scale_follows)
         return float(whole + frac) if grouped else float(whole + "." + frac)
     return float(t)
 
 
-def _scale_value(word: str) -> float:
-    w = word.lower()
-    if w.startswith(("thousand", "тыс", "bin")):
-        return 1e3
-    if w.startswith(("million", "mln", "млн", "миллион", "milyon")):
-        return 1e6
-    if w.startswith(("billion", "bn", "млрд", "миллиард", "milyar")):
-        return 1e9
-    return 1e12
-
-
-def _is_year(sentence: str, start: int, end: int, value: float, marked: bool) -> bool:
+def _is_year(sentence: str, start: int, end: int, value: float, marked: bool, c: _Compiled) -> bool:
     if marked or not 1900 <= value <= 2100:
         return False
     before, after = sentence[:start], sentence[end:]
-    if _YEAR_CUE_BEFORE.search(before) or _YEAR_CUE_AFTER.match(after):
+    if (c.year_before and c.year_before.search(before)) or (c.year_after and c.year_after.match(after)):
         return True
     return not _LOWERCASE_WORD_AFTER.match(after)
 
 
-def _is_clock_time(token: str, before: str, after: str) -> bool:
+def _is_clock_time(token: str, before: str, after: str, c: _Compiled) -> bool:
     m = re.fullmatch(r"(\d{1,2})\.(\d{2})", token)
     if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
         return False
     if len(m.group(1)) == 2 and m.group(1).startswith("0"):
         return True
-    return bool(_TIME_CUE_BEFORE.search(before) or _TIME_CUE_AFTER.match(after))
+    return bool((c.time_before and c.time_before.search(before)) or (c.time_after and c.time_after.match(after)))
 
 
-def _extend(sentence: str, start: int, end: int, value: float, lang: str) -> tuple[float, int, int, bool]:
+def _scale(after: re.Match[str] | None, c: _Compiled) -> float | None:
+    """The multiplier of the scale word `after` matched, if it matched one."""
+    if after is None:
+        return None
+    for k, value in enumerate(c.scales):
+        if after.group(f"s{k}"):
+            return value
+    return None
+
+
+def _extend(sentence: str, start: int, end: int, value: float, c: _Compiled) -> tuple[float, int, int, bool]:
     """Widen a number over a currency sign, percent marker or scale word; (value, start, end, marked)."""
     marked = False
-    after = (_AFTER_TR if lang in ("tr", "") else _AFTER).match(sentence, end)
+    after = c.after.match(sentence, end)
+    scale = _scale(after, c)
     if after:
-        if after.group("scale"):
-            value *= _scale_value(after.group("scale"))
+        if scale is not None:
+            value *= scale
         end = after.end()
         marked = True
     before = sentence[:start]
-    pct = _PERCENT_BEFORE.search(before)
+    pct = c.percent_before.search(before)
     cur = _CURRENCY_BEFORE.search(before)
     if pct and not (after and after.group("pct")):
         start, marked = pct.start(), True
     elif cur:
         start, marked = cur.start(), True
-        if not (after and after.group("scale")) and re.match(r"m\b", sentence[end:]):
+        if scale is None and re.match(r"m\b", sentence[end:]):
             value, end = value * 1e6, end + 1  # "$5m"
     if sentence[end - 1:end] == "." and not sentence[end:].strip():
         end -= 1  # "5 млн." ending the sentence: the dot is the full stop
     return value, start, end, marked
 
 
-def _digit_numbers(sentence: str, lang: str) -> list[Number]:
-    blocked = [m.span() for pattern in _NOT_QUANTITIES for m in pattern.finditer(sentence)]
+def _digit_numbers(sentence: str, c: _Compiled) -> list[Number]:
+    blocked = [m.span() for pattern in (*_NOT_QUANTITIES, *c.not_quantities) for m in pattern.finditer(sentence)]
     found: list[Number] = []
-    for m in (_TOKEN_RU if lang in ("ru", "") else _TOKEN).finditer(sentence):
+    for m in c.token.finditer(sentence):
         start, end, token = m.start(), m.end(), m.group()
-        if lang == "" and re.search(r"[ \u00a0\u202f\u2009]", token) and not re.search(r"[а-яё]", sentence, re.IGNORECASE):
-            # unknown language and not Cyrillic: a plain space is not a thousands separator
-            m2 = _TOKEN.match(sentence, start)
-            if not m2:
-                continue
-            end, token = m2.end(), m2.group()
         if any(s < end and start < e for s, e in blocked):
             continue
         before, after = sentence[:start], sentence[end:]
-        if _NAME_BEFORE.search(before) or _ORDINAL_AFTER.match(after) or _CODE_AFTER.match(after):
+        if (_NAME_BEFORE.search(before) or (c.ordinal_after and c.ordinal_after.match(after))
+                or _CODE_AFTER.match(after)):
             continue
         plain = token.isdigit()
-        if plain and lang in ("tr", "") and _TR_ORDINAL_DOT.match(after):
+        if plain and c.rules.ordinal_dot and _ORDINAL_DOT.match(after):
             continue
-        if plain and 1 <= int(token) <= 31 and (_DAY_BEFORE_MONTH.match(after) or _MONTH_BEFORE_DAY.search(before)):
+        if (plain and 1 <= int(token) <= 31 and c.day_before_month and c.month_before_day
+                and (c.day_before_month.match(after) or c.month_before_day.search(before))):
             continue
-        scale_follows = bool((_AFTER_TR if lang in ("tr", "") else _AFTER).match(after))
-        if not scale_follows and _is_clock_time(token, before, after):
+        scale_follows = bool(c.after.match(after))
+        if not scale_follows and _is_clock_time(token, before, after, c):
             continue
-        value = _parse_number(token, lang, scale_follows)
+        value = _parse_number(token, c.rules, scale_follows)
         if value is None:
             continue
-        value, s, e, marked = _extend(sentence, start, end, value, lang)
-        if plain and len(token) == 4 and _is_year(sentence, start, end, value, marked):
+        value, s, e, marked = _extend(sentence, start, end, value, c)
+        if plain and len(token) == 4 and _is_year(sentence, start, end, value, marked, c):
             continue
         found.append(Number(value, sentence[s:e], s, e))
     return found
 
 
-_EN_CARDINALS = {w: i for i, w in enumerate(
-    ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen",
-     "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"), start=2)}
-_RU_CARDINALS: dict[str, int] = {}
-for _value, _forms in {
-    2: "два две двух двум двумя двое двоих двоим двоими",
-    3: "три трёх трех трём трем тремя трое троих троим троими",
-    4: "четыре четырёх четырех четырём четырем четырьмя четверо четверых",
-    5: "пять пяти пятью пятеро пятерых",
-    6: "шесть шести шестью шестеро шестерых",
-    7: "семь семи семеро семерых",  # not "семью": also "family"
-    8: "восемь восьми восемью восьмью",
-    9: "девять девяти девятью",
-}.items():
-    _RU_CARDINALS.update(dict.fromkeys(_forms.split(), _value))
-for _value, _stem in enumerate(("десят", "одиннадцат", "двенадцат", "тринадцат", "четырнадцат", "пятнадцат",
-                                "шестнадцат", "семнадцат", "восемнадцат", "девятнадцат", "двадцат"), start=10):
-    _RU_CARDINALS.update({_stem + "ь": _value, _stem + "и": _value, _stem + "ью": _value})
-_TR_UNITS = {"iki": 2, "üç": 3, "dört": 4, "beş": 5, "altı": 6, "yedi": 7, "sekiz": 8, "dokuz": 9}
-_TR_CARDINALS = {**_TR_UNITS, "on": 10, "yirmi": 20, **{f"on {w}": 10 + v for w, v in _TR_UNITS.items()},
-                 "on bir": 11}
-
-
-def _alternation(words: Iterable[str]) -> str:
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
-
-
-_SPELLED_EN = re.compile(
-    rf"(?<![\w\-‐–])(?:(?P<dozen>a\s+dozen)|(?P<w>{_alternation(_EN_CARDINALS)}))"
-    r"(?![\w])(?![-‐–](?:one|two|three|four|five|six|seven|eight|nine|thirds?|quarters?|fifths?|halves|half)\b)",
-    re.IGNORECASE,
-)
-_SPELLED_RU = re.compile(rf"(?<![\w\-])(?P<w>{_alternation(_RU_CARDINALS)})(?![\w\-])", re.IGNORECASE)
-_SPELLED_TR = re.compile(rf"(?<![\w\-])(?P<w>{_alternation(_TR_CARDINALS)})(?![\w\-'’])", re.IGNORECASE)
-_SPELLED_TR_NOT_ON = re.compile(rf"(?<![\w\-])(?P<w>{_alternation(k for k in _TR_CARDINALS if k != 'on')})"
-                                r"(?![\w\-'’])", re.IGNORECASE)
-_HUNDRED = re.compile(r"\s+(?:hundred|yüz)\b", re.IGNORECASE)
-_DOZEN = re.compile(r"\s+dozen\b", re.IGNORECASE)
-
-
-def _spelled_numbers(sentence: str, lang: str) -> list[Number]:
-    patterns: list[tuple[re.Pattern[str], dict[str, int]]] = []
-    if lang in ("en", ""):
-        patterns.append((_SPELLED_EN, _EN_CARDINALS))
-    if lang in ("ru", ""):
-        patterns.append((_SPELLED_RU, _RU_CARDINALS))
-    if lang == "tr":
-        patterns.append((_SPELLED_TR, _TR_CARDINALS))
-    elif lang == "":
-        patterns.append((_SPELLED_TR_NOT_ON, _TR_CARDINALS))  # "on" is English too
+def _spelled_numbers(sentence: str, c: _Compiled) -> list[Number]:
     found: list[Number] = []
-    for pattern, table in patterns:
-        for m in pattern.finditer(sentence):
-            if m.groupdict().get("dozen"):
-                value = 12.0
-            else:
-                value = float(table[" ".join(_tr_lower(m.group("w")).split())])
-            end = m.end()
-            for multiplier, extra in ((100.0, _HUNDRED), (12.0, _DOZEN)):
-                more = extra.match(sentence, end)
-                if more:
-                    value, end = value * multiplier, more.end()
-            value, start, end, _ = _extend(sentence, m.start(), end, value, lang)
-            found.append(Number(value, sentence[start:end], start, end))
+    if c.spelled is None:
+        return found
+    for m in c.spelled.finditer(sentence):
+        value = float(c.rules.cardinals[" ".join(_lower(m.group("w"), c.rules).split())])
+        end = m.end()
+        for multiplier, extra in c.multipliers:
+            more = extra.match(sentence, end)
+            if more:
+                value, end = value * multiplier, more.end()
+        value, start, end, _ = _extend(sentence, m.start(), end, value, c)
+        found.append(Number(value, sentence[start:end], start, end))
     return found
 
 
 def extract_numbers(sentence: str, language: str | None) -> list[Number]:
     """The quantities stated in `sentence`, in order; dates, times, years, ordinals and names skipped."""
-    lang = _lang(language)
-    numbers = sorted(_digit_numbers(sentence, lang) + _spelled_numbers(sentence, lang), key=lambda n: n.start)
+    c = _compiled(language)
+    numbers = sorted(_digit_numbers(sentence, c) + _spelled_numbers(sentence, c), key=lambda n: n.start)
     kept: list[Number] = []
     for n in numbers:
         if not kept or n.start >= kept[-1].end:
@@ -371,75 +347,6 @@ _TOKEN_RE = re.compile(
 _QUOTE_PAIRS = (re.compile(r"«[^«»]*»"), re.compile(r"„[^„“”]*[“”]"), re.compile(r"“[^“”]*”"),
                 re.compile(r"\"[^\"]*\""))
 
-_PRONOUNS = _words(
-    "he she they it we i you this that these those who which him them one "
-    "он она они оно мы я вы это этом этого его её ее их кто который которая которые "
-    "o bu şu biz siz onlar ben sen bunu bunun")
-_DETERMINERS = {"the", "a", "an", "his", "her", "their", "its", "our"}
-_ADVERBS = _words(
-    "also has have had was were is are repeatedly previously earlier later reportedly further again then "
-    "recently publicly separately already once would will has "
-    "также ранее уже тоже вновь неоднократно впоследствии")
-_CONNECTORS = {"of", "for", "and", "on", "de", "al", "и", "по", "ve"}
-_SENTENCE_STARTERS = _words(
-    "however but and also earlier later meanwhile separately yesterday today on in at as after before while "
-    "when if many some others both all most several few there here so then thus still according "
-    "однако но и также ранее позднее между тем кроме того при этом в на по как когда если многие некоторые все "
-    "сегодня вчера тогда поэтому об о "
-    "ayrıca ancak fakat ama öte yandan bu buna bununla diğer daha önce sonra yine bunun üzerine şu o ve ile de "
-    "da ise hem habere göre son olarak anlaşmaya dün bugün")
-_RU_RECIPIENTS = _words(
-    "журналистам корреспонденту корреспондентам репортёрам репортерам изданию газете агентству телеканалу "
-    "радиостанции нам мне ему ей им собравшимся прессе")
-_TR_PARTICLES = {"da", "de", "ise", "ayrıca", "dahi"}
-
-_ROLE = re.compile(
-    r"(?:officials?|sources?|spokes(?:man|woman|person)|ministers?|ministry|ministries|senators?|lawmakers?"
-    r"|legislators?|experts?|analysts?|diplomats?|government|military|army|police|agency|newspaper|daily"
-    r"|broadcaster|commanders?|president|envoy|ambassador|observatory|monitor|witness(?:es)?|residents?"
-    r"|activists?|officers?|staff|embassy|office|council|committee|authorities|leaders?|chief|adviser|advisor"
-    r"|aides?|representatives?|correspondents?|journalists?|parliament|deputy|governor|mayor|general|admiral"
-    r"|rebels?|groups?|militia|alliance|forces|secretary|kremlin|pentagon"
-    r"|источник\w*|сенатор\w*|министр\w*|министерств\w*|ведомств\w*|эксперт\w*|аналитик\w*|представител\w*"
-    r"|пресс-секретар\w*|пресс-служб\w*|газет\w*|агентств\w*|информагентств\w*|издани\w*|собеседник\w*"
-    r"|дипломат(?:ы|ов|ам|ами|ах|а|у|ом|е)?|военны[еймх]\w*|генштаб\w*|командовани\w*|посол\w*|посольств\w*|президент\w*|премьер\w*"
-    r"|депутат\w*|спикер\w*|директор\w*|зампред\w*|заместител\w*|председател\w*|глав[аеуыо]\w*|полици\w*"
-    r"|сотрудник\w*|чиновник\w*|руководител\w*|журналист\w*|корреспондент\w*|сми|кремл\w*|правительств\w*"
-    r"|администраци\w*|штаб\w*|наблюдател\w*|политолог\w*|специалист\w*|власт[иья]\w*|минобороны|мид"
-    r"|kaynak\w*|yetkili\w*|uzman\w*|bakan\w*|sözcü\w*|senatör\w*|ajans\w*|gazete\w*|basın\w*|muhabir\w*"
-    r"|diplomat\w*|analist\w*|komutan\w*|temsilci\w*|milletvekil\w*|büyükelçi\w*|başkan\w*|müdür\w*|hükümet\w*"
-    r"|genelkurmay\w*|polis\w*|valilik\w*)")
-_MODIFIER = re.compile(
-    r"(?:senior|top|former|deputy|chief|foreign|defen[cs]e|energy|interior|economy|finance|military|security"
-    r"|presidential|government|state|local|anonymous|unnamed|informed|diplomatic|official|intelligence"
-    r"|western|regional|opposition|rebel|ruling|federal|national|naval|industry|health|rights|human|turkish"
-    r"|russian|american|syrian|kurdish"
-    r"|российск\w*|турецк\w*|американск\w*|сирийск\w*|военн\w*|дипломатическ\w*|официальн\w*|высокопоставлен\w*"
-    r"|информированн\w*|осведомл[её]нн\w*|анонимн\w*|государственн\w*|иностранн\w*|местн\w*|правительственн\w*"
-    r"|перв\w*|бывш\w*|нынешн\w*|западн\w*|европейск\w*|курдск\w*"
-    r"|güvenlik|askeri|diplomatik|resmi|üst|düzey\w*|haber|savunma|istihbarat|yerel|rus|türk|amerikan|batılı"
-    r"|dışişleri|sınır|denizcilik)")
-
-_EN_VERBS = _words(
-    "said says say told tells stated added adds noted explained stressed emphasised emphasized warned warns "
-    "claimed reported announced confirmed confirms insisted insists argued argues wrote writes declared denied "
-    "alleged alleges underlined revealed acknowledged admitted asserted maintained")
-_EN_NO_INVERSION = {"told", "tells"}  # "told X": X is the listener
-_RU_VERBS = _words(
-    "заявил заявила заявили заявило заявляет заявляют сказал сказала сказали сообщил сообщила сообщили сообщило "
-    "сообщает сообщают отметил отметила отметили отметило отмечает отмечают подчеркнул подчеркнула подчеркнули "
-    "подчёркивает подчеркивает добавил добавила добавили пояснил пояснила пояснили рассказал рассказала "
-    "рассказали передаёт передает передают пишет пишут уточнил уточнила уточнили признал признала признали "
-    "подтвердил подтвердила подтвердили подтвердило утверждает утверждают заверил заверила заверили "
-    "предупредил предупредила предупредили приводит объявил объявила объявили объявило")
-_TR_VERB_END = re.compile(
-    r"(?:dedi|söyledi|belirtti|ifade etti|kaydetti|açıkladı|vurguladı|bildirdi|dile getirdi|aktardı|iddia etti"
-    r"|öne sürdü|ileri sürdü|doğruladı|duyurdu|yazdı|savundu|uyardı|anlattı|ekledi|değerlendirdi|konuştu"
-    r"|belirtiyor|söylüyor|ifade ediyor|kaydediyor|vurguluyor|açıklıyor|bildiriyor|aktarıyor|iddia ediyor"
-    r"|öne sürüyor|savunuyor)[\W\x00]*\Z")
-_TR_STATEMENT = re.compile(r"^(?:açıklamasında|açıklamada|açıklamalarında)$")
-_TR_REPORT_NOUN = re.compile(
-    r"^(?:haber|bildirdiğ|aktardığ|yazdığ|açıklama|veri|iddia|ifade|rapor|bilgi|değerlendirme|tahmin)\w*$")
 _APOSTROPHE = re.compile(r"['’]")
 
 
@@ -476,7 +383,7 @@ def _mask_quotations(sentence: str) -> str:
     return text
 
 
-def _kind(token: str, lang: str, initial: bool) -> str:
+def _kind(token: str, c: _Compiled, initial: bool) -> str:
     if token.startswith("\x00"):
         return "QUOTE"
     if token[0] in "«„“\"":
@@ -489,32 +396,41 @@ def _kind(token: str, lang: str, initial: bool) -> str:
         return "DASH"
     if not token[0].isalnum():
         return "PUNCT"
-    low = _tr_lower(token) if lang in ("tr", "") else token.lower()
-    if low in _PRONOUNS:
+    r = c.rules
+    low = _lower(token, r)
+    if low in r.pronouns:
         return "PRON"
-    if lang in ("tr", "") and _APOSTROPHE.search(token) and not re.search(r"['’]s$", token):
+    if r.suffix_grammar and _APOSTROPHE.search(token) and not re.search(r"['’]s$", token):
         return "SFX"
-    if low in _DETERMINERS:
+    if low in r.determiners:
         return "DET"
     if token[0].isupper():
-        if initial and low in _SENTENCE_STARTERS:
+        if initial and low in r.sentence_starters:
             return "OTHER"
-        return "ROLE" if _ROLE.fullmatch(low) else "CAP"
-    if low in _ADVERBS:
+        if low in r.not_names:
+            return "ADV"
+        return "ROLE" if c.roles and c.roles.fullmatch(low) else "CAP"
+    if low in r.adverbs:
         return "ADV"
-    if _ROLE.fullmatch(low):
+    if c.roles and c.roles.fullmatch(low):
         return "ROLE"
-    if _MODIFIER.fullmatch(low):
+    if c.modifiers and c.modifiers.fullmatch(low):
         return "MOD"
-    if low in _CONNECTORS:
+    if low in r.connectors:
         return "CONN"
     return "OTHER"
 
 
-def _tokens(masked: str, lang: str) -> list[_Tok]:
+def _tokens(masked: str, c: _Compiled) -> list[_Tok]:
     toks: list[_Tok] = []
     for m in _TOKEN_RE.finditer(masked):
-        toks.append(_Tok(m.group(), m.start(), _kind(m.group(), lang, not toks)))
+        text, start = m.group(), m.start()
+        for elision in c.rules.elisions:  # French "l'AFP": the article, then the name
+            if len(text) > len(elision) and text.lower().startswith(elision):
+                toks.append(_Tok(text[:len(elision)], start, "DET"))
+                text, start = text[len(elision):], start + len(elision)
+                break
+        toks.append(_Tok(text, start, _kind(text, c, not toks)))
     return toks
 
 
@@ -557,28 +473,29 @@ def _collect(toks: list[_Tok], i: int, step: int) -> tuple[int, int]:
     return (j + 1, i) if step < 0 else (i, j - 1)
 
 
-_RU_WEEKDAYS = {"понедельник", "вторник", "среду", "четверг", "пятницу", "субботу", "воскресенье"}
+def _matches(word: str, alternatives: str) -> bool:
+    return alternatives == "*" or word in alternatives.split("|")
 
 
-def _skip_adverbials(toks: list[_Tok], j: int) -> int:
-    """Step back over adverbs and, in Russian, "в беседе с газетой", "в интервью ТАСС", "в понедельник"."""
+def _skip_adverbials(toks: list[_Tok], j: int, c: _Compiled) -> int:
+    """Step back over adverbs and the language's adverbial phrases ("в беседе с газетой", "в понедельник")."""
     while j >= 0:
-        words = [t.text.lower() for t in toks[max(0, j - 3):j + 1]]
         if toks[j].kind == "ADV":
             j -= 1
-        elif len(words) == 4 and words[0] == "в" and words[1] in ("беседе", "разговоре") and words[2] == "с":
-            j -= 4
-        elif len(words) >= 3 and words[-3] == "в" and words[-2] == "интервью":
-            j -= 3
-        elif len(words) >= 2 and words[-2] in ("в", "во") and words[-1] in _RU_WEEKDAYS:
-            j -= 2
+            continue
+        for pattern in c.rules.adverbial_phrases:
+            n = len(pattern)
+            window = [t.text.lower() for t in toks[j - n + 1:j + 1]] if j - n + 1 >= 0 else []
+            if len(window) == n and all(_matches(w, p) for w, p in zip(window, pattern)):
+                j -= n
+                break
         else:
             break
     return j
 
 
-def _backward(toks: list[_Tok], i: int, sentence: str) -> str | None:
-    j = _skip_adverbials(toks, i - 1)
+def _backward(toks: list[_Tok], i: int, sentence: str, c: _Compiled) -> str | None:
+    j = _skip_adverbials(toks, i - 1, c)
     comma = j >= 0 and toks[j].kind == "COMMA"
     if comma:
         j -= 1
@@ -599,42 +516,79 @@ def _backward(toks: list[_Tok], i: int, sentence: str) -> str | None:
     return _phrase(toks[first:last + 1], sentence)
 
 
-_EN_AFTER_INVERTED = {"on", "in", "at", "during", "after", "earlier", "late", "later", "adding", "citing",
-                      "quoting", "according", "told", "who", "as", "and"}
-
-
-def _forward(toks: list[_Tok], i: int, sentence: str, lang: str, *, inverted: bool = False,
+def _forward(toks: list[_Tok], i: int, sentence: str, c: _Compiled, *, inverted: bool = False,
              skip_preposition: bool = False) -> str | None:
+    r = c.rules
     j = i + 1
-    while j < len(toks) and (toks[j].kind == "ADV" or toks[j].text.lower() in _RU_RECIPIENTS):
+    while j < len(toks) and (toks[j].kind == "ADV" or toks[j].text.lower() in r.recipients):
         j += 1
-    if skip_preposition and j < len(toks) and toks[j].text.lower() in ("в", "во", "на"):
+    if skip_preposition and j < len(toks) and toks[j].text.lower() in r.preposition_after_verb[1]:
         j += 1
     det = j < len(toks) and toks[j].kind == "DET"
     first, last = _collect(toks, j + 1 if det else j, 1)
     if first > last:
         return None
-    if lang == "ru" and toks[first].kind == "QNAME" and first < last:
+    if r.quoted_listener_first and toks[first].kind == "QNAME" and first < last:
         first += 1  # «Коммерсанту» источник: the quoted name is the listener
     if inverted:
         nxt = toks[last + 1] if last + 1 < len(toks) else None
         if nxt is not None and nxt.kind not in ("COMMA", "PAREN", "DASH", "PUNCT", "QUOTE") \
-                and nxt.text.lower() not in _EN_AFTER_INVERTED:
+                and nxt.text.lower() not in r.after_inverted_speaker:
             return None  # "said Turkey quietly joined": Turkey is what was said, not who
     return _phrase(toks[j if det else first:last + 1], sentence)
 
 
-def _tr_drop_dative(word: str) -> str:
-    if re.search(r"[ıiuü]n[ae]$", word):
-        return word[:-2]
-    if re.search(r"[aeıioöuü]y[ae]$", word):
-        return word[:-2]
-    if re.search(r"[ae]$", word):
-        return word[:-1]
+def _is_source_phrase(toks: list[_Tok], i: int, rules: LanguageRules) -> bool:
+    """toks[i] ends a phrase after which the source is named: "according to", "по словам", "laut"."""
+    low = _lower(toks[i].text, rules)
+    prev = _lower(toks[i - 1].text, rules) if i > 0 else ""
+    return (prev, low) in rules.source_phrases or ("", low) in rules.source_phrases
+
+
+def _candidates_svo(toks: list[_Tok], sentence: str, c: _Compiled) -> list[tuple[int, str | None]]:
+    """The speaker before the verb, or after it when the verb follows a quotation, comma or dash."""
+    r = c.rules
+    out: list[tuple[int, str | None]] = []
+    for i, t in enumerate(toks):
+        low = _lower(t.text, r)
+        if _is_source_phrase(toks, i, r):
+            out.append((t.start, _forward(toks, i, sentence, c)))
+        elif low in r.speech_verbs and t.kind not in ("CAP", "ROLE"):
+            who = _backward(toks, i, sentence, c)
+            j = _skip_adverbials(toks, i - 1, c)
+            prev = toks[j].kind if j >= 0 else ""
+            if who is None and low not in r.verbs_without_inversion and prev in ("COMMA", "QUOTE", "DASH"):
+                who = _forward(toks, i, sentence, c, inverted=True)
+            out.append((t.start, who))
+    return out
+
+
+def _candidates_free(toks: list[_Tok], sentence: str, c: _Compiled) -> list[tuple[int, str | None]]:
+    """The speaker on either side of the verb: before it, else after it."""
+    r = c.rules
+    endings, _ = r.preposition_after_verb
+    out: list[tuple[int, str | None]] = []
+    for i, t in enumerate(toks):
+        low = _lower(t.text, r)
+        if _is_source_phrase(toks, i, r):
+            out.append((t.start, _forward(toks, i, sentence, c)))
+        elif low in r.speech_verbs:
+            who = _backward(toks, i, sentence, c)
+            if who is None and low not in r.verbs_without_inversion:
+                who = _forward(toks, i, sentence, c, skip_preposition=bool(endings) and low.endswith(endings))
+            out.append((t.start, who))
+    return out
+
+
+def _drop_dative(word: str, c: _Compiled) -> str:
+    assert c.rules.suffix_grammar is not None
+    for ending, letters in c.rules.suffix_grammar.dative_endings:
+        if re.search(ending, word):
+            return word[:-letters]
     return word
 
 
-def _tr_owner(toks: list[_Tok], j: int, sentence: str) -> str | None:
+def _owner(toks: list[_Tok], j: int, sentence: str) -> str | None:
     """The name ending at toks[j] when it is a genitive ("TASS'ın") or a bare name ("TSK verileri")."""
     if j < 0:
         return None
@@ -652,26 +606,28 @@ def _tr_owner(toks: list[_Tok], j: int, sentence: str) -> str | None:
     return None
 
 
-def _tr_gore(toks: list[_Tok], g: int, sentence: str) -> str | None:
+def _postposition_source(toks: list[_Tok], g: int, sentence: str, c: _Compiled) -> str | None:
     """'TASS'ın haberine göre' -> TASS; 'Rus basınına göre' -> Rus basını; 'Habere göre' -> None."""
     if g == 0:
         return None
     w = toks[g - 1]
     if w.kind == "SFX" and w.text[0].isupper():
-        return _tr_owner(toks, g - 1, sentence)
-    low = _tr_lower(w.text)
-    if _TR_REPORT_NOUN.match(low):
-        return _tr_owner(toks, g - 2, sentence)
-    if _ROLE.fullmatch(low):
+        return _owner(toks, g - 1, sentence)
+    low = _lower(w.text, c.rules)
+    if c.report_noun and c.report_noun.match(low):
+        return _owner(toks, g - 2, sentence)
+    if c.roles and c.roles.fullmatch(low):
         first, _ = _collect(toks, g - 2, -1)
         mods = [t for t in toks[first:g - 1] if t.kind in ("CAP", "MOD")][-3:]
         start = mods[0].start if mods else w.start
-        return sentence[start:w.start] + _tr_drop_dative(w.text)
+        return sentence[start:w.start] + _drop_dative(w.text, c)
     return None
 
 
-def _tr_subject(toks: list[_Tok], sentence: str) -> str | None:
-    """The subject opening a Turkish sentence: 'Klintsevich, "..." dedi.' -> Klintsevich."""
+def _opening_subject(toks: list[_Tok], sentence: str, c: _Compiled) -> str | None:
+    """The subject opening a sentence whose verb ends it: 'Klintsevich, "..." dedi.' -> Klintsevich."""
+    r = c.rules
+    assert r.suffix_grammar is not None
     j = 0
     while j < len(toks) and (toks[j].kind in ("CAP", "ROLE", "MOD")
                              or (toks[j].kind == "CONN" and j > 0 and toks[j - 1].kind == "CAP")):
@@ -684,8 +640,8 @@ def _tr_subject(toks: list[_Tok], sentence: str) -> str | None:
     stop = toks[j] if j < len(toks) else None
     roles = sum(t.kind == "ROLE" for t in phrase)
     caps = sum(t.kind == "CAP" for t in phrase)
-    if stop is not None and stop.kind == "COMMA" or stop is not None and _tr_lower(stop.text) in _TR_PARTICLES:
-        if not roles and caps == 1 and _tr_lower(phrase[0].text) in _SENTENCE_STARTERS:
+    if stop is not None and stop.kind == "COMMA" or stop is not None and _lower(stop.text, r) in r.suffix_grammar.particles:
+        if not roles and caps == 1 and _lower(phrase[0].text, r) in r.sentence_starters:
             return None
     elif not (roles or caps >= 2):
         return None
@@ -697,90 +653,57 @@ def _tr_subject(toks: list[_Tok], sentence: str) -> str | None:
     return _phrase(phrase, sentence)
 
 
-def _candidates_en(toks: list[_Tok], sentence: str) -> list[tuple[int, str | None]]:
+def _candidates_suffixing(toks: list[_Tok], masked: str, sentence: str, c: _Compiled) -> list[tuple[int, str | None]]:
+    """Sources marked by a postposition ("TASS'a göre"), a statement noun ("... açıklamasında"),
+    or the subject opening a sentence that a reporting verb ends ("Klintsevich, ... dedi.")."""
+    sg = c.rules.suffix_grammar
+    assert sg is not None and c.statement is not None and c.verb_end is not None
     out: list[tuple[int, str | None]] = []
     for i, t in enumerate(toks):
-        low = t.text.lower()
-        according_to = low == "to" and i > 0 and toks[i - 1].text.lower() == "according"
-        if according_to or low in ("citing", "quoting"):
-            out.append((t.start, _forward(toks, i, sentence, "en")))
-        elif low in _EN_VERBS and t.kind not in ("CAP", "ROLE"):
-            who = _backward(toks, i, sentence)
-            prev = toks[i - 1].kind if i > 0 else ""
-            if who is None and low not in _EN_NO_INVERSION and prev in ("COMMA", "QUOTE", "DASH"):
-                who = _forward(toks, i, sentence, "en", inverted=True)
-            out.append((t.start, who))
-    return out
-
-
-def _candidates_ru(toks: list[_Tok], sentence: str) -> list[tuple[int, str | None]]:
-    out: list[tuple[int, str | None]] = []
-    for i, t in enumerate(toks):
-        low = t.text.lower()
-        prev = toks[i - 1].text.lower() if i > 0 else ""
-        source_phrase = (prev == "по" and low in ("словам", "данным", "информации", "сообщению", "мнению", "оценкам")
-                         or (prev, low) in (("ссылкой", "на"), ("ссылаясь", "на"), ("со", "слов")))
-        if source_phrase:
-            out.append((t.start, _forward(toks, i, sentence, "ru")))
-        elif low in _RU_VERBS:
-            who = _backward(toks, i, sentence)
-            if who is None:
-                who = _forward(toks, i, sentence, "ru", skip_preposition=low.endswith("ли"))
-            out.append((t.start, who))
-    return out
-
-
-def _candidates_tr(toks: list[_Tok], masked: str, sentence: str) -> list[tuple[int, str | None]]:
-    out: list[tuple[int, str | None]] = []
-    for i, t in enumerate(toks):
-        low = _tr_lower(t.text)
-        if low == "göre":
-            out.append((t.start, _tr_gore(toks, i, sentence)))
-        elif _TR_STATEMENT.match(low):
+        low = _lower(t.text, c.rules)
+        if low == sg.postposition:
+            out.append((t.start, _postposition_source(toks, i, sentence, c)))
+        elif c.statement.match(low):
             j = i - 1
-            while j >= 0 and _tr_lower(toks[j].text) in ("yaptığı", "yazılı", "bir"):
+            while j >= 0 and _lower(toks[j].text, c.rules) in sg.fillers:
                 j -= 1
             if j >= 0 and toks[j].kind == "SFX":
-                out.append((t.start, _tr_owner(toks, j, sentence)))
+                out.append((t.start, _owner(toks, j, sentence)))
             else:
-                out.append((0, _tr_subject(toks, sentence)))
-    if _TR_VERB_END.search(masked):
-        out.append((0, _tr_subject(toks, sentence)))
+                out.append((0, _opening_subject(toks, sentence, c)))
+    if c.verb_end.search(masked):
+        out.append((0, _opening_subject(toks, sentence, c)))
     return out
 
 
 def attribution(sentence: str, language: str | None) -> str | None:
     """Who `sentence` says it comes from ("Klintsevich", "the senator", "ТАСС", "Rus basını"), or None."""
-    lang = _lang(language)
+    c = _compiled(language)
+    grammar = c.rules.grammar
+    if grammar == "none":
+        return None
     masked = _mask_quotations(sentence)
-    toks = _tokens(masked, lang)
-    candidates: list[tuple[int, str | None]] = []
-    if lang in ("en", ""):
-        candidates += _candidates_en(toks, sentence)
-    if lang in ("ru", ""):
-        candidates += _candidates_ru(toks, sentence)
-    if lang in ("tr", ""):
-        candidates += _candidates_tr(toks, masked, sentence)
-    for _, who in sorted(candidates, key=lambda c: c[0]):
+    toks = _tokens(masked, c)
+    if grammar == "svo":
+        candidates = _candidates_svo(toks, sentence, c)
+    elif grammar == "free":
+        candidates = _candidates_free(toks, sentence, c)
+    else:
+        candidates = _candidates_suffixing(toks, masked, sentence, c)
+    for _, who in sorted(candidates, key=lambda cand: cand[0]):
         if who:
             return who.strip(" ,.;:")
     return None
 
 
 # == cited outlets ===========================================================================
-_FOLD = str.maketrans({"ı": "i", "ё": "е", "’": "'", "ʼ": "'", "‘": "'", "`": "'", "\u00a0": " "})
-_RU_ENDINGS = ("иями|иям|иях|ями|ами|ого|ему|ому|ий|ия|ии|ию|ям|ях|ам|ах|ом|ем|ой|ей|ью|ые|ых|ым"
-               "|а|я|у|ю|е|о|ы|и|ь|ъ")
-
-
+# punctuation folded for name matching (letters fold by `languages.fold_char`)
+_PUNCT_FOLD = {"’": "'", "ʼ": "'", "‘": "'", "`": "'", "\u00a0": " "}
 _FOLDED_CHARS: dict[str, str] = {}  # each character's folded form, filled as characters are met
 
 
 def _fold_char(ch: str) -> str:
-    low = ch.casefold().translate(_FOLD)
-    if "\u0400" <= ch <= "\u04ff":
-        return low
-    return "".join(c for c in unicodedata.normalize("NFKD", low) if not unicodedata.combining(c))
+    return _PUNCT_FOLD.get(ch) or languages.fold_char(ch, transliterate=False)
 
 
 def _fold(text: str) -> tuple[str, list[int]]:
@@ -799,81 +722,40 @@ def _fold(text: str) -> tuple[str, list[int]]:
 
 
 @functools.lru_cache(maxsize=4096)
-def _name_regex(name: str) -> tuple[str, re.Pattern[str]] | None:
-    """The pattern of an outlet name in folded text, and a piece of it any match contains
-    (a cheap substring test skips the names a text does not mention)."""
+def _name_regex(name: str, rules: LanguageRules) -> tuple[str, re.Pattern[str]] | None:
+    """The pattern of an outlet name in folded text, declined as the language declines names
+    ("Известиям"), and a piece of it any match contains (a cheap substring test skips the
+    names a text does not mention)."""
     words = _fold(name)[0].split()
     if not words:
         return None
     parts = [re.escape(w) for w in words]
     last = words[-1]
-    if re.fullmatch(r"[а-яё]+", last):
-        stem = re.sub(r"[аяоеиыйьъ]{1,2}$", "", last) if len(last) > 4 else last
-        parts[-1] = f"{re.escape(stem)}(?:{_RU_ENDINGS})?"
+    if rules.name_endings and re.fullmatch(rules.name_endings_script, last):
+        stem = re.sub(rules.name_stem, "", last) if len(last) > 4 else last
+        parts[-1] = f"{re.escape(stem)}(?:{rules.name_endings})?"
         words[-1] = stem
     return words[0], re.compile(r"(?<!\w)" + r"[\s-]+".join(parts) + r"(?!\w)")
 
 
 _Q_OPEN = r"[«\"“„]?"
-_CUE_BEFORE = {
-    "en": re.compile(
-        r"(?i:(?<!\w)(?:citing|according\s+to|quoting|cited\s+by|reported\s+by|quoted\s+by|told|via|speaking\s+to"
-        r"|(?:in\s+)?(?:an\s+)?interview\s+(?:with|to))|,\s*(?:reported|reports|said|says|wrote|writes))\s+"
-        r"(?:(?:(?i:the|a|an)|[A-Z][\w-]*['’]s|Russian|Turkish|state|state-run|state-owned|pro-Kremlin|pro-government"
-        rf"|news|newswire|wire|agency|newspaper|daily|broadcaster|outlet|website|channel|TV|television|radio"
-        rf"|service|media|paper|tabloid|magazine|weekly|official)\s+){{0,4}}{_Q_OPEN}\Z"),
-    "ru": re.compile(
-        r"(?<!\w)(?:ссылаясь\s+на|со\s+ссылкой\s+на|по\s+данным|по\s+информации|по\s+сообщению|по\s+словам"
-        r"|со\s+слов|сообщает|сообщают|сообщило|сообщила|сообщили|сообщил|передаёт|передает|передают|пишет"
-        r"|пишут|заявила|заявили|заявил|рассказала|рассказали|рассказал|сказала|сказали|сказал|в\s+интервью"
-        r"|в\s+беседе\s+с|цитирует|приводит|информирует|отмечает|отмечают|уточняет|уточняют|утверждает"
-        r"|утверждают)\s+"
-        r"(?:(?:газет\w*|агентств\w*|информагентств\w*|издани\w*|телеканал\w*|портал\w*|сайт\w*|журнал\w*"
-        r"|радиостанци\w*|российск\w*|турецк\w*|государственн\w*|в\s+понедельник|во\s+вторник|в\s+среду"
-        rf"|в\s+четверг|в\s+пятницу|в\s+субботу|в\s+воскресенье|вечером|утром|ранее|также)\s+){{0,3}}{_Q_OPEN}\Z",
-        re.IGNORECASE),
-    "tr": re.compile(r"(?!)"),
-}
-_REPORT_TR = r"(?:haberine|bildirdiğine|aktardığına|yazdığına|açıklamasına|duyurduğuna|iddiasına|verilerine|raporuna)"
-_CUE_AFTER = {
-    "en": re.compile(
-        r"\A(?:['’]s?)?(?:\s+(?:news\s+agency|agency|newspaper|daily|broadcaster|website|channel|TV|television"
-        r"|wire\s+service|news\s+service|paper))?(?:\s+(?:also|earlier|later|previously|first|has|have|had"
-        r"|on\s+\w+day))*\s+(?:reported|reports|quoted|cited|wrote|writes|said|says|claimed|revealed|published"
-        r"|quotes|cites|carried)\b"
-        r"|\A['’]s\s+(?:report|reporting|story|article)\b"),
-    "ru": re.compile(
-        r"\A[»\"”]?(?:\s+(?:также|ранее|уже))?\s+(?:сообщает|сообщают|сообщило|сообщила|сообщил|пишет|пишут"
-        r"|передаёт|передает|передают|заявляет|заявило|информирует|отмечает|отмечают|утверждает|утверждают"
-        r"|цитирует|приводит)\b",
-        re.IGNORECASE),
-    "tr": re.compile(
-        r"\A(?:\s+(?:haber\s+)?(?:ajansı|gazetesi|televizyonu|kanalı|sitesi)(?:n[ıi]n)?)?(?:['’]\w+)?"
-        rf"\s+{_REPORT_TR}\s+göre\b"
-        r"|\A(?:['’](?:y?[ae]|n[ae])|\s+(?:haber\s+)?(?:ajansına|gazetesine|televizyonuna|kanalına))"
-        r"\s+(?:göre|dayandırdı|dayandırarak|dayanarak|atfen|atıfta|konuştu|açıklama\s+yaptı"
-        r"|yaptığı\s+açıklamada|verdiği\s+demeçte|verdiği\s+röportajda|demeç\s+verdi)\b"
-        r"|\A(?:['’]\w+)?\s+(?:haberinde|sitesinde|yayınında|internet\s+sitesinde)\b",
-        re.IGNORECASE),
-}
 _HEADLINE_BEFORE = re.compile(r"(?:\A|\n)\s*[«\"“]?\Z")
 # a wire dateline: "MOSCOW, Sept 12 (Reuters) -", "МОСКВА, 12 сентября. /ТАСС/."
-_DATELINE_BEFORE = re.compile(r"(?:\A|\n)\s*[A-ZА-ЯЁÇĞİÖŞÜ]{2,}[^\n()/]{0,30}[(/]\Z")
+_DATELINE_BEFORE = re.compile(rf"(?:\A|\n)\s*[{languages.upper_letters()}]{{2,}}[^\n()/]{{0,30}}[(/]\Z")
 _DATELINE_AFTER = re.compile(r"\A[)/]\s*[.,]?\s*[-–—]?")
 _HEADLINE_AFTER = re.compile(r"\A[»\"”]?\s*:\s")
-_TR_REPORT_VERB_END = re.compile(
-    r"(?:bildirdi|duyurdu|aktardı|yazdı|haberini verdi|haberine yer verdi|iddia etti|öne sürdü|ileri sürdü)"
-    r"\W*\Z", re.IGNORECASE)
 
 
-def _tr_reports_sentence(text: str, start: int, end: int) -> bool:
+def _reports_sentence(text: str, start: int, end: int, c: _Compiled) -> bool:
     """'Rus haber ajansı TASS, ... bildirdi.': the outlet opens a sentence that ends in a reporting verb."""
+    if c.report_verb_end is None:
+        return False
     sent_start = max(text.rfind(". ", 0, start) + 2, text.rfind("\n", 0, start) + 1, 0)
     if len(text[sent_start:start].split()) > 3 or text[end:end + 1] != ",":
         return False
     stop = re.search(r"[.!?](?:\s|\Z)", text[end:])
     sentence_end = end + stop.end() if stop else len(text)
-    return bool(_TR_REPORT_VERB_END.search(text[end:sentence_end]))
+    return bool(c.report_verb_end.search(text[end:sentence_end]))
 
 
 def cited_outlets(text: str, outlet_names: Iterable[str], language: str | None) -> list[str]:
@@ -882,12 +764,11 @@ def cited_outlets(text: str, outlet_names: Iterable[str], language: str | None) 
     Order is the order of appearance in the text ("reported AMN, citing TASS" -> ["AMN", "TASS"]); when
     two names overlap ("RIA" inside "RIA Novosti") the longer one counts.
     """
-    lang = _lang(language)
-    langs = (lang,) if lang else ("en", "ru", "tr")
+    c = _compiled(language)
     folded, index = _fold(text)
     mentions: list[tuple[int, int, str]] = []
     for name in dict.fromkeys(n for n in outlet_names if n and n.strip()):
-        compiled = _name_regex(name)
+        compiled = _name_regex(name, c.rules)
         if compiled is None or compiled[0] not in folded:
             continue
         for m in compiled[1].finditer(folded):
@@ -902,40 +783,25 @@ def cited_outlets(text: str, outlet_names: Iterable[str], language: str | None) 
         if name in cited:
             continue
         before, after = text[max(0, start - 120):start], text[end:end + 160]
-        if (any(_CUE_BEFORE[c].search(before) or _CUE_AFTER[c].match(after) for c in langs)
+        if ((c.cite_before and c.cite_before.search(before)) or (c.cite_after and c.cite_after.match(after))
                 or (_HEADLINE_BEFORE.search(text, max(0, start - 5), start) and _HEADLINE_AFTER.match(after))
                 or (_DATELINE_BEFORE.search(text, max(0, start - 60), start) and _DATELINE_AFTER.match(after))
-                or ("tr" in langs and _tr_reports_sentence(text, start, end))):
+                or _reports_sentence(text, start, end, c)):
             cited.append(name)
     return cited
 
 
 # == claims ==================================================================================
+# Boilerplate in any language; each language adds its own (bylines, credits, "read more").
 BOILERPLATE: tuple[re.Pattern[str], ...] = (
-    # bylines
-    re.compile(r"^By\s+(?:[A-Z][\w.'’-]*(?:\s+|,\s*|\s+and\s+|\s*&\s*)?){1,6}$"),
-    re.compile(r"^\(?(?:Reporting|Writing|Editing|Additional\s+reporting|Compiled)\s+by\b", re.IGNORECASE),
-    re.compile(r"^(?:Автор|Авторы|Текст|Редактор|Корреспондент|Muhabir|Yazar|Editör|Haber\s+Merkezi|Author"
-               r"|Editor)\s*:", re.IGNORECASE),
-    # photo and video credits
-    re.compile(r"^\(?(?:Фото|Фотография|Видео|Источник\s+фото|Fotoğraf|Foto|Video|Photo|Photograph|Picture|Image"
-               r"|Credit|Graphic)s?\b\s*(?::|by\b|/)", re.IGNORECASE),
-    # subscribe, follow, read more, share
-    re.compile(r"^(?:Subscribe|Sign\s+up|Follow\s+(?:us|our|\w+\s+on)\b|Read\s+(?:more|also|the\s+full)"
-               r"|See\s+also|Related\s*:|Share\s+(?:this|on)\b|Share\s*:?$|Click\s+here|Download\s+(?:our|the)"
-               r"|Подписывайтесь|Подпишитесь|Читайте\s+(?:также|нас)|Смотрите\s+также|Поделиться|Следите\s+за"
-               r"|Ayrıca\s+okuyun|İlgili\s+[Hh]aber|Abone\s+ol|Bizi\s+takip|Paylaş|Tıklayın|Haberin\s+devamı)",
-               re.IGNORECASE),
-    re.compile(r"(?:takip\s+edin|abone\s+olun?)\W*$", re.IGNORECASE),
     # copyright
-    re.compile(r"^(?:©|\(c\)|Copyright\b)|All\s+rights\s+reserved|Все\s+права\s+защищены|Tüm\s+hakları\s+saklıdır"
-               r"|Her\s+hakkı\s+saklıdır", re.IGNORECASE),
+    re.compile(r"^(?:©|\(c\)|Copyright\b)", re.IGNORECASE),
     # only a URL, only hashtags
     re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE),
     re.compile(r"^(?:#[\w-]+[\s,]*)+$"),
 )
 
-_UPPER = "A-ZА-ЯЁÇĞİÖŞÜ"
+_UPPER = languages.upper_letters()
 _DATELINE = re.compile(
     rf"^\s*(?:[{_UPPER}]{{2,}}(?:[ -][{_UPPER}]{{2,}})*(?:\s*/\s*[{_UPPER}][\w-]+)?"
     rf"(?:\s*,\s*[^()/\n\-–—]{{1,25}}?)?\s*(?:\([^)\n]{{1,30}}\)|/[^/\n]{{1,30}}/)?\s*[.,]?\s*[-–—]+"
@@ -951,7 +817,7 @@ def is_claim(sentence: str, language: str | None) -> bool:
     dateline = _DATELINE.match(text)
     if dateline:
         text = text[dateline.end():].strip()
-    if not text or any(p.search(text) for p in BOILERPLATE):
+    if not text or any(p.search(text) for p in (*BOILERPLATE, *_compiled(language).boilerplate)):
         return False
     if text.rstrip("»”\"' )").endswith(("?", "？")):
         return False

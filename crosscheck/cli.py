@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from .errors import CrosscheckError, NothingIngested
+from .errors import CrosscheckError, InvalidInput, NothingIngested, check_folder, check_output_file
 
 if TYPE_CHECKING:
     from .compare import Comparison
@@ -94,7 +94,7 @@ def command(fn: F) -> F:
             return fn(*args, **kwargs)
         except CrosscheckError as e:
             err.print(f"error: {e}", markup=False, highlight=False)
-            raise typer.Exit(1) from None
+            raise typer.Exit(2 if isinstance(e, InvalidInput) else 1) from None
     app.command()(wrapper)
     return fn
 
@@ -321,6 +321,8 @@ def compare(
     if (story_id is None) == (articles is None):
         raise typer.BadParameter("give a STORY_ID or --articles ID,ID,..., not both and not neither")
     options = _translation_options(translate_to, no_translate, translator, translator_url)
+    if html:
+        check_output_file(html, "--html")
     with _open(index) as ix:
         if articles is not None:
             comparison = compare_articles(ix, adhoc_story(ix, [a.strip() for a in articles.split(",") if a.strip()]))
@@ -368,6 +370,10 @@ def demo(
     if not samples.exists():
         raise NothingIngested(f"no sample corpus at {samples}: run this from the crosscheck checkout, "
                               "or pass --samples DIR")
+    from .paths import index_dir
+
+    check_folder(index_dir(index), "--index")
+    check_folder(index_dir(index).parent / "reports", "the demo's report folder")
     report = _ingest([samples], index, None, None, quiet)
     _print_report(report)
     out.print(f"\n[bold]query[/bold] {escape(DEMO_QUERY)!r}")

@@ -8,10 +8,15 @@
     ├── OutletsFileError       an --outlets file that cannot be read
     ├── NothingIngested        every input was bad or missing
     ├── StoryNotFound          no story with that id
-    └── ArticleNotFound        no article with that id
+    ├── ArticleNotFound        no article with that id
+    └── InvalidInput           a value the caller gave that cannot be used (the CLI exits 2)
+        └── BadPath            a path of the wrong kind: a file where a folder is needed, ...
 """
 
 from __future__ import annotations
+
+import os
+from pathlib import Path
 
 __all__ = [
     "CrosscheckError",
@@ -23,6 +28,10 @@ __all__ = [
     "NothingIngested",
     "StoryNotFound",
     "ArticleNotFound",
+    "InvalidInput",
+    "BadPath",
+    "check_folder",
+    "check_output_file",
 ]
 
 
@@ -78,3 +87,51 @@ class ArticleNotFound(CrosscheckError):
         super().__init__(f"no article {article_id!r} in the index: article ids are listed by "
                          "`crosscheck query ... --json` and `crosscheck stories --json`")
         self.article_id = article_id
+
+
+class InvalidInput(CrosscheckError):
+    """A value the caller gave that cannot be used (an empty query, a date that is not a date,
+    an unknown camp): a usage error, so the CLI exits with code 2."""
+
+
+class BadPath(InvalidInput):
+    """A path of the wrong kind for what it is given for: a file where a folder is needed,
+    a folder where a file is, or a folder under a file."""
+
+    def __init__(self, path: object, option: str, problem: str, fix: str) -> None:
+        super().__init__(f"{option} {path}: {problem}: {fix}")
+        self.path = path
+        self.option = option
+
+
+def _file_on_the_way(target: Path) -> Path | None:
+    """The nearest existing ancestor of `target` if it is a file (so nothing can be made under it)."""
+    for parent in target.parents:
+        if parent.exists():
+            return None if parent.is_dir() else parent
+    return None
+
+
+def check_folder(path: os.PathLike[str] | str, option: str) -> None:
+    """Raise BadPath unless `path` is a folder or can be made one (nothing on its way is a file)."""
+    target = Path(path)
+    if target.exists() and not target.is_dir():
+        raise BadPath(target, option, "it is a file, not a folder",
+                      f"give {option} a folder (a new one is created)")
+    blocking = _file_on_the_way(target)
+    if blocking is not None:
+        raise BadPath(target, option, f"{blocking} is a file, not a folder",
+                      f"give {option} a folder (a new one is created)")
+
+
+def check_output_file(path: os.PathLike[str] | str, option: str) -> None:
+    """Raise BadPath unless a file can be written at `path`: it is not a folder, and nothing
+    on its way is a file."""
+    target = Path(path)
+    if target.is_dir():
+        raise BadPath(target, option, "it is a folder",
+                      f"give {option} a file name, such as {target / 'story.html'}")
+    blocking = _file_on_the_way(target)
+    if blocking is not None:
+        raise BadPath(target, option, f"{blocking} is a file, not a folder",
+                      f"give {option} a file in a folder")

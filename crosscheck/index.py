@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from .embed import DEFAULT_MODEL, Embedder, get_embedder, normalise
-from .errors import IndexModelMismatch, IndexNotFound
+from .errors import IndexModelMismatch, IndexNotFound, check_folder
 from .ingest import prepare, read_paths, record_from_fields
 from .models import ArticleRecord, Hit, IngestReport, Problem
 from .outlets import OutletDirectory
@@ -230,6 +230,7 @@ class Index:
         None means "whatever it was built with", or the default for a new index.
         """
         folder = index_dir(path)
+        check_folder(folder, "--index")
         db_path = folder / DB_NAME
         if not db_path.exists():
             if not create:

@@ -282,4 +282,4 @@ def prepare(record: ArticleRecord, outlets: OutletDirectory) -> PreparedArticle:
         "content_hash": content_hash(record.text), "source": record.source,
     }
     return PreparedArticle(values, split_sentences(record.text, language), problems, outlet,
-                           extract_anchors(record.title, record.text))
+                           extract_anchors(record.title, record.text, language))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import tomllib
-import unicodedata
 from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
@@ -12,17 +11,15 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .errors import OutletsFileError
+from .languages import fold_char
 from .models import CAMPS, Outlet
 
 __all__ = ["OutletDirectory", "load_outlets_file", "normalise_name", "url_domain"]
 
-_FOLD = str.maketrans({"ı": "i", "ø": "o", "ß": "ss", "ё": "е"})
-
-
 def normalise_name(name: str) -> str:
-    """Case- and accent-insensitive key: 'Hürriyet' == 'hurriyet', 'Anadolu Ajansı' == 'ANADOLU AJANSI'."""
-    folded = unicodedata.normalize("NFKD", name.casefold().translate(_FOLD))
-    return "".join(c for c in folded if c.isalnum())
+    """Case- and accent-insensitive key: 'Hürriyet' == 'hurriyet', 'Anadolu Ajansı' == 'ANADOLU AJANSI'
+    (letters folded by every language's rules, scripts kept: 'ТАСС' is not 'TASS')."""
+    return "".join(c for ch in name for c in fold_char(ch, transliterate=False) if c.isalnum())
 
 
 def url_domain(url: str | None) -> str | None:

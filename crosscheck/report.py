@@ -30,6 +30,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from .compare import STATUSES, ClaimGroup, Comparison, Mention, SentenceView
+from .errors import check_folder
 from .models import CAMPS, Article, Story, parse_datetime
 from .vocabulary import CAMP_LABELS, KNOWN_CAMPS, STATUS_INFO, StatusInfo
 
@@ -587,6 +588,7 @@ def write_reports(index: Index, out_dir: str | os.PathLike[str], since: str | No
     from .stories import list_stories, update_stories
 
     out = Path(out_dir)
+    check_folder(out, "--out")
     out.mkdir(parents=True, exist_ok=True)
     generated_at = generated_at or datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     update_stories(index)

@@ -5,8 +5,12 @@ for about 300 languages, Russian, Turkish and English among them, needs no model
 and is fast. The alternatives fell short on our languages: pysbd has no Turkish rules;
 razdel is Russian-only and still splits "Sept. | 12"; NLTK's punkt needs its models fetched
 at run time. sentencex's remaining errors on news text are splits after an abbreviation
-followed by a lowercase word ("Т.е. | обмен", "vb. | konulara"); a sentence in ru, tr or en
-never starts in lowercase, so such pieces are joined back to the sentence before them.
+followed by a lowercase word ("Т.е. | обмен", "vb. | konulara"); a sentence in a cased
+script never starts in lowercase, so such pieces are joined back to the sentence before
+them. The language's rules (`crosscheck.languages`) add the abbreviations sentencex lacks:
+a month before a number ("Sept. | 12", "24. | Aug. 2016"), a title before a name
+("M. | Dupont"), and in languages that write ordinals with a dot, a day before a month
+("am 24. | August").
 sentencex keeps a quotation of several sentences in one piece; each of them can be a claim of
 its own, so a quotation is split where sentencex splits its text without the quote marks.
 """
@@ -16,17 +20,51 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
+
+from . import languages
+from .languages import LanguageRules
 
 __all__ = ["Span", "split_sentences", "paragraphs"]
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
-# A month abbreviation before a number ("9 авг. 2016 г.", "Sept. 12") is not a sentence end.
-_MONTH_ABBREVIATION = re.compile(
-    r"\b(?:янв|февр?|мар|апр|июн|июл|авг|сент?|окт|нояб?|дек"
-    r"|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec"
-    r"|oca|şub|nis|haz|tem|ağu|eyl|eki|kas|ara)\.$",
-    re.IGNORECASE,
-)
+_ORDINAL_END = re.compile(r"(?<![\d.,])\d{1,2}\.$")
+
+
+@dataclass(frozen=True)
+class _Joins:
+    """A language's reasons to join two pieces the segmenter split."""
+
+    before_number: re.Pattern[str] | None  # "9 авг. | 2016 г.", "Sept. | 12"
+    before_name: re.Pattern[str] | None  # "M. | Dupont"
+    month_start: re.Pattern[str] | None  # "am 24. | August"
+
+
+def _abbreviation_end(abbreviations: frozenset[str]) -> re.Pattern[str] | None:
+    if not abbreviations:
+        return None
+    alternation = "|".join(re.escape(a) for a in sorted(abbreviations, key=len, reverse=True))
+    return re.compile(rf"(?<![^\W\d_])(?:{alternation})\.$", re.IGNORECASE)
+
+
+@cache
+def _joins(rules: LanguageRules) -> _Joins:
+    return _Joins(
+        before_number=_abbreviation_end(rules.abbreviations),
+        before_name=_abbreviation_end(rules.titles),
+        month_start=re.compile(rf"(?:{rules.months})") if rules.ordinal_dot and rules.months else None,
+    )
+
+
+def _joins_previous(previous: str, piece: str, joins: _Joins) -> bool:
+    """Whether `piece` goes on the sentence `previous` rather than starting one."""
+    if _starts_lowercase(piece):
+        return True
+    if piece[0].isdigit():
+        return bool(joins.before_number and joins.before_number.search(previous))
+    if joins.before_name and joins.before_name.search(previous):
+        return True
+    return bool(joins.month_start and _ORDINAL_END.search(previous) and joins.month_start.match(piece))
 
 
 @dataclass(frozen=True)
@@ -85,7 +123,9 @@ def split_sentences(text: str, language: str | None = None) -> list[Span]:
     """Split `text` into sentences, never across paragraphs, with character offsets into `text`."""
     from sentencex import segment  # imported here: keeps `crosscheck --help` fast
 
-    lang = (language or "en").split("-")[0].lower()
+    rules = languages.get(language)
+    lang = rules.segmenter or languages.normalise_code(language)  # sentencex has rules for ~300
+    joins = _joins(rules)
     spans: list[Span] = []
     for number, (offset, para) in enumerate(paragraphs(text)):
         cursor = 0
@@ -99,10 +139,7 @@ def split_sentences(text: str, language: str | None = None) -> list[Span]:
                 start = cursor
             end = start + len(stripped)
             cursor = end
-            if pieces and (
-                _starts_lowercase(stripped)
-                or (stripped[0].isdigit() and _MONTH_ABBREVIATION.search(para[pieces[-1][0]:pieces[-1][1]]))
-            ):
+            if pieces and _joins_previous(para[pieces[-1][0]:pieces[-1][1]], stripped, joins):
                 pieces[-1] = (pieces[-1][0], end)
             else:
                 pieces.append((start, end))

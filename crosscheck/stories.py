@@ -33,6 +33,7 @@ anchors no threshold does both. The margin on the samples is narrow; `--threshol
 
 from __future__ import annotations
 
+import functools
 import heapq
 import json
 import logging
@@ -42,8 +43,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .anchors import anchor_weights, extract_anchors, fold, sparse_dot
+from . import languages
+from .anchors import anchor_weights, extract_anchors, sparse_dot
 from .errors import StoryNotFound
+from .languages import LanguageRules, fold
 from .models import Article, Story, parse_datetime
 
 if TYPE_CHECKING:
@@ -54,6 +57,10 @@ __all__ = ["StoryParams", "ClusterReport", "stored_params", "update_stories", "l
            "adhoc_story", "slugify", "story_similarity"]
 
 log = logging.getLogger("crosscheck")
+
+# Story ids and titles come from an article in this language when the story has one (the
+# reports' readers read it; it is also the default translation target).
+TITLE_LANGUAGE = "en"
 
 
 @dataclass(frozen=True)
@@ -122,22 +129,25 @@ def _within_window(a: _Cluster, b: _Cluster, window: float, max_span: float) -> 
     return gap <= window and max(a.last, b.last) - min(a.first, b.first) <= max_span
 
 
-_STOPWORDS = {"the", "a", "an", "of", "in", "on", "to", "and", "for", "with", "as", "at", "by", "is", "are",
-              "ve", "ile", "bir", "bu", "da", "de", "i", "v", "na", "s", "po", "o", "ob", "za", "k"}
+@functools.cache
+def _slug_stopwords(rules: LanguageRules) -> frozenset[str]:
+    return frozenset(fold(w) for w in rules.stopwords)
 
 
-def slugify(text: str, words: int = 3) -> str:
-    """'Russia, Turkey exchange military intelligence' -> 'russia-turkey-exchange' (Cyrillic transliterated)."""
-    tokens = [t for t in re.findall(r"[a-z0-9]+", fold(text)) if t not in _STOPWORDS]
+def slugify(text: str, words: int = 3, language: str | None = None) -> str:
+    """'Russia, Turkey exchange military intelligence' -> 'russia-turkey-exchange': the first words
+    folded to Latin (Cyrillic transliterated), without the language's function words."""
+    stopwords = _slug_stopwords(languages.get(language)) if language else frozenset()
+    tokens = [t for t in re.findall(r"[a-z0-9]+", fold(text)) if t not in stopwords]
     return "-".join(tokens[:words]) or "story"
 
 
 def _new_story_id(articles: list[Article], taken: set[str]) -> str:
     first = min(articles, key=lambda a: (a.published or "9999", a.id))
-    english = [a for a in articles if a.language == "en"]
-    title_source = min(english, key=lambda a: (a.published or "9999", a.id)) if english else first
+    preferred = [a for a in articles if a.language == TITLE_LANGUAGE]
+    title_source = min(preferred, key=lambda a: (a.published or "9999", a.id)) if preferred else first
     date = (first.published or "")[:10].replace("-", "")[2:] or "undated"
-    base = f"{date}-{slugify(title_source.title)}"
+    base = f"{date}-{slugify(title_source.title, language=title_source.language)}"
     candidate, n = base, 2
     while candidate in taken:
         candidate, n = f"{base}-{n}", n + 1
@@ -154,7 +164,8 @@ class _AnchorVectors:
 
     def __init__(self, store: "Store", rowids: list[int]) -> None:
         self.store = store
-        store.save_anchors({a.rowid: extract_anchors(a.title, a.text) for a in store.articles_without_anchors()})
+        store.save_anchors({a.rowid: extract_anchors(a.title, a.text, a.language)
+                            for a in store.articles_without_anchors()})
         self.articles = store.anchored_articles()
         self.keys: dict[int, list[str]] = {}
         self.counts: dict[str, int] = {}
@@ -354,8 +365,8 @@ def _representative_title(index: "Index", articles: list[Article]) -> str:
     vecs = index.article_vectors.reconstruct([a.rowid for a in articles])
     centre = vecs.sum(axis=0)
     scores = vecs @ centre
-    english = [i for i, a in enumerate(articles) if a.language == "en"]
-    pool = english or list(range(len(articles)))
+    preferred = [i for i, a in enumerate(articles) if a.language == TITLE_LANGUAGE]
+    pool = preferred or list(range(len(articles)))
     return articles[max(pool, key=lambda i: float(scores[i]))].title
 
 

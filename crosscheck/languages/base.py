@@ -1,0 +1,140 @@
+"""The record every language module fills in: what crosscheck knows about one language.
+
+Each field says which stage reads it. Regular expressions are given as source strings,
+compiled once by the stage that uses them as written (write `(?i)` where case does not
+matter), except the number words (scale, percent, ordinal, time and year cues), which are
+always matched ignoring case. Word lists are lowercase. A field left at its default means "this language has
+no such rule", never "use another language's": the generic profile (`generic.py`) is this
+record with almost everything empty.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Literal
+
+__all__ = ["Grammar", "LanguageRules", "SuffixGrammar", "ThousandsDot", "frozen_map", "words"]
+
+# How `claims.attribution` finds the speaker next to a speech verb:
+# - "svo": the speaker stands before the verb ("X said"), or after it when the verb follows
+#   a quotation or a comma ("..., said X"); en, de, fr;
+# - "free": the speaker stands on either side of the verb ("X заявил", "заявил X"); ru;
+# - "suffixing": the speaker opens the sentence and the verb ends it, sources are marked by
+#   case suffixes ("TASS'ın haberine göre"); tr, with the data in `SuffixGrammar`;
+# - "none": no attribution (the generic profile).
+Grammar = Literal["svo", "free", "suffixing", "none"]
+# How a dot followed by three digits reads ("1.500"): always a thousands separator (tr, de),
+# never one (en: a decimal point), or one unless a scale word follows (ru: "1.5 млрд").
+ThousandsDot = Literal["always", "never", "unless_scale"]
+
+
+def words(text: str) -> frozenset[str]:
+    """A word list written as one space-separated string."""
+    return frozenset(text.split())
+
+
+def frozen_map(mapping: Mapping[str, str] | None = None, **extra: str) -> Mapping[str, str]:
+    """A read-only mapping (a frozen record's fields must not change after import)."""
+    return MappingProxyType({**(mapping or {}), **extra})
+
+
+@dataclass(frozen=True)
+class SuffixGrammar:
+    """Attribution in a language that marks sources with case suffixes (Turkish)."""
+
+    postposition: str  # "göre": "TASS'a göre" = according to TASS
+    verb_end: str  # a reporting verb ending the sentence ("... dedi.")
+    statement: str  # "açıklamasında": in X's statement
+    report_noun: str  # "haberine göre": the noun between the source and the postposition
+    particles: frozenset[str]  # after a sentence-opening subject: "Ayrıca da ..."
+    fillers: frozenset[str]  # between a genitive and the statement noun: "yaptığı yazılı bir açıklamada"
+    dative_endings: tuple[tuple[str, int], ...]  # (regex on a word's end, letters to drop): basınına -> basını
+    report_verb_end: str  # "TASS, ... bildirdi.": an outlet opening a sentence that ends in a reporting verb
+
+
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: one record per language
+class LanguageRules:
+    """One language's rules, looked up by `crosscheck.languages.get(code)`."""
+
+    code: str  # ISO 639-1, as langdetect reports it
+    name: str  # in English, for messages
+    generic: bool = False  # the fallback profile for languages without a module
+
+    # -- letters (anchors, outlet names, slugs) -----------------------------------------------
+    # characters that fold to another before accents are stripped (case-folded input)
+    char_folds: Mapping[str, str] = field(default_factory=frozen_map)
+    # letters of a non-Latin alphabet and their Latin transliteration (case-folded input)
+    to_latin: Mapping[str, str] = field(default_factory=frozen_map)
+    turkish_case: bool = False  # "I" lowercases to "ı" and "İ" to "i"
+    upper_letters: str = ""  # capitals beyond A-Z, for datelines ("МОСКВА", "İSTANBUL")
+    stopwords: frozenset[str] = frozenset()  # function words left out of a story's slug
+
+    # -- sentences ------------------------------------------------------------------------------
+    segmenter: str | None = None  # sentencex language code (None: its default rules)
+    # abbreviations (without their dot) after which a sentence does not end before a number: "Sept. 12"
+    abbreviations: frozenset[str] = frozenset()
+    # titles (without their dot) after which a sentence does not end before a name: "M. Dupont"
+    titles: frozenset[str] = frozenset()
+    # a day number with a dot is an ordinal and does not end a sentence: "am 22. April", "3. Ordu"
+    ordinal_dot: bool = False
+
+    # -- numbers --------------------------------------------------------------------------------
+    months: str = ""  # regex: month names and abbreviations (a day next to one is a date)
+    space_groups_thousands: bool = False  # "1 500" (a plain space between digit groups)
+    comma_groups_thousands: bool = True  # "1,500" is 1500 (else 1.5)
+    dot_groups_thousands: ThousandsDot = "never"
+    scale_words: tuple[tuple[str, float], ...] = ()  # (regex, multiplier): ("млрд\\b\\.?", 1e9)
+    percent_after: str = "%"  # regex after a number: "12%", "12 процентов"
+    percent_before: str = "%[ \u00a0]?"  # regex before a number: "%12", "yüzde 12"
+    ordinal_suffix: str = ""  # regex right after digits that makes an ordinal: "3rd", "2-й", "3'üncü"
+    cardinals: Mapping[str, int] = field(default_factory=dict)  # spelled-out numbers: "twelve" 12
+    cardinal_multipliers: tuple[tuple[str, float], ...] = ()  # words after a cardinal: "hundred" 100
+    cardinal_not_before: str = r"[\w\-]"  # a cardinal is not read when this precedes it
+    cardinal_not_after: str = r"[\w\-]"  # ... or when this follows it ("twenty-one", "on'u")
+    not_quantities: tuple[str, ...] = ()  # regexes of spans that are never quantities: "19 Uhr", "19h30"
+    time_cues_before: str = ""  # regex ending right before a clock time written "19.00": "at", "saat"
+    time_cues_after: str = ""  # regex right after it: "local", "по местному", "'da"
+    year_cues_before: str = ""  # regex ending right before a year: "in", "since", "в"
+    year_cues_after: str = ""  # regex right after a year: "г.", "yılında"
+
+    # -- attribution ----------------------------------------------------------------------------
+    grammar: Grammar = "none"
+    speech_verbs: frozenset[str] = frozenset()  # "said", "заявил": the speaker is next to them
+    verbs_without_inversion: frozenset[str] = frozenset()  # "told X": X is the listener
+    # (word before, word) pairs or single words after which the source is named: "according to",
+    # "по словам", "citing"; the first element may be "" for a single word
+    source_phrases: frozenset[tuple[str, str]] = frozenset()
+    pronouns: frozenset[str] = frozenset()
+    determiners: frozenset[str] = frozenset()
+    adverbs: frozenset[str] = frozenset()  # may stand between speaker and verb: "also", "ранее"
+    connectors: frozenset[str] = frozenset()  # inside names: "Minister of Defence", "Jean de ..."
+    sentence_starters: frozenset[str] = frozenset()  # capitalised openers that are not names
+    not_names: frozenset[str] = frozenset()  # capitalised, yet read as adverbs, never a speaker: "Montag"
+    elisions: tuple[str, ...] = ()  # articles written onto the next word: French "l'AFP", "d'Ankara"
+    recipients: frozenset[str] = frozenset()  # listeners after the verb: "журналистам"
+    # phrases between speaker and verb, as word patterns ("*" any word): ("в", "интервью", "*")
+    adverbial_phrases: tuple[tuple[str, ...], ...] = ()
+    after_inverted_speaker: frozenset[str] = frozenset()  # "said X on Monday": words that may follow X
+    # after a verb ending in one of these, a preposition may stand before the speaker ("сообщили в Минобороны")
+    preposition_after_verb: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+    quoted_listener_first: bool = False  # «Коммерсанту» источник: the quoted name is the listener
+    roles: str = ""  # regex, whole lowercase word: nouns that head a source ("senator", "источник")
+    modifiers: str = ""  # regex, whole lowercase word: adjectives in a source ("senior", "российский")
+    suffix_grammar: SuffixGrammar | None = None
+
+    # -- citations (cited_outlets) --------------------------------------------------------------
+    cite_before: str = ""  # regex ending right before an outlet's name: "citing", "ссылаясь на"
+    cite_after: str = ""  # regex right after it: "reported", "'ın haberine göre"
+    name_endings: str = ""  # regex: case endings an outlet name takes ("Известиям")
+    name_endings_script: str = ""  # regex: the letters of names that take those endings
+    name_stem: str = ""  # regex: what to cut from a name's end before adding an ending
+
+    # -- claims ---------------------------------------------------------------------------------
+    boilerplate: tuple[str, ...] = ()  # regexes: bylines, credits, "read more", copyright lines
+
+    # -- names across languages (anchors) -------------------------------------------------------
+    # words naming a country or place that CLDR does not list (adjectives, demonyms, cities,
+    # straits), each mapped to the anchor key it shares in every language: "турецкий": "tr"
+    place_words: Mapping[str, str] = field(default_factory=frozen_map)

@@ -1,0 +1,92 @@
+"""English: news prose of Reuters, AP, the BBC and the English services of TASS, RT and AA."""
+
+from __future__ import annotations
+
+from .base import LanguageRules, words
+
+__all__ = ["RULES"]
+
+_MONTHS = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+           r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?(?![^\W\d_])")
+
+RULES = LanguageRules(
+    code="en",
+    name="English",
+    stopwords=words("the a an of in on to and for with as at by is are from that this into over after about"),
+    segmenter="en",
+    abbreviations=words("jan feb mar apr jun jul aug sep sept oct nov dec no"),
+    titles=words("mr mrs ms dr gen col lt sgt st prof sen rep gov"),
+    months=_MONTHS,
+    comma_groups_thousands=True,
+    dot_groups_thousands="never",
+    scale_words=(
+        (r"thousands?\b", 1e3),
+        (r"millions?\b|mln\b", 1e6),
+        (r"billions?\b|bn\b", 1e9),
+        (r"trillions?\b", 1e12),
+    ),
+    percent_after=r"%|percent\b|per\s+cent\b|pct\b",
+    ordinal_suffix=r"(?:st|nd|rd|th)\b",
+    cardinals={**{w: i for i, w in enumerate(
+        ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen",
+         "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"), start=2)},
+        "a dozen": 12},
+    cardinal_multipliers=((r"hundred\b", 100.0), (r"dozen\b", 12.0)),
+    cardinal_not_before=r"[\w\-‐–]",
+    cardinal_not_after=r"[\w]|[-‐–](?:one|two|three|four|five|six|seven|eight|nine|thirds?|quarters?|fifths?"
+                       r"|halves|half)\b",
+    time_cues_before=r"\b(?:at|from|until|till)",
+    time_cues_after=r"local|GMT|UTC|CET|hrs\b|h\b",
+    year_cues_before=(r"\b(?:in|since|by|until|till|from|of|during|before|after|early|late|mid|the|this|that|its"
+                      r"|their|his|her|last|next|summer|spring|autumn|fall|winter)|['’]s"),
+    year_cues_after=r"['’][^\W\d_]+",
+    grammar="svo",
+    speech_verbs=words(
+        "said says say told tells stated added adds noted explained stressed emphasised emphasized warned warns "
+        "claimed reported announced confirmed confirms insisted insists argued argues wrote writes declared denied "
+        "alleged alleges underlined revealed acknowledged admitted asserted maintained"),
+    verbs_without_inversion=words("told tells"),
+    source_phrases=frozenset({("according", "to"), ("", "citing"), ("", "quoting")}),
+    pronouns=words("he she they it we i you this that these those who which him them one"),
+    determiners=words("the a an his her their its our"),
+    adverbs=words("also has have had was were is are repeatedly previously earlier later reportedly further "
+                  "again then recently publicly separately already once would will"),
+    connectors=words("of for and on de al"),
+    sentence_starters=words(
+        "however but and also earlier later meanwhile separately yesterday today on in at as after before while "
+        "when if many some others both all most several few there here so then thus still according"),
+    after_inverted_speaker=words("on in at during after earlier late later adding citing quoting according told "
+                                 "who as and"),
+    roles=(r"(?:officials?|sources?|spokes(?:man|woman|person)|ministers?|ministry|ministries|senators?|lawmakers?"
+           r"|legislators?|experts?|analysts?|diplomats?|government|military|army|police|agency|newspaper|daily"
+           r"|broadcaster|commanders?|president|envoy|ambassador|observatory|monitor|witness(?:es)?|residents?"
+           r"|activists?|officers?|staff|embassy|office|council|committee|authorities|leaders?|chief|adviser"
+           r"|advisor|aides?|representatives?|correspondents?|journalists?|parliament|deputy|governor|mayor"
+           r"|general|admiral|rebels?|groups?|militia|alliance|forces|secretary|kremlin|pentagon)"),
+    modifiers=(r"(?:senior|top|former|deputy|chief|foreign|defen[cs]e|energy|interior|economy|finance|military"
+               r"|security|presidential|government|state|local|anonymous|unnamed|informed|diplomatic|official"
+               r"|intelligence|western|regional|opposition|rebel|ruling|federal|national|naval|industry|health"
+               r"|rights|human|turkish|russian|american|syrian|kurdish)"),
+    cite_before=(
+        r"(?i:(?<!\w)(?:citing|according\s+to|quoting|cited\s+by|reported\s+by|quoted\s+by|told|via|speaking\s+to"
+        r"|(?:in\s+)?(?:an\s+)?interview\s+(?:with|to))|,\s*(?:reported|reports|said|says|wrote|writes))\s+"
+        r"(?:(?:(?i:the|a|an)|[A-Z][\w-]*['’]s|Russian|Turkish|state|state-run|state-owned|pro-Kremlin"
+        r"|pro-government|news|newswire|wire|agency|newspaper|daily|broadcaster|outlet|website|channel|TV"
+        r"|television|radio|service|media|paper|tabloid|magazine|weekly|official)\s+){0,4}"),
+    cite_after=(
+        r"\A(?:['’]s?)?(?:\s+(?:news\s+agency|agency|newspaper|daily|broadcaster|website|channel|TV|television"
+        r"|wire\s+service|news\s+service|paper))?(?:\s+(?:also|earlier|later|previously|first|has|have|had"
+        r"|on\s+\w+day))*\s+(?:reported|reports|quoted|cited|wrote|writes|said|says|claimed|revealed|published"
+        r"|quotes|cites|carried)\b"
+        r"|\A['’]s\s+(?:report|reporting|story|article)\b"),
+    boilerplate=(
+        r"^By\s+(?:[A-Z][\w.'’-]*(?:\s+|,\s*|\s+and\s+|\s*&\s*)?){1,6}$",
+        r"(?i)^\(?(?:Reporting|Writing|Editing|Additional\s+reporting|Compiled)\s+by\b",
+        r"(?i)^(?:Author|Editor)\s*:",
+        r"(?i)^\(?(?:Photo|Photograph|Picture|Image|Credit|Graphic|Video)s?\b\s*(?::|by\b|/)",
+        r"(?i)^(?:Subscribe|Sign\s+up|Follow\s+(?:us|our|\w+\s+on)\b|Read\s+(?:more|also|the\s+full)"
+        r"|See\s+also|Related\s*:|Share\s+(?:this|on)\b|Share\s*:?$|Click\s+here|Download\s+(?:our|the))",
+        r"(?i)All\s+rights\s+reserved",
+        r"(?i)^(?:We\s+use\s+cookies|This\s+(?:site|website)\s+uses\s+cookies|Accept\s+(?:all\s+)?cookies)",
+    ),
+)

@@ -1,0 +1,108 @@
+"""French: Le Monde, Le Figaro, France 24, Libération and AFP's French wire."""
+
+from __future__ import annotations
+
+from .base import LanguageRules, words
+
+__all__ = ["RULES"]
+
+_MONTHS = (r"(?i:janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre"
+           r"|décembre|decembre|janv|févr|fevr|avr|juil|sept|oct|nov|déc|dec)\.?(?![^\W\d_])")
+
+_UNITS = {"un": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8, "neuf": 9}
+_TEENS = {"dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15, "seize": 16,
+          "dix-sept": 17, "dix-huit": 18, "dix-neuf": 19}
+
+
+def _cardinals() -> dict[str, int]:
+    """2-99 as French writes them: "trente-six", "vingt et un", "soixante-dix", "quatre-vingt-douze"."""
+    out = {w: v for w, v in {**_UNITS, **_TEENS}.items() if v > 1 and w != "neuf"}  # "neuf" is also "new"
+    for tens, t in {"vingt": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60}.items():
+        out[tens] = t
+        for unit, u in _UNITS.items():
+            out[f"{tens} et un" if u == 1 else f"{tens}-{unit}"] = t + u
+        out[f"{tens}-et-un"] = t + 1
+    for teen, v in _TEENS.items():
+        out["soixante-" + teen] = 60 + v
+        out["quatre-vingt-" + teen] = 80 + v
+    out["soixante et onze"] = 71
+    out["quatre-vingts"] = 80
+    for unit, u in _UNITS.items():
+        out[f"quatre-vingt-{unit}"] = 80 + u
+    return out
+
+
+RULES = LanguageRules(
+    code="fr",
+    name="French",
+    upper_letters="ÀÂÇÉÈÊËÎÏÔÛÙÜŸŒ",
+    stopwords=words("le la les l de du des d et en a au aux un une pour sur par dans"),
+    segmenter="fr",
+    abbreviations=words("janv févr fevr avr juil sept oct nov déc dec"),
+    titles=words("m mm mme mmes mlle dr pr me st ste"),
+    months=_MONTHS,
+    space_groups_thousands=True,
+    comma_groups_thousands=False,
+    dot_groups_thousands="unless_scale",
+    scale_words=(
+        (r"mille\b", 1e3),
+        (r"millions?\b", 1e6),
+        (r"milliards?\b|mds?\b|mrds?\b", 1e9),
+        (r"billions?\b", 1e12),  # French "billion" is 10^12
+    ),
+    percent_after=r"%|pour\s+cent\b|pourcents?\b",
+    ordinal_suffix=r"(?:er|re|ère|e|ème|eme|nd|nde)\b",
+    cardinals=_cardinals(),
+    cardinal_multipliers=((r"cents?\b", 100.0),),
+    not_quantities=(r"(?<![\d.,])(?:[01]?\d|2[0-3])\s?h\s?(?:[0-5]\d)?(?![\w])",),
+    time_cues_before=r"\b(?:à|vers|dès|jusqu['’]à)",
+    time_cues_after=r"h\b|heures?\b",
+    year_cues_before=r"\b(?:en|depuis|dès|avant|après|fin|début|mi|année|l['’]an|d['’]ici|jusqu['’]en|de)",
+    grammar="svo",
+    speech_verbs=words(
+        "déclaré dit affirmé indiqué souligné expliqué ajouté précisé annoncé estimé assuré confirmé rapporté "
+        "écrit averti reconnu démenti martelé insisté prévenu "
+        "déclare affirme indique souligne explique ajoute précise annonce estime assure confirme rapporte "
+        "déclarent disent affirment indiquent soulignent expliquent ajoutent précisent annoncent estiment "
+        "assurent confirment rapportent écrivent"),
+    source_phrases=frozenset({("", "selon"), ("", "d'après"), ("", "d’après"), ("", "citant")}),
+    pronouns=words("il elle ils elles on nous vous je cela ce celui celle ceux qui lequel laquelle"),
+    determiners=words("le la les l' l’ un une des du son sa ses leur leurs"),
+    adverbs=words("a ont avait avaient aurait auraient a-t-il a-t-elle également aussi déjà encore lundi mardi "
+                  "mercredi jeudi vendredi samedi dimanche"),
+    connectors=words("de du des d'"),
+    elisions=("l'", "l’", "d'", "d’"),
+    sentence_starters=words(
+        "le la les un une des mais et ou donc car selon après avant lors depuis pour dans en à au aux ce cette "
+        "il elle ils elles on lundi mardi mercredi jeudi vendredi samedi dimanche hier aujourd'hui ainsi enfin "
+        "toutefois cependant par ailleurs"),
+    after_inverted_speaker=words("lundi mardi mercredi jeudi vendredi samedi dimanche à au en dans selon lors "
+                                 "et qui citant"),
+    roles=(r"(?:porte-parole|ministres?|ministères?|gouvernements?|sources?|responsables?|experts?|analystes?"
+           r"|diplomates?|ambassadeurs?|ambassades?|présidents?|présidence|sénateurs?|députés?|agences?|journal"
+           r"|journaux|quotidiens?|armées?|militaires?|police|autorités|officiels?|kremlin|état-major|chefs?"
+           r"|commandants?|correspondants?|observatoire|témoins?|habitants?|militants?|conseillers?|diplomatie"
+           r"|élysée|otan)"),
+    modifiers=(r"(?:russes?|turcs?|turques?|américains?|américaines?|syriens?|syriennes?|kurdes?|français\w*"
+               r"|anciens?|ancienne|hauts?|haute|diplomatiques?|militaires?|officiels?|officielles?|anonymes?"
+               r"|proches?|bien|informée?s?|locale?s?|locaux|occidentale?s?|occidentaux)"),
+    cite_before=(
+        r"(?i)(?<!\w)(?:selon|d['’]après|citant|cité\s+par|citée\s+par|rapporté\s+par|a\s+rapporté|rapporte"
+        r"|indique|a\s+indiqué|écrit|a\s+écrit|annonce|a\s+annoncé|a\s+déclaré|a\s+dit|a\s+confié"
+        r"|(?:dans\s+)?(?:un\s+)?entretien\s+(?:au|à|avec)|interrogé\s+par|interrogée\s+par)\s*"
+        r"(?:(?:l['’]|le\s+|la\s+|les\s+|du\s+|de\s+la\s+|des\s+|agence\s+|quotidien\s+|journal\s+|hebdomadaire\s+"
+        r"|chaîne\s+|site\s+|média\s+|russe\s+|turque?\s+|officielle\s+|de\s+presse\s+|d['’]État\s+"
+        r"|publique\s+|d['’]information\s+)){0,5}"),
+    cite_after=(
+        r"(?i)\A\s*(?:rapporte|rapportait|a\s+rapporté|indique|a\s+indiqué|écrit|a\s+écrit|annonce|a\s+annoncé"
+        r"|affirme|a\s+affirmé|cite|citait)\b"),
+    boilerplate=(
+        r"^Par\s+(?:[A-ZÉ][\w.'’-]*(?:\s+|,\s*|\s+et\s+)?){1,6}$",
+        r"(?i)^(?:Auteur|Rédaction|Rédacteur)\s*:",
+        r"(?i)^\(?(?:Photo|Vidéo|Crédit|Illustration)s?\b\s*(?::|/)",
+        r"(?i)^(?:Lire\s+aussi|À\s+lire\s+aussi|A\s+lire\s+aussi|Abonnez-vous|Inscrivez-vous|Newsletter"
+        r"|Partager|Suivez-nous|Voir\s+aussi|En\s+savoir\s+plus)",
+        r"(?i)Tous\s+droits\s+réservés",
+        r"(?i)^(?:Nous\s+utilisons\s+des\s+cookies|Ce\s+site\s+utilise\s+des\s+cookies)",
+    ),
+)

@@ -1,0 +1,83 @@
+"""Turkish: Anadolu Ajansı, TRT, Hürriyet, Sabah, Daily Sabah's Turkish sources, Yeni Şafak, Cumhuriyet."""
+
+from __future__ import annotations
+
+from .base import LanguageRules, SuffixGrammar, frozen_map, words
+
+__all__ = ["RULES"]
+
+_MONTHS = r"(?i:ocak|şubat|mart|nisan|mayıs|haziran|temmuz|ağustos|eylül|ekim|kasım|aralık)(?![^\W\d_])"
+_UNITS = {"iki": 2, "üç": 3, "dört": 4, "beş": 5, "altı": 6, "yedi": 7, "sekiz": 8, "dokuz": 9}
+_REPORT = r"(?:haberine|bildirdiğine|aktardığına|yazdığına|açıklamasına|duyurduğuna|iddiasına|verilerine|raporuna)"
+
+RULES = LanguageRules(
+    code="tr",
+    name="Turkish",
+    char_folds=frozen_map({"ı": "i"}),
+    turkish_case=True,
+    upper_letters="ÇĞİÖŞÜ",
+    stopwords=words("ve ile bir bu da de"),
+    segmenter="tr",
+    abbreviations=words("oca şub nis haz tem ağu eyl eki kas ara"),
+    titles=words("dr prof doç av"),
+    ordinal_dot=True,
+    months=_MONTHS,
+    comma_groups_thousands=False,
+    dot_groups_thousands="always",
+    scale_words=(
+        (r"bin\b", 1e3),
+        (r"milyon\w*", 1e6),
+        (r"milyar\w*", 1e9),
+        (r"trilyon\w*", 1e12),
+    ),
+    percent_after=r"%",
+    percent_before=r"%[ \u00a0]?|yüzde\s+",
+    ordinal_suffix=r"['’](?:inci|ıncı|uncu|üncü|nci|ncı|ncu|ncü)",
+    cardinals={**_UNITS, "on": 10, "yirmi": 20, **{f"on {w}": 10 + v for w, v in _UNITS.items()}, "on bir": 11},
+    cardinal_multipliers=((r"yüz\b", 100.0),),
+    cardinal_not_after=r"[\w\-'’]",
+    time_cues_before=r"\bsaat",
+    time_cues_after=r"['’]\w|sıralarında|itibarıyla|itibariyle|saat",
+    year_cues_after=r"\s*(?:yıl\w*|senesi\w*|tarih\w*)|['’](?!\w+\s+(?:fazla|az|aşkın|çok|üzerinde)\b)[^\W\d_]+",
+    grammar="suffixing",
+    pronouns=words("o bu şu biz siz onlar ben sen bunu bunun"),
+    connectors=words("ve"),
+    sentence_starters=words(
+        "ayrıca ancak fakat ama öte yandan bu buna bununla diğer daha önce sonra yine bunun üzerine şu o ve ile de "
+        "da ise hem habere göre son olarak anlaşmaya dün bugün"),
+    roles=(r"(?:kaynak\w*|yetkili\w*|uzman\w*|bakan\w*|sözcü\w*|senatör\w*|ajans\w*|gazete\w*|basın\w*|muhabir\w*"
+           r"|diplomat\w*|analist\w*|komutan\w*|temsilci\w*|milletvekil\w*|büyükelçi\w*|başkan\w*|müdür\w*"
+           r"|hükümet\w*|genelkurmay\w*|polis\w*|valilik\w*)"),
+    modifiers=(r"(?:güvenlik|askeri|diplomatik|resmi|üst|düzey\w*|haber|savunma|istihbarat|yerel|rus|türk|amerikan"
+               r"|batılı|dışişleri|sınır|denizcilik)"),
+    suffix_grammar=SuffixGrammar(
+        postposition="göre",
+        verb_end=(r"(?:dedi|söyledi|belirtti|ifade etti|kaydetti|açıkladı|vurguladı|bildirdi|dile getirdi|aktardı"
+                  r"|iddia etti|öne sürdü|ileri sürdü|doğruladı|duyurdu|yazdı|savundu|uyardı|anlattı|ekledi"
+                  r"|değerlendirdi|konuştu|belirtiyor|söylüyor|ifade ediyor|kaydediyor|vurguluyor|açıklıyor"
+                  r"|bildiriyor|aktarıyor|iddia ediyor|öne sürüyor|savunuyor)[\W\x00]*\Z"),
+        statement=r"^(?:açıklamasında|açıklamada|açıklamalarında)$",
+        report_noun=(r"^(?:haber|bildirdiğ|aktardığ|yazdığ|açıklama|veri|iddia|ifade|rapor|bilgi|değerlendirme"
+                     r"|tahmin)\w*$"),
+        particles=words("da de ise ayrıca dahi"),
+        fillers=words("yaptığı yazılı bir"),
+        dative_endings=((r"[ıiuü]n[ae]$", 2), (r"[aeıioöuü]y[ae]$", 2), (r"[ae]$", 1)),
+        report_verb_end=(r"(?i)(?:bildirdi|duyurdu|aktardı|yazdı|haberini verdi|haberine yer verdi|iddia etti"
+                         r"|öne sürdü|ileri sürdü)\W*\Z"),
+    ),
+    cite_after=(
+        r"(?i)\A(?:\s+(?:haber\s+)?(?:ajansı|gazetesi|televizyonu|kanalı|sitesi)(?:n[ıi]n)?)?(?:['’]\w+)?"
+        rf"\s+{_REPORT}\s+göre\b"
+        r"|\A(?:['’](?:y?[ae]|n[ae])|\s+(?:haber\s+)?(?:ajansına|gazetesine|televizyonuna|kanalına))"
+        r"\s+(?:göre|dayandırdı|dayandırarak|dayanarak|atfen|atıfta|konuştu|açıklama\s+yaptı"
+        r"|yaptığı\s+açıklamada|verdiği\s+demeçte|verdiği\s+röportajda|demeç\s+verdi)\b"
+        r"|\A(?:['’]\w+)?\s+(?:haberinde|sitesinde|yayınında|internet\s+sitesinde)\b"),
+    boilerplate=(
+        r"(?i)^(?:Muhabir|Yazar|Editör|Haber\s+Merkezi)\s*:",
+        r"(?i)^\(?(?:Fotoğraf|Foto|Video)\b\s*(?::|/)",
+        r"(?i)^(?:Ayrıca\s+okuyun|İlgili\s+[Hh]aber|Abone\s+ol|Bizi\s+takip|Paylaş|Tıklayın|Haberin\s+devamı)",
+        r"(?i)(?:takip\s+edin|abone\s+olun?)\W*$",
+        r"(?i)Tüm\s+hakları\s+saklıdır|Her\s+hakkı\s+saklıdır",
+        r"(?i)^(?:Çerez(?:ler)?\s+kullan|Bu\s+sitede\s+çerez)",
+    ),
+)

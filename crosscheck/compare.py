@@ -546,18 +546,26 @@ class _Sources:
                     return m, None
         if sentence_cites:
             return None, sentence_cites[0]
-        # A citation in the title or lead covers the sentences that name no source of their own
-        # ("..., it was reported"), and those that quote the same speaker as the cited report; a
+        # An outlet the article cites elsewhere ("TASS'ın haberine göre" in its second paragraph)
+        # is the source of a sentence that names no source of its own ("..., it was reported"),
+        # and of one that quotes the same speaker as that outlet's report of the claim. A
         # sentence with a speaker of its own ("the Foreign Ministry said in a statement") is the
-        # outlet's own reporting. A citation further down covers only its own sentence.
-        for cited in self.lead_citations[article.id]:
+        # outlet's own reporting. A citation in the title or lead also covers the claims that
+        # the cited report is not found stating.
+        own_speaker = mention.evidence.speaker if mention.evidence else frozenset()
+        if self.directory.lookup(mention.attributed_to or "") is not None:
+            own_speaker = frozenset()  # "the agency said": the outlet, not a speaker of its own
+        for cited in self.all_citations[article.id]:
             original = next((m for m in group if m.article.outlet == cited and m.article.id not in seen), None)
-            own_speaker = mention.evidence.speaker if mention.evidence else frozenset()
-            if own_speaker and not self.directory.lookup(mention.attributed_to or ""):
-                theirs = original.evidence.speaker if original is not None and original.evidence else frozenset()
-                if not own_speaker & theirs:
-                    return None, article.outlet
-            return (original, None) if original is not None else (None, cited)
+            if original is None:
+                continue
+            theirs = original.evidence.speaker if original.evidence else frozenset()
+            if not own_speaker or own_speaker & theirs:
+                return original, None
+            return None, article.outlet
+        if not own_speaker:
+            for cited in self.lead_citations[article.id]:
+                return None, cited
         return None, article.outlet
 
 

@@ -20,9 +20,12 @@ cosine in one calibrated pair model (crosscheck/data/claim_pairs.json).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
+from . import languages
 from .anchors import extract_anchors
 from .claims import attribution, extract_numbers
 from .models import parse_datetime
@@ -57,6 +60,8 @@ _WINDOW = 40  # characters read after a number for its kind: two or three words
 
 @dataclass(frozen=True)
 class _Rules:
+    """A language's EvidenceRules, compiled."""
+
     percent_before: re.Pattern[str]
     percent_after: re.Pattern[str]
     money_after: re.Pattern[str]
@@ -67,133 +72,46 @@ class _Rules:
     dead: re.Pattern[str]
     injured: re.Pattern[str]
     ordinal_after: re.Pattern[str]
-    months: dict[str, int]
+    months: Mapping[str, int]
     negation: re.Pattern[str]
     denial: re.Pattern[str]
-    weekdays: dict[str, int]       # word -> 0 (Monday) .. 6
-    relative_days: dict[str, int]  # "yesterday" -> -1, "today" -> 0
+    weekdays: Mapping[str, int]
+    relative_days: Mapping[str, int]
 
 
 def _rx(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE) if pattern else re.compile(r"(?!)")
 
 
-_NEVER = ""
-_UNITS_COMMON = {"mw": r"\W{0,2}(?:mw|gw)\b", "m3": r"\W{0,2}m³|\W{0,2}m3\b", "km": r"\W{0,2}km\b",
-                 "t": r"\W{0,2}t\b"}
-_TABLES: dict[str, dict[str, object]] = {
-    "en": dict(
-        weekdays=dict(monday=0, tuesday=1, wednesday=2, thursday=3, friday=4, saturday=5, sunday=6),
-        relative_days=dict(yesterday=-1, today=0),
-        percent_before=_NEVER, percent_after=r"\s?(?:percent|per\s+cent|pct)\b",
-        money_after=r"\s?(?:(?:million|billion|thousand)\s+)?(?:dollars|euros|rubles|roubles|lira|pounds)\b",
-        magnitude_before=r"magnitude[\s-]*$", magnitude_after=r"\s?(?:-|\s)?magnitude\b",
-        units={"mw": r"\s?(?:mw|gw|megawatts?|gigawatts?)\b", "m3": r"\s?(?:(?:million|billion)\s+)?(?:m³|m3|cubic\s+met(?:re|er)s?)",
-               "km": r"\s?(?:km|kilomet(?:re|er)s?)\b", "t": r"\s?(?:(?:million|billion)\s+)?(?:tonnes|tons)\b"},
-        duration_after=r"\s?(?:more\s+)?(?:hours?|days?|weeks?|months?|years?)\b(?!\s+(?:old|ago))",
-        dead=r"\b(?:killed|dead|died|deaths?|fatalities|lives)\b", injured=r"\b(?:injured|wounded|hurt|injuries)\b",
-        ordinal_after=r"(?!)",
-        months=dict(january=1, february=2, march=3, april=4, may=5, june=6, july=7, august=8, september=9,
-                    october=10, november=11, december=12, jan=1, feb=2, mar=3, apr=4, jun=6, jul=7, aug=8,
-                    sep=9, sept=9, oct=10, nov=11, dec=12),
-        negation=r"\b(?:not|no|none|never|nobody|nothing)\b|n['’]t\b",
-        denial=r"\b(?:denied|denies|deny|denying|dismissed|rejected|refuted|disputed)\b|\b(?:was|were|is|are)\s+(?:false|untrue|baseless|groundless)\b"),
-    "ru": dict(
-        weekdays={"понедельник": 0, "вторник": 1, "среду": 2, "среда": 2, "четверг": 3, "пятницу": 4, "пятница": 4,
-                  "субботу": 5, "суббота": 5, "воскресенье": 6},
-        relative_days={"вчера": -1, "сегодня": 0},
-        percent_before=_NEVER, percent_after=r"\s?(?:процент\w*|проц\.)",
-        money_after=r"\s?(?:(?:тыс\.?|млн\.?|млрд\.?|миллион\w*|миллиард\w*)\s+)?(?:долл\w*|евро|рубл\w*|лир\w*)",
-        magnitude_before=r"магнитуд\w*\s*$", magnitude_after=r"\s?балл\w*",
-        units={"mw": r"\s?(?:мвт|гвт|мегаватт\w*|гигаватт\w*)", "m3": r"\s?(?:(?:млн|млрд|миллион\w*|миллиард\w*)\.?\s+)?(?:куб\w*|м³|м3)",
-               "km": r"\s?(?:км|километр\w*)", "t": r"\s?(?:(?:млн|млрд|тыс)\.?\s+)?тонн\w*"},
-        duration_after=r"\s?(?:час\w*|сут\w*|дн\w*|день|недел\w*|месяц\w*|год\w*|лет)\b",
-        dead=r"(?:погиб\w*|убит\w*|жертв\w*|смерт\w*|погибш\w*)", injured=r"(?:ранен\w*|пострадал\w*|пострадавш\w*)",
-        ordinal_after=r"[\s-]*(?:й|я|е|го|м|ым|ой|ом)\b",
-        months=dict(январ=1, феврал=2, март=3, апрел=4, ма=5, июн=6, июл=7, август=8, сентябр=9, октябр=10,
-                    ноябр=11, декабр=12),
-        negation=r"(?<![\w-])(?:не|нет|ни|никто|ничего|никак\w*)(?![\w-])",
-        denial=r"(?<![\w-])(?:отрица\w*|опроверг\w*|отверг\w*|не\s+соответству\w*|ложн\w*|беспочвенн\w*)"),
-    "tr": dict(
-        weekdays={"pazartesi": 0, "salı": 1, "çarşamba": 2, "perşembe": 3, "cuma": 4, "cumartesi": 5, "pazar": 6},
-        relative_days={"dün": -1, "bugün": 0},
-        percent_before=r"(?:yüzde|%)\s*$", percent_after=_NEVER,
-        money_after=r"\s?(?:(?:bin|milyon|milyar)\s+)?(?:dolar|avro|euro|lira|tl|ruble)\w*",
-        magnitude_before=r"(?:büyüklüğünde)\s*$", magnitude_after=r"\s?büyüklüğünde",
-        units={"mw": r"\s?(?:mw|gw|megavat\w*|gigavat\w*)", "m3": r"\s?(?:(?:milyon|milyar)\s+)?(?:metreküp\w*|m³|m3)",
-               "km": r"\s?(?:km|kilometre\w*)", "t": r"\s?(?:(?:bin|milyon|milyar)\s+)?ton\b\w*"},
-        duration_after=r"\s?(?:saat\w*|gün\w*|hafta\w*|ay\b\w*|yıl\w*|sene\w*)",
-        dead=r"(?:öldü\w*|ölü\w*|hayatını\s+kaybet\w*|can\s+kayb\w*|şehit\w*)", injured=r"(?:yaral\w*)",
-        ordinal_after=r"['’]?(?:inci|ıncı|uncu|üncü|nci|ncı|ncu|ncü)",
-        months=dict(ocak=1, şubat=2, mart=3, nisan=4, mayıs=5, haziran=6, temmuz=7, ağustos=8, eylül=9, ekim=10,
-                    kasım=11, aralık=12),
-        negation=r"\b(?:değil\w*|yok|hayır)\b|\w+(?:ma|me)(?:dı|di|dığ\w*|diğ\w*|mış|miş|yacak|yecek|z)\b",
-        denial=r"\b(?:yalanla\w*|reddet\w*|asılsız\w*)|gerçeği\s+yansıtma\w*|doğru\s+olmadığ\w*|iddiaları\w*\s+\w+\s+(?:yalanladı|reddetti)"),
-    "de": dict(
-        weekdays=dict(montag=0, dienstag=1, mittwoch=2, donnerstag=3, freitag=4, samstag=5, sonnabend=5, sonntag=6),
-        relative_days=dict(gestern=-1, heute=0),
-        percent_before=_NEVER, percent_after=r"\s?prozent\b",
-        money_after=r"\s?(?:(?:mio|mrd|millionen|milliarden)\.?\s+)?(?:dollar|euro|rubel|lira)\b",
-        magnitude_before=r"(?:stärke)\s*$", magnitude_after=_NEVER,
-        units={"mw": r"\s?(?:mw|gw|megawatt|gigawatt)\b", "m3": r"\s?(?:(?:mio|mrd|millionen|milliarden)\.?\s+)?(?:kubikmeter|m³|m3)",
-               "km": r"\s?(?:km|kilometer\w*)", "t": r"\s?(?:(?:mio|mrd)\.?\s+)?tonnen\b"},
-        duration_after=r"\s?(?:stunden?|tagen?|wochen?|monaten?|jahren?|jahre)\b",
-        dead=r"\b(?:getötet|tot\w*|starben|ums\s+leben)\b", injured=r"\b(?:verletzt\w*|verwundet\w*)\b",
-        ordinal_after=r"\.(?=\s+[a-zäöü])",
-        months=dict(januar=1, februar=2, märz=3, april=4, mai=5, juni=6, juli=7, august=8, september=9,
-                    oktober=10, november=11, dezember=12),
-        negation=r"\b(?:nicht|kein\w*|nie|niemals|niemand|nichts)\b",
-        denial=r"\b(?:bestritt\w*|bestreit\w*|dementier\w*|zurückgewiesen|wies\s+\w+(?:\s+\w+)?\s+zurück|falsch|haltlos)\b"),
-    "fr": dict(
-        weekdays=dict(lundi=0, mardi=1, mercredi=2, jeudi=3, vendredi=4, samedi=5, dimanche=6),
-        relative_days={"hier": -1, "aujourd'hui": 0},
-        percent_before=_NEVER, percent_after=r"\s?(?:pour\s*cent|%)",
-        money_after=r"\s?(?:(?:millions?|milliards?)\s+(?:de\s+)?)?(?:dollars|euros|roubles|livres)\b",
-        magnitude_before=r"magnitude\s*$", magnitude_after=_NEVER,
-        units={"mw": r"\s?(?:mw|gw|mégawatts?|gigawatts?)\b", "m3": r"\s?(?:(?:millions?|milliards?)\s+de\s+)?(?:mètres\s+cubes|m³|m3)",
-               "km": r"\s?(?:km|kilomètres?)\b", "t": r"\s?(?:(?:millions?|milliards?)\s+de\s+)?tonnes\b"},
-        duration_after=r"\s?(?:heures?|jours?|semaines?|mois|ans|années?)\b",
-        dead=r"\b(?:morts?|tués?|décédés?|victimes)\b", injured=r"\b(?:blessés?)\b",
-        ordinal_after=r"(?:e|er|ème|eme)\b",
-        months=dict(janvier=1, février=2, mars=3, avril=4, mai=5, juin=6, juillet=7, août=8, septembre=9,
-                    octobre=10, novembre=11, décembre=12),
-        negation=r"\b(?:ne|n['’])\s*\w+(?:\s+\w+)?\s+(?:pas|jamais|plus|aucun\w*|personne|rien)\b",
-        denial=r"\b(?:démenti\w*|dément\w*|nié\w*|nie|rejeté\w*|rejette\w*|contesté\w*|infondé\w*|faux|fausses?)\b"),
-}
+# Units written the same way in every language.
+_UNIVERSAL_UNITS = {"mw": r"\W{0,2}(?:mw|gw)\b", "m3": r"\W{0,2}(?:m³|m3\b)", "km": r"\W{0,2}km\b"}
 
 
-def _compile(table: dict[str, object]) -> _Rules:
-    units = {**_UNITS_COMMON, **table.get("units", {})}  # type: ignore[dict-item]
-    return _Rules(
-        percent_before=_rx(str(table.get("percent_before", ""))), percent_after=_rx(str(table.get("percent_after", ""))),
-        money_after=_rx(str(table.get("money_after", ""))), magnitude_before=_rx(str(table.get("magnitude_before", ""))),
-        magnitude_after=_rx(str(table.get("magnitude_after", ""))),
-        units={k: _rx(v) for k, v in units.items()}, duration_after=_rx(str(table.get("duration_after", ""))),
-        dead=_rx(str(table.get("dead", ""))), injured=_rx(str(table.get("injured", ""))),
-        ordinal_after=_rx(str(table.get("ordinal_after", ""))),
-        months=dict(table.get("months", {})),  # type: ignore[call-overload]
-        negation=_rx(str(table.get("negation", ""))), denial=_rx(str(table.get("denial", ""))),
-        weekdays=dict(table.get("weekdays", {})),  # type: ignore[call-overload]
-        relative_days=dict(table.get("relative_days", {})))  # type: ignore[call-overload]
-
-
-_COMPILED = {code: _compile(t) for code, t in _TABLES.items()}
-_GENERIC = _compile({})
-
-
+@lru_cache(maxsize=64)
 def _rules(language: str | None) -> _Rules:
-    code = (language or "").replace("_", "-").split("-")[0].lower()
-    return _COMPILED.get(code, _GENERIC)
+    lang = languages.get(language)
+    e = lang.evidence
+    return _Rules(
+        percent_before=_rx(lang.percent_before), percent_after=_rx(lang.percent_after),
+        money_after=_rx(e.money_after), magnitude_before=_rx(e.magnitude_before),
+        magnitude_after=_rx(e.magnitude_after),
+        units={k: _rx(v) for k, v in {**_UNIVERSAL_UNITS, **e.units}.items()},
+        duration_after=_rx(e.duration_after), dead=_rx(e.dead), injured=_rx(e.injured),
+        ordinal_after=_rx(e.ordinal_after), months=e.month_numbers, negation=_rx(e.negation),
+        denial=_rx(e.denial), weekdays=e.weekdays, relative_days=e.relative_days)
 
 
 _DAY_MONTH = re.compile(r"(?<!\d)(\d{1,2})(?:\.|-?(?:st|nd|rd|th))?\s+(?:of\s+)?([^\W\d_]{3,})", re.IGNORECASE)
 _MONTH_DAY = re.compile(r"([^\W\d_]{3,})\.?\s+(\d{1,2})(?!\d)", re.IGNORECASE)
 
 
+MONTH_ENDING = 3  # letters a month name may carry past its listed form: "августа", "Nisan'da" -> nisan
+
+
 def _month(word: str, rules: _Rules) -> int | None:
-    w = word.lower()
+    w = word.lower().rstrip(".")
     for stem, number in rules.months.items():
-        if w.startswith(stem) and (len(w) - len(stem) <= 2 or len(stem) >= 5):
+        if w == stem or (w.startswith(stem) and len(w) - len(stem) <= MONTH_ENDING):
             return number
     return None
 
@@ -222,7 +140,7 @@ def _kind(sentence: str, start: int, end: int, rules: _Rules) -> str:
     before = sentence[max(0, start - _WINDOW):start].lower()
     after = sentence[end:end + _WINDOW].lower()
     text = sentence[start:end]
-    if "%" in text or rules.percent_before.search(before) or rules.percent_after.match(after):
+    if rules.percent_after.search(text) or rules.percent_before.search(before) or rules.percent_after.match(after.lstrip()):
         return "percent"
     if any(sign in text for sign in "$€£₺₽") or rules.money_after.match(after):
         return "money"

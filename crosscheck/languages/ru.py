@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .base import LanguageRules, frozen_map, words
+from .base import EvidenceRules, LanguageRules, frozen_map, words
 
 __all__ = ["RULES"]
 
@@ -35,9 +35,33 @@ _TO_LATIN = dict(zip(
 
 _WEEKDAYS = "понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье"
 
+EVIDENCE = EvidenceRules(
+    money_after=r"\s?(?:(?:тыс\.?|млн\.?|млрд\.?|миллион\w*|миллиард\w*)\s+)?(?:долл\w*|евро|рубл\w*|лир\w*)",
+    magnitude_before=r"магнитуд\w*\s*$",
+    magnitude_after=r"\s?балл\w*",
+    units=frozen_map({
+        "mw": r"\s?(?:мвт|гвт|мегаватт\w*|гигаватт\w*)",
+        "m3": r"\s?(?:(?:млн|млрд|миллион\w*|миллиард\w*)\.?\s+)?(?:куб\w*|м³|м3)",
+        "km": r"\s?(?:км|километр\w*)",
+        "t": r"\s?(?:(?:млн|млрд|тыс)\.?\s+)?тонн\w*",
+    }),
+    duration_after=r"\s?(?:час\w*|сут\w*|дн\w*|день|недел\w*|месяц\w*|год\w*|лет)\b",
+    dead=r"(?:погиб\w*|убит\w*|жертв\w*|смерт\w*)",
+    injured=r"(?:ранен\w*|пострадал\w*|пострадавш\w*)",
+    ordinal_after=r"[\s-]*(?:й|я|е|го|м|ым|ой|ом)\b",
+    month_numbers={"январ": 1, "феврал": 2, "март": 3, "апрел": 4, "ма": 5, "июн": 6, "июл": 7, "август": 8,
+                   "сентябр": 9, "октябр": 10, "ноябр": 11, "декабр": 12},
+    weekdays={"понедельник": 0, "вторник": 1, "среду": 2, "среда": 2, "четверг": 3, "пятницу": 4, "пятница": 4,
+              "субботу": 5, "суббота": 5, "воскресенье": 6},
+    relative_days={"вчера": -1, "сегодня": 0},
+    negation=r"(?<![\w-])(?:не|нет|ни|никто|ничего|никак\w*)(?![\w-])",
+    denial=r"(?<![\w-])(?:отрица\w*|опроверг\w*|отверг\w*|не\s+соответству\w*|ложн\w*|беспочвенн\w*)",
+)
+
 RULES = LanguageRules(
     code="ru",
     name="Russian",
+    evidence=EVIDENCE,
     char_folds=frozen_map({"ё": "е"}),
     to_latin=frozen_map(_TO_LATIN),
     upper_letters="А-ЯЁ",

@@ -72,7 +72,6 @@ LEAD_PARAGRAPHS = 1         # a citation in the title or the first paragraph cov
 # Pairs of claims less similar than this are not scored: the pair model gives them a
 # probability under 0.01 whatever their evidence (benchmarks/fit_claim_pairs.py prints it).
 CANDIDATE_COSINE = 0.2
-NEIGHBOURS = 3              # a claim's typical similarity is the mean of its 3 best in other articles
 STATUSES: tuple[Status, ...] = tuple(Status)
 
 
@@ -127,6 +126,10 @@ class Conflict:
     @property
     def numbers(self) -> list[float]:
         return [v.value for v in self.values]
+
+    def describe(self) -> str:
+        """"12 (Izvestia, TASS) vs 15 (Anadolu Ajansı, Reuters)"."""
+        return " vs ".join(f"{v.text} ({', '.join(v.outlets)})" for v in self.values)
 
     def as_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "values": [v.as_dict() for v in self.values]}
@@ -214,13 +217,14 @@ PAIR_FEATURES = (
     "cosine_x_cross",    # the cosine again when the languages differ: translations score lower
     "cross_language",
     "turkish",           # one side is Turkish, the model's weakest language
-    "margin",            # cosine minus the mean of the two claims' typical best similarity
+    "margin",            # how much closer the two are than the runner-up in the other's article
     "mutual_best",       # each is the other's nearest claim in the other's article
     "same_number",       # a number of a compatible kind with the same value on both sides
     "close_number",      # a kind of number on both sides, no value in common, but close ones (21 vs 19)
     "far_number",        # a kind of number on both sides, no value in common, far apart (400 vs 2,400)
     "shared_names",      # names both mention (up to 3, scaled to 0-1)
     "no_shared_names",   # both mention names, none in common
+    "names_reversed",    # two names both mention stand in the opposite order (who did what to whom)
     "negation_differs",  # one negates, the other does not
     "denial_differs",    # one rejects a claim ("denied", "отвергли"), the other does not
     "speakers_differ",   # both name who says it, and no name in common
@@ -273,6 +277,12 @@ def _numbers_match(a: ClaimEvidence, b: ClaimEvidence) -> tuple[bool, bool, bool
     return same, close and not same, far and not same and not close
 
 
+def _reversed(a: Sequence[str], b: Sequence[str]) -> bool:
+    """Two names both sequences hold, in the opposite order."""
+    common = [k for k in a if k in b]
+    return any(b.index(x) > b.index(y) for i, x in enumerate(common) for y in common[i + 1:])
+
+
 def pair_features(sims: np.ndarray, owners: Sequence[object], languages: Sequence[str | None],
                   evidence_of: Sequence[ClaimEvidence | None]) -> tuple[list[tuple[int, int]], np.ndarray]:
     """The candidate pairs (i < j, different owners, cosine at least CANDIDATE_COSINE) and their
@@ -281,18 +291,18 @@ def pair_features(sims: np.ndarray, owners: Sequence[object], languages: Sequenc
     owner_ids = {o: k for k, o in enumerate(dict.fromkeys(owners))}
     own = np.array([owner_ids[o] for o in owners])
     other = own[:, None] != own[None, :]
-    masked = np.where(other, sims, -1.0)
-    top = min(NEIGHBOURS, max(1, n - 1))
-    typical = np.sort(masked, axis=1)[:, -top:].mean(axis=1) if n > 1 else np.zeros(n)
-    # each claim's best match within every other article
+    # each claim's best and second-best similarity within every other article
     best_in: dict[tuple[int, int], int] = {}
+    second_in: dict[tuple[int, int], float] = {}
     for k in range(len(owner_ids)):
         cols = np.flatnonzero(own == k)
         if len(cols) == 0:
             continue
-        arg = cols[np.argmax(sims[:, cols], axis=1)]
+        block = sims[:, cols]
+        order = np.argsort(-block, axis=1)
         for i in range(n):
-            best_in[(i, k)] = int(arg[i])
+            best_in[(i, k)] = int(cols[order[i, 0]])
+            second_in[(i, k)] = float(block[i, order[i, 1]]) if len(cols) > 1 else 0.0
     pairs: list[tuple[int, int]] = []
     rows: list[list[float]] = []
     for i in range(n):
@@ -303,19 +313,23 @@ def pair_features(sims: np.ndarray, owners: Sequence[object], languages: Sequenc
             cross = float((languages[i] or "") != (languages[j] or ""))
             turkish = float("tr" in ((languages[i] or "")[:2], (languages[j] or "")[:2]))
             mutual = float(best_in[(i, own[j])] == j and best_in[(j, own[i])] == i)
+            # how much closer than the runner-up in the other's article, for the weaker of the two
+            margin = min(cos - (second_in[(i, own[j])] if best_in[(i, own[j])] == j else float(sims[i, best_in[(i, own[j])]])),
+                         cos - (second_in[(j, own[i])] if best_in[(j, own[i])] == i else float(sims[j, best_in[(j, own[i])]])))
             ea, eb = evidence_of[i], evidence_of[j]
-            same = close = far = shared = none = neg = denial = speakers = 0.0
+            same = close = far = shared = none = reversed_ = neg = denial = speakers = 0.0
             if ea is not None and eb is not None:
                 same, close, far = (float(x) for x in _numbers_match(ea, eb))
                 common = len(ea.names & eb.names)
                 shared = min(common, 3) / 3
                 none = float(bool(ea.names) and bool(eb.names) and not common)
+                reversed_ = float(_reversed(ea.name_order, eb.name_order))
                 neg = float(ea.negated != eb.negated)
                 denial = float(ea.denies != eb.denies)
                 speakers = float(bool(ea.speaker) and bool(eb.speaker) and not ea.speaker & eb.speaker)
             pairs.append((i, j))
-            rows.append([cos, cos * cross, cross, turkish, cos - (typical[i] + typical[j]) / 2, mutual,
-                         same, close, far, shared, none, neg, denial, speakers])
+            rows.append([cos, cos * cross, cross, turkish, margin, mutual,
+                         same, close, far, shared, none, reversed_, neg, denial, speakers])
     return pairs, np.asarray(rows, dtype=np.float64).reshape(-1, len(PAIR_FEATURES))
 
 
@@ -339,6 +353,8 @@ def group_claims(vectors: np.ndarray, owners: Sequence[object], languages: Seque
     prob = np.zeros((n, n))
     if pairs:
         p = model.probability(features)
+        # a denial never joins what it denies (and a claim never joins a denial of another)
+        p[features[:, PAIR_FEATURES.index("denial_differs")] > 0] = 0.0
         ii, jj = np.array(pairs).T
         prob[ii, jj] = p
         prob[jj, ii] = p

@@ -12,7 +12,8 @@ cosine in one calibrated pair model (crosscheck/data/claim_pairs.json).
   `extract_numbers` leaves out (kinds `year` and `date`, a date's value being month * 100 +
   day). Numbers of different kinds never conflict: two ministers are not 1.5 billion m³, and
   deaths are not injuries.
-- `names`: folded keys of the names in the claim (crosscheck/anchors.py), numbers left out.
+- `names`: folded keys of the names in the claim (crosscheck/anchors.py), numbers left out,
+  and their order: "NATO asked Ankara" names NATO first, "Ankara asked NATO" Ankara.
 - `negated`: the claim denies or negates ("did not", "не", "-madı", "nicht", "ne ... pas").
 - `speaker`: name keys of who the claim is attributed to (claims.attribution).
 """
@@ -26,7 +27,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 
 from . import languages
-from .anchors import extract_anchors
+from .anchors import name_keys
 from .claims import attribution, extract_numbers
 from .models import parse_datetime
 
@@ -51,11 +52,13 @@ class ClaimEvidence:
     speaker: frozenset[str]
     negated: bool
     denies: bool  # rejects a claim ("denied", "отвергли утверждения", "iddiaların doğru olmadığını")
+    name_order: tuple[str, ...] = ()  # name keys in the order they appear
 
 
 # Words after (or, for magnitude and percent, before) a number that say what it counts.
 # The kinds are language-independent; the words are each language's.
 _WINDOW = 40  # characters read after a number for its kind: two or three words
+_WORDS_BEFORE = 20  # characters read before it ("погибли 14 человек")
 
 
 @dataclass(frozen=True)
@@ -151,10 +154,15 @@ def _kind(sentence: str, start: int, end: int, rules: _Rules) -> str:
             return f"unit:{unit}"
     if rules.duration_after.match(after):
         return "duration"
-    if rules.dead.search(after) or rules.dead.search(before[-20:]):
-        return "dead"
-    if rules.injured.search(after) or rules.injured.search(before[-20:]):
-        return "injured"
+    # "9 killed, 21 injured": the words after a number first, up to the next number or clause
+    clause_after = re.split(r"[\d,;:]", after, maxsplit=1)[0]
+    clause_before = re.split(r"[\d,;:]", before[-_WORDS_BEFORE:])[-1]
+    for near in (clause_after, clause_before):
+        dead, injured = rules.dead.search(near), rules.injured.search(near)
+        if dead and (not injured or dead.start() < injured.start()):
+            return "dead"
+        if injured:
+            return "injured"
     return "count"
 
 
@@ -232,8 +240,8 @@ def denies(sentence: str, language: str | None) -> bool:
     return bool(_rules(language).denial.search(sentence))
 
 
-def _name_keys(text: str) -> frozenset[str]:
-    return frozenset(k for k in extract_anchors("", " . " + text) if not k.startswith("#"))
+def _name_keys(text: str, language: str | None = None) -> frozenset[str]:
+    return frozenset(name_keys(text, language))
 
 
 def evidence(sentence: str, language: str | None, published: str | None = None) -> ClaimEvidence:
@@ -241,6 +249,6 @@ def evidence(sentence: str, language: str | None, published: str | None = None) 
     speaker = attribution(sentence, language)
     found = quantities(sentence, language, published)
     dates = frozenset().union(*(_name_keys(q.text) for q in found if q.kind == "date"))
-    return ClaimEvidence(found, _name_keys(sentence) - dates,
-                         _name_keys(speaker) if speaker else frozenset(), negated(sentence, language),
-                         denies(sentence, language))
+    order = tuple(k for k in name_keys(sentence, language) if k not in dates)
+    return ClaimEvidence(found, frozenset(order), _name_keys(speaker, language) if speaker else frozenset(),
+                         negated(sentence, language), denies(sentence, language), order)

@@ -192,10 +192,10 @@ class _Wording:
 
 @dataclass
 class _ConflictView:
-    claim_id: str
-    numbers: str
-    other_numbers: str
-    other_text: str
+    """One disputed fact of a claim group: each value given, and the outlets that give it."""
+
+    kind: str
+    values: list[tuple[str, str]]  # (value as first written, outlets)
 
 
 @dataclass
@@ -331,19 +331,8 @@ def _translation(text: str, language: str | None, translations: Mapping[str, str
     return found if found and found.strip() != text.strip() else None
 
 
-def _wording_with(group: ClaimGroup | None, numbers: list[float]) -> str:
-    """The other side of a conflict in words: a mention giving one of its numbers, English first."""
-    if group is None:
-        return ""
-    wanted = set(numbers)
-    giving = [m for m in group.mentions if m.values & wanted] or group.mentions
-    english = [m for m in giving if m.article.language == "en"]
-    return (english or giving)[0].text
-
-
 def _rows(comparison: Comparison, camps: list[str], anchors: dict[str, str],
           translations: Mapping[str, str]) -> list[_Row]:
-    by_id = {g.id: g for g in comparison.groups}
     articles = {a.id: a for a in comparison.story.articles}
     rows = []
     for g in comparison.groups:
@@ -364,9 +353,7 @@ def _rows(comparison: Comparison, camps: list[str], anchors: dict[str, str],
                                      _translation(m.text, m.article.language, translations), [source]))
         conflicts = []
         for c in g.conflicts:
-            conflicts.append(_ConflictView(c.claim_id, ", ".join(_number(v) for v in c.numbers) or "–",
-                                           ", ".join(_number(v) for v in c.other_numbers) or "–",
-                                           _wording_with(by_id.get(c.claim_id), c.other_numbers)))
+            conflicts.append(_ConflictView(c.kind, [(v.text, ", ".join(v.outlets)) for v in c.values]))
         status = STATUS_INFO.get(g.status, StatusInfo(g.status, g.status, "•", ""))
         classes = f"st-{status.key if status.key in STATUS_INFO else 'other'}"
         if g.conflicts:

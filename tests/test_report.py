@@ -22,8 +22,8 @@ import pytest
 from markupsafe import escape
 
 from crosscheck import Index, OutletDirectory
-from crosscheck.claims import Number
-from crosscheck.compare import ClaimGroup, Comparison, Conflict, Mention, SentenceView, compare_articles
+from crosscheck.evidence import Quantity
+from crosscheck.compare import ClaimGroup, Comparison, Conflict, ConflictValue, Mention, SentenceView, compare_articles
 from crosscheck.models import Article, Story
 from crosscheck.report import IndexEntry, render_index, render_story, safe_url, write_reports
 from crosscheck.stories import list_stories
@@ -187,13 +187,13 @@ def large_comparison(n_articles: int = 50, n_claims: int = 500) -> Comparison:
             value = float(pos + 3)
             start = text.index(f" {pos + 3} ") + 1
             mentions.append(Mention(a, k * 2 + len(mentions), pos, text, None,
-                                    (Number(value, str(pos + 3), start, start + len(str(pos + 3))),)))
+                                    (Quantity(value, str(pos + 3), start, start + len(str(pos + 3)), "count"),)))
         group = ClaimGroup(f"c{k + 1:03d}", status, mentions, {m.article.outlet: m.article.camp for m in mentions})
         groups.append(group)
-    for k in range(0, n_claims - 1, 25):
-        a, b = groups[k], groups[k + 1]
-        a.conflicts.append(Conflict(b.id, [1.0], [2.0]))
-        b.conflicts.append(Conflict(a.id, [2.0], [1.0]))
+    for k in range(0, n_claims, 25):
+        g = groups[k]
+        g.conflicts.append(Conflict("count", [ConflictValue(1.0, "1", [g.mentions[0].article.outlet], []),
+                                              ConflictValue(2.0, "2", [g.mentions[-1].article.outlet], [])]))
     for a in articles:
         pos = 0
         for p, s in enumerate(texts[int(a.id[1:])]):

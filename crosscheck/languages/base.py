@@ -73,6 +73,9 @@ class EvidenceRules:
     relative_days: Mapping[str, int] = field(default_factory=dict)  # "yesterday" -> -1
     negation: str = ""  # "not", "не", "-madı", "nicht", "ne ... pas"
     denial: str = ""  # rejects a claim: "denied", "отвергли", "iddiaların doğru olmadığını"
+    # sentences that only say where the news came from ("Об этом сообщают «Известия»", "Ajans,
+    # bilgileri ... dayandırdı", "This was reported by TASS"): not claims (claims.is_claim)
+    attribution_only: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: one record per language

@@ -49,7 +49,10 @@ EVIDENCE = EvidenceRules(
               "sonnabend": 5, "sonntag": 6},
     relative_days={"gestern": -1, "heute": 0},
     negation=r"\b(?:nicht|kein\w*|nie|niemals|niemand|nichts)\b",
-    denial=r"\b(?:bestritt\w*|bestreit\w*|dementier\w*|zurückgewiesen|wies\s+\w+(?:\s+\w+)?\s+zurück|haltlos)\b",
+    denial=r"\b(?:bestritt\w*|bestreit\w*|dementier\w*|zurückgewiesen|wies\s+(?:\S+\s+){1,6}?zurück|haltlos)\b",
+    attribution_only=(
+        r"^(?:Das|Dies)\s+(?:berichtete|meldete|berichtet|meldet|teilte|sagte|schreibt|schrieb)\b",
+    ),
 )
 
 RULES = LanguageRules(

@@ -31,6 +31,11 @@ EVIDENCE = EvidenceRules(
     negation=r"\b(?:not|no|none|never|nobody|nothing)\b|n['’]t\b",
     denial=(r"\b(?:denied|denies|deny|denying|dismissed|rejected|refuted|disputed)\b"
             r"|\b(?:was|were|is|are)\s+(?:false|untrue|baseless|groundless)\b"),
+    attribution_only=(
+        r"^(?:this|that|the\s+(?:news|report|information))\s+(?:was|has\s+been)\s+(?:reported|announced|confirmed)\b",
+        r"^(?:the\s+)?(?:agency|newspaper|daily|broadcaster|report)\s+(?:cited|quoted|attributed\s+(?:this|the\s+information))\b",
+        r"\b(?:reported|said|wrote)\s+(?:this|it|so)\W*$",
+    ),
 )
 
 RULES = LanguageRules(

@@ -51,6 +51,9 @@ EVIDENCE = EvidenceRules(
     relative_days={"hier": -1, "aujourd'hui": 0},
     negation=r"\b(?:ne|n['’])\s*\w+(?:\s+\w+)?\s+(?:pas|jamais|plus|aucun\w*|personne|rien)\b",
     denial=r"\b(?:démenti\w*|dément\w*|nié\w*|rejeté\w*|rejette\w*|contesté\w*|infondé\w*)\b",
+    attribution_only=(
+        r"^(?:C['’]est\s+ce\s+qu['’](?:a|ont)|L['’]information\s+a\s+été)\s+",
+    ),
 )
 
 RULES = LanguageRules(

@@ -31,6 +31,10 @@ EVIDENCE = EvidenceRules(
     # negation is a verb suffix: "yapmadı", "doğrulamadı", "katılmayacak"
     negation=r"\b(?:değil\w*|yok|hayır)\b|\w+(?:ma|me)(?:dı|di|dığ\w*|diğ\w*|mış|miş|yacak|yecek|z)\b",
     denial=(r"\b(?:yalanla\w*|reddet\w*|asılsız\w*)|gerçeği\s+yansıtma\w*|doğru\s+olmadığ\w*"),
+    attribution_only=(
+        r"^(?:Ajans|Gazete|Haber|Kanal|Site)\w*,?\s+(?:(?:bu\s+)?bilgiler\w*|haber\w*)\s+.*(?:dayandırdı|dayandırıyor|aktardı|verdi)\W*$",
+        r"^(?:Bu\s+)?(?:bilgi|haber)\w*,?\s+.*(?:tarafından\s+)?(?:duyuruldu|aktarıldı|verildi)\W*$",
+    ),
 )
 
 RULES = LanguageRules(

@@ -28,7 +28,7 @@ from functools import lru_cache
 
 from . import languages
 from .anchors import name_keys
-from .claims import attribution, extract_numbers
+from .claims import Number, attribution, extract_numbers
 from .models import parse_datetime
 
 __all__ = ["Quantity", "ClaimEvidence", "quantities", "negated", "denies", "evidence", "kinds_compatible", "close_values"]
@@ -184,6 +184,28 @@ def close_values(kind: str, a: float, b: float) -> bool:
     return low > 0 and high / low <= CLOSE_RATIO
 
 
+def _compound_thousands(numbers: list[Number], sentence: str, language: str | None) -> list[Number]:
+    """Join a thousand written as a word with the digits after it: "2 bin 400" -> 2400,
+    "bin 200" -> 1200 (Turkish); other languages have no such word and pass unchanged."""
+    word = languages.get(language).evidence.thousand_word
+    if not word:
+        return numbers
+    out: list[Number] = []
+    for n in numbers:
+        gap = sentence[out[-1].end:n.start] if out else ""
+        if (out and out[-1].text.lower().endswith(word) and gap.strip() == "" and len(gap) <= 2
+                and n.text.isdigit() and n.value < 1000):
+            last = out.pop()
+            out.append(Number(last.value + n.value, sentence[last.start:n.end], last.start, n.end))
+            continue
+        bare = re.search(rf"(?<![\w\d]){word}\s+$", sentence[:n.start], re.IGNORECASE)
+        if bare and n.text.isdigit() and n.value < 1000 and not (out and out[-1].end > bare.start()):
+            out.append(Number(1000 + n.value, sentence[bare.start():n.end], bare.start(), n.end))
+            continue
+        out.append(n)
+    return out
+
+
 _YEAR = re.compile(r"(?<![\d.,:/-])(19\d{2}|20\d{2})(?![\d.,]?\d)")
 
 
@@ -214,7 +236,7 @@ def quantities(sentence: str, language: str | None, published: str | None = None
     rules = _rules(language)
     found: list[Quantity] = []
     taken: list[tuple[int, int]] = []
-    for n in extract_numbers(sentence, language):
+    for n in _compound_thousands(extract_numbers(sentence, language), sentence, language):
         if rules.ordinal_after.match(sentence[n.end:n.end + 20]):
             continue  # "третьим фильмом", "third": a rank, not an amount
         found.append(Quantity(n.value, n.text, n.start, n.end, _kind(sentence, n.start, n.end, rules)))

@@ -144,3 +144,14 @@ def test_who_did_what_to_whom() -> None:
     column = PAIR_FEATURES.index("names_reversed")
     assert features[pairs.index((0, 1))][column] == 1.0
     assert features[pairs.index((0, 2))][column] == 0.0
+
+
+def test_turkish_thousands_written_as_a_word() -> None:
+    assert kinds("Santralde 2 bin 400 kişi çalışıyor, ilk kafile bin 200 kişiyi taşıdı.", "tr") == [
+        (2400.0, "count"), (1200.0, "count")]
+    # 2,400 workers and 400 engineers are two facts, not one figure
+    a = evidence("Santral sahasında 2 bin 400'den fazla Türk vatandaşı çalışıyor.", "tr")
+    b = evidence("Türk mühendis ve teknisyen sayısı 400'ü aştı.", "tr")
+    pairs, features = pair_features(np.array([[1.0, 0.7], [0.7, 1.0]]), ["x", "y"], ["tr", "tr"], [a, b])
+    assert features[0][PAIR_FEATURES.index("same_number")] == 0.0
+    assert features[0][PAIR_FEATURES.index("far_number")] == 1.0

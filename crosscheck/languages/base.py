@@ -73,6 +73,8 @@ class EvidenceRules:
     relative_days: Mapping[str, int] = field(default_factory=dict)  # "yesterday" -> -1
     negation: str = ""  # "not", "не", "-madı", "nicht", "ne ... pas"
     denial: str = ""  # rejects a claim: "denied", "отвергли", "iddiaların doğru olmadığını"
+    # a thousand written as a word between digits: Turkish "2 bin 400" is 2,400, "bin 200" 1,200
+    thousand_word: str = ""
     # sentences that only say where the news came from ("Об этом сообщают «Известия»", "Ajans,
     # bilgileri ... dayandırdı", "This was reported by TASS"): not claims (claims.is_claim)
     attribution_only: tuple[str, ...] = ()

@@ -11,6 +11,7 @@ _UNITS = {"iki": 2, "üç": 3, "dört": 4, "beş": 5, "altı": 6, "yedi": 7, "se
 _REPORT = r"(?:haberine|bildirdiğine|aktardığına|yazdığına|açıklamasına|duyurduğuna|iddiasına|verilerine|raporuna)"
 
 EVIDENCE = EvidenceRules(
+    thousand_word="bin",
     money_after=r"\s?(?:(?:bin|milyon|milyar)\s+)?(?:dolar|avro|euro|lira|tl|ruble)\w*",
     magnitude_before=r"(?:büyüklüğünde)\s*$",
     magnitude_after=r"\s?büyüklüğünde",

@@ -1,6 +1,6 @@
 """crosscheck: compare how outlets in different languages cover the same news, claim by claim.
 
-The flow, one module per stage: ingest → embed → index → stories → claims → compare → report.
+The flow, one module per stage: ingest (files, feeds) → embed → index → stories → claims → compare → report.
 Public names are imported lazily so that `crosscheck --help` starts fast.
 """
 
@@ -39,6 +39,17 @@ _EXPORTS = {
     "NothingIngested": "errors",
     "StoryNotFound": "errors",
     "ArticleNotFound": "errors",
+    "FetchFailed": "errors",
+    "FeedError": "errors",
+    "FeedNotFound": "errors",
+    "NothingFetched": "errors",
+    "Feed": "models",
+    "add_feed": "feeds",
+    "import_feeds": "feeds",
+    "fetch_feeds": "feeds",
+    "FetchReport": "feeds",
+    "Fetcher": "fetch",
+    "FetchPolicy": "fetch",
     "Story": "models",
     "StoryParams": "stories",
     "update_stories": "stories",

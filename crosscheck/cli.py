@@ -16,7 +16,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from .errors import CrosscheckError, InvalidInput, NothingIngested, check_folder, check_output_file
+from .errors import CrosscheckError, InvalidInput, NothingFetched, NothingIngested, check_folder, check_output_file
+from .shapes import comparison_json, hits_json, info_json, stories_json
 
 if TYPE_CHECKING:
     from .compare import Comparison
@@ -86,8 +87,8 @@ def _write_story_report(ix: Index, comparison: Comparison, path: Path, options: 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def command(fn: F) -> F:
-    """Register a command whose domain errors print as one line (exit 1), without a traceback."""
+def _one_line_errors(fn: F) -> F:
+    """Domain errors print as one line (exit 1), without a traceback."""
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
@@ -95,7 +96,12 @@ def command(fn: F) -> F:
         except CrosscheckError as e:
             err.print(f"error: {e}", markup=False, highlight=False)
             raise typer.Exit(2 if isinstance(e, InvalidInput) else 1) from None
-    app.command()(wrapper)
+    return wrapper  # type: ignore[return-value]
+
+
+def command(fn: F) -> F:
+    """Register a command whose domain errors print as one line (exit 1), without a traceback."""
+    app.command()(_one_line_errors(fn))
     return fn
 
 
@@ -118,9 +124,17 @@ def _progress(quiet: bool) -> Iterator[ProgressFn | None]:
 
 
 def _open(index: Path | None, model: str | None = None, create: bool = False) -> Index:
+    """Open the index to change it (ingest, stories)."""
     from .index import Index
 
     return Index.open(index, model=model, create=create)
+
+
+def _read(index: Path | None) -> Index:
+    """Open the index to read it only (query, info, compare, report): reads never write."""
+    from .index import Index
+
+    return Index.open(index)
 
 
 def _print_report(report: IngestReport) -> None:
@@ -149,13 +163,25 @@ def _hits_table(hits: list[Hit], sentences: bool) -> Table:
     return table
 
 
-def _ingest(paths: list[Path], index: Path | None, model: str | None, outlets: Path | None,
+def _ingest(paths: list[Path] | list[str], index: Path | None, model: str | None, outlets: Path | None,
             quiet: bool) -> IngestReport:
     from .outlets import OutletDirectory
+    from .stories import update_stories
 
     directory = OutletDirectory.with_file(outlets)
+    urls = [str(p) for p in paths if str(p).startswith(("http://", "https://"))]
+    files = [Path(p) for p in paths if str(p) not in urls]
     with _open(index, model, create=True) as ix, _progress(quiet) as progress:
-        report = ix.ingest(paths, directory, progress)
+        if urls:  # article pages: fetched politely, then stored like the files' records
+            from itertools import chain
+
+            from .feeds import read_pages
+            from .ingest import read_paths
+
+            report = ix.add(chain(read_paths(files), read_pages(urls)), directory, progress)
+        else:
+            report = ix.ingest(files, directory, progress)
+        update_stories(ix)  # new articles join stories here, so that reads never have to write
     if report.added + report.unchanged == 0:
         _print_report(report)
         raise NothingIngested("nothing could be ingested: fix the problems above "
@@ -165,7 +191,8 @@ def _ingest(paths: list[Path], index: Path | None, model: str | None, outlets: P
 
 @command
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (JSONL, CSV, .txt, .html).")],
+    paths: Annotated[list[str], typer.Argument(
+        help="Files or folders (JSONL, CSV, .txt, .html), or http(s) URLs of article pages.")],
     index: IndexOpt = None,
     model: ModelOpt = None,
     outlets: Annotated[Optional[Path], typer.Option(
@@ -174,7 +201,7 @@ def ingest(
     quiet: QuietOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Add articles to the index and embed them. Bad records are reported and skipped."""
+    """Add articles (files, folders or article URLs) to the index and embed them. Bad records are reported and skipped."""
     report = _ingest(paths, index, model, outlets, quiet)
     if as_json:
         out.print_json(json.dumps(report.as_dict(), ensure_ascii=False))
@@ -193,10 +220,10 @@ def query(
     as_json: JsonOpt = False,
 ) -> None:
     """Cross-language semantic search over the index."""
-    with _open(index) as ix:
+    with _read(index) as ix:
         hits = ix.query(text, k=k, language=lang, camp=camp, sentences=sentences)
     if as_json:
-        out.print_json(json.dumps([h.as_dict() for h in hits], ensure_ascii=False))
+        out.print_json(json.dumps(hits_json(hits), ensure_ascii=False))
     elif not hits:
         out.print("no results", markup=False)
     else:
@@ -206,8 +233,8 @@ def query(
 @command
 def info(index: IndexOpt = None, as_json: JsonOpt = False) -> None:
     """Model, counts by language, camp and outlet, sizes on disk."""
-    with _open(index) as ix:
-        data = ix.info()
+    with _read(index) as ix:
+        data = info_json(ix)
     if as_json:
         out.print_json(json.dumps(data, ensure_ascii=False))
         return
@@ -252,7 +279,7 @@ def stories(
         update_stories(ix, params, rebuild=rebuild)
         found = list_stories(ix, since=since, camp=camp, min_articles=min_articles)
     if as_json:
-        out.print_json(json.dumps([s.as_dict() for s in found], ensure_ascii=False))
+        out.print_json(json.dumps(stories_json(found), ensure_ascii=False))
         return
     if not found:
         out.print("no stories", markup=False)
@@ -322,7 +349,7 @@ def compare(
     options = _translation_options(translate_to, no_translate, translator, translator_url)
     if html:
         check_output_file(html, "--html")
-    with _open(index) as ix:
+    with _read(index) as ix:
         if articles is not None:
             comparison = compare_articles(ix, adhoc_story(ix, [a.strip() for a in articles.split(",") if a.strip()]))
         else:
@@ -331,7 +358,7 @@ def compare(
     if html:
         err.print(f"report written to {html}" + (f" ({note})" if note else ""), markup=False)
     if as_json:
-        out.print_json(json.dumps(comparison.as_dict(), ensure_ascii=False))
+        out.print_json(json.dumps(comparison_json(comparison), ensure_ascii=False))
     else:
         _print_comparison(comparison)
 
@@ -351,7 +378,7 @@ def report(
     from .translate import report_translations
 
     options = _translation_options(translate_to, no_translate, translator, translator_url)
-    with _open(index) as ix:
+    with _read(index) as ix:
         written = write_reports(ix, out_dir, since=since, translations_for=report_translations(ix.store, options))
     out.print(f"wrote {len(written) - 1} story reports and {written[0]}", markup=False)
 
@@ -394,6 +421,234 @@ def demo(
         path = (ix.path.parent / "reports" / f"{top.id}.html").resolve()
         note = _write_story_report(ix, comparison, path, _translation_options(None, False, None, None))
     out.print(f"\nHTML report of the story: {path}" + (f"\n({note})" if note else ""), markup=False)
+
+# -- feeds ------------------------------------------------------------------------------------
+feeds_app = typer.Typer(help="Follow outlets' RSS/Atom feeds: add, list, remove, import (then `crosscheck fetch`).",
+                        no_args_is_help=True)
+app.add_typer(feeds_app, name="feeds")
+
+
+def feeds_command(name: str) -> Callable[[F], F]:
+    """Register `crosscheck feeds NAME`, with one-line domain errors."""
+    def register(fn: F) -> F:
+        feeds_app.command(name)(_one_line_errors(fn))
+        return fn
+    return register
+
+
+def _print_added(added: list[Any]) -> None:
+    for a in added:
+        if a.warning:
+            err.print(f"warning: {a.warning}", markup=False)
+        out.print(f"following {a.feed.url} ({a.feed.outlet}, camp {a.feed.camp}"
+                  + (f", language {a.feed.language}" if a.feed.language else "") + ")", markup=False)
+
+
+@feeds_command("add")
+def feeds_add(
+    url: Annotated[str, typer.Argument(help="The feed's http(s) address (RSS or Atom).")],
+    outlet: Annotated[Optional[str], typer.Option(
+        help="Outlet name [default: the outlet whose domain the feed is on].", show_default=False)] = None,
+    camp: Annotated[Optional[str], typer.Option(
+        help="Camp: ru, tr or west [default: the outlet's].", show_default=False)] = None,
+    language: Annotated[Optional[str], typer.Option(
+        help="Language of the feed's articles (ru, tr, en ...) [default: detected per article].",
+        show_default=False)] = None,
+    index: IndexOpt = None,
+) -> None:
+    """Follow a feed (creates the index if needed). Its outlet comes from its domain unless given."""
+    from .feeds import add_feed
+
+    with _open(index, create=True) as ix:
+        added = add_feed(ix, url, outlet=outlet, camp=camp, language=language)
+    _print_added([added])
+
+
+@feeds_command("list")
+def feeds_list(index: IndexOpt = None, as_json: JsonOpt = False) -> None:
+    """The feeds followed: outlet, camp, last fetch and status, articles and errors."""
+    from .feeds import list_feeds
+
+    with _open(index) as ix:
+        feeds = list_feeds(ix)
+    if as_json:
+        out.print_json(json.dumps([f.as_dict() for f in feeds], ensure_ascii=False))
+        return
+    if not feeds:
+        out.print("no feeds: add one with `crosscheck feeds add URL`", markup=False)
+        return
+    table = Table()
+    for col in ("url", "outlet", "camp", "last fetch", "status", "articles", "errors"):
+        table.add_column(col, overflow="fold")
+    for f in feeds:
+        status = f.last_status or "never fetched"
+        if f.last_error:
+            status += f": {f.last_error}"
+        errors = str(f.errors) + (f" (+{f.failing_items} pages)" if f.failing_items else "")
+        table.add_row(f.url, f.outlet, f.camp, (f.last_fetch or "")[:19].replace("T", " "), status,
+                      str(f.articles), errors)
+    out.print(table)
+
+
+@feeds_command("remove")
+def feeds_remove(url: Annotated[str, typer.Argument(help="The feed's address as listed.")], index: IndexOpt = None) -> None:
+    """Stop following a feed (its articles stay in the index)."""
+    from .feeds import remove_feed
+
+    with _open(index) as ix:
+        remove_feed(ix, url)
+    out.print(f"removed {url}", markup=False)
+
+
+@feeds_command("import")
+def feeds_import(
+    file: Annotated[Path, typer.Argument(help="An OPML file, or a text file with one feed URL a line.")],
+    index: IndexOpt = None,
+) -> None:
+    """Follow every feed in an OPML file or a plain list of URLs."""
+    from .feeds import import_feeds
+
+    with _open(index, create=True) as ix:
+        report = import_feeds(ix, file)
+    for problem in report.problems:
+        err.print(str(problem), markup=False)
+    _print_added(report.added)
+    if not report.added:
+        raise NothingFetched(f"no feed in {file} could be added: fix the problems above")
+
+
+def _print_fetch(report: Any, as_json: bool) -> None:
+    if as_json:
+        out.print_json(json.dumps(report.as_dict(), ensure_ascii=False))
+        return
+    table = Table(show_header=True)
+    for col in ("feeds", "items", "new", "unchanged", "not modified", "duplicates", "failed"):
+        table.add_column(col, justify="right")
+    table.add_row(str(report.feeds), str(report.items), str(report.new), str(report.unchanged),
+                  str(report.not_modified), str(report.duplicates), str(len(report.failed)))
+    out.print(table)
+    if report.failed:
+        failed = Table(title="failed", title_justify="left")
+        failed.add_column("url", overflow="fold")
+        failed.add_column("reason", overflow="fold")
+        for f in report.failed:
+            failed.add_row(f.url, f.reason)
+        out.print(failed)
+    for url in report.failing_feeds:
+        err.print(f"warning: {url} keeps failing (see `crosscheck feeds list`)", markup=False)
+
+
+SinceFetchOpt = Annotated[Optional[str], typer.Option(
+    help="Only items published on or after this date (YYYY-MM-DD); undated items are kept [default: all].",
+    show_default=False)]
+MaxPerFeedOpt = Annotated[Optional[int], typer.Option(
+    "--max-per-feed", min=1, help="Only the newest N items of each feed.", show_default=False)]
+TimeoutOpt = Annotated[Optional[float], typer.Option(
+    min=0.01, help="Seconds to wait for a server before giving up on it [default: 20].", show_default=False)]
+DelayOpt = Annotated[Optional[float], typer.Option(
+    min=0, help="Seconds between two requests to the same host; a robots.txt Crawl-delay may ask for "
+    "more [default: 1].", show_default=False)]
+
+
+def _fetcher(timeout: float | None, delay: float | None) -> Any:
+    from dataclasses import replace
+
+    from .fetch import Fetcher, FetchPolicy
+
+    policy = FetchPolicy()
+    if timeout is not None:
+        policy = replace(policy, timeout=timeout)
+    if delay is not None:
+        policy = replace(policy, host_delay=delay)
+    return Fetcher(policy)
+
+
+@command
+def fetch(
+    since: SinceFetchOpt = None,
+    max_per_feed: MaxPerFeedOpt = None,
+    timeout: TimeoutOpt = None,
+    delay: DelayOpt = None,
+    index: IndexOpt = None,
+    quiet: QuietOpt = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Fetch every feed, then each new item's page; extract, ingest and embed the articles.
+
+    Exit code 0 when anything was fetched or nothing was new, 1 when every feed failed."""
+    from .feeds import fetch_feeds
+
+    from .stories import update_stories
+
+    with _open(index) as ix, _progress(quiet) as progress, _fetcher(timeout, delay) as fetcher:
+        report = fetch_feeds(ix, since=since, max_per_feed=max_per_feed, fetcher=fetcher, progress=progress)
+        update_stories(ix)  # new articles join stories here, as after `ingest`
+    _print_fetch(report, as_json)
+    if report.all_failed:
+        raise NothingFetched("every feed failed: see the reasons above (and `crosscheck feeds list`)")
+
+
+@command
+def watch(
+    every: Annotated[str, typer.Option(help="Time between two fetches: 90s, 15m, 1h ...")] = "15m",
+    rounds: Annotated[Optional[int], typer.Option(
+        min=1, help="Stop after this many rounds [default: run until interrupted].", show_default=False)] = None,
+    since: SinceFetchOpt = None,
+    max_per_feed: MaxPerFeedOpt = None,
+    timeout: TimeoutOpt = None,
+    delay: DelayOpt = None,
+    index: IndexOpt = None,
+) -> None:
+    """Fetch, ingest and update the stories every --every, until interrupted (Ctrl-C)."""
+    from datetime import datetime
+
+    from .feeds import parse_interval
+    from .feeds import watch as watch_feeds
+
+    seconds = parse_interval(every)
+    try:
+        with _open(index) as ix, _fetcher(timeout, delay) as fetcher:
+            for report, clusters in watch_feeds(ix, seconds, rounds=rounds, since=since, max_per_feed=max_per_feed,
+                                                fetcher=fetcher):
+                out.print(f"{datetime.now():%H:%M:%S} {report.feeds} feeds: {report.new} new articles, "
+                          f"{report.unchanged} unchanged, {report.not_modified} feeds not modified, "
+                          f"{len(report.failed)} failed; stories: {clusters.new_stories} new, "
+                          f"{clusters.joined_existing} joined, {clusters.stories} in all", markup=False)
+                for f in report.failed:
+                    err.print(f"  failed {f.url}: {f.reason}", markup=False)
+    except KeyboardInterrupt:
+        err.print("stopped", markup=False)
+
+
+@command
+def serve(
+    index: IndexOpt = None,
+    host: Annotated[str, typer.Option(help="Address to listen on. Anything but a loopback address lets "
+                                      "other machines in: there is no authentication.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on.")] = 8765,
+    update_every: Annotated[Optional[str], typer.Option(
+        "--update-every", help="Form stories for newly ingested articles this often (15m, 1h, 90s); "
+        "without it, stories change only through `crosscheck ingest` or `crosscheck stories`.",
+        show_default=False)] = None,
+) -> None:
+    """Browse the index in a web browser (stories, search, story and article pages) with a JSON API."""
+    from .feeds import parse_interval
+    from .serve import is_loopback, run
+
+    every = parse_interval(update_every) if update_every is not None else None  # as `watch --every`
+    if not is_loopback(host):
+        err.print(f"warning: listening on {host}: anyone who can reach this address can read the index "
+                  "(there is no authentication); use the default 127.0.0.1 to keep it to this machine",
+                  markup=False)
+    err.print("loading the model and the index ...", markup=False)
+
+    def ready(reader: Any) -> None:
+        shown = f"[{host}]" if ":" in host else host
+        out.print(f"serving {reader.path} at http://{shown}:{port}/ (API under /api/); "
+                  + (f"stories updated every {update_every}; " if every else "")
+                  + "Ctrl-C to stop", markup=False)
+
+    run(index, host=host, port=port, update_every=every, on_ready=ready)
 
 
 def main() -> None:

@@ -681,7 +681,8 @@ def compare_articles(index: "Index", story: Story, directory: OutletDirectory | 
 
 def compare_story(index: "Index", story_id: str, directory: OutletDirectory | None = None,
                   model: PairModel | None = None) -> Comparison:
-    from .stories import get_story, update_stories
+    """Claim groups for the story `story_id` as the index holds it: reading only, stories are
+    formed by `ingest`, `stories` or `serve --update-every` (StoryNotFound if there is none)."""
+    from .stories import get_story
 
-    update_stories(index)
     return compare_articles(index, get_story(index, story_id), directory, model)

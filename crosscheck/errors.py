@@ -9,8 +9,12 @@
     ├── NothingIngested        every input was bad or missing
     ├── StoryNotFound          no story with that id
     ├── ArticleNotFound        no article with that id
+    ├── FetchFailed            a feed or page could not be fetched (its url and one-line reason)
+    ├── FeedNotFound           no feed with that URL in the index
+    ├── NothingFetched         every feed failed, or there are no feeds
     └── InvalidInput           a value the caller gave that cannot be used (the CLI exits 2)
-        └── BadPath            a path of the wrong kind: a file where a folder is needed, ...
+        ├── BadPath            a path of the wrong kind: a file where a folder is needed, ...
+        └── FeedError          a feed URL, camp, date, interval or feeds file that will not do
 """
 
 from __future__ import annotations
@@ -32,6 +36,10 @@ __all__ = [
     "BadPath",
     "check_folder",
     "check_output_file",
+    "FetchFailed",
+    "FeedError",
+    "FeedNotFound",
+    "NothingFetched",
 ]
 
 
@@ -135,3 +143,30 @@ def check_output_file(path: os.PathLike[str] | str, option: str) -> None:
     if blocking is not None:
         raise BadPath(target, option, f"{blocking} is a file, not a folder",
                       f"give {option} a file in a folder")
+
+
+class FetchFailed(CrosscheckError):
+    """A feed or page could not be fetched; `reason` is one line (`HTTP 404 Not Found`,
+    `timed out ...`, `disallowed by .../robots.txt`). `retryable` marks failures worth trying
+    again at once (timeouts, dropped connections); `status` is the HTTP status, if any."""
+
+    def __init__(self, url: str, reason: str, status: int | None = None, retryable: bool = False) -> None:
+        super().__init__(f"{url}: {reason}")
+        self.url = url
+        self.reason = reason
+        self.status = status
+        self.retryable = retryable
+
+
+class FeedError(InvalidInput):
+    """A feed URL, camp, date, interval or feeds file that will not do (a usage error)."""
+
+
+class FeedNotFound(CrosscheckError):
+    def __init__(self, url: str) -> None:
+        super().__init__(f"no feed {url!r} in the index: list them with `crosscheck feeds list`")
+        self.url = url
+
+
+class NothingFetched(CrosscheckError):
+    pass

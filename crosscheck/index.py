@@ -293,6 +293,11 @@ class Index:
             self._sentences = self._vectors(SENTENCE_VECTORS)
         return self._sentences
 
+    def share_vectors(self, articles: VectorIndex, sentences: VectorIndex) -> None:
+        """Read these vector indexes instead of loading the files again: a server loads them
+        once and gives them to the index it opens in each of its threads (read only)."""
+        self._articles, self._sentences = articles, sentences
+
     def _check_consistency(self) -> None:
         """The faiss files and the rows marked embedded must agree. A run stopped between saving
         vectors and marking rows leaves vectors of unmarked rows: they are dropped (the rows get

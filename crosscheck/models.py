@@ -8,7 +8,7 @@ from typing import Any
 
 from .vocabulary import KNOWN_CAMPS, Camp
 
-__all__ = ["parse_datetime", "CAMPS", "KNOWN_CAMPS", "Outlet", "ArticleRecord", "Article", "Problem", "IngestReport", "Hit", "Story"]
+__all__ = ["parse_datetime", "CAMPS", "KNOWN_CAMPS", "Outlet", "ArticleRecord", "Article", "Problem", "IngestReport", "Hit", "Story", "Feed"]
 
 def parse_datetime(value: str | None) -> datetime | None:
     """An article's `published` as an aware datetime (UTC when it has no offset); None if unknown."""
@@ -164,3 +164,26 @@ class Story:
             "camps": self.camps, "blindspot": self.blindspot, "outlets": self.outlets,
             "articles": [a.summary() for a in self.articles],
         }
+
+
+@dataclass
+class Feed:
+    """A followed RSS/Atom feed and what the last fetches of it gave (the index's `feeds` table)."""
+
+    url: str
+    outlet: str
+    camp: str = "unknown"
+    language: str | None = None       # given with `feeds add --language`; else detected per article
+    title: str | None = None          # the feed's own title, once fetched
+    etag: str | None = None           # validators for the next conditional GET
+    last_modified: str | None = None
+    added_at: str | None = None
+    last_fetch: str | None = None     # ISO 8601, UTC
+    last_status: str | None = None    # "200", "304", or "failed"
+    last_error: str | None = None     # the reason of the last failure
+    errors: int = 0                   # failed fetches in a row (0 after a good one)
+    articles: int = 0                 # articles ingested through this feed
+    failing_items: int = 0            # item pages not ingested yet because fetching them failed
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)

@@ -155,7 +155,9 @@ def _asset(name: str) -> tuple[Markup, str]:
     return Markup(source), _sha256(source)
 
 
-def _page_context(title: str, script: bool) -> dict[str, Any]:
+def _page_context(title: str, script: bool, forms: bool = False) -> dict[str, Any]:
+    """The frame of a page: its inline CSS and JS and its Content-Security-Policy. `forms`
+    lets the page's forms submit to its own origin (the pages `crosscheck serve` answers)."""
     css, css_hash = _asset("report.css")
     context: dict[str, Any] = {"page_title": title, "css": css, "script": None}
     script_src = "'none'"
@@ -163,8 +165,9 @@ def _page_context(title: str, script: bool) -> dict[str, Any]:
         js, js_hash = _asset("report.js")
         context["script"] = js
         script_src = f"'{js_hash}'"
+    form_action = "'self'" if forms else "'none'"
     context["csp"] = (f"default-src 'none'; style-src '{css_hash}'; script-src {script_src}; "
-                      "img-src 'none'; base-uri 'none'; form-action 'none'")
+                      f"img-src 'none'; base-uri 'none'; form-action {form_action}")
     return context
 
 
@@ -534,8 +537,12 @@ class IndexEntry:
 
 
 def render_index(entries: list[IndexEntry], generated_at: str | None = None,
-                 title: str = "Stories") -> str:
-    """The index page: every story with its dates, coverage by camp, blindspot mark and counts."""
+                 title: str = "Stories", template: str = "index.html.j2",
+                 extra: Mapping[str, Any] | None = None) -> str:
+    """The index page: every story with its dates, coverage by camp, blindspot mark and counts.
+
+    `template` may be one that extends index.html.j2 (the server's adds search and filter
+    forms, see pages.py) and `extra` is added to its context; such a page may submit forms."""
     rows = []
     for e in entries:
         camps = sorted({_camp(a.camp) for a in e.story.articles} & set(CAMPS), key=CAMPS.index)
@@ -545,10 +552,11 @@ def render_index(entries: list[IndexEntry], generated_at: str | None = None,
             "blindspot": e.story.blindspot, "articles": len(e.story.articles),
             "outlets": e.story.outlets,
         })
-    context = _page_context(f"{title} · crosscheck", script=False)
+    context = _page_context(f"{title} · crosscheck", script=False, forms=template != "index.html.j2")
     context.update(title=title, rows=rows, generated_at=generated_at, plural=_plural,
                    camp_labels=CAMP_LABELS, single_icon=STATUS_INFO["single_source"].icon)
-    return _environment().get_template("index.html.j2").render(context)
+    context.update(extra or {})
+    return _environment().get_template(template).render(context)
 
 
 # -- writing the files -----------------------------------------------------------------------
@@ -565,20 +573,20 @@ def _non_english(comparison: Comparison) -> bool:
 def write_reports(index: Index, out_dir: str | os.PathLike[str], since: str | None = None,
                   translations_for: Callable[[Comparison], tuple[Mapping[str, str], str | None]] | None = None,
                   generated_at: str | None = None) -> list[Path]:
-    """Form stories for new articles, compare every story (ending on or after `since`) and
-    write `index.html` plus one `<story id>.html` per story into `out_dir`.
+    """Compare every story (ending on or after `since`) and write `index.html` plus one
+    `<story id>.html` per story into `out_dir`. The index is only read: stories are formed
+    by `ingest`, `stories` or `serve --update-every` (`stories.update_stories`).
 
     `translations_for(comparison)` returns (translations keyed by original text, a note to show
     when translations are missing). Returns the paths written, index.html first.
     """
     from .compare import compare_articles
-    from .stories import list_stories, update_stories
+    from .stories import list_stories
 
     out = Path(out_dir)
     check_folder(out, "--out")
     out.mkdir(parents=True, exist_ok=True)
     generated_at = generated_at or datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    update_stories(index)
     entries: list[IndexEntry] = []
     written: list[Path] = []
     for story in list_stories(index, since=since):

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .models import Article, Outlet
+from .models import Article, Feed, Outlet
 
 __all__ = ["Store", "MIGRATIONS"]
 
@@ -82,7 +82,40 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         CREATE TABLE anchor_counts (anchor TEXT PRIMARY KEY, articles INTEGER NOT NULL);
     """),
+    ("0005_feeds", """
+        -- followed RSS/Atom feeds (crosscheck/feeds.py) and the items seen in them
+        CREATE TABLE feeds (
+            url TEXT PRIMARY KEY,
+            outlet TEXT NOT NULL,
+            camp TEXT NOT NULL,
+            language TEXT,                       -- given by the user; NULL: detected per article
+            title TEXT,                          -- the feed's own title
+            etag TEXT,                           -- validators for the next conditional GET
+            last_modified TEXT,
+            added_at TEXT NOT NULL,
+            last_fetch TEXT,
+            last_status TEXT,                    -- '200', '304' or 'failed'
+            last_error TEXT,
+            errors INTEGER NOT NULL DEFAULT 0,   -- failed fetches in a row
+            articles INTEGER NOT NULL DEFAULT 0  -- articles ingested through the feed
+        );
+        CREATE TABLE feed_items (
+            feed_url TEXT NOT NULL REFERENCES feeds(url) ON DELETE CASCADE,
+            link TEXT NOT NULL,                  -- the item's link, tracking parameters removed
+            article_id TEXT,                     -- NULL until its page is ingested
+            title TEXT,                          -- the feed's title and date for the item, used
+            published TEXT,                      --   when its page has none (and for retries)
+            attempts INTEGER NOT NULL DEFAULT 0, -- failed fetches of the page
+            last_error TEXT,
+            seen_at TEXT NOT NULL,
+            PRIMARY KEY (feed_url, link)
+        );
+        CREATE INDEX feed_items_pending ON feed_items(feed_url) WHERE article_id IS NULL;
+    """),
 ]
+
+_FEED_COLUMNS = ("url", "outlet", "camp", "language", "title", "etag", "last_modified", "added_at",
+                 "last_fetch", "last_status", "last_error", "errors", "articles")
 
 _ARTICLE_COLUMNS = ("rowid, id, url, outlet, camp, country, title, text, published, "
                     "language, language_prob, duplicate_of")
@@ -279,6 +312,14 @@ class Store:
             "WHERE a.embedded = 1 AND a.rowid NOT IN (SELECT article_rowid FROM story_articles) "
             "ORDER BY a.published IS NULL, a.published, a.id")]
 
+    def stories_of(self, article_rowids: Iterable[int]) -> dict[int, str]:
+        """article rowid -> story id, for those of the articles that are in a story."""
+        out: dict[int, str] = {}
+        for chunk, marks in _in_chunks(article_rowids):
+            out.update(self.db.execute(
+                f"SELECT article_rowid, story_id FROM story_articles WHERE article_rowid IN ({marks})", chunk))
+        return out
+
     def story_ids(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT id FROM stories ORDER BY id")]
 
@@ -343,3 +384,64 @@ class Store:
         return [tuple(r) for r in self.db.execute(  # type: ignore[misc]
             "SELECT rowid, position, paragraph, start, end, text FROM sentences "
             "WHERE article_rowid = ? ORDER BY position", (article_rowid,))]
+
+    # -- feeds ----------------------------------------------------------------------------
+    def save_feed(self, feed: Feed) -> None:
+        """Add a feed, or change an existing one's outlet, camp and language (its state is kept)."""
+        with self.db:
+            self.db.execute(
+                "INSERT INTO feeds (url, outlet, camp, language, added_at) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT(url) DO UPDATE SET outlet = excluded.outlet, camp = excluded.camp, "
+                "language = excluded.language", (feed.url, feed.outlet, feed.camp, feed.language, _now()))
+
+    def feeds(self, url: str | None = None) -> list[Feed]:
+        """Every feed (or the one with `url`), in the order they were added."""
+        cols = ", ".join(f"f.{c}" for c in _FEED_COLUMNS)
+        sql = (f"SELECT {cols}, (SELECT count(*) FROM feed_items i WHERE i.feed_url = f.url "
+               "AND i.article_id IS NULL AND i.attempts > 0) FROM feeds f")
+        args: tuple[str, ...] = ()
+        if url is not None:
+            sql, args = sql + " WHERE f.url = ?", (url,)
+        return [Feed(*row) for row in self.db.execute(sql + " ORDER BY f.added_at, f.rowid", args)]
+
+    def remove_feed(self, url: str) -> bool:
+        with self.db:
+            self.db.execute("DELETE FROM feed_items WHERE feed_url = ?", (url,))
+            return self.db.execute("DELETE FROM feeds WHERE url = ?", (url,)).rowcount > 0
+
+    def update_feed(self, url: str, **values: Any) -> None:
+        """Set some of a feed's state columns (not committed)."""
+        unknown = set(values) - set(_FEED_COLUMNS)
+        if unknown:
+            raise ValueError(f"not feed columns: {sorted(unknown)}")
+        sets = ", ".join(f"{k} = :{k}" for k in values)
+        self.db.execute(f"UPDATE feeds SET {sets} WHERE url = :url", {**values, "url": url})
+
+    def add_feed_articles(self, url: str, count: int) -> None:
+        self.db.execute("UPDATE feeds SET articles = articles + ? WHERE url = ?", (count, url))
+
+    def feed_item(self, feed_url: str, link: str) -> tuple[str | None, int] | None:
+        """(article id or None, failed attempts) of an item seen before; None for a new item."""
+        row = self.db.execute("SELECT article_id, attempts FROM feed_items WHERE feed_url = ? AND link = ?",
+                              (feed_url, link)).fetchone()
+        return (row[0], int(row[1])) if row else None
+
+    def pending_feed_items(self, feed_url: str, max_attempts: int) -> list[tuple[str, str | None, str | None]]:
+        """(link, title, published) of items whose page failed fewer than `max_attempts` times."""
+        return [(r[0], r[1], r[2]) for r in self.db.execute(
+            "SELECT link, title, published FROM feed_items WHERE feed_url = ? AND article_id IS NULL "
+            "AND attempts > 0 AND attempts < ? ORDER BY seen_at, link", (feed_url, max_attempts))]
+
+    def save_feed_item(self, feed_url: str, link: str, title: str | None, published: str | None,
+                       article_id: str | None = None, error: str | None = None) -> int:
+        """Record an item's outcome: ingested as `article_id`, or failed with `error`. Returns the
+        failed attempts so far (not committed)."""
+        self.db.execute(
+            "INSERT INTO feed_items (feed_url, link, title, published, article_id, attempts, last_error, seen_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(feed_url, link) DO UPDATE SET "
+            "article_id = excluded.article_id, attempts = attempts + excluded.attempts, "
+            "last_error = excluded.last_error",
+            (feed_url, link, title, published, article_id, 1 if error else 0, error, _now()))
+        row = self.db.execute("SELECT attempts FROM feed_items WHERE feed_url = ? AND link = ?",
+                              (feed_url, link)).fetchone()
+        return int(row[0])

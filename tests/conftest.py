@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
+import subprocess
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -24,6 +28,8 @@ from crosscheck.embed import Embedder, register  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 SHARED = ROOT.parent / "shared"
+ARTIFACTS = ROOT / "test-artifacts"  # screenshots of the browser tests (git-ignored)
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
 class HashEmbedder(Embedder):
@@ -65,3 +71,58 @@ def sample_index_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def sample_index(sample_index_path: Path) -> Iterator[Index]:
     with Index.open(sample_index_path) as ix:
         yield ix
+
+
+# -- the browser: Debian's Chromium through Playwright, one for the whole session ----------------
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    """Chromium on this machine; installed with apt-get when missing and we are root."""
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not found and hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
+        subprocess.run("apt-get update -qq && apt-get install -y -qq chromium", shell=True,
+                       check=False, capture_output=True, timeout=900)
+        found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not found:
+        pytest.skip("no Chromium: install the 'chromium' package (apt-get install chromium) to run browser tests")
+    return found
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: str) -> Iterator[Any]:
+    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (the test extra)")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@dataclass
+class Tab:
+    page: Any
+    errors: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+    def open(self, path: Path) -> None:
+        self.page.goto(path.resolve().as_uri())
+
+    def visible(self, selector: str) -> int:
+        return int(self.page.evaluate(
+            "s => [...document.querySelectorAll(s)].filter(e => e.getClientRects().length > 0).length", selector))
+
+    def press_on(self, selector: str, key: str) -> None:
+        """Keyboard only: focus the control and press Enter or Space."""
+        self.page.focus(selector)
+        self.page.keyboard.press(key)
+
+
+@pytest.fixture
+def tab(browser: Any) -> Iterator[Tab]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    t = Tab(page)
+    page.on("console", lambda m: t.errors.append(f"console {m.type}: {m.text}") if m.type in ("error", "warning")
+            else None)
+    page.on("pageerror", lambda e: t.errors.append(f"page error: {e}"))
+    page.on("dialog", lambda d: (t.dialogs.append(d.message), d.dismiss()))
+    yield t
+    context.close()

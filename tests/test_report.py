@@ -8,15 +8,11 @@ Screenshots are saved under test-artifacts/ (git-ignored).
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import subprocess
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 from markupsafe import escape
@@ -26,12 +22,10 @@ from crosscheck.evidence import Quantity
 from crosscheck.compare import ClaimGroup, Comparison, Conflict, ConflictValue, Mention, SentenceView, compare_articles
 from crosscheck.models import Article, Story
 from crosscheck.report import IndexEntry, render_index, render_story, safe_url, write_reports
-from crosscheck.stories import list_stories
+from crosscheck.stories import list_stories, update_stories
 
-from .conftest import ROOT
+from .conftest import ARTIFACTS, Tab
 
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 STATUS_CLASSES = ("shared", "camp_only", "single_source")
 
 
@@ -73,6 +67,7 @@ def reports(sample_index_path: Path, tmp_path_factory: pytest.TempPathFactory) -
     extra.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in BLINDSPOT_ARTICLES), encoding="utf-8")
     with Index.open(path) as ix:
         ix.ingest([extra], OutletDirectory())
+        update_stories(ix)
         written = write_reports(ix, base / "out", generated_at="2016-09-15 12:00 UTC")
         stories = list_stories(ix)
         seed_story = next(s for s in stories if any(a.id == "seed-amn-en" for a in s.articles))
@@ -210,61 +205,6 @@ def test_large_story_renders_fast() -> None:
     elapsed = time.perf_counter() - started
     assert html.count('<tr id="claim-c') == 500
     assert elapsed < 5, f"rendering 500 claims took {elapsed:.1f}s"
-
-
-# -- the browser ---------------------------------------------------------------------------------
-@pytest.fixture(scope="session")
-def chromium_path() -> str:
-    """Chromium on this machine; installed with apt-get when missing and we are root."""
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not found and hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
-        subprocess.run("apt-get update -qq && apt-get install -y -qq chromium", shell=True,
-                       check=False, capture_output=True, timeout=900)
-        found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not found:
-        pytest.skip("no Chromium: install the 'chromium' package (apt-get install chromium) to run browser tests")
-    return found
-
-
-@pytest.fixture(scope="session")
-def browser(chromium_path: str) -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (the test extra)")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-@dataclass
-class Tab:
-    page: Any
-    errors: list[str] = field(default_factory=list)
-    dialogs: list[str] = field(default_factory=list)
-
-    def open(self, path: Path) -> None:
-        self.page.goto(path.resolve().as_uri())
-
-    def visible(self, selector: str) -> int:
-        return int(self.page.evaluate(
-            "s => [...document.querySelectorAll(s)].filter(e => e.getClientRects().length > 0).length", selector))
-
-    def press_on(self, selector: str, key: str) -> None:
-        """Keyboard only: focus the control and press Enter or Space."""
-        self.page.focus(selector)
-        self.page.keyboard.press(key)
-
-
-@pytest.fixture
-def tab(browser: Any) -> Iterator[Tab]:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    t = Tab(page)
-    page.on("console", lambda m: t.errors.append(f"console {m.type}: {m.text}") if m.type in ("error", "warning")
-            else None)
-    page.on("pageerror", lambda e: t.errors.append(f"page error: {e}"))
-    page.on("dialog", lambda d: (t.dialogs.append(d.message), d.dismiss()))
-    yield t
-    context.close()
 
 
 def test_story_page_in_chromium_rows_keyboard_filters_camps_and_print(reports: Reports, tab: Tab) -> None:
@@ -405,6 +345,7 @@ def xss_reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with Index.open(base / "ix", model="hash-test", create=True) as ix:
         report = ix.ingest([corpus], OutletDirectory())
         assert report.added == 3, report
+        update_stories(ix)
         write_reports(ix, base / "out", translations_for=lambda c: ({m.text: f"<b onclick=\"{PAYLOAD}\">tr</b>"
                                                                      for g in c.groups for m in g.mentions},
                                                                     f"<script>{PAYLOAD}</script>"))

@@ -1,0 +1,602 @@
+"""Live sources: follow outlets' RSS/Atom feeds, fetch each new item's page, extract its text.
+
+The readers here turn feeds and pages into `ArticleRecord`s; `Index.add` stores and embeds
+them, as it does for files. The feed list and what each fetch gave live in the index (the
+`feeds` and `feed_items` tables, through `Store`).
+
+    from crosscheck import Index
+    from crosscheck.feeds import add_feed, fetch_feeds
+
+    with Index.open("indexes/default", create=True) as ix:
+        add_feed(ix, "https://tass.ru/rss/v2.xml")
+        report = fetch_feeds(ix)
+        print(report.new, [f"{f.url}: {f.reason}" for f in report.failed])
+
+A fetch never stops on bad input: a feed that cannot be fetched or parsed, or an item page
+that fails (404, timeout, not HTML, no text ...), is one entry in `FetchReport.failed` and
+the rest goes on. Item pages that failed are tried again at the next fetches (up to
+MAX_ITEM_ATTEMPTS), even when their feed has not changed since.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from .errors import FeedError, FeedNotFound, FetchFailed, NothingFetched
+from .fetch import Fetcher, FetchResult
+from .ingest import article_id
+from .models import CAMPS, ArticleRecord, Feed, IngestReport, Outlet, Problem, parse_datetime
+from .outlets import OutletDirectory, url_domain
+
+if TYPE_CHECKING:
+    from .index import Index, ProgressFn
+    from .stories import ClusterReport
+
+__all__ = [
+    "MAX_ITEM_ATTEMPTS", "FAILING_FEED_RUNS", "FeedItem", "ParsedFeed", "Failure", "FetchReport",
+    "AddedFeed", "ImportReport", "canonical_link", "parse_feed", "page_record", "read_pages",
+    "add_feed", "remove_feed", "list_feeds", "import_feeds", "read_feed_list", "fetch_feeds", "watch",
+    "parse_interval",
+]
+
+log = logging.getLogger("crosscheck")
+
+# An item page that failed this many fetches in a row is not tried again (it stays listed
+# with its reason in `feeds list --json`). Three covers a site's bad hour at 15-minute watches
+# without fetching a page that is gone for good forever.
+MAX_ITEM_ATTEMPTS = 3
+# A feed that failed this many fetches in a row is named in the summary as failing.
+FAILING_FEED_RUNS = 3
+FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/rdf+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+HTML_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+# Query parameters that only say where a reader came from; two links that differ only in
+# these are the same article.
+TRACKING_PARAMS = frozenset({"fbclid", "gclid", "yclid", "dclid", "msclkid", "mc_cid", "mc_eid", "ocid",
+                             "cmpid", "_openstat", "from", "ref", "rss", "feed", "at_medium", "at_campaign"})
+# Extracted text shorter than this is not an article: what trafilatura finds on a page without
+# one (a video page, a page built by JavaScript) is a menu, a cookie notice or a caption. A
+# one-sentence wire flash ("Russia and Turkey agreed on Friday to ...") is longer.
+MIN_ARTICLE_CHARS = 100
+# A page date that is a day without a time of day and a feed date with one are the same
+# publication when they are at most this far apart (time zones move the day by one).
+SAME_DAY = timedelta(days=1)
+
+
+# -- feeds -------------------------------------------------------------------------------------
+@dataclass
+class FeedItem:
+    link: str
+    title: str | None = None
+    published: str | None = None   # ISO 8601 with the offset the feed gave
+
+
+@dataclass
+class ParsedFeed:
+    title: str | None
+    items: list[FeedItem]
+    error: str | None = None       # why the feed is broken; the items that parsed are kept
+
+
+def canonical_link(url: str) -> str:
+    """An item link with tracking parameters and the fragment removed, scheme and host lower-cased."""
+    parts = urlsplit(url.strip())
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+             if not (k.lower().startswith("utm_") or k.lower() in TRACKING_PARAMS)]
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", urlencode(query), ""))
+
+
+def _iso(value: str | None, parsed: Any = None) -> str | None:
+    """A feed date as ISO 8601, keeping the offset it was written with (RFC 822 in RSS, ISO 8601
+    in Atom); else feedparser's UTC reading of it."""
+    if value:
+        try:
+            return email.utils.parsedate_to_datetime(value).isoformat()
+        except (TypeError, ValueError, IndexError):
+            pass
+        try:
+            return datetime.fromisoformat(value.strip()).isoformat()
+        except ValueError:
+            pass
+    if parsed:
+        return datetime(*parsed[:6]).replace(tzinfo=timezone.utc).isoformat()
+    return None
+
+
+def parse_feed(content: bytes, url: str, content_type: str = "") -> ParsedFeed:
+    """Items of an RSS 0.9x/1.0/2.0 or Atom feed (feedparser). Broken XML gives the items that
+    parsed and an `error`; something that is no feed at all gives no items and an error."""
+    import feedparser
+
+    try:
+        parsed = feedparser.parse(content, response_headers={"content-type": content_type or "application/xml",
+                                                             "content-location": url})
+    except Exception as e:  # noqa: BLE001 (untrusted input: whatever it trips is this feed's failure)
+        return ParsedFeed(None, [], f"not a readable RSS or Atom feed ({type(e).__name__}: {e})")
+    items: list[FeedItem] = []
+    for entry in parsed.entries:
+        link = entry.get("link")
+        if not link:
+            link = next((x.get("href") for x in entry.get("links", []) if x.get("href")), None)
+        if not link or urlsplit(link).scheme not in ("http", "https"):
+            continue
+        items.append(FeedItem(link=link, title=(entry.get("title") or "").strip() or None,
+                              published=_iso(entry.get("published") or entry.get("updated"),
+                                             entry.get("published_parsed") or entry.get("updated_parsed"))))
+    error = None
+    if parsed.get("bozo"):
+        exc = parsed.get("bozo_exception")
+        benign = isinstance(exc, (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType))
+        if not benign or not items:
+            detail = str(exc).strip() or type(exc).__name__
+            error = (f"broken feed XML ({detail}): kept the {len(items)} items that parsed" if items
+                     else f"not a readable RSS or Atom feed ({detail})")
+    elif not items and not parsed.get("version"):
+        error = "not an RSS or Atom feed"
+    return ParsedFeed(title=(parsed.feed.get("title") or "").strip() or None, items=items, error=error)
+
+
+# -- pages -------------------------------------------------------------------------------------
+def _page_date(value: str | None) -> tuple[datetime | None, bool]:
+    """(date, whether it has a time of day) of trafilatura's date. Asked for "%Y-%m-%dT%H:%M:%S%z",
+    htmldate writes a page that gives only a day as midnight with no offset."""
+    if not value:
+        return None, False
+    try:
+        dt = datetime.fromisoformat(value)
+    except ValueError:
+        return None, False
+    return dt, not (dt.tzinfo is None and dt.time() == datetime.min.time())
+
+
+def _published(page_date: str | None, item_date: str | None) -> str | None:
+    """The page's date and time if it gives a time; else the feed item's (if the page gives no
+    date, or only a day within a day of it); else the page's day."""
+    page, page_has_time = _page_date(page_date)
+    if page is not None and page_has_time:
+        return page.isoformat()
+    item = parse_datetime(item_date)
+    if item is not None and (page is None or abs(item.replace(tzinfo=None) - page) <= SAME_DAY):
+        return item_date
+    return page.date().isoformat() if page is not None else None
+
+
+def _same_site(a: str, b: str) -> bool:
+    return (url_domain(a) or "a") == (url_domain(b) or "b")
+
+
+def page_record(page: FetchResult, item: FeedItem | None = None, feed: Feed | None = None) -> ArticleRecord:
+    """The article on a fetched page (trafilatura: text, title, date, site name, canonical URL),
+    with the feed's outlet, camp and language and the feed item's title and date where the page
+    has none. Raises FetchFailed for a page that is not HTML or has no article text."""
+    import trafilatura
+
+    kind = page.content_type
+    if kind and kind not in HTML_TYPES:
+        raise FetchFailed(page.url, f"not an HTML page ({kind})")
+    html = page.text()
+    if not kind and not html.lstrip().startswith("<"):
+        raise FetchFailed(page.url, "not an HTML page (no content type, and no markup)")
+    try:
+        doc = trafilatura.bare_extraction(
+            html, url=page.url, with_metadata=True, include_comments=False,
+            date_extraction_params={"outputformat": "%Y-%m-%dT%H:%M:%S%z", "original_date": True,
+                                    "extensive_search": False})
+    except Exception as e:  # noqa: BLE001 (untrusted markup: a bug it triggers is this page's failure)
+        raise FetchFailed(page.url, f"could not extract the article ({type(e).__name__}: {e})") from None
+    text = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
+    if len(text) < MIN_ARTICLE_CHARS:
+        raise FetchFailed(page.url, "no article text found in the page"
+                          + (f" (only {len(text)} characters: {text[:40]!r}...)" if text else ""))
+    canonical = getattr(doc, "url", None)
+    # a canonical URL on another site is a syndicated copy's pointer to the original: this
+    # outlet's copy keeps its own address
+    url = canonical_link(canonical if canonical and _same_site(canonical, page.url) else page.url)
+    title = (getattr(doc, "title", None) or "").strip() or (item.title if item else None)
+    record = ArticleRecord(
+        text=text, title=title or text.splitlines()[0][:120], url=url,
+        outlet=feed.outlet if feed else getattr(doc, "sitename", None),
+        published=_published(getattr(doc, "date", None), item.published if item else None),
+        language=feed.language if feed else None,
+        camp=feed.camp if feed and feed.camp != "unknown" else None,
+        source=page.url,
+    )
+    record.id = article_id(record)
+    return record
+
+
+def read_pages(urls: Iterable[str], fetcher: Fetcher | None = None) -> Iterator[ArticleRecord | Problem]:
+    """Article records of single pages (`crosscheck ingest URL`); a Problem for each that fails."""
+    own = fetcher is None
+    fetcher = fetcher or Fetcher()
+    try:
+        for url in urls:
+            try:
+                yield page_record(fetcher.get(url, accept=HTML_ACCEPT))
+            except FetchFailed as e:
+                yield Problem(url, e.reason)
+    finally:
+        if own:
+            fetcher.close()
+
+
+# -- the feed list -------------------------------------------------------------------------------
+@dataclass
+class AddedFeed:
+    feed: Feed
+    warning: str | None = None     # e.g. the outlet was not found: camp unknown
+
+
+@dataclass
+class ImportReport:
+    added: list[AddedFeed] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _check_url(url: str) -> str:
+    url = url.strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise FeedError(f"{url!r} is not a feed address: give an http:// or https:// URL")
+    return url
+
+
+def add_feed(ix: "Index", url: str, outlet: str | None = None, camp: str | None = None,
+             language: str | None = None, outlets: OutletDirectory | None = None) -> AddedFeed:
+    """Follow the feed at `url`. Without `outlet`, the outlet is the one whose domain the feed
+    is on; if none is, the feed's domain with camp `unknown` (and a warning). Adding a feed
+    again changes the outlet, camp and language given (the others stay) and keeps its state."""
+    url = _check_url(url)
+    if camp is not None and camp not in CAMPS:
+        raise FeedError(f"camp {camp!r} is not one of {', '.join(CAMPS)}")
+    if language is not None and not (language.isalpha() and 2 <= len(language) <= 3):
+        raise FeedError(f"language {language!r} is not a code like ru, tr or en")
+    known = ix.store.feeds(url)
+    if known and outlet is None and camp is None:  # added again (an import, say): keep its outlet
+        outlet, camp = known[0].outlet, known[0].camp
+    if known and language is None:
+        language = known[0].language
+    directory = outlets or ix.outlet_directory()
+    found = directory.lookup(outlet, None if outlet else url)
+    warning = None
+    if found is not None:
+        name, resolved = found.name, camp or found.camp
+    else:
+        name, resolved = outlet or url_domain(url) or url, camp or "unknown"
+        if resolved == "unknown":
+            warning = (f"{url}: outlet {name!r} is not in the outlets list, so its camp is 'unknown' "
+                       "(give --outlet NAME and --camp ru|tr|west)")
+    feed = Feed(url=url, outlet=name, camp=resolved, language=language.lower() if language else None)
+    ix.store.save_feed(feed)
+    stored = ix.store.feeds(url)
+    return AddedFeed(stored[0] if stored else feed, warning)
+
+
+def remove_feed(ix: "Index", url: str) -> None:
+    """Stop following a feed (its articles stay in the index)."""
+    if not ix.store.remove_feed(url.strip()):
+        raise FeedNotFound(url)
+
+
+def list_feeds(ix: "Index") -> list[Feed]:
+    return ix.store.feeds()
+
+
+def read_feed_list(path: str | Path) -> list[dict[str, str]]:
+    """Feeds in an OPML file (`<outline xmlUrl=...>`, optional `outlet`, `camp` and `language`
+    attributes) or a plain list (one URL a line, `#` comments). Each is {"url": ..., ...}."""
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except OSError as e:
+        raise FeedError(f"cannot read feeds file {p}: {e.strerror}") from e
+    if raw.lstrip().startswith(b"<"):
+        try:
+            root = ET.fromstring(raw)
+        except ET.ParseError as e:
+            raise FeedError(f"{p} is not valid OPML: {e}") from e
+        out = []
+        for node in root.iter("outline"):
+            url = node.get("xmlUrl") or node.get("xmlurl")
+            if url:
+                out.append({"url": url, **{k: node.get(k, "") for k in ("outlet", "camp", "language") if node.get(k)}})
+        return out
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise FeedError(f"{p} is not UTF-8 text (byte {e.start})") from e
+    return [{"url": line.split()[0]} for line in (x.strip() for x in text.splitlines())
+            if line and not line.startswith("#")]
+
+
+def import_feeds(ix: "Index", path: str | Path) -> ImportReport:
+    """Add every feed of an OPML file or a plain list of URLs; bad entries are reported, not fatal."""
+    report = ImportReport()
+    directory = ix.outlet_directory()
+    for entry in read_feed_list(path):
+        try:
+            report.added.append(add_feed(ix, entry["url"], entry.get("outlet"), entry.get("camp"),
+                                         entry.get("language"), directory))
+        except FeedError as e:
+            report.problems.append(Problem(f"{path}: {entry['url']}", str(e)))
+    return report
+
+
+# -- fetching ------------------------------------------------------------------------------------
+@dataclass
+class Failure:
+    url: str
+    reason: str
+    feed: str | None = None        # the feed an item page came from
+
+    def as_dict(self) -> dict[str, Any]:
+        d = {"url": self.url, "reason": self.reason}
+        if self.feed and self.feed != self.url:
+            d["feed"] = self.feed
+        return d
+
+
+@dataclass
+class FetchReport:
+    """What a fetch did. `items` are the feed items looked at, `new` the articles ingested,
+    `unchanged` the items already in the index, `not_modified` the feeds that answered 304."""
+
+    feeds: int = 0
+    items: int = 0
+    new: int = 0
+    unchanged: int = 0
+    not_modified: int = 0
+    duplicates: int = 0            # new articles whose text an earlier article already has
+    older: int = 0                 # items skipped as older than --since
+    failed: list[Failure] = field(default_factory=list)
+    feeds_failed: int = 0          # feeds that gave nothing (fetch failed or nothing parsed)
+    failing_feeds: list[str] = field(default_factory=list)  # failed FAILING_FEED_RUNS times in a row
+    ingest: IngestReport | None = None
+
+    @property
+    def all_failed(self) -> bool:
+        return self.feeds > 0 and self.feeds_failed == self.feeds
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"feeds": self.feeds, "items": self.items, "new": self.new, "unchanged": self.unchanged,
+                "not_modified": self.not_modified, "duplicates": self.duplicates, "older": self.older,
+                "failed": [f.as_dict() for f in self.failed], "failing_feeds": self.failing_feeds}
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _since(value: str | datetime | None) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value if value is None or value.tzinfo else value.replace(tzinfo=timezone.utc)
+    parsed = parse_datetime(value)
+    if parsed is None:
+        raise FeedError(f"--since {value!r} is not a date like 2026-12-01")
+    return parsed
+
+
+def _select(items: list[FeedItem], since: datetime | None, max_per_feed: int | None) -> tuple[list[FeedItem], int]:
+    """Items on or after `since` (undated ones kept), the newest `max_per_feed`; and how many were older."""
+    kept = [i for i in items if since is None or (parse_datetime(i.published) or since) >= since]
+    older = len(items) - len(kept)
+    if max_per_feed is not None:
+        epoch = datetime.min.replace(tzinfo=timezone.utc)
+        kept = sorted(kept, key=lambda i: parse_datetime(i.published) or epoch, reverse=True)[:max_per_feed]
+    return kept, older
+
+
+def _feed_outlets(ix: "Index", feeds: list[Feed]) -> OutletDirectory:
+    """The index's outlets plus each feed's outlet with its camp, so that articles of a feed
+    added with --outlet NAME --camp ru keep that camp (and the outlet is remembered)."""
+    directory = ix.outlet_directory()
+    for feed in feeds:
+        known = directory.lookup(feed.outlet)
+        if feed.camp != "unknown" and (known is None or known.camp != feed.camp):
+            directory.add(Outlet(feed.outlet, feed.camp, known.country if known else None,
+                                 known.domains if known else (), known.aliases if known else ()))
+    return directory
+
+
+@dataclass
+class _Pending:
+    feed: Feed
+    item: FeedItem
+    link: str
+    article_id: str
+
+
+class _FeedRun:
+    """One fetch over the feeds: yields the new articles' records for Index.add, and keeps what
+    happened to each feed and item so it can be recorded once the articles are stored."""
+
+    def __init__(self, ix: "Index", feeds: list[Feed], fetcher: Fetcher, since: datetime | None,
+                 max_per_feed: int | None, progress: "ProgressFn | None") -> None:
+        self.ix, self.feeds, self.fetcher = ix, feeds, fetcher
+        self.since, self.max_per_feed, self.progress = since, max_per_feed, progress
+        self.report = FetchReport(feeds=len(feeds))
+        self.feed_state: dict[str, dict[str, Any]] = {}
+        self.yielded: list[_Pending] = []
+        self.done_items: list[tuple[Feed, FeedItem, str, str]] = []   # feed, item, link, article id
+        self.failed_items: list[tuple[Feed, FeedItem, str, str]] = []  # feed, item, link, reason
+        self.seen_ids: set[str] = set()
+
+    def records(self) -> Iterator[ArticleRecord]:
+        for feed in self.feeds:
+            yield from self._feed(feed)
+            if self.progress:
+                self.progress("fetch", 1, len(self.feeds))
+
+    def _fail_feed(self, feed: Feed, reason: str, status: str = "failed") -> None:
+        self.report.failed.append(Failure(feed.url, reason))
+        self.report.feeds_failed += 1
+        self.feed_state[feed.url] = {"last_status": status, "last_error": reason, "errors": feed.errors + 1}
+        if feed.errors + 1 >= FAILING_FEED_RUNS:
+            self.report.failing_feeds.append(feed.url)
+
+    def _feed(self, feed: Feed) -> Iterator[ArticleRecord]:
+        store = self.ix.store
+        try:
+            answer = self.fetcher.get(feed.url, etag=feed.etag, last_modified=feed.last_modified, accept=FEED_ACCEPT)
+        except FetchFailed as e:
+            self._fail_feed(feed, e.reason)
+            return
+        items: list[FeedItem] = []
+        if answer.not_modified:
+            self.report.not_modified += 1
+            self.feed_state[feed.url] = {"last_status": "304", "last_error": None, "errors": 0}
+        else:
+            parsed = parse_feed(answer.content, answer.url, answer.headers.get("content-type", ""))
+            state: dict[str, Any] = {"etag": answer.headers.get("etag"), "title": parsed.title or feed.title,
+                                     "last_modified": answer.headers.get("last-modified"), "last_status": "200",
+                                     "last_error": None, "errors": 0}
+            if parsed.error and not parsed.items:
+                self._fail_feed(feed, parsed.error, "200")
+                return
+            if parsed.error:
+                # no validators kept: the next fetch reads it whole again, and gets the items
+                # that did not parse this time once the feed is mended
+                self.report.failed.append(Failure(feed.url, parsed.error))
+                state.update(last_error=parsed.error, errors=feed.errors + 1, etag=None, last_modified=None)
+            self.feed_state[feed.url] = state
+            items, older = _select(parsed.items, self.since, self.max_per_feed)
+            self.report.older += older
+        listed = {canonical_link(i.link) for i in items}
+        retries = [FeedItem(link, title, published) for link, title, published in
+                   store.pending_feed_items(feed.url, MAX_ITEM_ATTEMPTS) if link not in listed]
+        for item in items + retries:
+            record = self._item(feed, item)
+            if record is not None:
+                yield record
+
+    def _item(self, feed: Feed, item: FeedItem) -> ArticleRecord | None:
+        store = self.ix.store
+        link = canonical_link(item.link)
+        self.report.items += 1
+        seen = store.feed_item(feed.url, link)
+        if seen is not None and seen[0] is not None:
+            self.report.unchanged += 1
+            return None
+        if seen is not None and seen[1] >= MAX_ITEM_ATTEMPTS:
+            return None  # given up (reported then, and counted in `feeds list`)
+        guess = article_id(ArticleRecord("", "", url=link))
+        if guess in self.seen_ids or store.article_by_id(guess) is not None:
+            self.report.unchanged += 1
+            self.done_items.append((feed, item, link, guess))
+            return None
+        try:
+            record = page_record(self.fetcher.get(link, accept=HTML_ACCEPT), item, feed)
+        except FetchFailed as e:
+            self.failed_items.append((feed, item, link, e.reason))
+            return None
+        assert record.id is not None
+        if self.since is not None and (parse_datetime(record.published) or self.since) < self.since:
+            self.report.older += 1
+            self.done_items.append((feed, item, link, record.id))  # not fetched again
+            return None
+        if record.id in self.seen_ids or store.article_by_id(record.id) is not None:
+            self.report.unchanged += 1
+            self.done_items.append((feed, item, link, record.id))
+            return None
+        self.seen_ids.add(record.id)
+        self.yielded.append(_Pending(feed, item, link, record.id))
+        return record
+
+    def record_outcome(self, ingest: IngestReport) -> None:
+        """Write each feed's and item's state (after Index.add stored the articles)."""
+        store = self.ix.store
+        report = self.report
+        report.ingest = ingest
+        report.new = len(self.yielded)
+        report.duplicates = ingest.duplicates
+        per_feed: dict[str, int] = {}
+        for p in self.yielded:
+            store.save_feed_item(p.feed.url, p.link, p.item.title, p.item.published, article_id=p.article_id)
+            per_feed[p.feed.url] = per_feed.get(p.feed.url, 0) + 1
+        for feed, item, link, aid in self.done_items:
+            store.save_feed_item(feed.url, link, item.title, item.published, article_id=aid)
+        for feed, item, link, reason in self.failed_items:
+            attempts = store.save_feed_item(feed.url, link, item.title, item.published, error=reason)
+            note = "" if attempts < MAX_ITEM_ATTEMPTS else f" (failed {attempts} times: not tried again)"
+            report.failed.append(Failure(link, reason + note, feed.url))
+        now = _now()
+        for feed in self.feeds:
+            store.update_feed(feed.url, last_fetch=now, **self.feed_state.get(feed.url, {}))
+            if per_feed.get(feed.url):
+                store.add_feed_articles(feed.url, per_feed[feed.url])
+        store.commit()
+
+
+def fetch_feeds(ix: "Index", since: str | datetime | None = None, max_per_feed: int | None = None,
+                fetcher: Fetcher | None = None, progress: "ProgressFn | None" = None) -> FetchReport:
+    """Fetch every feed (conditionally), then each new item's page; ingest and embed the articles.
+    `since` keeps items published on or after it (undated items are kept); `max_per_feed` the
+    newest N of each feed. Raises NothingFetched when the index follows no feed."""
+    feeds = ix.store.feeds()
+    if not feeds:
+        raise NothingFetched("the index follows no feeds: add one with `crosscheck feeds add URL` "
+                             "or `crosscheck feeds import FILE`")
+    if max_per_feed is not None and max_per_feed < 1:
+        raise FeedError("--max-per-feed must be at least 1")
+    since_dt = _since(since)
+    own = fetcher is None
+    fetcher = fetcher or Fetcher()
+    try:
+        run = _FeedRun(ix, feeds, fetcher, since_dt, max_per_feed, progress)
+        ingest = ix.add(run.records(), _feed_outlets(ix, feeds), progress)
+        run.record_outcome(ingest)
+    finally:
+        if own:
+            fetcher.close()
+    for url in run.report.failing_feeds:
+        log.warning("feed %s has failed %d fetches in a row", url, FAILING_FEED_RUNS)
+    return run.report
+
+
+def parse_interval(value: str) -> float:
+    """Seconds in an interval like 90s, 15m, 1h or 1h30m (a bare number is minutes)."""
+    text = value.strip().lower()
+    if text.replace(".", "", 1).isdigit():
+        return float(text) * 60
+    total, number = 0.0, ""
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    for ch in text:
+        if ch.isdigit() or ch == ".":
+            number += ch
+        elif ch in units and number:
+            total += float(number) * units[ch]
+            number = ""
+        else:
+            raise FeedError(f"interval {value!r} is not like 90s, 15m, 1h or 1h30m")
+    if number or total <= 0:
+        raise FeedError(f"interval {value!r} is not like 90s, 15m, 1h or 1h30m")
+    return total
+
+
+def watch(ix: "Index", every: float, rounds: int | None = None, since: str | datetime | None = None,
+          max_per_feed: int | None = None, fetcher: Fetcher | None = None,
+          sleep: Callable[[float], None] = time.sleep) -> Iterator[tuple[FetchReport, "ClusterReport"]]:
+    """Fetch, ingest and update the stories every `every` seconds (for `rounds` rounds, or until
+    the caller stops iterating or is interrupted); yields each round's reports. A round in which
+    every feed fails is reported like any other: watching goes on."""
+    from .stories import update_stories
+
+    done = 0
+    while rounds is None or done < rounds:
+        started = time.monotonic()
+        report = fetch_feeds(ix, since=since, max_per_feed=max_per_feed, fetcher=fetcher)
+        clusters = update_stories(ix)
+        done += 1
+        yield report, clusters
+        if rounds is not None and done >= rounds:
+            break
+        sleep(max(0.0, every - (time.monotonic() - started)))

@@ -189,9 +189,12 @@ def run(corpus: Corpus, index_path: Path | None = None) -> dict[str, Any]:
 
 
 def _subset(corpus: Corpus, split: str) -> tuple[dict[str, list[str]], list[Claim]]:
+    """The stories and claims of one split; a corpus with no story of TUNE_STORIES has only "all"."""
     known = any(s in TUNE_STORIES for s in corpus.stories)
-    if split == "all" or not known:
-        keep = set(corpus.stories) if split != "tune" or not known else set()
+    if split == "all":
+        keep = set(corpus.stories)
+    elif not known:
+        keep = set()
     elif split == "tune":
         keep = set(corpus.stories) & TUNE_STORIES
     else:

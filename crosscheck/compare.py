@@ -277,10 +277,14 @@ def _numbers_match(a: ClaimEvidence, b: ClaimEvidence) -> tuple[bool, bool, bool
     return same, close and not same, far and not same and not close
 
 
+ACTOR_ZONE = 3  # who does what to whom is told by a sentence's first names
+
+
 def _reversed(a: Sequence[str], b: Sequence[str]) -> bool:
-    """Two names both sequences hold, in the opposite order."""
-    common = [k for k in a if k in b]
-    return any(b.index(x) > b.index(y) for i, x in enumerate(common) for y in common[i + 1:])
+    """The first two names both sentences mention, among the first ACTOR_ZONE names of each,
+    stand in the opposite order: "NATO asked Ankara" and "Ankara asked NATO"."""
+    common = [k for k in a[:ACTOR_ZONE] if k in b[:ACTOR_ZONE]]
+    return len(common) >= 2 and b.index(common[0]) > b.index(common[1])
 
 
 def pair_features(sims: np.ndarray, owners: Sequence[object], languages: Sequence[str | None],

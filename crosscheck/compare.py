@@ -568,9 +568,10 @@ class _Sources:
             return None, sentence_cites[0]
         # An outlet the article cites elsewhere ("TASS'ın haberine göre" in its second paragraph)
         # is the source of a sentence that names no source of its own ("..., it was reported"),
-        # and of one that quotes the same speaker as that outlet's report of the claim. A
-        # sentence with a speaker of its own ("the Foreign Ministry said in a statement") is the
-        # outlet's own reporting. A citation in the title or lead also covers the claims that
+        # and of one that quotes the same speaker as that outlet's report of the claim, or
+        # where that report names none. A sentence whose named speaker differs from the one
+        # the cited outlet names ("the Foreign Ministry said in a statement") is the outlet's
+        # own reporting. A citation in the title or lead also covers the claims that
         # the cited report is not found stating.
         own_speaker = mention.evidence.speaker if mention.evidence else frozenset()
         if self.directory.lookup(mention.attributed_to or "") is not None:
@@ -580,9 +581,9 @@ class _Sources:
             if original is None:
                 continue
             theirs = original.evidence.speaker if original.evidence else frozenset()
-            if not own_speaker or own_speaker & theirs:
-                return original, None
-            return None, article.outlet
+            if own_speaker and theirs and not own_speaker & theirs:
+                return None, article.outlet  # two named speakers: each outlet had its own
+            return original, None
         if not own_speaker:
             for cited in self.lead_citations[article.id]:
                 return None, cited

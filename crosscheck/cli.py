@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -15,6 +16,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from .errors import CrosscheckError, InvalidInput, NothingFetched, NothingIngested, check_folder, check_output_file
 from .shapes import comparison_json, hits_json, info_json, stories_json
@@ -24,6 +26,9 @@ if TYPE_CHECKING:
     from .translate import TranslationOptions
     from .index import Index, ProgressFn
     from .models import Hit, IngestReport
+
+# C0 and C1 control characters but tab and newline: ESC starts terminal escape sequences.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 app = typer.Typer(
     help="Compare how Russian, Turkish and Western outlets cover the same news, claim by claim.",
@@ -39,6 +44,8 @@ IndexOpt = Annotated[Optional[Path], typer.Option(
     "--index", help="Index folder [default: $CROSSCHECK_INDEX, else indexes/default].",
     show_default=False)]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")]
+NoWaitOpt = Annotated[bool, typer.Option(
+    "--no-wait", help="If another crosscheck is writing to the index, exit 1 at once instead of waiting.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 ModelOpt = Annotated[Optional[str], typer.Option(
     "--model", help="Embedding model: use-multilingual (default) or sentence-transformers:NAME_OR_PATH. "
@@ -123,24 +130,46 @@ def _progress(quiet: bool) -> Iterator[ProgressFn | None]:
         yield update
 
 
-def _open(index: Path | None, model: str | None = None, create: bool = False) -> Index:
-    """Open the index to change it (ingest, stories)."""
+def _say_waiting(pid: int | None) -> None:
+    err.print(f"waiting for another crosscheck writing to this index, pid {pid or '?'}", markup=False)
+
+
+def _open(index: Path | None, model: str | None = None, create: bool = False, readonly: bool = False,
+          wait: bool = True) -> Index:
+    """Commands that only show things open the index read-only; writers wait for each other."""
     from .index import Index
 
-    return Index.open(index, model=model, create=create)
+    if readonly:
+        return Index.open(index, model=model, readonly=True)
+    return Index.open(index, model=model, create=create, wait=wait, on_wait=_say_waiting)
+
+
+def _open_for_cache(index: Path | None) -> Index:
+    """compare and report only read, but cache translations in the index when it is writable."""
+    from .errors import IndexReadOnly
+    from .index import Index
+
+    try:
+        return Index.open(index, on_wait=_say_waiting)
+    except IndexReadOnly:
+        return Index.open(index, readonly=True)
 
 
 def _read(index: Path | None) -> Index:
-    """Open the index to read it only (query, info, compare, report): reads never write."""
+    """Open the index to read it only (query, info): reads never write."""
     from .index import Index
 
-    return Index.open(index)
+    return Index.open(index, readonly=True)
+
+
+def _clean(text: object) -> str:
+    """Data for the terminal: control characters (escape sequences included) shown as `?`."""
+    return _CONTROL.sub("?", str(text))
 
 
 def _print_report(report: IngestReport) -> None:
     for problem in report.problems:
-        err.print(f"[yellow]{problem}[/yellow]" if not problem.skipped else f"[red]{problem}[/red]",
-                  markup=True, highlight=False)
+        err.print(Text(_clean(problem), style="yellow" if not problem.skipped else "red"), highlight=False)
     if report.unknown_outlets:
         err.print(f"warning: camp 'unknown' for outlets not in the outlets list: "
                   f"{', '.join(report.unknown_outlets)} (add them with --outlets FILE)", markup=False)
@@ -164,14 +193,14 @@ def _hits_table(hits: list[Hit], sentences: bool) -> Table:
 
 
 def _ingest(paths: list[Path] | list[str], index: Path | None, model: str | None, outlets: Path | None,
-            quiet: bool) -> IngestReport:
+            quiet: bool, wait: bool = True) -> IngestReport:
     from .outlets import OutletDirectory
     from .stories import update_stories
 
     directory = OutletDirectory.with_file(outlets)
     urls = [str(p) for p in paths if str(p).startswith(("http://", "https://"))]
     files = [Path(p) for p in paths if str(p) not in urls]
-    with _open(index, model, create=True) as ix, _progress(quiet) as progress:
+    with _open(index, model, create=True, wait=wait) as ix, _progress(quiet) as progress:
         if urls:  # article pages: fetched politely, then stored like the files' records
             from itertools import chain
 
@@ -199,10 +228,11 @@ def ingest(
         help="JSON or TOML file of outlets: {\"Name\": {\"camp\": \"ru\", \"country\": \"RU\", "
         "\"domain\": \"tass.ru\"}}; adds to and overrides the default list.")] = None,
     quiet: QuietOpt = False,
+    no_wait: NoWaitOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Add articles (files, folders or article URLs) to the index and embed them. Bad records are reported and skipped."""
-    report = _ingest(paths, index, model, outlets, quiet)
+    report = _ingest(paths, index, model, outlets, quiet, wait=not no_wait)
     if as_json:
         out.print_json(json.dumps(report.as_dict(), ensure_ascii=False))
     else:
@@ -261,6 +291,7 @@ def stories(
         "--max-span-days", help="Longest a story may run, in days [default: 7].", show_default=False)] = None,
     rebuild: Annotated[bool, typer.Option(help="Forget all stories and cluster again (ids may change).")] = False,
     index: IndexOpt = None,
+    no_wait: NoWaitOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Group articles about the same event into stories, across languages, and list them."""
@@ -269,7 +300,7 @@ def stories(
     if (threshold is not None or window_days is not None or max_span_days is not None) and not rebuild:
         raise typer.BadParameter("--threshold, --window-days and --max-span-days change how stories form: "
                                  "add --rebuild (existing story ids may change)")
-    with _open(index) as ix:
+    with _open(index, wait=not no_wait) as ix:
         params = None
         if rebuild:
             defaults = StoryParams()
@@ -294,6 +325,58 @@ def stories(
     out.print(table)
 
 
+
+
+@command
+def remove(
+    article_ids: Annotated[list[str], typer.Argument(help="Article ids (as `query --json` and `stories --json` list them).")],
+    index: IndexOpt = None,
+    no_wait: NoWaitOpt = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Remove articles with their sentences, vectors and story memberships."""
+    from .errors import ArticleNotFound
+
+    with _open(index, wait=not no_wait) as ix:
+        report = ix.remove(article_ids)
+    if as_json:
+        out.print_json(json.dumps(report.as_dict(), ensure_ascii=False))
+    for article_id in report.not_found:
+        err.print(f"warning: no article {_clean(article_id)!r} in the index", markup=False)
+    if not report.removed:
+        raise ArticleNotFound(report.not_found[0])
+    if not as_json:
+        out.print(f"removed {len(report.removed)} articles" + (
+            f" and {len(report.stories_removed)} stories left empty" if report.stories_removed else ""), markup=False)
+
+
+@command
+def check(
+    repair: Annotated[bool, typer.Option("--repair", help="Apply upgrades, drop stray vectors and embed "
+                                         "again what has none (writes to the index).")] = False,
+    index: IndexOpt = None,
+    no_wait: NoWaitOpt = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Check the index: SQLite integrity, upgrades, vectors against articles. Exit 1 if not whole."""
+    from .check import check_index
+
+    report = check_index(index, repair=repair, wait=not no_wait, on_wait=_say_waiting)
+    if as_json:
+        out.print_json(json.dumps(report.as_dict(), ensure_ascii=False))
+    else:
+        for line in report.repaired:
+            out.print(f"repaired: {line}", markup=False)
+        out.print(f"{report.index}: {report.articles} articles ({report.embedded_articles} embedded), "
+                  f"{report.article_vectors} article vectors, {report.sentence_vectors} sentence vectors "
+                  f"for {report.sentences} sentences", markup=False)
+        for line in report.problems():
+            out.print(f"problem: {line}", markup=False)
+        out.print("ok" if report.ok else "not ok: run `crosscheck check --repair`" if not repair
+                  else "not ok after repair: rebuild the index from your files with `crosscheck ingest`",
+                  markup=False)
+    if not report.ok:
+        raise typer.Exit(1)
 
 
 def _print_comparison(comparison: Comparison) -> None:
@@ -349,7 +432,7 @@ def compare(
     options = _translation_options(translate_to, no_translate, translator, translator_url)
     if html:
         check_output_file(html, "--html")
-    with _read(index) as ix:
+    with _open_for_cache(index) as ix:
         if articles is not None:
             comparison = compare_articles(ix, adhoc_story(ix, [a.strip() for a in articles.split(",") if a.strip()]))
         else:
@@ -378,7 +461,7 @@ def report(
     from .translate import report_translations
 
     options = _translation_options(translate_to, no_translate, translator, translator_url)
-    with _read(index) as ix:
+    with _open_for_cache(index) as ix:
         written = write_reports(ix, out_dir, since=since, translations_for=report_translations(ix.store, options))
     out.print(f"wrote {len(written) - 1} story reports and {written[0]}", markup=False)
 
@@ -469,7 +552,7 @@ def feeds_list(index: IndexOpt = None, as_json: JsonOpt = False) -> None:
     """The feeds followed: outlet, camp, last fetch and status, articles and errors."""
     from .feeds import list_feeds
 
-    with _open(index) as ix:
+    with _read(index) as ix:
         feeds = list_feeds(ix)
     if as_json:
         out.print_json(json.dumps([f.as_dict() for f in feeds], ensure_ascii=False))
@@ -534,6 +617,8 @@ def _print_fetch(report: Any, as_json: bool) -> None:
         for f in report.failed:
             failed.add_row(f.url, f.reason)
         out.print(failed)
+    for problem in report.problems:
+        err.print(str(problem), markup=False)
     for url in report.failing_feeds:
         err.print(f"warning: {url} keeps failing (see `crosscheck feeds list`)", markup=False)
 
@@ -570,6 +655,7 @@ def fetch(
     timeout: TimeoutOpt = None,
     delay: DelayOpt = None,
     index: IndexOpt = None,
+    no_wait: NoWaitOpt = False,
     quiet: QuietOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
@@ -577,10 +663,9 @@ def fetch(
 
     Exit code 0 when anything was fetched or nothing was new, 1 when every feed failed."""
     from .feeds import fetch_feeds
-
     from .stories import update_stories
 
-    with _open(index) as ix, _progress(quiet) as progress, _fetcher(timeout, delay) as fetcher:
+    with _open(index, wait=not no_wait) as ix, _progress(quiet) as progress, _fetcher(timeout, delay) as fetcher:
         report = fetch_feeds(ix, since=since, max_per_feed=max_per_feed, fetcher=fetcher, progress=progress)
         update_stories(ix)  # new articles join stories here, as after `ingest`
     _print_fetch(report, as_json)
@@ -598,6 +683,7 @@ def watch(
     timeout: TimeoutOpt = None,
     delay: DelayOpt = None,
     index: IndexOpt = None,
+    no_wait: NoWaitOpt = False,
 ) -> None:
     """Fetch, ingest and update the stories every --every, until interrupted (Ctrl-C)."""
     from datetime import datetime
@@ -607,7 +693,7 @@ def watch(
 
     seconds = parse_interval(every)
     try:
-        with _open(index) as ix, _fetcher(timeout, delay) as fetcher:
+        with _open(index, wait=not no_wait) as ix, _fetcher(timeout, delay) as fetcher:
             for report, clusters in watch_feeds(ix, seconds, rounds=rounds, since=since, max_per_feed=max_per_feed,
                                                 fetcher=fetcher):
                 out.print(f"{datetime.now():%H:%M:%S} {report.feeds} feeds: {report.new} new articles, "

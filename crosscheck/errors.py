@@ -3,6 +3,9 @@
     CrosscheckError
     ├── IndexNotFound          no index folder where one was expected
     ├── IndexModelMismatch     the index was built with another embedding model
+    ├── IndexLocked            another process is writing to the index (and we were told not to wait)
+    ├── IndexReadOnly          a write asked of an index opened read-only, or in a read-only folder
+    ├── IndexNeedsUpgrade      a read-only open found migrations only a writing command can apply
     ├── UnknownModel           no embedder registered under that name
     ├── ModelUnavailable       the embedder's package or weights are not installed
     ├── OutletsFileError       an --outlets file that cannot be read
@@ -26,6 +29,9 @@ __all__ = [
     "CrosscheckError",
     "IndexNotFound",
     "IndexModelMismatch",
+    "IndexLocked",
+    "IndexReadOnly",
+    "IndexNeedsUpgrade",
     "UnknownModel",
     "ModelUnavailable",
     "OutletsFileError",
@@ -64,6 +70,31 @@ class IndexModelMismatch(CrosscheckError):
         )
         self.stored = stored
         self.requested = requested
+
+
+class IndexLocked(CrosscheckError):
+    def __init__(self, path: object, pid: int | None) -> None:
+        who = f"pid {pid}" if pid else "another process"
+        super().__init__(f"another crosscheck ({who}) is writing to the index at {path}: "
+                         "run this again when it ends, or drop --no-wait to wait for it")
+        self.path = path
+        self.pid = pid
+
+
+class IndexReadOnly(CrosscheckError):
+    def __init__(self, path: object, detail: str = "") -> None:
+        super().__init__(f"the index at {path} is read-only{detail}: this command writes to it; "
+                         "run it on a copy of the index you can write to")
+        self.path = path
+
+
+class IndexNeedsUpgrade(CrosscheckError):
+    def __init__(self, path: object, pending: list[str]) -> None:
+        super().__init__(f"the index at {path} was made by an older crosscheck and needs "
+                         f"{len(pending)} upgrade(s) ({', '.join(pending)}) that a read-only open cannot apply: "
+                         "run `crosscheck check --repair` once (it writes), then try again")
+        self.path = path
+        self.pending = pending
 
 
 class UnknownModel(CrosscheckError):

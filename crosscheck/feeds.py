@@ -16,6 +16,9 @@ A fetch never stops on bad input: a feed that cannot be fetched or parsed, or an
 that fails (404, timeout, not HTML, no text ...), is one entry in `FetchReport.failed` and
 the rest goes on. Item pages that failed are tried again at the next fetches (up to
 MAX_ITEM_ATTEMPTS), even when their feed has not changed since.
+
+Feeds and pages are fetched without the index's write lock; storing what was read holds it
+(every STORE_EVERY articles, and at the end), so a long fetch keeps no other writer waiting.
 """
 
 from __future__ import annotations
@@ -67,6 +70,11 @@ TRACKING_PARAMS = frozenset({"fbclid", "gclid", "yclid", "dclid", "msclkid", "mc
 # one (a video page, a page built by JavaScript) is a menu, a cookie notice or a caption. A
 # one-sentence wire flash ("Russia and Turkey agreed on Friday to ...") is longer.
 MIN_ARTICLE_CHARS = 100
+# A fetch stores what it has read after each feed once this many new articles are waiting,
+# and at the end. The pages are fetched without the index's write lock (other writers are not
+# kept waiting on the network); storing and embedding a batch holds it. 500 articles are a few
+# MB of text, and a few seconds of embedding with the default model.
+STORE_EVERY = 500
 # A page date that is a day without a time of day and a feed date with one are the same
 # publication when they are at most this far apart (time zones move the day by one).
 SAME_DAY = timedelta(days=1)
@@ -276,14 +284,17 @@ def add_feed(ix: "Index", url: str, outlet: str | None = None, camp: str | None 
             warning = (f"{url}: outlet {name!r} is not in the outlets list, so its camp is 'unknown' "
                        "(give --outlet NAME and --camp ru|tr|west)")
     feed = Feed(url=url, outlet=name, camp=resolved, language=language.lower() if language else None)
-    ix.store.save_feed(feed)
+    with ix.writing():
+        ix.store.save_feed(feed)
     stored = ix.store.feeds(url)
     return AddedFeed(stored[0] if stored else feed, warning)
 
 
 def remove_feed(ix: "Index", url: str) -> None:
     """Stop following a feed (its articles stay in the index)."""
-    if not ix.store.remove_feed(url.strip()):
+    with ix.writing():
+        removed = ix.store.remove_feed(url.strip())
+    if not removed:
         raise FeedNotFound(url)
 
 
@@ -360,7 +371,7 @@ class FetchReport:
     failed: list[Failure] = field(default_factory=list)
     feeds_failed: int = 0          # feeds that gave nothing (fetch failed or nothing parsed)
     failing_feeds: list[str] = field(default_factory=list)  # failed FAILING_FEED_RUNS times in a row
-    ingest: IngestReport | None = None
+    problems: list[Problem] = field(default_factory=list)   # caveats about articles kept (from Index.add)
 
     @property
     def all_failed(self) -> bool:
@@ -416,8 +427,9 @@ class _Pending:
 
 
 class _FeedRun:
-    """One fetch over the feeds: yields the new articles' records for Index.add, and keeps what
-    happened to each feed and item so it can be recorded once the articles are stored."""
+    """One fetch over the feeds. The feeds and pages are read without the write lock; every
+    STORE_EVERY new articles (after a whole feed) and at the end, `Index.add` stores the
+    records under the lock, and what happened to those feeds and items is recorded with them."""
 
     def __init__(self, ix: "Index", feeds: list[Feed], fetcher: Fetcher, since: datetime | None,
                  max_per_feed: int | None, progress: "ProgressFn | None") -> None:
@@ -429,12 +441,21 @@ class _FeedRun:
         self.done_items: list[tuple[Feed, FeedItem, str, str]] = []   # feed, item, link, article id
         self.failed_items: list[tuple[Feed, FeedItem, str, str]] = []  # feed, item, link, reason
         self.seen_ids: set[str] = set()
+        self.directory = _feed_outlets(ix, feeds)
 
-    def records(self) -> Iterator[ArticleRecord]:
+    def run(self) -> FetchReport:
+        records: list[ArticleRecord] = []
+        done: list[Feed] = []
         for feed in self.feeds:
-            yield from self._feed(feed)
+            records.extend(self._feed(feed))
+            done.append(feed)
             if self.progress:
                 self.progress("fetch", 1, len(self.feeds))
+            if len(records) >= STORE_EVERY:
+                self._store(records, done)
+                records, done = [], []
+        self._store(records, done)
+        return self.report
 
     def _fail_feed(self, feed: Feed, reason: str, status: str = "failed") -> None:
         self.report.failed.append(Failure(feed.url, reason))
@@ -511,13 +532,21 @@ class _FeedRun:
         self.yielded.append(_Pending(feed, item, link, record.id))
         return record
 
-    def record_outcome(self, ingest: IngestReport) -> None:
+    def _store(self, records: list[ArticleRecord], feeds: list[Feed]) -> None:
+        """Store the records of `feeds` and embed them, then write those feeds' and items' state."""
+        with self.ix.writing():
+            ingest = self.ix.add(records, self.directory, self.progress)
+            self._record_outcome(ingest, feeds)
+        self.yielded, self.done_items, self.failed_items = [], [], []
+
+    def _record_outcome(self, ingest: IngestReport, feeds: list[Feed]) -> None:
         """Write each feed's and item's state (after Index.add stored the articles)."""
         store = self.ix.store
         report = self.report
-        report.ingest = ingest
-        report.new = len(self.yielded)
-        report.duplicates = ingest.duplicates
+        report.problems += ingest.problems
+        report.new += ingest.added
+        report.unchanged += ingest.unchanged  # stored by another writer since this run looked
+        report.duplicates += ingest.duplicates
         per_feed: dict[str, int] = {}
         for p in self.yielded:
             store.save_feed_item(p.feed.url, p.link, p.item.title, p.item.published, article_id=p.article_id)
@@ -529,7 +558,7 @@ class _FeedRun:
             note = "" if attempts < MAX_ITEM_ATTEMPTS else f" (failed {attempts} times: not tried again)"
             report.failed.append(Failure(link, reason + note, feed.url))
         now = _now()
-        for feed in self.feeds:
+        for feed in feeds:
             store.update_feed(feed.url, last_fetch=now, **self.feed_state.get(feed.url, {}))
             if per_feed.get(feed.url):
                 store.add_feed_articles(feed.url, per_feed[feed.url])
@@ -551,15 +580,13 @@ def fetch_feeds(ix: "Index", since: str | datetime | None = None, max_per_feed: 
     own = fetcher is None
     fetcher = fetcher or Fetcher()
     try:
-        run = _FeedRun(ix, feeds, fetcher, since_dt, max_per_feed, progress)
-        ingest = ix.add(run.records(), _feed_outlets(ix, feeds), progress)
-        run.record_outcome(ingest)
+        report = _FeedRun(ix, feeds, fetcher, since_dt, max_per_feed, progress).run()
     finally:
         if own:
             fetcher.close()
-    for url in run.report.failing_feeds:
+    for url in report.failing_feeds:
         log.warning("feed %s has failed %d fetches in a row", url, FAILING_FEED_RUNS)
-    return run.report
+    return report
 
 
 def parse_interval(value: str) -> float:

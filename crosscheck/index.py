@@ -11,11 +11,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import os
+import tempfile
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -24,14 +27,15 @@ import numpy as np
 
 from .claims import is_claim
 from .embed import DEFAULT_MODEL, Embedder, get_embedder, normalise
-from .errors import IndexModelMismatch, IndexNotFound, check_folder
+from .errors import IndexModelMismatch, IndexNeedsUpgrade, IndexNotFound, IndexReadOnly, check_folder
+from .locking import WaitFn, WriteLock
 from .ingest import prepare, read_paths, record_from_fields
-from .models import ArticleRecord, Hit, IngestReport, Problem
+from .models import EARLIEST_YEAR, ArticleRecord, Hit, IngestReport, Problem
 from .outlets import OutletDirectory
 from .paths import ARTICLE_VECTORS, DB_NAME, SENTENCE_VECTORS, index_dir
 from .store import Store
 
-__all__ = ["Index", "VectorIndex", "ProgressFn", "article_vector", "LEAD_SENTENCES"]
+__all__ = ["Index", "RemoveReport", "VectorIndex", "ProgressFn", "article_vector", "LEAD_SENTENCES"]
 
 log = logging.getLogger("crosscheck")
 
@@ -94,10 +98,12 @@ class VectorIndex:
     inverted file does not, and in faiss 1.15 its first add left the hash table empty.
     """
 
-    def __init__(self, path: Path, dimension: int, factory: str = DEFAULT_VECTOR_INDEX) -> None:
+    def __init__(self, path: Path, dimension: int, factory: str = DEFAULT_VECTOR_INDEX,
+                 readonly: bool = False) -> None:
         faiss = _faiss()
         self.path = path
         self.dimension = dimension
+        self.readonly = readonly
         if path.exists():
             self._index = faiss.read_index(str(path))
         else:
@@ -132,7 +138,8 @@ class VectorIndex:
             log.info("%s: approximate index re-keyed by rowid (%d vectors)", self.path.name, len(ids))
             self._index = upgraded
             ivf = faiss.extract_index_ivf(upgraded)
-            self.save()  # once
+            if not self.readonly:
+                self.save()  # once
         ivf.nprobe = NPROBE
         if ivf.direct_map.type != faiss.DirectMap.Hashtable:
             ivf.set_direct_map_type(faiss.DirectMap.Hashtable)  # reconstruct and remove by id
@@ -204,56 +211,152 @@ class VectorIndex:
     def reset(self) -> None:
         self._index.reset()
 
-    def save(self) -> None:
+    def ids(self) -> np.ndarray:
+        """Every id stored, once per entry (a duplicate shows twice)."""
         faiss = _faiss()
-        tmp = self.path.with_suffix(".tmp")
-        faiss.write_index(self._index, str(tmp))
-        os.replace(tmp, self.path)
+        ivf = self._ivf()
+        if ivf is None:
+            return faiss.vector_to_array(faiss.downcast_index(self._index).id_map).astype(np.int64)
+        parts = []
+        for number in range(ivf.nlist):
+            size = ivf.invlists.list_size(number)
+            if size:
+                parts.append(faiss.rev_swig_ptr(ivf.invlists.get_ids(number), size).astype(np.int64))
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+    def save(self) -> None:
+        """Write the file through a temp file of its own, then rename it over the old one: a
+        reader opens either the old file or the new one, never half of one."""
+        faiss = _faiss()
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp")
+        os.close(fd)
+        try:
+            faiss.write_index(self._index, tmp)
+            os.replace(tmp, self.path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+
+
+@dataclass
+class RemoveReport:
+    removed: list[str] = field(default_factory=list)        # article ids removed
+    not_found: list[str] = field(default_factory=list)      # ids not in the index
+    stories_removed: list[str] = field(default_factory=list)  # stories left empty, removed too
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class _UnusedDates:
+    """Dates kept as given but not used, counted per file: one warning per file, not per record."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, list[Any]] = {}  # file -> [count, first line, first value]
+
+    def add(self, source: str, value: str) -> None:
+        file, _, line = source.rpartition(":")
+        if not line.isdigit():
+            file, line = source, ""
+        entry = self.files.setdefault(file, [0, line, value])
+        entry[0] += 1
+
+    def problems(self) -> list[Problem]:
+        out = []
+        for file, (count, line, value) in self.files.items():
+            where = f"line {line}: " if line else ""
+            out.append(Problem(file, f"{count} date{'s' if count > 1 else ''} not ISO 8601 or outside "
+                               f"{EARLIEST_YEAR}..tomorrow (first {where}{value[:40]!r}): kept as given, not used",
+                               skipped=False))
+        return out
 
 
 class Index:
-    """An index folder. Open it with `Index.open`; it records its model and refuses another."""
+    """An index folder. Open it with `Index.open`; it records its model and refuses another.
 
-    def __init__(self, path: Path, store: Store, model: str, embedder: Embedder | None = None) -> None:
+    Opened read-only (`readonly=True`) it never writes: commands that only show things use it,
+    and it works on a folder nobody may write to. Opened for writing, every method that changes
+    the index takes the index's write lock (locking.py) for as long as it works, so two writers
+    never interleave; readers need no lock and see whole files only.
+    """
+
+    def __init__(self, path: Path, store: Store, model: str, embedder: Embedder | None = None,
+                 readonly: bool = False, lock: WriteLock | None = None) -> None:
         self.path = path
         self.store = store
         self.model = model
+        self.readonly = readonly
         self._embedder = embedder
+        self._lock = None if readonly else (lock or WriteLock(path))
         self._articles: VectorIndex | None = None
         self._sentences: VectorIndex | None = None
 
     # -- opening --------------------------------------------------------------------------
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None = None, model: str | None = None,
-             create: bool = False, embedder: Embedder | None = None) -> "Index":
+             create: bool = False, embedder: Embedder | None = None, readonly: bool = False,
+             wait: bool = True, on_wait: WaitFn | None = None) -> "Index":
         """Open the index at `path` (see paths.index_dir); `create` makes it when missing.
 
         `model` must match the model the index was built with (IndexModelMismatch otherwise);
         None means "whatever it was built with", or the default for a new index.
+
+        `readonly` opens it for reading only (IndexNeedsUpgrade if it needs a migration first).
+        Otherwise writes wait for another process writing to the same index; `wait=False` raises
+        IndexLocked instead, and `on_wait(pid)` is called once when waiting begins.
         """
         folder = index_dir(path)
         check_folder(folder, "--index")
         db_path = folder / DB_NAME
+        requested = model or (embedder.model_id if embedder else None)
+        if readonly:
+            if not db_path.exists():
+                raise IndexNotFound(folder)
+            store = Store(db_path, readonly=True)
+            try:
+                pending = store.pending_migrations()
+                if pending:
+                    raise IndexNeedsUpgrade(folder, pending)
+                stored = store.get_meta("model")
+                if stored is None:
+                    raise IndexNotFound(folder)
+                if requested and requested != stored:
+                    raise IndexModelMismatch(folder, stored, requested)
+            except BaseException:
+                store.close()
+                raise
+            return cls(folder, store, stored, embedder, readonly=True)
         if not db_path.exists():
             if not create:
                 raise IndexNotFound(folder)
             folder.mkdir(parents=True, exist_ok=True)
-        store = Store(db_path)
-        stored = store.get_meta("model")
-        requested = model or (embedder.model_id if embedder else None)
-        if stored is None:
-            chosen = requested or DEFAULT_MODEL
-            store.set_meta("model", chosen)
-            store.set_meta("vector_index", DEFAULT_VECTOR_INDEX)
-        else:
+        if not os.access(folder, os.W_OK) or not os.access(db_path if db_path.exists() else folder, os.W_OK):
+            raise IndexReadOnly(folder)
+        lock = WriteLock(folder, wait, on_wait)
+        store = Store(db_path, migrate=False)
+        try:
+            stored = store.get_meta("model") if not store.pending_migrations() else None
+            if stored is None:  # new, or made by an older crosscheck: set up under the lock
+                with lock:
+                    store.migrate()
+                    stored = store.get_meta("model")
+                    if stored is None:
+                        stored = requested or DEFAULT_MODEL
+                        store.set_meta("model", stored)
+                        store.set_meta("vector_index", DEFAULT_VECTOR_INDEX)
             if requested and requested != stored:
-                store.close()
                 raise IndexModelMismatch(folder, stored, requested)
-            chosen = stored
-        return cls(folder, store, chosen, embedder)
+        except BaseException:
+            store.close()
+            raise
+        return cls(folder, store, stored, embedder, lock=lock)
 
     def close(self) -> None:
         self.store.close()
+        if self._lock is not None:
+            while self._lock.held:
+                self._lock.release()
 
     def __enter__(self) -> "Index":
         return self
@@ -262,6 +365,19 @@ class Index:
                  tb: TracebackType | None) -> None:
         self.close()
 
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the index's write lock (reentrant). The first entry reloads the vector files, so
+        that work starts from what other writers saved."""
+        if self._lock is None:
+            raise IndexReadOnly(self.path, " (opened with readonly=True)")
+        if self._lock.acquire():
+            self._articles = self._sentences = None
+        try:
+            yield
+        finally:
+            self._lock.release()
+
     # -- parts, loaded when first needed ----------------------------------------------------
     @property
     def embedder(self) -> Embedder:
@@ -269,16 +385,22 @@ class Index:
             self._embedder = get_embedder(self.model)
         return self._embedder
 
+    @property
+    def _may_write(self) -> bool:
+        """True while this object holds the write lock."""
+        return self._lock is not None and self._lock.held
+
     def _dimension(self) -> int:
         stored = self.store.get_meta("dimension")
         if stored is None:
             stored = str(self.embedder.dimension)
-            self.store.set_meta("dimension", stored)
+            if self._may_write:
+                self.store.set_meta("dimension", stored)
         return int(stored)
 
     def _vectors(self, name: str) -> VectorIndex:
         factory = self.store.get_meta("vector_index") or DEFAULT_VECTOR_INDEX
-        return VectorIndex(self.path / name, self._dimension(), factory)
+        return VectorIndex(self.path / name, self._dimension(), factory, readonly=not self._may_write)
 
     @property
     def article_vectors(self) -> VectorIndex:
@@ -299,27 +421,61 @@ class Index:
         self._articles, self._sentences = articles, sentences
 
     def _check_consistency(self) -> None:
-        """The faiss files and the rows marked embedded must agree. A run stopped between saving
-        vectors and marking rows leaves vectors of unmarked rows: they are dropped (the rows get
-        embedded again). Fewer vectors than marked rows (a lost file) means embedding all again."""
+        """The faiss files and the rows marked embedded must agree: one vector per embedded
+        article and per sentence of one. A run stopped between saving vectors and marking rows
+        leaves vectors of unmarked rows; a lost or damaged file leaves rows without vectors.
+        A writer repairs (`_reconcile_vectors`); a reader works with what is there."""
         assert self._articles is not None
-        embedded = self.store.db.execute("SELECT count(*) FROM articles WHERE embedded = 1").fetchone()[0]
-        if len(self._articles) == embedded:
+        db = self.store.db
+        embedded = db.execute("SELECT count(*) FROM articles WHERE embedded = 1").fetchone()[0]
+        if not self._may_write:
+            if len(self._articles) < embedded:
+                log.warning("index %s: %d vectors for %d embedded articles; a writing command "
+                            "(`crosscheck check --repair`) embeds them again", self.path, len(self._articles), embedded)
             return
-        if len(self._articles) > embedded:
-            pending = [r[0] for r in self.store.db.execute("SELECT rowid FROM articles WHERE embedded = 0")]
-            log.warning("index %s: dropping vectors of %d articles an interrupted run did not finish",
-                        self.path, len(self._articles) - embedded)
-            self._articles.remove(pending)
-            self.sentence_vectors.remove(self.store.sentence_rowids(pending))
-            if len(self._articles) == embedded:
-                return
-        log.warning("index %s: %d vectors for %d embedded articles; embedding everything again",
-                    self.path, len(self._articles), embedded)
-        self._articles.reset()
-        self.sentence_vectors.reset()
-        with self.store.db:
-            self.store.db.execute("UPDATE articles SET embedded = 0")
+        sentences = db.execute("SELECT count(*) FROM sentences s JOIN articles a ON a.rowid = s.article_rowid "
+                               "WHERE a.embedded = 1").fetchone()[0]
+        if len(self._articles) != embedded or len(self.sentence_vectors) != sentences:
+            self._reconcile_vectors()
+
+    def _reconcile_vectors(self) -> int:
+        """Make the vector files agree with the rows, under the write lock: drop vectors of rows
+        not marked embedded (or gone), and mark for embedding again every article without exactly
+        one vector for itself and for each of its sentences. Returns how many were marked."""
+        assert self._articles is not None and self._may_write
+        articles, sentences = self._articles, self.sentence_vectors
+        db = self.store.db
+        embedded = {r[0] for r in db.execute("SELECT rowid FROM articles WHERE embedded = 1")}
+        owner = dict(db.execute("SELECT s.rowid, s.article_rowid FROM sentences s "
+                                "JOIN articles a ON a.rowid = s.article_rowid WHERE a.embedded = 1"))
+        a_ids, a_counts = np.unique(articles.ids(), return_counts=True)
+        s_ids, s_counts = np.unique(sentences.ids(), return_counts=True)
+        article_once = set(a_ids[a_counts == 1].tolist())
+        sentence_once = set(s_ids[s_counts == 1].tolist())
+        redo = {r for r in embedded if r not in article_once}
+        redo |= {art for sent, art in owner.items() if sent not in sentence_once}
+        drop_articles = (set(a_ids.tolist()) - embedded) | redo
+        drop_sentences = {s for s in s_ids.tolist() if s not in owner or owner[s] in redo}
+        if not (drop_articles & set(a_ids.tolist()) or drop_sentences or redo):
+            return 0
+        log.warning("index %s: %d article and %d sentence vectors did not match the database; "
+                    "%d articles will be embedded again", self.path, len(drop_articles & set(a_ids.tolist())),
+                    len(drop_sentences), len(redo))
+        articles.remove(sorted(drop_articles & set(a_ids.tolist())))
+        sentences.remove(sorted(drop_sentences))
+        with db:  # rows first: a crash before the files are saved leaves vectors of unmarked rows
+            db.executemany("UPDATE articles SET embedded = 0 WHERE rowid = ?", [(r,) for r in sorted(redo)])
+        articles.save()
+        sentences.save()
+        return len(redo)
+
+    def reconcile(self) -> tuple[int, int]:
+        """Check every vector against the database, drop what does not belong and embed again
+        what is missing (`crosscheck check --repair`). Returns (articles, sentences) embedded."""
+        with self.writing():
+            _ = self.article_vectors  # loaded under the lock: the quick check runs
+            self._reconcile_vectors()
+            return self.embed_pending()
 
     # -- ingest and embed -----------------------------------------------------------------
     def ingest(self, paths: Iterable[str | os.PathLike[str]], outlets: OutletDirectory | None = None,
@@ -331,11 +487,18 @@ class Index:
             outlets: OutletDirectory | None = None, progress: ProgressFn | None = None) -> IngestReport:
         """Store new articles and embed them. `records` are `ArticleRecord`s, or mappings with the
         JSONL fields (`text` required; `url`, `outlet`, `title`, `published`, `id`, `language`, `camp`,
-        `country`); readers may pass `Problem`s for input they skipped. Bad records are reported, not fatal."""
+        `country`); readers may pass `Problem`s for input they skipped. Bad records are reported, not fatal.
+        Holds the index's write lock throughout."""
+        with self.writing():
+            return self._add(records, outlets, progress)
+
+    def _add(self, records: Iterable[ArticleRecord | Mapping[str, Any] | Problem],
+             outlets: OutletDirectory | None, progress: ProgressFn | None) -> IngestReport:
         directory = outlets or OutletDirectory()
         report = IngestReport()
         unknown: set[str] = set()
         saved_outlets: set[str] = set()
+        unused_dates = _UnusedDates()
         for number, raw in enumerate(records, start=1):
             item = raw if isinstance(raw, (ArticleRecord, Problem)) else record_from_fields(raw, f"record {number}")
             if progress:
@@ -350,6 +513,8 @@ class Index:
                 report.unchanged += 1
                 continue
             report.problems.extend(prepared.problems)
+            if prepared.unused_date is not None:
+                unused_dates.add(item.source, prepared.unused_date)
             duplicate_of = self.store.first_with_hash(values["content_hash"])
             if duplicate_of:
                 values["duplicate_of"] = duplicate_of
@@ -366,6 +531,7 @@ class Index:
             if report.added % COMMIT_ARTICLES == 0:
                 self.store.commit()  # a stopped run keeps what it has read
         self.store.commit()
+        report.problems.extend(unused_dates.problems())
         report.unknown_outlets = sorted(unknown)
         articles, sentences = self.embed_pending(progress)
         report.embedded_articles, report.embedded_sentences = articles, sentences
@@ -373,10 +539,14 @@ class Index:
 
     def embed_pending(self, progress: ProgressFn | None = None) -> tuple[int, int]:
         """Embed every stored article that has no vectors yet; returns (articles, sentences)."""
+        with self.writing():
+            return self._embed_pending(progress)
+
+    def _embed_pending(self, progress: ProgressFn | None) -> tuple[int, int]:
+        article_index, sentence_index = self.article_vectors, self.sentence_vectors  # checked first
         pending = self.store.count_unembedded()
         if pending == 0:
             return 0, 0
-        article_index, sentence_index = self.article_vectors, self.sentence_vectors
         done_articles = done_sentences = 0
         unsaved: list[int] = []
         last = 0
@@ -429,6 +599,31 @@ class Index:
         self.sentence_vectors.save()
         self.store.mark_embedded(rowids)
         return time.monotonic() - began
+
+    def remove(self, article_ids: Iterable[str]) -> RemoveReport:
+        """Remove articles by id, with their sentences, vectors, anchors and story memberships
+        (a story left empty goes too). Ids not in the index are listed in the report."""
+        report = RemoveReport()
+        with self.writing():
+            rowids: list[int] = []
+            for article_id in dict.fromkeys(article_ids):
+                article = self.store.article_by_id(article_id)
+                if article is None:
+                    report.not_found.append(article_id)
+                else:
+                    rowids.append(article.rowid)
+                    report.removed.append(article_id)
+            if not rowids:
+                return report
+            articles, sentences = self.article_vectors, self.sentence_vectors
+            sentence_rowids = self.store.sentence_rowids(rowids)
+            with self.store.db:  # rows first: vectors left by a crash here are dropped on the next open
+                report.stories_removed = self.store.remove_articles(rowids)
+            articles.remove(rowids)
+            sentences.remove(sentence_rowids)
+            articles.save()
+            sentences.save()
+        return report
 
     def outlet_directory(self) -> OutletDirectory:
         """The default outlets list with the outlets this index was built with on top, so that

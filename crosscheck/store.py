@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from .models import Article, Feed, Outlet
 
@@ -112,6 +114,14 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         CREATE INDEX feed_items_pending ON feed_items(feed_url) WHERE article_id IS NULL;
     """),
+    ("0006_published_given", """
+        -- a `published` that is not ISO 8601 or lies outside 1900 .. a day after now is kept here
+        -- as given and not used (models.plausible_date); such dates stored earlier move here
+        ALTER TABLE articles ADD COLUMN published_given TEXT;
+        UPDATE articles SET published_given = published, published = NULL
+         WHERE published IS NOT NULL
+           AND (published < '1900' OR published > strftime('%Y-%m-%dT%H:%M:%S', 'now', '+1 day'));
+    """),
 ]
 
 _FEED_COLUMNS = ("url", "outlet", "camp", "language", "title", "etag", "last_modified", "added_at",
@@ -119,6 +129,38 @@ _FEED_COLUMNS = ("url", "outlet", "camp", "language", "title", "etag", "last_mod
 
 _ARTICLE_COLUMNS = ("rowid, id, url, outlet, camp, country, title, text, published, "
                     "language, language_prob, duplicate_of")
+
+
+# How long a write waits for SQLite's own lock (another connection's transaction) before failing.
+# Writers of an index are serialised by its write lock (locking.py); this covers the short
+# writes of readers, such as the translation cache.
+BUSY_TIMEOUT_SECONDS = 60.0
+
+
+def _connect_readonly(path: Path) -> sqlite3.Connection:
+    """A read-only connection. SQLite's `mode=ro` still needs to create the WAL index file next
+    to the database; in a folder nobody may write to (so nobody is writing the database either)
+    it is opened `immutable` instead."""
+    if not path.exists():
+        raise FileNotFoundError(path)
+    uri = "file:" + quote(str(path.resolve()))
+    db = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_SECONDS)
+    try:
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return db
+    except sqlite3.OperationalError:
+        db.close()
+        if os.access(path.parent, os.W_OK):
+            raise
+    return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True)
+
+
+def _day(timestamp: float, beyond: str) -> str:
+    """YYYY-MM-DD of a Unix time, or `beyond` when it lies outside what datetime can hold."""
+    try:
+        return datetime.fromtimestamp(timestamp, timezone.utc).isoformat()[:10]
+    except (OverflowError, ValueError, OSError):
+        return beyond
 
 
 def _now() -> str:
@@ -138,24 +180,39 @@ def _in_chunks(values: Iterable[Any], size: int = 500) -> Iterator[tuple[list[An
 
 
 class Store:
-    """An index folder's database. Opening it applies any pending migration."""
+    """An index folder's database. Opening it read-write applies any pending migration (unless
+    `migrate` is off: `Index.open` applies them under the index's write lock). Opened with
+    `readonly`, it never writes: SQLite's read-only mode, no WAL switch, no migration."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, readonly: bool = False, migrate: bool = True) -> None:
         self.path = Path(path)
-        self.db = sqlite3.connect(self.path)
+        self.readonly = readonly
+        if readonly:
+            self.db = _connect_readonly(self.path)
+        else:
+            self.db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS)
+            self.db.execute("PRAGMA journal_mode = WAL")
         self.db.execute("PRAGMA foreign_keys = ON")
-        self.db.execute("PRAGMA journal_mode = WAL")
-        self._migrate()
+        if migrate and not readonly:
+            self.migrate()
 
     def close(self) -> None:
         self.db.close()
 
     # -- schema ---------------------------------------------------------------------------
-    def _migrate(self) -> None:
+    def pending_migrations(self) -> list[str]:
+        """Names of the migrations not applied yet."""
+        has_table = self.db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'migrations'").fetchone()
+        done = {r[0] for r in self.db.execute("SELECT name FROM migrations")} if has_table else set()
+        return [name for name, _ in MIGRATIONS if name not in done]
+
+    def migrate(self) -> None:
+        """Apply pending migrations, each in its own transaction."""
         self.db.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
-        done = {r[0] for r in self.db.execute("SELECT name FROM migrations")}
+        pending = set(self.pending_migrations())
         for name, sql in MIGRATIONS:
-            if name in done:
+            if name not in pending:
                 continue
             with self.db:
                 self.db.executescript(f"BEGIN; {sql}; INSERT INTO migrations VALUES ('{name}', '{_now()}'); COMMIT;")
@@ -253,8 +310,8 @@ class Store:
     def embedded_published_between(self, start: float, end: float) -> list[tuple[int, str]]:
         """(rowid, published) of embedded articles published from `start` to `end` (Unix times,
         with a day of slack either side for UTC offsets: callers compare exactly)."""
-        low = datetime.fromtimestamp(start - 86400, timezone.utc).isoformat()[:10]
-        high = datetime.fromtimestamp(end + 86400, timezone.utc).isoformat()[:10] + "\uffff"
+        low = _day(start - 86400, "0000")
+        high = _day(end + 86400, "9999") + "\uffff"
         return [(r[0], r[1]) for r in self.db.execute(
             "SELECT rowid, published FROM articles WHERE embedded = 1 AND published >= ? AND published <= ?",
             (low, high))]
@@ -339,6 +396,44 @@ class Store:
             f"SELECT {_ARTICLE_COLUMNS.replace('rowid', 'a.rowid', 1)} FROM articles a "
             "JOIN story_articles s ON s.article_rowid = a.rowid WHERE s.story_id = ? "
             "ORDER BY a.published IS NULL, a.published, a.id", (story_id,))]
+
+    def remove_articles(self, rowids: Sequence[int]) -> list[str]:
+        """Delete articles with their sentences, anchors and story memberships (not committed).
+        A duplicate of a removed article becomes the original of its remaining copies. Returns
+        the ids of the stories left empty, which are deleted too."""
+        removed = set(rowids)
+        ids = {r: i for r, i in self.articles_ids(removed).items()}
+        per_key: dict[str, int] = {}
+        for keys in self.anchors_of(list(removed)).values():
+            for k in keys:
+                per_key[k] = per_key.get(k, 0) + 1
+        self.db.executemany("UPDATE anchor_counts SET articles = articles - ? WHERE anchor = ?",
+                            [(n, k) for k, n in per_key.items()])
+        self.db.execute("DELETE FROM anchor_counts WHERE articles <= 0")
+        for article_id in ids.values():
+            copies = [r for r, in self.db.execute(
+                "SELECT rowid FROM articles WHERE duplicate_of = ? ORDER BY rowid", (article_id,)) if r not in removed]
+            if copies:
+                original = self.db.execute("SELECT id FROM articles WHERE rowid = ?", (copies[0],)).fetchone()[0]
+                self.db.execute("UPDATE articles SET duplicate_of = NULL WHERE rowid = ?", (copies[0],))
+                self.db.executemany("UPDATE articles SET duplicate_of = ? WHERE rowid = ?",
+                                    [(original, r) for r in copies[1:]])
+        stories: set[str] = set()
+        for chunk, marks in _in_chunks(removed):
+            stories.update(r[0] for r in self.db.execute(
+                f"SELECT story_id FROM story_articles WHERE article_rowid IN ({marks})", chunk))
+            self.db.execute(f"DELETE FROM articles WHERE rowid IN ({marks})", chunk)  # cascades
+        emptied = sorted(s for s in stories if self.db.execute(
+            "SELECT 1 FROM story_articles WHERE story_id = ? LIMIT 1", (s,)).fetchone() is None)
+        self.db.executemany("DELETE FROM stories WHERE id = ?", [(s,) for s in emptied])
+        return emptied
+
+    def articles_ids(self, rowids: Iterable[int]) -> dict[int, str]:
+        """article rowid -> article id."""
+        out: dict[int, str] = {}
+        for chunk, marks in _in_chunks(rowids):
+            out.update(self.db.execute(f"SELECT rowid, id FROM articles WHERE rowid IN ({marks})", chunk).fetchall())
+        return out
 
     # -- anchors --------------------------------------------------------------------------
     def anchors_of(self, article_rowids: Sequence[int]) -> dict[int, list[str]]:

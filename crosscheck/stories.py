@@ -250,7 +250,13 @@ def update_stories(index: "Index", params: StoryParams | None = None, rebuild: b
 
     `params` apply with `rebuild` (all stories formed again) or to a new index; otherwise the
     index keeps the parameters its stories were formed with, so that ids stay stable.
+    Holds the index's write lock throughout.
     """
+    with index.writing():
+        return _update_stories(index, params, rebuild)
+
+
+def _update_stories(index: "Index", params: StoryParams | None, rebuild: bool) -> ClusterReport:
     store = index.store
     if rebuild:
         store.clear_stories()

@@ -322,7 +322,7 @@ class Translator:
         return out
 
     def _save(self, source_key: str, pairs: dict[str, str]) -> None:
-        if not pairs:
+        if not pairs or self.store.readonly:  # an index opened read-only keeps no cache
             return
         now = _now()
         with self.store.db:

@@ -102,8 +102,8 @@ def test_incremental_embedding_and_crash_repair(tmp_index: Index, tmp_path: Path
     tmp_index.close()
     (path / ARTICLE_VECTORS).unlink()  # as if the process died before the faiss file was written
     with Index.open(path) as ix:
-        assert len(ix.article_vectors) == 0  # the check found the gap and queued everything again
-        assert ix.embed_pending() == (5, 10)
+        assert len(ix.article_vectors) == 0
+        assert ix.embed_pending() == (5, 10)  # the writer's check found the gap and queued them again
         assert len(ix.article_vectors) == 5 and len(ix.sentence_vectors) == 10
         assert ix.store.applied_migrations() == [name for name, _sql in MIGRATIONS]  # all, in order
 
@@ -119,7 +119,8 @@ def test_interrupted_run_leaves_no_duplicate_vectors(tmp_index: Index, tmp_path:
     tmp_index.store.commit()
     tmp_index.close()
     with Index.open(path) as ix:
-        assert len(ix.article_vectors) == 2 and len(ix.sentence_vectors) == 4
+        with ix.writing():  # a writer repairs (a reader would work with the files as they are)
+            assert len(ix.article_vectors) == 2 and len(ix.sentence_vectors) == 4
         assert ix.embed_pending() == (2, 4)
         assert len(ix.article_vectors) == 4 and len(ix.sentence_vectors) == 8
         assert ix.query("One 3", k=1)[0].article.id == "a3"

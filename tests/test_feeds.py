@@ -13,10 +13,11 @@ from typer.testing import CliRunner
 
 from crosscheck import Index
 from crosscheck.cli import app
-from crosscheck.errors import FeedError, FeedNotFound, NothingFetched
+from crosscheck.errors import FeedError, FeedNotFound, IndexLocked, NothingFetched
 from crosscheck.feeds import (MAX_ITEM_ATTEMPTS, add_feed, canonical_link, fetch_feeds, import_feeds,
                               list_feeds, parse_feed, parse_interval, read_feed_list, remove_feed, watch)
 from crosscheck.fetch import USER_AGENT, Fetcher, FetchPolicy, FetchResult, decode_body
+from crosscheck.locking import WriteLock
 from crosscheck.models import Outlet
 from crosscheck.outlets import OutletDirectory
 
@@ -365,6 +366,25 @@ def test_since_max_per_feed_and_canonical_duplicates(site: Site, tmp_path: Path)
         assert stored[site.url("/ru/reprint")].duplicate_of == stored[site.url(RU_A.path)].id
         with pytest.raises(FeedError):
             fetch_feeds(ix, since="last week", fetcher=fetcher)
+
+
+def test_fetch_reads_the_network_without_the_write_lock_and_stores_under_it(site: Site, tmp_path: Path) -> None:
+    path = tmp_path / "ix"
+    with Index.open(path, model="hash-test", create=True) as ix:
+        add_feed(ix, site.url("/feeds/ru.xml"), outlet="TASS")
+    other_writer = WriteLock(path)
+    other_writer.acquire()
+    try:
+        with Index.open(path, wait=False) as ix, Fetcher(FAST) as fetcher, pytest.raises(IndexLocked):
+            fetch_feeds(ix, fetcher=fetcher)
+        assert site.requests_to(RU_A.path) and site.requests_to(RU_B.path)  # read while the lock was taken
+        code, out, err = invoke("fetch", "--index", str(path), "--no-wait", "--delay", "0", "-q")
+        assert code == 1 and "is writing to the index" in err
+    finally:
+        other_writer.release()
+    with Index.open(path) as ix, Fetcher(FAST) as fetcher:
+        assert ix.store.totals()["articles"] == 0 and list_feeds(ix)[0].last_fetch is None  # nothing half-stored
+        assert fetch_feeds(ix, fetcher=fetcher).new == 2
 
 
 def test_feeds_add_list_remove_import(site: Site, tmp_path: Path) -> None:

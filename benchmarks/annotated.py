@@ -241,6 +241,22 @@ def main() -> None:
                 if not r.right:
                     print(f"  ERR {r.claim.id:<8} {r.claim.kind:<13} got {r.status!s:<13} conflict={r.conflict} "
                           f"groups {','.join(str(g) for g in r.groups)}")
+    if corpus.languages:
+        # alignment by language: a key is aligned when it sits in the group holding most of its claim's keys
+        results = score_claims(comparisons, story_of, corpus.claims)
+        aligned: Counter[str] = Counter()
+        total: Counter[str] = Counter()
+        for r in results:
+            if len(r.groups) < 2:
+                continue
+            main_group = Counter(r.groups).most_common(1)[0][0]
+            for article_id, g in zip(r.claim.keys, r.groups):
+                lang = corpus.languages.get(article_id, "?")
+                total[lang] += 1
+                aligned[lang] += g == main_group and g is not None and not g.endswith("(dropped)")
+        print("\nkeys of multi-article claims in their claim's main group, by language: "
+              + ", ".join(f"{lang} {aligned[lang]}/{total[lang]} ({aligned[lang] / total[lang]:.2f})"
+                          for lang in sorted(total)))
     print(f"\nstories found: {len(out['stories'])}; ingest, stories and compare took {out['seconds']:.1f} s")
     if args.verbose:
         for story in out["stories"]:

@@ -1,6 +1,6 @@
 """Fit the claim pair model (crosscheck/data/claim_pairs.json) and choose its group threshold.
 
-    python benchmarks/fit_claim_pairs.py [--write]
+    pip install ".[bench]" && python benchmarks/fit_claim_pairs.py [--write]
 
 Pairs of claims, labelled "same fact" or not, come from:
 - the annotated dev corpus (`../shared/eval/annotated_dev`), its `tune` stories only

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -15,6 +16,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from .errors import CrosscheckError, InvalidInput, NothingFetched, NothingIngested, check_folder, check_output_file
 from .shapes import comparison_json, hits_json, info_json, stories_json
@@ -24,6 +26,9 @@ if TYPE_CHECKING:
     from .translate import TranslationOptions
     from .index import Index, ProgressFn
     from .models import Hit, IngestReport
+
+# C0 and C1 control characters but tab and newline: ESC starts terminal escape sequences.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 app = typer.Typer(
     help="Compare how Russian, Turkish and Western outlets cover the same news, claim by claim.",
@@ -157,10 +162,14 @@ def _read(index: Path | None) -> Index:
     return Index.open(index, readonly=True)
 
 
+def _clean(text: object) -> str:
+    """Data for the terminal: control characters (escape sequences included) shown as `?`."""
+    return _CONTROL.sub("?", str(text))
+
+
 def _print_report(report: IngestReport) -> None:
     for problem in report.problems:
-        err.print(f"[yellow]{problem}[/yellow]" if not problem.skipped else f"[red]{problem}[/red]",
-                  markup=True, highlight=False)
+        err.print(Text(_clean(problem), style="yellow" if not problem.skipped else "red"), highlight=False)
     if report.unknown_outlets:
         err.print(f"warning: camp 'unknown' for outlets not in the outlets list: "
                   f"{', '.join(report.unknown_outlets)} (add them with --outlets FILE)", markup=False)
@@ -316,6 +325,29 @@ def stories(
     out.print(table)
 
 
+
+
+@command
+def remove(
+    article_ids: Annotated[list[str], typer.Argument(help="Article ids (as `query --json` and `stories --json` list them).")],
+    index: IndexOpt = None,
+    no_wait: NoWaitOpt = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Remove articles with their sentences, vectors and story memberships."""
+    from .errors import ArticleNotFound
+
+    with _open(index, wait=not no_wait) as ix:
+        report = ix.remove(article_ids)
+    if as_json:
+        out.print_json(json.dumps(report.as_dict(), ensure_ascii=False))
+    for article_id in report.not_found:
+        err.print(f"warning: no article {_clean(article_id)!r} in the index", markup=False)
+    if not report.removed:
+        raise ArticleNotFound(report.not_found[0])
+    if not as_json:
+        out.print(f"removed {len(report.removed)} articles" + (
+            f" and {len(report.stories_removed)} stories left empty" if report.stories_removed else ""), markup=False)
 
 
 @command

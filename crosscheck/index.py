@@ -17,6 +17,7 @@ import math
 import os
 import tempfile
 import time
+from dataclasses import asdict, dataclass, field
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -28,12 +29,12 @@ from .embed import DEFAULT_MODEL, Embedder, get_embedder, normalise
 from .errors import IndexModelMismatch, IndexNeedsUpgrade, IndexNotFound, IndexReadOnly, check_folder
 from .locking import WaitFn, WriteLock
 from .ingest import prepare, read_paths, record_from_fields
-from .models import ArticleRecord, Hit, IngestReport, Problem
+from .models import EARLIEST_YEAR, ArticleRecord, Hit, IngestReport, Problem
 from .outlets import OutletDirectory
 from .paths import ARTICLE_VECTORS, DB_NAME, SENTENCE_VECTORS, index_dir
 from .store import Store
 
-__all__ = ["Index", "VectorIndex", "ProgressFn", "article_vector", "LEAD_SENTENCES"]
+__all__ = ["Index", "RemoveReport", "VectorIndex", "ProgressFn", "article_vector", "LEAD_SENTENCES"]
 
 log = logging.getLogger("crosscheck")
 
@@ -234,6 +235,39 @@ class VectorIndex:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             raise
+
+
+@dataclass
+class RemoveReport:
+    removed: list[str] = field(default_factory=list)        # article ids removed
+    not_found: list[str] = field(default_factory=list)      # ids not in the index
+    stories_removed: list[str] = field(default_factory=list)  # stories left empty, removed too
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class _UnusedDates:
+    """Dates kept as given but not used, counted per file: one warning per file, not per record."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, list[Any]] = {}  # file -> [count, first line, first value]
+
+    def add(self, source: str, value: str) -> None:
+        file, _, line = source.rpartition(":")
+        if not line.isdigit():
+            file, line = source, ""
+        entry = self.files.setdefault(file, [0, line, value])
+        entry[0] += 1
+
+    def problems(self) -> list[Problem]:
+        out = []
+        for file, (count, line, value) in self.files.items():
+            where = f"line {line}: " if line else ""
+            out.append(Problem(file, f"{count} date{'s' if count > 1 else ''} not ISO 8601 or outside "
+                               f"{EARLIEST_YEAR}..tomorrow (first {where}{value[:40]!r}): kept as given, not used",
+                               skipped=False))
+        return out
 
 
 class Index:
@@ -462,6 +496,7 @@ class Index:
         report = IngestReport()
         unknown: set[str] = set()
         saved_outlets: set[str] = set()
+        unused_dates = _UnusedDates()
         for number, raw in enumerate(records, start=1):
             item = raw if isinstance(raw, (ArticleRecord, Problem)) else record_from_fields(raw, f"record {number}")
             if progress:
@@ -476,6 +511,8 @@ class Index:
                 report.unchanged += 1
                 continue
             report.problems.extend(prepared.problems)
+            if prepared.unused_date is not None:
+                unused_dates.add(item.source, prepared.unused_date)
             duplicate_of = self.store.first_with_hash(values["content_hash"])
             if duplicate_of:
                 values["duplicate_of"] = duplicate_of
@@ -492,6 +529,7 @@ class Index:
             if report.added % COMMIT_ARTICLES == 0:
                 self.store.commit()  # a stopped run keeps what it has read
         self.store.commit()
+        report.problems.extend(unused_dates.problems())
         report.unknown_outlets = sorted(unknown)
         articles, sentences = self.embed_pending(progress)
         report.embedded_articles, report.embedded_sentences = articles, sentences
@@ -559,6 +597,31 @@ class Index:
         self.sentence_vectors.save()
         self.store.mark_embedded(rowids)
         return time.monotonic() - began
+
+    def remove(self, article_ids: Iterable[str]) -> RemoveReport:
+        """Remove articles by id, with their sentences, vectors, anchors and story memberships
+        (a story left empty goes too). Ids not in the index are listed in the report."""
+        report = RemoveReport()
+        with self.writing():
+            rowids: list[int] = []
+            for article_id in dict.fromkeys(article_ids):
+                article = self.store.article_by_id(article_id)
+                if article is None:
+                    report.not_found.append(article_id)
+                else:
+                    rowids.append(article.rowid)
+                    report.removed.append(article_id)
+            if not rowids:
+                return report
+            articles, sentences = self.article_vectors, self.sentence_vectors
+            sentence_rowids = self.store.sentence_rowids(rowids)
+            with self.store.db:  # rows first: vectors left by a crash here are dropped on the next open
+                report.stories_removed = self.store.remove_articles(rowids)
+            articles.remove(rowids)
+            sentences.remove(sentence_rowids)
+            articles.save()
+            sentences.save()
+        return report
 
     def outlet_directory(self) -> OutletDirectory:
         """The default outlets list with the outlets this index was built with on top, so that

@@ -14,13 +14,13 @@ import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from .anchors import extract_anchors
-from .models import CAMPS, ArticleRecord, Outlet, Problem
+from .models import CAMPS, EARLIEST_YEAR, ArticleRecord, Outlet, Problem, plausible_date
 from .outlets import OutletDirectory, url_domain
 from .sentences import Span, split_sentences
 
@@ -233,10 +233,14 @@ def article_id(record: ArticleRecord) -> str:
 
 
 def _iso_date(value: str | None) -> str | None:
-    """ISO 8601 as stored; raises ValueError for anything else."""
+    """ISO 8601 as stored; raises ValueError for anything else, and for a date outside
+    EARLIEST_YEAR .. a day after now (models.plausible_date)."""
     if value is None:
         return None
-    return datetime.fromisoformat(value.strip().replace(" ", "T", 1)).isoformat()
+    dt = datetime.fromisoformat(value.strip().replace(" ", "T", 1))
+    if not plausible_date(dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)):
+        raise ValueError(f"{value!r} is outside {EARLIEST_YEAR}..tomorrow")
+    return dt.isoformat()
 
 
 @dataclass
@@ -246,16 +250,16 @@ class PreparedArticle:
     problems: list[Problem]  # caveats about data that was kept
     outlet: Outlet | None    # the outlets-list entry it matched, None for an unknown outlet
     anchors: list[str]       # names and numbers that survive translation (anchors.py)
+    unused_date: str | None = None  # a `published` kept as given but not used (not ISO, implausible)
 
 
 def prepare(record: ArticleRecord, outlets: OutletDirectory) -> PreparedArticle:
     problems: list[Problem] = []
+    unused_date: str | None = None
     try:
         published = _iso_date(record.published)
-    except ValueError:
-        problems.append(Problem(record.source, f"'published' {record.published!r} is not ISO 8601 "
-                                "(kept without a date)", skipped=False))
-        published = None
+    except (ValueError, OverflowError):  # reported once per file by Index.add
+        published, unused_date = None, str(record.published)
 
     language: str | None
     prob: float | None
@@ -277,9 +281,9 @@ def prepare(record: ArticleRecord, outlets: OutletDirectory) -> PreparedArticle:
 
     values = {
         "id": article_id(record), "url": record.url, "outlet": name, "camp": camp, "country": country,
-        "title": record.title, "text": record.text, "published": published,
+        "title": record.title, "text": record.text, "published": published, "published_given": unused_date,
         "language": language, "language_prob": prob,
         "content_hash": content_hash(record.text), "source": record.source,
     }
     return PreparedArticle(values, split_sentences(record.text, language), problems, outlet,
-                           extract_anchors(record.title, record.text, language))
+                           extract_anchors(record.title, record.text, language), unused_date)

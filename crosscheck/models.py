@@ -3,22 +3,40 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from .vocabulary import KNOWN_CAMPS, Camp
 
-__all__ = ["parse_datetime", "CAMPS", "KNOWN_CAMPS", "Outlet", "ArticleRecord", "Article", "Problem", "IngestReport", "Hit", "Story", "Feed"]
+__all__ = ["parse_datetime", "plausible_date", "EARLIEST_YEAR", "FUTURE_SLACK", "CAMPS", "KNOWN_CAMPS", "Outlet", "ArticleRecord", "Article", "Problem", "IngestReport", "Hit", "Story", "Feed"]
+
+# Publication dates crosscheck uses: from 1900 (older dates in news data are placeholders such
+# as 0001-01-01 or typos) to a day after now (time zones ahead of UTC). Dates outside are kept
+# as given (`published_given`) but not used: with year 1 or 9999 date arithmetic overflows.
+EARLIEST_YEAR = 1900
+FUTURE_SLACK = timedelta(days=1)
+
+
+def plausible_date(dt: datetime) -> bool:
+    """True for an aware datetime from EARLIEST_YEAR to a day after now."""
+    try:
+        return dt.year >= EARLIEST_YEAR and dt <= datetime.now(timezone.utc) + FUTURE_SLACK
+    except OverflowError:
+        return False
+
 
 def parse_datetime(value: str | None) -> datetime | None:
-    """An article's `published` as an aware datetime (UTC when it has no offset); None if unknown."""
+    """An article's `published` as an aware datetime (UTC when it has no offset); None if unknown
+    or implausible (an index written before dates were checked may hold year 1 or 9999)."""
     if not value:
         return None
     try:
         dt = datetime.fromisoformat(value)
-    except ValueError:
+        dt = dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+        dt.timestamp()  # year 1 minus an offset is out of range
+    except (ValueError, OverflowError):
         return None
-    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+    return dt if plausible_date(dt) else None
 
 
 CAMPS: tuple[str, ...] = tuple(Camp)

@@ -114,6 +114,14 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         CREATE INDEX feed_items_pending ON feed_items(feed_url) WHERE article_id IS NULL;
     """),
+    ("0006_published_given", """
+        -- a `published` that is not ISO 8601 or lies outside 1900 .. a day after now is kept here
+        -- as given and not used (models.plausible_date); such dates stored earlier move here
+        ALTER TABLE articles ADD COLUMN published_given TEXT;
+        UPDATE articles SET published_given = published, published = NULL
+         WHERE published IS NOT NULL
+           AND (published < '1900' OR published > strftime('%Y-%m-%dT%H:%M:%S', 'now', '+1 day'));
+    """),
 ]
 
 _FEED_COLUMNS = ("url", "outlet", "camp", "language", "title", "etag", "last_modified", "added_at",
@@ -145,6 +153,14 @@ def _connect_readonly(path: Path) -> sqlite3.Connection:
         if os.access(path.parent, os.W_OK):
             raise
     return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True)
+
+
+def _day(timestamp: float, beyond: str) -> str:
+    """YYYY-MM-DD of a Unix time, or `beyond` when it lies outside what datetime can hold."""
+    try:
+        return datetime.fromtimestamp(timestamp, timezone.utc).isoformat()[:10]
+    except (OverflowError, ValueError, OSError):
+        return beyond
 
 
 def _now() -> str:
@@ -294,8 +310,8 @@ class Store:
     def embedded_published_between(self, start: float, end: float) -> list[tuple[int, str]]:
         """(rowid, published) of embedded articles published from `start` to `end` (Unix times,
         with a day of slack either side for UTC offsets: callers compare exactly)."""
-        low = datetime.fromtimestamp(start - 86400, timezone.utc).isoformat()[:10]
-        high = datetime.fromtimestamp(end + 86400, timezone.utc).isoformat()[:10] + "\uffff"
+        low = _day(start - 86400, "0000")
+        high = _day(end + 86400, "9999") + "\uffff"
         return [(r[0], r[1]) for r in self.db.execute(
             "SELECT rowid, published FROM articles WHERE embedded = 1 AND published >= ? AND published <= ?",
             (low, high))]
@@ -380,6 +396,44 @@ class Store:
             f"SELECT {_ARTICLE_COLUMNS.replace('rowid', 'a.rowid', 1)} FROM articles a "
             "JOIN story_articles s ON s.article_rowid = a.rowid WHERE s.story_id = ? "
             "ORDER BY a.published IS NULL, a.published, a.id", (story_id,))]
+
+    def remove_articles(self, rowids: Sequence[int]) -> list[str]:
+        """Delete articles with their sentences, anchors and story memberships (not committed).
+        A duplicate of a removed article becomes the original of its remaining copies. Returns
+        the ids of the stories left empty, which are deleted too."""
+        removed = set(rowids)
+        ids = {r: i for r, i in self.articles_ids(removed).items()}
+        per_key: dict[str, int] = {}
+        for keys in self.anchors_of(list(removed)).values():
+            for k in keys:
+                per_key[k] = per_key.get(k, 0) + 1
+        self.db.executemany("UPDATE anchor_counts SET articles = articles - ? WHERE anchor = ?",
+                            [(n, k) for k, n in per_key.items()])
+        self.db.execute("DELETE FROM anchor_counts WHERE articles <= 0")
+        for article_id in ids.values():
+            copies = [r for r, in self.db.execute(
+                "SELECT rowid FROM articles WHERE duplicate_of = ? ORDER BY rowid", (article_id,)) if r not in removed]
+            if copies:
+                original = self.db.execute("SELECT id FROM articles WHERE rowid = ?", (copies[0],)).fetchone()[0]
+                self.db.execute("UPDATE articles SET duplicate_of = NULL WHERE rowid = ?", (copies[0],))
+                self.db.executemany("UPDATE articles SET duplicate_of = ? WHERE rowid = ?",
+                                    [(original, r) for r in copies[1:]])
+        stories: set[str] = set()
+        for chunk, marks in _in_chunks(removed):
+            stories.update(r[0] for r in self.db.execute(
+                f"SELECT story_id FROM story_articles WHERE article_rowid IN ({marks})", chunk))
+            self.db.execute(f"DELETE FROM articles WHERE rowid IN ({marks})", chunk)  # cascades
+        emptied = sorted(s for s in stories if self.db.execute(
+            "SELECT 1 FROM story_articles WHERE story_id = ? LIMIT 1", (s,)).fetchone() is None)
+        self.db.executemany("DELETE FROM stories WHERE id = ?", [(s,) for s in emptied])
+        return emptied
+
+    def articles_ids(self, rowids: Iterable[int]) -> dict[int, str]:
+        """article rowid -> article id."""
+        out: dict[int, str] = {}
+        for chunk, marks in _in_chunks(rowids):
+            out.update(self.db.execute(f"SELECT rowid, id FROM articles WHERE rowid IN ({marks})", chunk).fetchall())
+        return out
 
     # -- anchors --------------------------------------------------------------------------
     def anchors_of(self, article_rowids: Sequence[int]) -> dict[int, list[str]]:

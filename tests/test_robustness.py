@@ -1,0 +1,118 @@
+"""Hostile input and damaged indexes: nothing lost, nothing crashes, one clear line (issue 11)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from crosscheck import Index
+from crosscheck.cli import app
+from crosscheck.paths import DB_NAME
+
+runner = CliRunner()
+
+
+def record(i: int, **fields: str) -> dict[str, str]:
+    base = {"id": f"a{i}", "outlet": "TASS", "published": "2016-09-12",
+            "title": f"Pipeline talks {i}", "text": f"Energy ministers discussed the gas pipeline {i}. "
+                                                    f"They met in Moscow on Monday {i}."}
+    return {**base, **fields}
+
+
+def write_jsonl(path: Path, records: list[dict[str, str]]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def ok(result: object) -> None:
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    assert "Traceback" not in result.output  # type: ignore[attr-defined]
+
+
+# -- 1. extreme dates ------------------------------------------------------------------------------
+def test_extreme_dates_are_kept_as_text_not_used_and_no_command_crashes(tmp_path: Path) -> None:
+    ix = str(tmp_path / "ix")
+    first = write_jsonl(tmp_path / "first.jsonl", [
+        record(1, published="0001-01-01"), record(2, published="9999-12-31T23:59:59"),
+        record(3), record(4, published="1899-12-31"), record(5, published="next Tuesday")])
+    second = write_jsonl(tmp_path / "second.jsonl", [record(6, published="0001-01-01T00:00:00+00:00"), record(7)])
+    result = runner.invoke(app, ["ingest", str(first), str(second), "--index", ix, "--model", "hash-test", "-q"])
+    ok(result)
+    assert "ingested 7 new articles" in result.stdout
+    warnings = [line for line in result.stderr.splitlines() if "not used" in line]
+    assert len(warnings) == 2, result.stderr  # one per file
+    assert warnings[0].startswith(f"{first}:") and "4 dates" in warnings[0] and "'0001-01-01'" in warnings[0]
+    assert warnings[1].startswith(f"{second}:") and "1 date" in warnings[1]
+    db = sqlite3.connect(Path(ix) / DB_NAME)
+    rows = dict(db.execute("SELECT id, published FROM articles").fetchall())
+    given = dict(db.execute("SELECT id, published_given FROM articles").fetchall())
+    assert rows["a1"] is None and given["a1"] == "0001-01-01"
+    assert rows["a2"] is None and given["a2"] == "9999-12-31T23:59:59"
+    assert rows["a5"] is None and given["a5"] == "next Tuesday"
+    assert rows["a3"] == "2016-09-12T00:00:00" and given["a3"] is None
+    db.close()
+    for args in (["stories"], ["stories", "--json"], ["report", "--out", str(tmp_path / "out"), "--no-translate"],
+                 ["compare", "--articles", "a1,a2,a3", "--html", str(tmp_path / "c.html"), "--no-translate"],
+                 ["query", "pipeline"], ["info"]):
+        ok(runner.invoke(app, [*args, "--index", ix]))
+
+
+def test_extreme_dates_already_in_an_index_are_moved_aside(tmp_path: Path) -> None:
+    """An index written before this check: its extreme dates break nothing, and the upgrade
+    moves them to `published_given`."""
+    ix = tmp_path / "ix"
+    write_jsonl(tmp_path / "a.jsonl", [record(1), record(2), record(3)])
+    ok(runner.invoke(app, ["ingest", str(tmp_path / "a.jsonl"), "--index", str(ix), "--model", "hash-test", "-q"]))
+    db = sqlite3.connect(ix / DB_NAME)
+    with db:
+        db.execute("UPDATE articles SET published = '0001-01-01', published_given = NULL WHERE id = 'a1'")
+        db.execute("UPDATE articles SET published = '9999-12-31T23:59:59', published_given = NULL WHERE id = 'a2'")
+    # as read by a crosscheck that does not know better (no migration): no crash either
+    for args in (["stories", "--rebuild", "--threshold", "0.3"], ["report", "--out", str(tmp_path / "out"),
+                                                                  "--no-translate"]):
+        ok(runner.invoke(app, [*args, "--index", str(ix)]))
+    with db:
+        db.execute("DELETE FROM migrations WHERE name = '0006_published_given'")
+        db.execute("ALTER TABLE articles DROP COLUMN published_given")
+    db.close()
+    with Index.open(ix) as index:
+        rows = index.store.db.execute("SELECT id, published, published_given FROM articles ORDER BY id").fetchall()
+    assert rows == [("a1", None, "0001-01-01"), ("a2", None, "9999-12-31T23:59:59"),
+                    ("a3", "2016-09-12T00:00:00", None)]
+
+
+# -- remove ------------------------------------------------------------------------------------------
+def test_remove_takes_articles_with_their_vectors_and_story_memberships(tmp_path: Path) -> None:
+    ix = tmp_path / "ix"
+    records = [record(i) for i in range(1, 6)]
+    records.append({**record(6), "id": "copy-of-a1", "text": records[0]["text"]})  # a duplicate of a1
+    write_jsonl(tmp_path / "a.jsonl", records)
+    ok(runner.invoke(app, ["ingest", str(tmp_path / "a.jsonl"), "--index", str(ix), "--model", "hash-test", "-q"]))
+    ok(runner.invoke(app, ["stories", "--index", str(ix)]))
+    with Index.open(ix, readonly=True) as index:
+        rowids = {r[1]: r[0] for r in index.store.db.execute("SELECT rowid, id FROM articles")}
+        sentences_of_a1 = index.store.sentence_rowids([rowids["a1"]])
+        anchors_before = index.store.db.execute("SELECT sum(articles) FROM anchor_counts").fetchone()[0]
+    result = runner.invoke(app, ["remove", "a1", "a2", "nope", "--index", str(ix)])
+    ok(result)
+    assert "removed 2 articles" in result.stdout and "nope" in result.stderr
+    with Index.open(ix, readonly=True) as index:
+        db = index.store.db
+        assert sorted(r[0] for r in db.execute("SELECT id FROM articles")) == ["a3", "a4", "a5", "copy-of-a1"]
+        assert db.execute("SELECT duplicate_of FROM articles WHERE id = 'copy-of-a1'").fetchone()[0] is None
+        vector_ids = set(index.article_vectors.ids().tolist())
+        assert rowids["a1"] not in vector_ids and rowids["a2"] not in vector_ids and len(vector_ids) == 4
+        assert not set(sentences_of_a1) & set(index.sentence_vectors.ids().tolist())
+        assert len(index.sentence_vectors) == db.execute("SELECT count(*) FROM sentences").fetchone()[0]
+        members = {r[0] for r in db.execute("SELECT article_rowid FROM story_articles")}
+        assert members == {rowids[i] for i in ("a3", "a4", "a5", "copy-of-a1")}
+        assert db.execute("SELECT count(*) FROM stories WHERE id NOT IN "
+                          "(SELECT story_id FROM story_articles)").fetchone()[0] == 0
+        assert db.execute("SELECT sum(articles) FROM anchor_counts").fetchone()[0] < anchors_before
+    ok(runner.invoke(app, ["check", "--index", str(ix)]))
+    result = runner.invoke(app, ["remove", "nope", "--index", str(ix)])
+    assert result.exit_code == 1 and "nope" in result.stderr and "Traceback" not in result.output

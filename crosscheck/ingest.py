@@ -26,6 +26,7 @@ from .sentences import Span, split_sentences
 
 __all__ = [
     "SUPPORTED_SUFFIXES",
+    "NO_OUTLET",
     "iter_input_files",
     "read_file",
     "read_paths",
@@ -46,6 +47,7 @@ FIELDS = ("url", "outlet", "title", "text", "published", "id", "language", "camp
 # is settled by then, and detection time grows with the length of the text (with 2,000
 # characters it took a quarter of the ingest time; benchmarks/perf.py ingest).
 DETECT_PREFIX = 600
+NO_OUTLET = "unknown"  # the outlet of an article that names none and has no URL
 
 
 # -- finding and reading files --------------------------------------------------------------
@@ -54,26 +56,41 @@ def iter_input_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path |
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
+            found = False
             for child in sorted(p for p in path.rglob("*") if p.is_file()):
                 if child.suffix.lower() in SUPPORTED_SUFFIXES and not any(
                         part.startswith(".") for part in child.relative_to(path).parts):
+                    found = True
                     yield child
+            if not found:
+                yield Problem(str(path), f"no {_suffix_list()} files in this folder")
         elif path.is_file():
             if path.suffix.lower() in SUPPORTED_SUFFIXES:
                 yield path
             else:
                 yield Problem(str(path), f"unsupported file type {path.suffix or '(none)'}: "
-                              f"use {', '.join(sorted(SUPPORTED_SUFFIXES))}")
+                              f"use {_suffix_list()}")
         else:
             yield Problem(str(path), "no such file or folder")
 
 
-def read_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[ArticleRecord | Problem]:
+def _suffix_list() -> str:
+    names = sorted(SUPPORTED_SUFFIXES)
+    return ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def read_paths(paths: Iterable[str | os.PathLike[str]], outlet: str | None = None
+               ) -> Iterator[ArticleRecord | Problem]:
+    """Records from the files under `paths`; `outlet` is given to records that name none
+    (a .txt file, an HTML page without a site name, a row without an 'outlet')."""
     for item in iter_input_files(paths):
         if isinstance(item, Problem):
             yield item
-        else:
-            yield from read_file(item)
+            continue
+        for record in read_file(item):
+            if outlet and isinstance(record, ArticleRecord) and not record.outlet:
+                record.outlet = outlet
+            yield record
 
 
 def read_file(path: Path) -> Iterator[ArticleRecord | Problem]:
@@ -131,6 +148,7 @@ def _read_jsonl(path: Path) -> Iterator[ArticleRecord | Problem]:
         yield Problem(str(path), f"cannot read file: {e.strerror}")
         return
     with handle:
+        seen_any = False
         for number, raw in enumerate(handle, start=1):
             where = f"{path}:{number}"
             try:
@@ -140,12 +158,16 @@ def _read_jsonl(path: Path) -> Iterator[ArticleRecord | Problem]:
                 continue
             if not line.strip():
                 continue
+            seen_any = True
             try:
                 data = json.loads(line)
             except json.JSONDecodeError as e:
-                yield Problem(where, f"broken JSON ({e.msg} at column {e.colno})")
+                # some of json's messages end in "at" themselves ("Invalid control character at")
+                yield Problem(where, f"broken JSON ({e.msg.removesuffix(' at')} at column {e.colno})")
                 continue
             yield record_from_fields(data, where)
+        if not seen_any:
+            yield Problem(str(path), "empty file: no articles in it (JSONL is one JSON object per line)")
 
 
 def _read_csv(path: Path, text: str) -> Iterator[ArticleRecord | Problem]:
@@ -153,8 +175,10 @@ def _read_csv(path: Path, text: str) -> Iterator[ArticleRecord | Problem]:
     if not reader.fieldnames or "text" not in reader.fieldnames:
         yield Problem(f"{path}:1", "CSV header needs a 'text' column (and url, outlet, title, published)")
         return
+    rows = 0
     try:
         for row in reader:
+            rows += 1
             where = f"{path}:{reader.line_num}"
             if None in row:
                 yield Problem(where, "more cells than header columns")
@@ -162,6 +186,9 @@ def _read_csv(path: Path, text: str) -> Iterator[ArticleRecord | Problem]:
             yield record_from_fields(dict(row), where)
     except csv.Error as e:
         yield Problem(f"{path}:{reader.line_num}", f"broken CSV: {e}")
+        return
+    if rows == 0:
+        yield Problem(str(path), "no rows under the header: the file has no articles")
 
 
 def _read_txt(path: Path, text: str) -> Iterator[ArticleRecord | Problem]:
@@ -179,7 +206,8 @@ def _read_txt(path: Path, text: str) -> Iterator[ArticleRecord | Problem]:
 def _read_html(path: Path, text: str) -> Iterator[ArticleRecord | Problem]:
     import trafilatura  # heavy import, only when HTML is ingested
 
-    doc = trafilatura.bare_extraction(text, with_metadata=True, include_comments=False)
+    doc = trafilatura.bare_extraction(text, with_metadata=True, include_comments=False,
+                                      date_extraction_params=_html_date_params())
     body = getattr(doc, "text", None) if doc is not None else None
     if not body or not body.strip():
         yield Problem(str(path), "no article text found in the HTML")
@@ -189,6 +217,17 @@ def _read_html(path: Path, text: str) -> Iterator[ArticleRecord | Problem]:
         url=getattr(doc, "url", None), outlet=getattr(doc, "sitename", None),
         published=getattr(doc, "date", None), source=str(path),
     )
+
+
+def _html_date_params() -> dict[str, Any]:
+    """htmldate's settings as trafilatura sets them, asking for the time of day and offset too."""
+    return {"original_date": True, "extensive_search": True, "outputformat": _HTML_DATE_FORMAT,
+            "max_date": datetime.now().astimezone().strftime("%Y-%m-%d")}
+
+
+# The page's time of day and offset when it states them (a page with a date alone gives
+# midnight, as a JSONL date does).
+_HTML_DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
 
 
 # -- preparing a record for the store ------------------------------------------------------
@@ -269,7 +308,7 @@ def prepare(record: ArticleRecord, outlets: OutletDirectory) -> PreparedArticle:
         language, prob = detect_language(f"{record.title}\n{record.text}")
 
     outlet = outlets.lookup(record.outlet, record.url)
-    name = outlet.name if outlet else (record.outlet or url_domain(record.url) or "unknown")
+    name = outlet.name if outlet else (record.outlet or url_domain(record.url) or NO_OUTLET)
     camp = outlet.camp if outlet else "unknown"
     if record.camp:
         if record.camp in CAMPS:

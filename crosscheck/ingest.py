@@ -13,13 +13,14 @@ import logging
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from .anchors import extract_anchors
+from .limits import MAX_ARTICLE_CHARS, MAX_OUTLET_CHARS, MAX_TITLE_CHARS
 from .models import CAMPS, EARLIEST_YEAR, ArticleRecord, Outlet, Problem, plausible_date
 from .outlets import OutletDirectory, url_domain
 from .sentences import Span, split_sentences
@@ -253,8 +254,30 @@ class PreparedArticle:
     unused_date: str | None = None  # a `published` kept as given but not used (not ISO, implausible)
 
 
+def _capped(record: ArticleRecord, problems: list[Problem]) -> tuple[ArticleRecord, str]:
+    """The record with its title and outlet cut to their limits, and the part of its text that
+    is split, searched and embedded (limits.py); a warning for each cut."""
+    changes: dict[str, Any] = {}
+    if len(record.title) > MAX_TITLE_CHARS:
+        changes["title"] = record.title[:MAX_TITLE_CHARS]
+        problems.append(Problem(record.source, f"title of {len(record.title):,} characters cut to "
+                                f"{MAX_TITLE_CHARS:,}", skipped=False))
+    if record.outlet and len(record.outlet) > MAX_OUTLET_CHARS:
+        changes["outlet"] = record.outlet[:MAX_OUTLET_CHARS]
+        problems.append(Problem(record.source, f"outlet name of {len(record.outlet):,} characters cut to "
+                                f"{MAX_OUTLET_CHARS:,}", skipped=False))
+    used = record.text
+    if len(used) > MAX_ARTICLE_CHARS:
+        used = used[:MAX_ARTICLE_CHARS]
+        problems.append(Problem(record.source, f"text of {len(record.text):,} characters: only the first "
+                                f"{MAX_ARTICLE_CHARS:,} are split into sentences and embedded (all of it is stored)",
+                                skipped=False))
+    return (replace(record, **changes) if changes else record), used
+
+
 def prepare(record: ArticleRecord, outlets: OutletDirectory) -> PreparedArticle:
     problems: list[Problem] = []
+    record, used_text = _capped(record, problems)
     unused_date: str | None = None
     try:
         published = _iso_date(record.published)
@@ -266,7 +289,7 @@ def prepare(record: ArticleRecord, outlets: OutletDirectory) -> PreparedArticle:
     if record.language:
         language, prob = record.language.lower(), None
     else:
-        language, prob = detect_language(f"{record.title}\n{record.text}")
+        language, prob = detect_language(f"{record.title[:DETECT_PREFIX]}\n{used_text[:DETECT_PREFIX]}")
 
     outlet = outlets.lookup(record.outlet, record.url)
     name = outlet.name if outlet else (record.outlet or url_domain(record.url) or "unknown")
@@ -285,5 +308,5 @@ def prepare(record: ArticleRecord, outlets: OutletDirectory) -> PreparedArticle:
         "language": language, "language_prob": prob,
         "content_hash": content_hash(record.text), "source": record.source,
     }
-    return PreparedArticle(values, split_sentences(record.text, language), problems, outlet,
-                           extract_anchors(record.title, record.text, language), unused_date)
+    return PreparedArticle(values, split_sentences(used_text, language), problems, outlet,
+                           extract_anchors(record.title, used_text, language), unused_date)

@@ -116,3 +116,50 @@ def test_remove_takes_articles_with_their_vectors_and_story_memberships(tmp_path
     ok(runner.invoke(app, ["check", "--index", str(ix)]))
     result = runner.invoke(app, ["remove", "nope", "--index", str(ix)])
     assert result.exit_code == 1 and "nope" in result.stderr and "Traceback" not in result.output
+
+
+# -- 2. memory: what reaches the model is capped ---------------------------------------------------
+def test_a_sentence_without_punctuation_is_cut_into_pieces_of_bounded_length() -> None:
+    from crosscheck.limits import MAX_SENTENCE_CHARS
+    from crosscheck.sentences import split_sentences
+
+    text = "pipeline " * 30_000 + "x" * 5000  # 275,000 characters, no full stop; a 5,000-character word
+    spans = split_sentences(text, "en")
+    assert len(spans) > 200 and max(len(s.text) for s in spans) <= MAX_SENTENCE_CHARS
+    assert "".join(s.text for s in spans).replace(" ", "") == text.replace(" ", "")  # nothing lost
+    assert all(text[s.start:s.end] == s.text for s in spans)
+
+
+def test_huge_fields_are_capped_with_a_warning_and_the_good_article_beside_is_embedded(tmp_path: Path) -> None:
+    from crosscheck.embed import register
+    from crosscheck.limits import MAX_ARTICLE_CHARS, MAX_OUTLET_CHARS, MAX_SENTENCE_CHARS, MAX_TITLE_CHARS
+
+    from .conftest import HashEmbedder
+
+    longest: list[int] = []
+
+    class Spy(HashEmbedder):
+        model_id = "hash-spy"
+
+        def embed_batch(self, texts):  # type: ignore[no-untyped-def]
+            longest.append(max(len(t) for t in texts))
+            return super().embed_batch(texts)
+
+    register("hash-spy", lambda _arg: Spy())
+    huge = ("word " * 400_000).strip()  # 1,999,999 characters, no punctuation
+    records = [{"id": "huge", "outlet": "Evil" * 1000, "title": "T" * 50_000, "text": huge, "published": "2016-09-12"},
+               record(1)]
+    with Index.open(tmp_path / "ix", model="hash-spy", create=True) as ix:
+        report = ix.add(records)
+        assert report.added == 2 and report.embedded_articles == 2
+        warnings = [str(p) for p in report.problems]
+        assert any("1,999,999 characters" in w and f"{MAX_ARTICLE_CHARS:,}" in w for w in warnings), warnings
+        assert any("title" in w for w in warnings) and any("outlet" in w for w in warnings), warnings
+        assert max(longest) <= MAX_SENTENCE_CHARS
+        stored = ix.store.article_by_id("huge")
+        assert stored is not None and stored.text == huge  # the text is kept whole
+        assert len(stored.title) <= MAX_TITLE_CHARS and len(stored.outlet) <= MAX_OUTLET_CHARS
+        last = ix.store.db.execute("SELECT max(end) FROM sentences s JOIN articles a ON a.rowid = s.article_rowid "
+                                   "WHERE a.id = 'huge'").fetchone()[0]
+        assert last <= MAX_ARTICLE_CHARS
+        assert ix.query("gas pipeline Moscow", k=1)[0].article.id == "a1"

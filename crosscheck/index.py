@@ -15,6 +15,7 @@ import contextlib
 import logging
 import math
 import os
+import sqlite3
 import tempfile
 import time
 from dataclasses import asdict, dataclass, field
@@ -245,6 +246,19 @@ class RemoveReport:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+# What one bad record can raise while it is prepared or stored: it is reported and skipped.
+# (Errors of the disk or the database as a whole are not in this list: they stop the run.)
+RECORD_ERRORS: tuple[type[Exception], ...] = (
+    ValueError, TypeError, LookupError, AttributeError, RecursionError, OverflowError,
+    sqlite3.IntegrityError, sqlite3.DataError, sqlite3.InterfaceError, sqlite3.ProgrammingError)
+
+
+def _reason(error: Exception) -> str:
+    text = str(error).splitlines()[0] if str(error) else ""
+    text = text if len(text) <= 160 else text[:160] + "…"
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
 class _UnusedDates:
@@ -505,26 +519,39 @@ class Index:
                 report.problems.append(item)
                 report.skipped += 1
                 continue
-            prepared = prepare(item, directory)
+            try:
+                prepared = prepare(item, directory)
+            except RECORD_ERRORS as e:
+                report.problems.append(Problem(item.source, f"cannot be read: {_reason(e)}"))
+                report.skipped += 1
+                continue
             values = prepared.values
             if self.store.article_by_id(values["id"]) is not None:
                 report.unchanged += 1
                 continue
-            report.problems.extend(prepared.problems)
-            if prepared.unused_date is not None:
-                unused_dates.add(item.source, prepared.unused_date)
             duplicate_of = self.store.first_with_hash(values["content_hash"])
             if duplicate_of:
                 values["duplicate_of"] = duplicate_of
+            try:
+                with self.store.savepoint():  # a record that cannot be stored leaves nothing behind
+                    if prepared.outlet is not None and prepared.outlet.name not in saved_outlets:
+                        self.store.save_outlet(prepared.outlet)
+                    rowid = self.store.insert_article(
+                        values, [(s.paragraph, s.start, s.end, s.text) for s in prepared.sentences])
+                    self.store.save_anchors({rowid: prepared.anchors})
+            except RECORD_ERRORS as e:
+                report.problems.append(Problem(item.source, f"cannot be stored: {_reason(e)}"))
+                report.skipped += 1
+                continue
+            report.problems.extend(prepared.problems)
+            if prepared.unused_date is not None:
+                unused_dates.add(item.source, prepared.unused_date)
+            if duplicate_of:
                 report.duplicates += 1
             if prepared.outlet is None:
                 unknown.add(values["outlet"])
-            elif prepared.outlet.name not in saved_outlets:
-                self.store.save_outlet(prepared.outlet)
+            else:
                 saved_outlets.add(prepared.outlet.name)
-            rowid = self.store.insert_article(
-                values, [(s.paragraph, s.start, s.end, s.text) for s in prepared.sentences])
-            self.store.save_anchors({rowid: prepared.anchors})
             report.added += 1
             if report.added % COMMIT_ARTICLES == 0:
                 self.store.commit()  # a stopped run keeps what it has read

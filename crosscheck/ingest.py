@@ -7,6 +7,7 @@ stops on bad input. `prepare` turns a record into the row the store keeps.
 from __future__ import annotations
 
 import csv
+import io
 import hashlib
 import json
 import logging
@@ -47,6 +48,7 @@ FIELDS = ("url", "outlet", "title", "text", "published", "id", "language", "camp
 # is settled by then, and detection time grows with the length of the text (with 2,000
 # characters it took a quarter of the ingest time; benchmarks/perf.py ingest).
 DETECT_PREFIX = 600
+CSV_FIELD_LIMIT = 1 << 28  # 256 MB: a CSV cell as large as a file we would read at all
 
 
 # -- finding and reading files --------------------------------------------------------------
@@ -111,12 +113,29 @@ def record_from_fields(fields: Any, where: str) -> ArticleRecord | Problem:
     text = fields.get("text")
     if not isinstance(text, str) or not text.strip():
         return Problem(where, "missing or empty 'text'")
+    for key in ("text", *values):
+        value = text if key == "text" else values[key]
+        if value is not None and not _encodable(value):
+            return Problem(where, f"'{key}' is not valid Unicode (a lone surrogate such as \\ud800)")
     title = values.get("title") or _first_line(text)
     return ArticleRecord(
         text=text.strip(), title=title, url=values.get("url"), outlet=values.get("outlet"),
         published=values.get("published"), id=values.get("id"), language=values.get("language"),
         camp=values.get("camp"), country=values.get("country"), source=where,
     )
+
+
+def _encodable(text: str) -> bool:
+    """False for a string with lone surrogates (JSON lets "\\ud800" through; UTF-8 cannot hold it)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _short(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _first_line(text: str, limit: int = 120) -> str:
@@ -146,23 +165,43 @@ def _read_jsonl(path: Path) -> Iterator[ArticleRecord | Problem]:
             except json.JSONDecodeError as e:
                 yield Problem(where, f"broken JSON ({e.msg} at column {e.colno})")
                 continue
+            except RecursionError:
+                yield Problem(where, "JSON nested too deeply to read")
+                continue
+            except ValueError as e:  # an integer of over 4,300 digits, for one
+                yield Problem(where, f"unreadable JSON value: {_short(str(e))}")
+                continue
             yield record_from_fields(data, where)
 
 
 def _read_csv(path: Path, text: str) -> Iterator[ArticleRecord | Problem]:
-    reader = csv.DictReader(text.splitlines(keepends=True))
-    if not reader.fieldnames or "text" not in reader.fieldnames:
+    # The csv module refuses fields over 131,072 characters by default; an article may be longer
+    # (what reaches the model is capped later, limits.py). Set once, for the process.
+    if csv.field_size_limit() < CSV_FIELD_LIMIT:
+        csv.field_size_limit(CSV_FIELD_LIMIT)
+    # rows end at \n or \r only: str.splitlines would also cut at \x85, \u2028 and others inside cells
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        fieldnames = reader.fieldnames
+    except csv.Error as e:
+        yield Problem(f"{path}:1", f"broken CSV header: {e}")
+        return
+    if not fieldnames or "text" not in fieldnames:
         yield Problem(f"{path}:1", "CSV header needs a 'text' column (and url, outlet, title, published)")
         return
-    try:
-        for row in reader:
-            where = f"{path}:{reader.line_num}"
-            if None in row:
-                yield Problem(where, "more cells than header columns")
-                continue
-            yield record_from_fields(dict(row), where)
-    except csv.Error as e:
-        yield Problem(f"{path}:{reader.line_num}", f"broken CSV: {e}")
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:  # this row only: the reader goes on with the next line
+            yield Problem(f"{path}:{reader.line_num + 1}", f"broken CSV row: {e}")
+            continue
+        where = f"{path}:{reader.line_num}"
+        if None in row:
+            yield Problem(where, "more cells than header columns")
+            continue
+        yield record_from_fields(dict(row), where)
 
 
 def _read_txt(path: Path, text: str) -> Iterator[ArticleRecord | Problem]:
@@ -276,6 +315,12 @@ def _capped(record: ArticleRecord, problems: list[Problem]) -> tuple[ArticleReco
 
 
 def prepare(record: ArticleRecord, outlets: OutletDirectory) -> PreparedArticle:
+    """The columns, sentences and anchors of a record. Raises ValueError for a record that cannot
+    be stored (a field that is not valid Unicode, a URL that cannot be parsed)."""
+    for name in ("text", "title", "url", "outlet", "published", "id", "language", "camp", "country"):
+        value = getattr(record, name)
+        if isinstance(value, str) and not _encodable(value):
+            raise ValueError(f"'{name}' is not valid Unicode (a lone surrogate such as \\ud800)")
     problems: list[Problem] = []
     record, used_text = _capped(record, problems)
     unused_date: str | None = None

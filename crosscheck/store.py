@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
@@ -274,6 +275,20 @@ class Store:
 
     def commit(self) -> None:
         self.db.commit()
+
+    @contextlib.contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """Everything inside happens, or (on an exception) none of it, within the open transaction."""
+        if not self.db.in_transaction:
+            self.db.execute("BEGIN")
+        self.db.execute("SAVEPOINT record")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK TO record")
+            self.db.execute("RELEASE record")
+            raise
+        self.db.execute("RELEASE record")
 
     def unembedded(self, after: int, limit: int) -> list[tuple[int, str, list[tuple[int, str]]]]:
         """Up to `limit` articles past rowid `after` still without vectors:

@@ -163,3 +163,49 @@ def test_huge_fields_are_capped_with_a_warning_and_the_good_article_beside_is_em
                                    "WHERE a.id = 'huge'").fetchone()[0]
         assert last <= MAX_ARTICLE_CHARS
         assert ix.query("gas pipeline Moscow", k=1)[0].article.id == "a1"
+
+
+# -- 4. one bad record never costs the others ------------------------------------------------------
+BAD_LINES = {
+    "deep nesting": '{"text": ' + "[" * 100_000 + "]" * 100_000 + "}",
+    "huge integer": '{"id": "big", "text": "Some text.", "views": ' + "9" * 5000 + "}",
+    "lone surrogate": '{"id": "sur", "text": "Broken \\ud800 text."}',
+    "bad IPv6 URL": '{"url": "http://[::1", "text": "A text with a broken address."}',
+}
+
+
+@pytest.mark.parametrize("reason", sorted(BAD_LINES))
+def test_one_bad_jsonl_line_is_reported_and_the_rest_of_the_file_is_kept(tmp_path: Path, reason: str) -> None:
+    lines = [json.dumps(record(i)) for i in range(1, 4)] + [BAD_LINES[reason]] + \
+            [json.dumps(record(i)) for i in range(4, 7)]
+    path = tmp_path / "mixed.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["ingest", str(path), "--index", str(tmp_path / "ix"), "--model", "hash-test", "-q"])
+    ok(result)
+    assert "ingested 6 new articles" in result.stdout and "1 skipped" in result.stdout
+    assert f"{path}:4: " in result.stderr, result.stderr
+    assert len([line for line in result.stderr.splitlines() if line.startswith(f"{path}:4:")]) == 1
+
+
+def test_a_csv_field_over_the_csv_module_limit_costs_nothing_else(tmp_path: Path) -> None:
+    import csv
+
+    path = tmp_path / "big.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "outlet", "title", "text"])
+        writer.writerow(["c1", "TASS", "First", "A short text about gas."])
+        writer.writerow(["c2", "TASS", "Long", "word " * 40_000])  # 200,000 characters
+        writer.writerow(["c3", "TASS", "Third", "Another short text about grain."])
+    result = runner.invoke(app, ["ingest", str(path), "--index", str(tmp_path / "ix"), "--model", "hash-test", "-q"])
+    ok(result)
+    assert "ingested 3 new articles" in result.stdout
+
+
+def test_records_given_to_add_with_bad_values_are_problems_not_exceptions(tmp_index: Index) -> None:
+    report = tmp_index.add([
+        {"id": "s", "text": "Lone \ud800 surrogate."}, {"url": "http://[::1", "text": "Bad address."},
+        {"id": "t", "title": "T\udfff", "text": "ok"}, record(1), "not a mapping",  # type: ignore[list-item]
+    ])
+    assert report.added == 1 and report.skipped == 4, [str(p) for p in report.problems]
+    assert tmp_index.store.article_by_id("a1") is not None

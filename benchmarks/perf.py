@@ -6,6 +6,7 @@
     python benchmarks/perf.py cluster [--sizes 10000,100000]
     python benchmarks/perf.py compare [--size N]
     python benchmarks/perf.py startup [--runs 10]
+    python benchmarks/perf.py serve   [--size 10000] [--requests 200] [--clients 8]
     python benchmarks/perf.py all     [--quick]
 
 Every subcommand takes --eval DIR (real data, default <repo>/../shared/eval), --workdir DIR
@@ -36,6 +37,13 @@ cluster  stories.update_stories(rebuild=True) on an index of each size (the one 
 compare  compare.compare_articles on a 50-article story from a generated-corpus index: median of
          5 runs (target < 1 s).
 startup  wall time of `crosscheck --help` in a subprocess, median of 10 (target < 0.3 s).
+serve    `crosscheck serve` on the size-N index (default 10,000, stories formed first if missing),
+         started as a subprocess on a free loopback port: a bounded load test of --requests
+         GET /api/query (default 200) from --clients concurrent clients (default 8), real
+         sentences in en/ru/tr as queries, then the same requests from one client; latency
+         p50/p99 and requests/s, and the first and warm loads of the index page and of a
+         story. Against it, the wall time of a cold `crosscheck query` (a new process that
+         loads the model), median of --cold-runs (default 5). Target: warm p50 < 50 ms.
 all      every benchmark; with --quick at tiny sizes (the smoke test).
 """
 
@@ -803,6 +811,158 @@ def bench_startup(args: argparse.Namespace) -> Result:
             "slowest_imports": slowest}
 
 
+# -- serve ----------------------------------------------------------------------------------------
+SERVE_TIMEOUT = 60.0      # seconds one request may take before the load test counts it failed
+SERVE_STARTUP = 300.0     # seconds `crosscheck serve` may take to load the model and the index
+SENTENCE_QUERIES = 4      # every 4th query searches sentences (`sentences=true`), the rest articles
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def load_test(base: str, queries: list[str], clients: int) -> tuple[list[float], int, float]:
+    """Every query in `queries` once, from `clients` threads each with its own connection:
+    (latencies in seconds, failures, wall seconds)."""
+    import threading
+
+    import httpx
+
+    pending = list(enumerate(queries))
+    lock = threading.Lock()
+    latencies: list[float] = []
+    failures = [0]
+
+    def client() -> None:
+        with httpx.Client(base_url=base, timeout=SERVE_TIMEOUT) as c:
+            while True:
+                with lock:
+                    if not pending:
+                        return
+                    i, q = pending.pop()
+                params = {"q": q, "k": str(K), "sentences": "true" if i % SENTENCE_QUERIES == 0 else "false"}
+                start = time.perf_counter()
+                try:
+                    ok = c.get("/api/query", params=params).status_code == 200
+                except httpx.HTTPError:
+                    ok = False
+                took = time.perf_counter() - start
+                with lock:
+                    if ok:
+                        latencies.append(took)
+                    else:
+                        failures[0] += 1
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    with timer() as wall:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    return latencies, failures[0], wall[0]
+
+
+def bench_serve(args: argparse.Namespace) -> Result:
+    import httpx
+
+    from crosscheck.index import Index
+    from crosscheck.stories import list_stories, update_stories
+
+    section("serve", f"`crosscheck serve`: {args.requests} GET /api/query from {args.clients} concurrent clients")
+    path = ensure_index(args, args.size)
+    with Index.open(path) as ix:
+        if not ix.store.story_ids():
+            with timer() as t:
+                update_stories(ix)
+            print(f"  formed the stories first ({t[0]:.1f} s)")
+        articles, sentences = len(ix.article_vectors), len(ix.sentence_vectors)
+        kind = ix.article_vectors.description
+        story = max(list_stories(ix, min_articles=2)[:50], key=lambda st: len(st.articles))
+    print(f"  index {path}: {articles:,} articles, {sentences:,} sentences, {kind}; "
+          f"story page measured: {story.id} ({len(story.articles)} articles)")
+    pool, mix = real_sentences(args.eval, 5000)
+    queries = random.Random(args.seed).sample(pool, args.requests)
+    print(f"  queries: {args.requests} drawn from {mix}; every {SENTENCE_QUERIES}th with sentences=true, k={K}")
+
+    cold_cmd = [*crosscheck_command(), "query", queries[0], "--index", str(path), "--json", "-k", str(K)]
+    cold = []
+    for _ in range(args.cold_runs):
+        with timer() as t:
+            subprocess.run(cold_cmd, stdout=subprocess.DEVNULL, check=True)
+        cold.append(t[0])
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen([*crosscheck_command(), "serve", "--index", str(path), "--port", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        with timer() as startup:
+            deadline = time.monotonic() + SERVE_STARTUP
+            while True:
+                if server.poll() is not None:
+                    raise RuntimeError(f"crosscheck serve stopped: {server.stderr.read() if server.stderr else ''}")
+                try:
+                    if httpx.get(base + "/api/info", timeout=5).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError("crosscheck serve did not answer in time")
+                time.sleep(0.2)
+        pages: list[list[object]] = []
+        with httpx.Client(base_url=base, timeout=SERVE_TIMEOUT) as c:
+            for label, url in (("GET / (50 stories, each compared)", "/"), ("GET /api/stories", "/api/stories"),
+                               (f"GET /stories/{story.id}", f"/stories/{story.id}")):
+                times = []
+                for _ in range(6):
+                    with timer() as t:
+                        assert c.get(url).status_code == 200, url
+                    times.append(t[0])
+                pages.append([label, times[0], median(times[1:])])
+            for q in queries[:5]:
+                c.get("/api/query", params={"q": q})  # warm: first requests of each connection path
+        concurrent, failed, wall = load_test(base, queries, args.clients)
+        alone, failed_alone, wall_alone = load_test(base, queries, 1)
+        rss = proc_rss_mb(server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    rows = []
+    for label, lat, fails, seconds in ((f"{args.clients} concurrent clients", concurrent, failed, wall),
+                                       ("1 client", alone, failed_alone, wall_alone)):
+        rows.append([label, len(lat), fails, 1000 * percentile(lat, 50), 1000 * percentile(lat, 99),
+                     1000 * max(lat, default=float("nan")), len(lat) / seconds,
+                     verdict(percentile(lat, 50) < 0.05)])
+    table(f"serve: GET /api/query on {articles:,} articles, milliseconds",
+          ["clients", "answered", "failed", "p50 ms", "p99 ms", "max ms", "requests/s", "p50 < 50 ms"], rows)
+    table("serve: against a cold `crosscheck query` (new process, loads the model), seconds",
+          ["command", "median", "min", "max"],
+          [[f"crosscheck query ... -k {K} --json ({args.cold_runs} runs)", median(cold), min(cold), max(cold)],
+           ["crosscheck serve: start until /api/info answers", startup[0], startup[0], startup[0]]])
+    table("serve: pages and listings, seconds (first request, then median of 5 more)",
+          ["request", "first", "warm median"], pages)
+    print(f"  server resident memory after the runs: {rss:,.0f} MB")
+    return {"index": str(path), "articles": articles, "sentences": sentences, "vector_index": kind,
+            "requests": args.requests, "clients": args.clients, "queries": mix,
+            "concurrent": {"latencies": concurrent, "failed": failed, "wall_seconds": wall},
+            "one_client": {"latencies": alone, "failed": failed_alone, "wall_seconds": wall_alone},
+            "cold_query_seconds": cold, "startup_seconds": startup[0], "pages": pages, "server_rss_mb": rss}
+
+
+def proc_rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
 # -- all --------------------------------------------------------------------------------------------
 QUICK = {"sentences": 64, "budget": 5.0, "ingest_sizes": [60], "query_sizes": [5000], "base_vectors": 100,
          "cluster_sizes": [60], "compare_runs": 2, "startup_runs": 3, "queries": 50}
@@ -854,7 +1014,7 @@ def parser() -> argparse.ArgumentParser:
     common.add_argument("--quick", action="store_true", help="tiny sizes (the smoke test)")
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], epilog=__doc__.split("\n\n", 2)[2],
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    subs = p.add_subparsers(dest="command", required=True, metavar="{embed,ingest,query,cluster,compare,startup,all}")
+    subs = p.add_subparsers(dest="command", required=True, metavar="{embed,ingest,query,cluster,compare,startup,serve,all}")
     s = subs.add_parser("embed", parents=[common], help="embedding throughput")
     s.add_argument("--sentences", type=int, default=20_000)
     s.add_argument("--budget", type=float, default=60.0, help="seconds per run before it stops early")
@@ -872,6 +1032,11 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--runs", type=int, default=5)
     s = subs.add_parser("startup", parents=[common], help="crosscheck --help wall time")
     s.add_argument("--runs", type=int, default=10)
+    s = subs.add_parser("serve", parents=[common], help="crosscheck serve: load test of /api/query")
+    s.add_argument("--size", type=int, default=10_000, help="corpus size of the index to serve")
+    s.add_argument("--requests", type=int, default=200)
+    s.add_argument("--clients", type=int, default=8)
+    s.add_argument("--cold-runs", type=int, default=5)
     subs.add_parser("all", parents=[common], help="every benchmark (--quick: tiny sizes)")
     w = subs.add_parser("_worker")  # internal: one measurement in its own process
     w.add_argument("kind", choices=["ingest", "cluster"])
@@ -881,7 +1046,7 @@ def parser() -> argparse.ArgumentParser:
 
 BENCHMARKS: dict[str, Callable[[argparse.Namespace], Result]] = {
     "embed": bench_embed, "ingest": bench_ingest, "query": bench_query, "cluster": bench_cluster,
-    "compare": bench_compare, "startup": bench_startup, "all": bench_all,
+    "compare": bench_compare, "startup": bench_startup, "serve": bench_serve, "all": bench_all,
 }
 
 
@@ -902,7 +1067,8 @@ def main(argv: list[str] | None = None) -> int:
                  "ingest": {"sizes": QUICK["ingest_sizes"]}, "cluster": {"sizes": QUICK["cluster_sizes"]},
                  "query": {"sizes": QUICK["query_sizes"], "base_vectors": QUICK["base_vectors"],
                            "queries": QUICK["queries"]},
-                 "compare": {"runs": QUICK["compare_runs"]}, "startup": {"runs": QUICK["startup_runs"]}}
+                 "compare": {"runs": QUICK["compare_runs"]}, "startup": {"runs": QUICK["startup_runs"]},
+                 "serve": {"size": QUICK["ingest_sizes"][0], "requests": 24, "clients": 4, "cold_runs": 1}}
         for key, value in quick[args.command].items():
             setattr(args, key, value)
     print(f"workdir: {args.workdir}")

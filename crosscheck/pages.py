@@ -101,7 +101,7 @@ def render_server_index(entries: list[IndexEntry], total: int, filters: StoryFil
              else "No stories yet: ingest some articles first (crosscheck ingest samples/); they form stories as they arrive.")
     extra = {
         **_common(languages, SearchForm()),
-        "filters": filters, "filtering": filters.active, "summary": summary, "empty_message": empty,
+        "filters": filters, "filtering": filters.active, "total": total, "summary": summary, "empty_message": empty,
         "page": filters.page, "pages": pages,
         "prev_href": filters.query(filters.page - 1) if filters.page > 1 else None,
         "next_href": filters.query(filters.page + 1) if filters.page < pages else None,

@@ -67,6 +67,11 @@ DEFAULT_K = 10         # results of /api/query, as `crosscheck query`
 PAGE_K = 20            # results on the search page
 MAX_K = 500            # most results one query may ask for: more is a listing, not a search
 CACHE_ENTRIES = 512    # comparisons and story listings kept in memory (a comparison is ~100 KB)
+# BLAS threads of the default model in the server. A query is one short text: measured on the
+# project machine with other work running (load average 13 on 2 cores), embedding one sentence
+# took 36 ms at p50 with 1 thread and 191 ms with 2 (both 18 ms at best): a second thread only
+# waits for a busy core. Ingest, which embeds large batches, keeps the model's default.
+QUERY_THREADS = 1
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})?")
 _TRUE, _FALSE = {"1", "true", "yes", "on"}, {"", "0", "false", "no", "off"}
 _HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
@@ -102,14 +107,24 @@ class _LockedEmbedder(Embedder):
             return self.inner.embed_batch(texts)
 
 
+def _query_embedder(model: str) -> Embedder:
+    """The model for answering queries: the default one with QUERY_THREADS threads."""
+    from .embed import UseMultilingual
+
+    if model == UseMultilingual.model_id:
+        return UseMultilingual(threads=QUERY_THREADS)
+    return get_embedder(model)
+
+
 def _open_for_reading(path: Path, embedder: Embedder | None = None) -> Index:
     """The one place the server opens the index to read it."""
-    return Index.open(path, embedder=embedder)
+    return Index.open(path, embedder=embedder, readonly=True)
 
 
 def _open_for_writing(path: Path, embedder: Embedder | None = None) -> Index:
-    """The one place the server opens the index to change it (the --update-every thread)."""
-    return Index.open(path, embedder=embedder)
+    """The one place the server opens the index to change it (the --update-every thread). It
+    does not wait for another writer (an ingest running): IndexLocked, and the next round tries."""
+    return Index.open(path, embedder=embedder, wait=False)
 
 
 def _file_state(path: Path) -> tuple[int, int]:
@@ -128,7 +143,7 @@ class IndexReader:
         self.path = index_dir(path)
         with _open_for_reading(self.path, embedder) as ix:  # IndexNotFound, IndexModelMismatch
             self.model = ix.model
-        self.embedder = _LockedEmbedder(embedder or get_embedder(self.model))
+        self.embedder = _LockedEmbedder(embedder or _query_embedder(self.model))
         self._local = threading.local()
         self._query_lock = threading.Lock()
         self._vectors_lock = threading.Lock()

@@ -422,6 +422,28 @@ def test_update_every_forms_stories_in_the_server(demo_index: Path, tmp_path: Pa
         assert app.state.updater.last_error is None
 
 
+def test_the_updater_leaves_a_busy_index_to_its_writer(tmp_path: Path) -> None:
+    from crosscheck.locking import WriteLock
+    from crosscheck.serve import StoryUpdater
+
+    with Index.open(tmp_path / "ix", model="hash-test", create=True) as ix:
+        ix.add([{"id": "a", "title": "Wheat harvest", "text": "Farmers brought in the wheat harvest."}])
+    updater = StoryUpdater(tmp_path / "ix", every=3600)
+    lock = WriteLock(tmp_path / "ix")
+    lock.acquire()  # an ingest is writing
+    try:
+        started = time.monotonic()
+        updater.update_once()
+        assert time.monotonic() - started < 10  # it does not wait for the writer
+        assert updater.last_error and "IndexLocked" in updater.last_error
+    finally:
+        lock.release()
+    updater.update_once()
+    assert updater.last_error is None and updater.runs == 2
+    with Index.open(tmp_path / "ix", readonly=True) as ix:
+        assert len(ix.store.story_ids()) == 1
+
+
 # -- options and reads that never write ----------------------------------------------------------
 def test_hosts() -> None:
     assert is_loopback("127.0.0.1") and is_loopback("localhost") and is_loopback("::1") and is_loopback("127.0.0.2")
@@ -462,3 +484,30 @@ def test_compare_and_report_do_not_form_stories(demo_index: Path, tmp_path: Path
     with Index.open(path) as ix:
         assert ix.store.story_assignments() == assignments
         assert len(ix.store.unassigned_articles()) == 3
+
+
+def test_index_pages_through_many_stories(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import crosscheck.pages
+    import crosscheck.serve
+
+    monkeypatch.setattr(crosscheck.serve, "STORIES_PER_PAGE", 2)
+    monkeypatch.setattr(crosscheck.pages, "STORIES_PER_PAGE", 2)
+    topics = ["harvest wheat farmers", "football final stadium", "volcano ash flights", "election ballots count",
+              "museum painting stolen"]
+    with Index.open(tmp_path / "ix", model="hash-test", create=True) as ix:
+        ix.add([{"id": f"a{i}", "outlet": "Reuters", "published": f"2016-09-{10 + i:02d}T10:00:00+00:00",
+                 "title": t.title(), "text": f"The {t} report said on Monday. Officials confirmed the {t} news."}
+                for i, t in enumerate(topics)])
+        update_stories(ix)
+        assert len(ix.store.story_ids()) == 5
+    with running(create_app(tmp_path / "ix")) as url:
+        first = httpx.get(url + "/")
+        assert first.text.count('class="story-row') == 2 and "Showing stories 1–2 of 5" in first.text
+        assert "<span>5 stories</span>" in first.text and 'rel="next" href="/?page=2"' in first.text
+        last = httpx.get(url + "/?page=3")
+        assert last.text.count('class="story-row') == 1 and 'rel="prev" href="/?page=2"' in last.text
+        assert "Museum Painting Stolen" not in last.text and "Harvest Wheat Farmers" in last.text  # oldest last
+        assert httpx.get(url + "/?page=4").status_code == 404
+        assert httpx.get(url + "/?page=0").status_code == 400
+        narrowed = httpx.get(url + "/", params={"since": "2016-09-13"})
+        assert narrowed.text.count('class="story-row') == 2 and "matching the filters" in narrowed.text

@@ -7,13 +7,14 @@ import json
 import logging
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar
 
 import typer
 from rich.console import Console
+from rich.segment import Segment
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
@@ -30,15 +31,39 @@ if TYPE_CHECKING:
 # C0 and C1 control characters but tab and newline: ESC starts terminal escape sequences.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
+
+def _clean(text: object) -> str:
+    """Data for the terminal: control characters (escape sequences included) shown as `?`."""
+    return _CONTROL.sub("?", str(text))
+
+
+def _t(value: object, style: str = "") -> Text:
+    """Data as rich Text: never parsed as markup ("[/]" in a title prints as it is)."""
+    return Text(_clean("" if value is None else value), style=style)
+
 app = typer.Typer(
     help="Compare how Russian, Turkish and Western outlets cover the same news, claim by claim.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+class _InertConsole(Console):
+    """A console that shows control characters in what it prints as `?`: an outlet named
+    "Evil\\x1b[2J" cannot clear the screen or retitle the terminal. Rich's own styling is
+    emitted as control segments, which pass untouched. Markup in data is the callers' part:
+    they print data as `Text` (see `_t`) or with markup off."""
+
+    def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+        return super()._render_buffer(
+            segment if segment.control else Segment(_clean(segment.text), segment.style, segment.control)
+            for segment in buffer)
+
+
 # Piped output is not cut to 80 columns: tables stay one row per line.
-out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 180)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = _InertConsole(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 180)
+err = _InertConsole(stderr=True, highlight=False, soft_wrap=True)
 
 IndexOpt = Annotated[Optional[Path], typer.Option(
     "--index", help="Index folder [default: $CROSSCHECK_INDEX, else indexes/default].",
@@ -162,11 +187,6 @@ def _read(index: Path | None) -> Index:
     return Index.open(index, readonly=True)
 
 
-def _clean(text: object) -> str:
-    """Data for the terminal: control characters (escape sequences included) shown as `?`."""
-    return _CONTROL.sub("?", str(text))
-
-
 def _print_report(report: IngestReport) -> None:
     for problem in report.problems:
         err.print(Text(_clean(problem), style="yellow" if not problem.skipped else "red"), highlight=False)
@@ -187,8 +207,8 @@ def _hits_table(hits: list[Hit], sentences: bool) -> Table:
     table.add_column("id", no_wrap=True)
     for h in hits:
         a = h.article
-        table.add_row(f"{h.score:.3f}", a.language or "?", a.camp, a.outlet, (a.published or "")[:10],
-                      h.sentence if sentences else a.title, a.id)
+        table.add_row(f"{h.score:.3f}", _t(a.language or "?"), _t(a.camp), _t(a.outlet), _t((a.published or "")[:10]),
+                      _t(h.sentence if sentences else a.title), _t(a.id))
     return table
 
 
@@ -320,8 +340,8 @@ def stories(
         table.add_column(col, overflow="fold")
     for s in found:
         dates = (s.start or "")[:10] + (f" – {(s.end or '')[:10]}" if (s.end or "")[:10] != (s.start or "")[:10] else "")
-        table.add_row(s.id, s.title, dates, " ".join(f"{k} {v}" for k, v in s.camps.items()),
-                      ", ".join(s.outlets), "blindspot" if s.blindspot else "")
+        table.add_row(_t(s.id), _t(s.title), _t(dates), _t(" ".join(f"{k} {v}" for k, v in s.camps.items())),
+                      _t(", ".join(s.outlets)), "blindspot" if s.blindspot else "")
     out.print(table)
 
 
@@ -381,9 +401,9 @@ def check(
 
 def _print_comparison(comparison: Comparison) -> None:
     story = comparison.story
-    out.print(f"[bold]{story.id}[/bold]  {escape(story.title)}")
-    out.print(f"{(story.start or '')[:10]} – {(story.end or '')[:10]}   "
-              + "  ".join(f"{k} {v}" for k, v in story.camps.items())
+    out.print(f"[bold]{escape(story.id)}[/bold]  {escape(story.title)}")
+    out.print(escape(f"{(story.start or '')[:10]} – {(story.end or '')[:10]}   ")
+              + "  ".join(escape(f"{k} {v}") for k, v in story.camps.items())
               + f"   {len(story.articles)} articles, outlets: {escape(', '.join(story.outlets))}", highlight=False)
     from .vocabulary import STATUS_INFO, Status
 
@@ -394,7 +414,7 @@ def _print_comparison(comparison: Comparison) -> None:
         out.print(f"\n[bold]{status}[/bold] ({len(groups)}): {STATUS_INFO[status].description}")
         for g in groups:
             flag = "  [red]numbers conflict[/red]" if g.conflicts else ""
-            out.print(f"  [bold]{g.id}[/bold] camps {','.join(g.camps)} · {g.independent_sources} source(s): "
+            out.print(f"  [bold]{escape(g.id)}[/bold] camps {escape(','.join(g.camps))} · {g.independent_sources} source(s): "
                       f"{escape(', '.join(g.origin_outlets))}{flag}")
             seen_languages: set[str] = set()
             for m in g.mentions:
@@ -403,10 +423,11 @@ def _print_comparison(comparison: Comparison) -> None:
                     continue
                 seen_languages.add(lang)
                 others = sorted({x.article.outlet for x in g.mentions if x.article.language == m.article.language})
-                out.print(f"    {lang}: {escape(m.text)}  [dim]({escape(', '.join(others))})[/dim]")
+                out.print(f"    {escape(lang)}: {escape(m.text)}  [dim]({escape(', '.join(others))})[/dim]")
             for c in g.conflicts:
                 d = c.as_dict()
-                out.print(f"    [red]conflict with {c.claim_id}: {d['numbers']} vs {d['other_numbers']}[/red]")
+                line = f"conflict with {c.claim_id}: {d['numbers']} vs {d['other_numbers']}"
+                out.print(f"    [red]{escape(line)}[/red]")
 
 
 @command
@@ -494,12 +515,12 @@ def demo(
         found = list_stories(ix)
         out.print(f"\n[bold]stories[/bold] ({len(found)})")
         for s in found:
-            out.print(f"  {s.id:<36} {' '.join(f'{k} {v}' for k, v in s.camps.items()):<26} "
-                      f"{'blindspot ' if s.blindspot else ''}{escape(s.title)}", highlight=False)
+            out.print(escape(f"  {s.id:<36} {' '.join(f'{k} {v}' for k, v in s.camps.items()):<26} "
+                             f"{'blindspot ' if s.blindspot else ''}{s.title}"), highlight=False)
         top = next((s for s in found if hits and any(a.id == hits[0].article.id for a in s.articles)), None)
         if top is None:
             return
-        out.print(f"\n[bold]compare[/bold] {top.id}\n")
+        out.print(f"\n[bold]compare[/bold] {escape(top.id)}\n")
         comparison = compare_story(ix, top.id)
         _print_comparison(comparison)
         path = (ix.path.parent / "reports" / f"{top.id}.html").resolve()
@@ -569,8 +590,8 @@ def feeds_list(index: IndexOpt = None, as_json: JsonOpt = False) -> None:
         if f.last_error:
             status += f": {f.last_error}"
         errors = str(f.errors) + (f" (+{f.failing_items} pages)" if f.failing_items else "")
-        table.add_row(f.url, f.outlet, f.camp, (f.last_fetch or "")[:19].replace("T", " "), status,
-                      str(f.articles), errors)
+        table.add_row(_t(f.url), _t(f.outlet), _t(f.camp), _t((f.last_fetch or "")[:19].replace("T", " ")),
+                      _t(status), str(f.articles), errors)
     out.print(table)
 
 
@@ -616,7 +637,7 @@ def _print_fetch(report: Any, as_json: bool) -> None:
         failed.add_column("url", overflow="fold")
         failed.add_column("reason", overflow="fold")
         for f in report.failed:
-            failed.add_row(f.url, f.reason)
+            failed.add_row(_t(f.url), _t(f.reason))
         out.print(failed)
     for problem in report.problems:
         err.print(str(problem), markup=False)

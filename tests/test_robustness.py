@@ -209,3 +209,28 @@ def test_records_given_to_add_with_bad_values_are_problems_not_exceptions(tmp_in
     ])
     assert report.added == 1 and report.skipped == 4, [str(p) for p in report.problems]
     assert tmp_index.store.article_by_id("a1") is not None
+
+
+# -- 5. markup and terminal escapes in data ---------------------------------------------------------
+EVIL_OUTLET = "Evil\x1b[2J\x1b]0;PWNED\x07 [bold]x[/]"
+
+
+def test_rich_markup_and_terminal_escapes_in_data_are_printed_inert(tmp_path: Path) -> None:
+    ix = str(tmp_path / "ix")
+    data = write_jsonl(tmp_path / "evil.jsonl", [
+        record(1, title="[/] closing tag [bold]first", outlet=EVIL_OUTLET, published="[/]", camp="[/]"),
+        record(2, title="Title with \x1b[31mred\x1b[0m and \x9b2J and a bell\x07", outlet="[/]"),
+        record(3, id="[/]\x1b[2J", outlet="TASS")])
+    runs = [["ingest", str(data), "--model", "hash-test", "-q"], ["query", "pipeline"],
+            ["query", "pipeline", "--sentences"], ["stories"], ["stories", "--rebuild", "--threshold", "0.1"],
+            ["info"], ["compare", "--articles", "a1,a2,[/]\x1b[2J", "--no-translate"],
+            ["remove", "no\x1b[2Jsuch", "a2"], ["check"]]
+    seen = ""
+    for args in runs:
+        result = runner.invoke(app, [*args, "--index", ix])
+        assert result.exit_code == 0, (args, result.output)
+        assert "Traceback" not in result.output and "MarkupError" not in result.output
+        assert not any(ch in result.output for ch in "\x1b\x07\x9b"), (args, repr(result.output))
+        seen += result.output
+    assert "[/] closing tag [bold]first" in seen  # shown literally
+    assert "Evil?[2J?]0;PWNED? [bold]x[/]" in seen

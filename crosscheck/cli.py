@@ -6,6 +6,7 @@ import functools
 import json
 import logging
 import re
+import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -128,6 +129,14 @@ def _one_line_errors(fn: F) -> F:
         except CrosscheckError as e:
             err.print(f"error: {e}", markup=False, highlight=False)
             raise typer.Exit(2 if isinstance(e, InvalidInput) else 1) from None
+        except sqlite3.DatabaseError as e:  # a damaged database or a full disk met after opening
+            from .store import database_error
+
+            error = database_error("the index database", e)
+            if error is None:
+                raise
+            err.print(f"error: {error}", markup=False, highlight=False)
+            raise typer.Exit(1) from None
     return wrapper  # type: ignore[return-value]
 
 

@@ -27,13 +27,14 @@ from typing import Any
 import numpy as np
 
 from .embed import DEFAULT_MODEL, Embedder, get_embedder, normalise
-from .errors import IndexModelMismatch, IndexNeedsUpgrade, IndexNotFound, IndexReadOnly, check_folder
+from .errors import (IndexDamaged, IndexModelMismatch, IndexNeedsUpgrade, IndexNotFound, IndexReadOnly,
+                     IndexWriteFailed, check_folder)
 from .locking import WaitFn, WriteLock
 from .ingest import prepare, read_paths, record_from_fields
 from .models import EARLIEST_YEAR, ArticleRecord, Hit, IngestReport, Problem
 from .outlets import OutletDirectory
 from .paths import ARTICLE_VECTORS, DB_NAME, SENTENCE_VECTORS, index_dir
-from .store import Store
+from .store import Store, database_error
 
 __all__ = ["Index", "RemoveReport", "VectorIndex", "ProgressFn", "article_vector", "LEAD_SENTENCES"]
 
@@ -66,6 +67,17 @@ def article_vector(title: np.ndarray, sentences: np.ndarray) -> np.ndarray:
     lead = normalise(sentences[:LEAD_SENTENCES].mean(axis=0, keepdims=True))[0]
     whole = normalise(sentences.mean(axis=0, keepdims=True))[0]
     return normalise((normalise(title[None, :])[0] + lead + whole)[None, :])[0]
+
+
+def _faiss_reason(error: BaseException) -> str:
+    """The useful end of a faiss error ("... No space left on device"), on one line."""
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror
+    text = " ".join(str(error).split())
+    for known in ("No space left on device", "Permission denied", "Read-only file system"):
+        if known in text:
+            return known
+    return text[-160:] or type(error).__name__
 
 
 def _faiss() -> Any:
@@ -103,9 +115,18 @@ class VectorIndex:
         self.path = path
         self.dimension = dimension
         self.readonly = readonly
+        self._index: Any = None
         if path.exists():
-            self._index = faiss.read_index(str(path))
-        else:
+            try:
+                self._index = faiss.read_index(str(path))
+            except RuntimeError as e:  # not a faiss file, or a truncated one
+                if readonly:
+                    raise IndexDamaged(path, f"unreadable vector file: {_faiss_reason(e)}") from None
+                aside = path.with_name(path.name + ".damaged")
+                os.replace(path, aside)
+                log.warning("%s was unreadable (%s): moved to %s; its vectors are made again",
+                            path, _faiss_reason(e), aside.name)
+        if self._index is None:
             self._index = faiss.index_factory(dimension, factory, faiss.METRIC_INNER_PRODUCT)
         self._prepare_ivf()
 
@@ -232,9 +253,11 @@ class VectorIndex:
         try:
             faiss.write_index(self._index, tmp)
             os.replace(tmp, self.path)
-        except BaseException:
+        except BaseException as e:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+            if isinstance(e, (RuntimeError, OSError)):
+                raise IndexWriteFailed(self.path, _faiss_reason(e)) from None
             raise
 
 
@@ -318,6 +341,17 @@ class Index:
         Otherwise writes wait for another process writing to the same index; `wait=False` raises
         IndexLocked instead, and `on_wait(pid)` is called once when waiting begins.
         """
+        try:
+            return cls._open(path, model, create, embedder, readonly, wait, on_wait)
+        except sqlite3.DatabaseError as e:
+            error = database_error(index_dir(path) / DB_NAME, e)
+            if error is None:
+                raise
+            raise error from None
+
+    @classmethod
+    def _open(cls, path: str | os.PathLike[str] | None, model: str | None, create: bool,
+              embedder: Embedder | None, readonly: bool, wait: bool, on_wait: WaitFn | None) -> "Index":
         folder = index_dir(path)
         check_folder(folder, "--index")
         db_path = folder / DB_NAME

@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from .errors import CrosscheckError, IndexDamaged, IndexReadOnly, IndexWriteFailed
 from .models import Article, Feed, Outlet
 
-__all__ = ["Store", "MIGRATIONS"]
+__all__ = ["Store", "MIGRATIONS", "database_error"]
 
 # Named migrations, applied in order when a store is opened. Append; never edit a shipped one.
 MIGRATIONS: list[tuple[str, str]] = [
@@ -136,6 +137,18 @@ _ARTICLE_COLUMNS = ("rowid, id, url, outlet, camp, country, title, text, publish
 # Writers of an index are serialised by its write lock (locking.py); this covers the short
 # writes of readers, such as the translation cache.
 BUSY_TIMEOUT_SECONDS = 60.0
+
+
+def database_error(path: object, error: sqlite3.DatabaseError) -> CrosscheckError | None:
+    """The domain error for an SQLite error that says the file or the disk is at fault, else None."""
+    text = str(error)
+    if "disk is full" in text or "disk I/O error" in text:
+        return IndexWriteFailed(path, text)
+    if isinstance(error, sqlite3.OperationalError) and "readonly" in text:
+        return IndexReadOnly(path)
+    if not isinstance(error, sqlite3.OperationalError) or "malformed" in text or "not a database" in text:
+        return IndexDamaged(path, f"SQLite: {text}")
+    return None
 
 
 def _connect_readonly(path: Path) -> sqlite3.Connection:

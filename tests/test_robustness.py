@@ -234,3 +234,136 @@ def test_rich_markup_and_terminal_escapes_in_data_are_printed_inert(tmp_path: Pa
         seen += result.output
     assert "[/] closing tag [bold]first" in seen  # shown literally
     assert "Evil?[2J?]0;PWNED? [bold]x[/]" in seen
+
+
+# -- 7. report links: the host shown is the host the browser goes to ---------------------------------
+SPOOFS = ["http://evil.example\\@good.example/", "http://good.example@evil.example/",
+          "http://user:pass@evil.example/", "https:\\\\evil.example\\path", "http:evil.example/x",
+          "http:/\\evil.example/", "HTTP://Good.Example:8080/a\\b?q=\\x#f", "http://evil%2Eexample/",
+          "http://0x7f.1/", "http://2130706433/", "http://127.0.0.1/ok", "http://gооgle.example/",
+          "http://[::1]:8000/x", "http://evil.example#@good.example", "http://evil.example?@good.example/"]
+
+
+def test_safe_url_refuses_credentials_and_reads_urls_as_the_browser_does() -> None:
+    from crosscheck.report import safe_url
+
+    assert safe_url("http://good.example@evil.example/") is None
+    assert safe_url("http://user:pass@evil.example/") is None
+    assert safe_url("http://evil.example\\@good.example/") == "http://evil.example/@good.example/"
+    assert safe_url("https:\\\\evil.example\\path") == "https://evil.example/path"
+    assert safe_url("http:evil.example/x") == "http://evil.example/x"
+    assert safe_url("http://gооgle.example/") == "http://xn--ggle-55da.example/"  # Cyrillic о, shown as punycode
+    assert safe_url("https://tass.ru/politika/1") == "https://tass.ru/politika/1"
+
+
+def test_the_host_a_report_shows_is_the_host_chromium_opens(tab: object) -> None:
+    from urllib.parse import urlsplit
+
+    from crosscheck.report import safe_url
+
+    page = tab.page  # type: ignore[attr-defined]
+    for raw in SPOOFS:
+        href = safe_url(raw)
+        if href is None:
+            continue
+        shown = urlsplit(href).hostname
+        page.set_content("<a id=l></a>")
+        page.evaluate("h => document.getElementById('l').setAttribute('href', h)", raw)
+        chromium_raw = page.evaluate("() => new URL(document.getElementById('l').href).hostname")
+        page.evaluate("h => document.getElementById('l').setAttribute('href', h)", href)
+        chromium_href = page.evaluate("() => new URL(document.getElementById('l').href).hostname")
+        assert shown == chromium_href.strip("[]") == chromium_raw.strip("[]"), (raw, href, shown, chromium_raw)
+
+
+# -- 6. damaged indexes and bad files: one line each, no traceback -----------------------------------
+def _built(tmp_path: Path) -> Path:
+    ix = tmp_path / "ix"
+    write_jsonl(tmp_path / "a.jsonl", [record(i) for i in range(1, 6)])
+    ok(runner.invoke(app, ["ingest", str(tmp_path / "a.jsonl"), "--index", str(ix), "--model", "hash-test", "-q"]))
+    return ix
+
+
+def one_line_error(result: object, *words: str) -> None:
+    assert result.exit_code == 1, result.output  # type: ignore[attr-defined]
+    lines = [line for line in result.stderr.splitlines() if line.strip()]  # type: ignore[attr-defined]
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr  # type: ignore[attr-defined]
+    assert "Traceback" not in result.output and all(w in lines[0] for w in words), lines  # type: ignore[attr-defined]
+
+
+def test_a_garbage_vector_file_is_named_and_check_repair_rebuilds_it(tmp_path: Path) -> None:
+    from crosscheck.paths import ARTICLE_VECTORS, SENTENCE_VECTORS
+
+    ix = _built(tmp_path)
+    (ix / SENTENCE_VECTORS).write_bytes(b"\x00garbage" * 100)
+    one_line_error(runner.invoke(app, ["query", "gas", "--sentences", "--index", str(ix)]),
+                   SENTENCE_VECTORS, "crosscheck check --repair")
+    result = runner.invoke(app, ["check", "--index", str(ix)])
+    assert result.exit_code == 1 and SENTENCE_VECTORS in result.stdout and "Traceback" not in result.output
+    result = runner.invoke(app, ["check", "--repair", "--index", str(ix)])
+    ok(result)
+    assert "embedded 5 articles" in result.stdout
+    (ix / ARTICLE_VECTORS).write_bytes(b"junk")
+    ok(runner.invoke(app, ["ingest", str(tmp_path / "a.jsonl"), "--index", str(ix), "-q"]))  # a writer rebuilds
+    with Index.open(ix, readonly=True) as index:
+        assert len(index.article_vectors) == 5 and len(index.sentence_vectors) == 10
+        assert sorted(index.sentence_vectors.ids().tolist()) == sorted(
+            r[0] for r in index.store.db.execute("SELECT rowid FROM sentences"))  # no sentence twice
+
+
+def test_a_lost_article_file_does_not_double_the_sentence_vectors(tmp_path: Path) -> None:
+    from crosscheck.paths import ARTICLE_VECTORS
+
+    ix = _built(tmp_path)
+    (ix / ARTICLE_VECTORS).unlink()
+    ok(runner.invoke(app, ["stories", "--index", str(ix)]))
+    with Index.open(ix, readonly=True) as index:
+        ids = index.sentence_vectors.ids().tolist()
+        assert len(ids) == len(set(ids)) == 10 and len(index.article_vectors) == 5
+
+
+def test_a_truncated_database_is_one_line(tmp_path: Path) -> None:
+    ix = _built(tmp_path)
+    db = ix / DB_NAME
+    sqlite3.connect(db).execute("PRAGMA wal_checkpoint(TRUNCATE)").close()
+    data = db.read_bytes()
+    db.write_bytes(data[: len(data) // 2])
+    for args in (["info"], ["query", "gas"], ["stories"], ["check"]):
+        result = runner.invoke(app, [*args, "--index", str(ix)])
+        assert result.exit_code == 1, (args, result.output)
+        assert "Traceback" not in result.output and "damaged" in result.output, (args, result.output)
+
+
+def test_a_full_disk_is_one_line_and_leaves_no_temp_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    import faiss
+
+    ix = _built(tmp_path)
+
+    def full(index: object, name: str) -> None:
+        Path(name).write_bytes(b"partial")
+        raise RuntimeError(f"Error in faiss::FileIOWriter: {errno.ENOSPC} No space left on device")
+
+    monkeypatch.setattr(faiss, "write_index", full)
+    write_jsonl(tmp_path / "b.jsonl", [record(9)])
+    one_line_error(runner.invoke(app, ["ingest", str(tmp_path / "b.jsonl"), "--index", str(ix), "-q"]),
+                   "No space left on device")
+    assert not [p.name for p in ix.iterdir() if p.name.endswith(".tmp")]
+    monkeypatch.undo()
+    ok(runner.invoke(app, ["check", "--repair", "--index", str(ix)]))  # the stored article gets embedded
+
+
+@pytest.mark.parametrize("entry, words", [
+    ({"Evil": {"camp": "ru", "domains": 5}}, ["Evil", "domains"]),
+    ({"Evil": {"camp": "ru", "country": {"a": 1}}}, ["Evil", "country"]),
+    ({"Evil": {"camp": "ru", "aliases": [5]}}, ["Evil", "aliases"]),
+    ({"Evil": {"camp": ["ru"]}}, ["Evil", "camp"]),
+    ({"Evil": {"camp": "ru", "domain": 7}}, ["Evil", "domain"]),
+])
+def test_a_bad_outlets_entry_is_named(tmp_path: Path, entry: dict[str, object], words: list[str]) -> None:
+    outlets = tmp_path / "outlets.json"
+    outlets.write_text(json.dumps(entry), encoding="utf-8")
+    write_jsonl(tmp_path / "a.jsonl", [record(1)])
+    result = runner.invoke(app, ["ingest", str(tmp_path / "a.jsonl"), "--outlets", str(outlets),
+                                 "--index", str(tmp_path / "ix"), "--model", "hash-test", "-q"])
+    one_line_error(result, str(outlets), *words)

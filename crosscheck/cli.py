@@ -202,7 +202,9 @@ def _print_report(report: IngestReport) -> None:
     if report.unknown_outlets:
         err.print(f"warning: camp 'unknown' for outlets not in the outlets list: "
                   f"{', '.join(report.unknown_outlets)} (add them with --outlets FILE)", markup=False)
-    out.print(f"ingested {report.added} new articles ({report.unchanged} unchanged, "
+    revisions = (f"{report.revisions} new revisions of stored articles (stored as ID@rN), "
+                 if report.revisions else "")
+    out.print(f"ingested {report.added} new articles ({revisions}{report.unchanged} unchanged, "
               f"{report.duplicates} duplicates of earlier ones, {report.skipped} skipped); "
               f"embedded {report.embedded_articles} articles, {report.embedded_sentences} sentences",
               markup=False)
@@ -281,12 +283,16 @@ def query(
     """Cross-language semantic search over the index."""
     with _read(index) as ix:
         hits = ix.query(text, k=k, language=lang, camp=camp, sentences=sentences)
+        pending = ix.store.count_unembedded()
     if as_json:
         out.print_json(json.dumps(hits_json(hits), ensure_ascii=False))
     elif not hits:
         out.print("no results", markup=False)
     else:
         out.print(_hits_table(hits, sentences))
+    if pending:
+        err.print(f"note: {pending} articles are not embedded yet, so no query finds them: "
+                  "run `crosscheck check --repair` (or wait for the running ingest) to embed them", markup=False)
 
 
 @command

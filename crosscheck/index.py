@@ -560,9 +560,13 @@ class Index:
                 report.skipped += 1
                 continue
             values = prepared.values
-            if self.store.article_by_id(values["id"]) is not None:
+            stored = self.store.revisions_of(values["id"])
+            if any(content_hash == values["content_hash"] for _, content_hash in stored):
                 report.unchanged += 1
                 continue
+            revision = bool(stored)
+            if revision:  # a different text under a stored id or URL: kept beside it, not over it
+                values["id"] = f"{values['id']}@r{len(stored) + 1}"
             duplicate_of = self.store.first_with_hash(values["content_hash"])
             if duplicate_of:
                 values["duplicate_of"] = duplicate_of
@@ -582,6 +586,8 @@ class Index:
                 unused_dates.add(item.source, prepared.unused_date)
             if duplicate_of:
                 report.duplicates += 1
+            if revision:
+                report.revisions += 1
             if prepared.outlet is None:
                 unknown.add(values["outlet"])
             else:

@@ -260,6 +260,14 @@ class Store:
         row = self.db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone()
         return _article(row) if row else None
 
+    def revisions_of(self, article_id: str) -> list[tuple[str, str]]:
+        """(id, content hash) of the article stored under `article_id` and of its revisions
+        (`article_id@r2`, `@r3` ...), oldest first."""
+        rows = self.db.execute(
+            "SELECT id, content_hash FROM articles WHERE id = ? OR (id > ? AND id < ?) ORDER BY rowid",
+            (article_id, article_id + "@r", article_id + "@r\uffff")).fetchall()
+        return [(i, h) for i, h in rows if i == article_id or i[len(article_id) + 2:].isdigit()]
+
     def articles_by_rowid(self, rowids: Iterable[int]) -> dict[int, Article]:
         out: dict[int, Article] = {}
         for chunk, marks in _in_chunks(rowids):

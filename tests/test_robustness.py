@@ -367,3 +367,41 @@ def test_a_bad_outlets_entry_is_named(tmp_path: Path, entry: dict[str, object], 
     result = runner.invoke(app, ["ingest", str(tmp_path / "a.jsonl"), "--outlets", str(outlets),
                                  "--index", str(tmp_path / "ix"), "--model", "hash-test", "-q"])
     one_line_error(result, str(outlets), *words)
+
+
+# -- 8. revisions, and a query before re-embedding has ended ------------------------------------------
+def test_a_different_text_under_a_stored_id_or_url_is_a_new_revision(tmp_path: Path) -> None:
+    ix = str(tmp_path / "ix")
+    first = write_jsonl(tmp_path / "1.jsonl", [record(1), {"url": "https://tass.ru/x", "outlet": "TASS",
+                                                           "title": "Old", "text": "The old text of the page."}])
+    ok(runner.invoke(app, ["ingest", str(first), "--index", ix, "--model", "hash-test", "-q"]))
+    second = write_jsonl(tmp_path / "2.jsonl", [
+        record(1, text="A corrected text: the ministers met on Tuesday."),
+        {"url": "https://tass.ru/x", "outlet": "TASS", "title": "New", "text": "The updated text of the page."},
+        record(1)])  # the first text again: unchanged
+    result = runner.invoke(app, ["ingest", str(second), "--index", ix, "-q"])
+    ok(result)
+    assert "2 new revisions" in result.stdout and "1 unchanged" in result.stdout, result.stdout
+    result = runner.invoke(app, ["ingest", str(second), "--index", ix, "-q", "--json"])
+    data = json.loads(result.stdout)
+    assert data["unchanged"] == 3 and data["revisions"] == 0 and data["added"] == 0
+    with Index.open(Path(ix), readonly=True) as index:
+        texts = {r[0]: r[1] for r in index.store.db.execute("SELECT id, text FROM articles")}
+    assert texts["a1"].startswith("Energy ministers") and texts["a1@r2"].startswith("A corrected text")
+    revised = [i for i in texts if i.endswith("@r2") and i != "a1@r2"]
+    assert len(revised) == 1 and texts[revised[0]] == "The updated text of the page."
+
+
+def test_query_says_how_many_articles_are_not_embedded_yet(tmp_path: Path) -> None:
+    ix = _built(tmp_path)
+    db = sqlite3.connect(ix / DB_NAME)
+    with db:  # as after a crash: rows stored, not embedded
+        db.execute("UPDATE articles SET embedded = 0")
+    db.close()
+    from crosscheck.paths import ARTICLE_VECTORS, SENTENCE_VECTORS
+    (ix / ARTICLE_VECTORS).unlink()
+    (ix / SENTENCE_VECTORS).unlink()
+    result = runner.invoke(app, ["query", "gas pipeline", "--index", str(ix)])
+    assert result.exit_code == 0
+    assert "no results" in result.stdout and "5 articles are not embedded yet" in result.stderr
+    assert "crosscheck check --repair" in result.stderr

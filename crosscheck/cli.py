@@ -6,28 +6,89 @@ import functools
 import json
 import logging
 import re
+import shutil
 import sqlite3
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar
 
 import typer
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
+
+try:  # typer 0.2x carries its own copy of click
+    from typer._click import exceptions as _click_errors
+except ImportError:  # pragma: no cover - older typer over click
+    from click import exceptions as _click_errors  # type: ignore[no-redef]
 from rich.console import Console
 from rich.segment import Segment
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from .embed import DEFAULT_MODEL
 from .errors import CrosscheckError, InvalidInput, NothingFetched, NothingIngested, check_folder, check_output_file
+from .paths import DEFAULT_INDEX, ENV_VAR, index_dir
 from .shapes import comparison_json, hits_json, info_json, stories_json
+from .stories import StoryParams
+from .translate import DEFAULT_PROVIDER, DEFAULT_TARGET, PROVIDERS
+from .vocabulary import Camp
 
 if TYPE_CHECKING:
     from .compare import Comparison
     from .translate import TranslationOptions
     from .index import Index, ProgressFn
     from .models import Hit, IngestReport
+
+class _Argument(TyperArgument):
+    """An argument shown by its metavar alone: no Python type in the help, PATH... in the usage."""
+
+    def display_type_rich(self, ctx: Any) -> str | None:
+        return None
+
+    def _usage_display_name(self) -> str:
+        name = self.display_name_raw if self.required else f"[{self.display_name_raw}]"
+        return name + ("..." if self.nargs != 1 else "")
+
+
+class _Command(TyperCommand):
+    """A command whose help names values (DIR, DATE, or the option's name) instead of Python
+    types such as <str> or <list[Path]>."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            if isinstance(param, TyperArgument):
+                param.__class__ = _Argument
+            elif isinstance(param, TyperOption) and not param.is_flag and param.metavar is None and param.name:
+                param.metavar = param.name.upper()
+
+
+class _Commands(TyperGroup):
+    """The command group, whose usage errors (a bad option, a missing value, a value out of
+    range) print as one line naming the fix, exit code 2, like the errors the commands raise."""
+
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True, windows_expand_args: bool = True,
+             **extra: Any) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
+        except _click_errors.NoArgsIsHelpError as e:
+            e.show()
+            sys.exit(e.exit_code)
+        except _click_errors.ClickException as e:
+            hint = ""
+            if isinstance(e, _click_errors.UsageError) and e.ctx is not None:
+                hint = f" (see `{e.ctx.command_path} --help`)"
+            err.print(f"error: {e.format_message()}{hint}", markup=False, highlight=False)
+            sys.exit(e.exit_code)
+        except typer.Abort:
+            err.print("aborted", markup=False)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
 
 # C0 and C1 control characters but tab and newline: ESC starts terminal escape sequences.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -43,10 +104,14 @@ def _t(value: object, style: str = "") -> Text:
     return Text(_clean("" if value is None else value), style=style)
 
 app = typer.Typer(
+    cls=_Commands,
     help="Compare how Russian, Turkish and Western outlets cover the same news, claim by claim.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain help: option help is shown as written ("[default: ...]" is not read as markup)
+    # and flags carry no type.
+    rich_markup_mode=None,
 )
 
 
@@ -67,34 +132,42 @@ out = _InertConsole(highlight=False, soft_wrap=True, width=None if sys.stdout.is
 err = _InertConsole(stderr=True, highlight=False, soft_wrap=True)
 
 IndexOpt = Annotated[Optional[Path], typer.Option(
-    "--index", help="Index folder [default: $CROSSCHECK_INDEX, else indexes/default].",
+    "--index", metavar="DIR", help=f"Index folder [default: ${ENV_VAR}, else {DEFAULT_INDEX}].",
     show_default=False)]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")]
 NoWaitOpt = Annotated[bool, typer.Option(
     "--no-wait", help="If another crosscheck is writing to the index, exit 1 at once instead of waiting.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 ModelOpt = Annotated[Optional[str], typer.Option(
-    "--model", help="Embedding model: use-multilingual (default) or sentence-transformers:NAME_OR_PATH. "
-    "Fixed when the index is created.", show_default=False)]
+    "--model", metavar="NAME", help="Embedding model: use-multilingual or sentence-transformers:NAME_OR_PATH. "
+    f"Fixed when the index is created [default: {DEFAULT_MODEL}].", show_default=False)]
+SinceOpt = Annotated[Optional[str], typer.Option(
+    "--since", metavar="DATE", help="Only stories that run on or after this date (YYYY-MM-DD).",
+    show_default=False)]
+CampOpt = Annotated[Optional[str], typer.Option(
+    "--camp", metavar="CAMP", help=f"Only articles of this camp: {', '.join(Camp)}.", show_default=False)]
+StoryCampOpt = Annotated[Optional[str], typer.Option(
+    "--camp", metavar="CAMP", help=f"Only stories this camp covers: {', '.join(Camp)}.", show_default=False)]
 
 DEMO_QUERY = "Russia and Turkey exchange military intelligence in Syria"
+_STORY = StoryParams()
 
 TranslateToOpt = Annotated[Optional[str], typer.Option(
-    "--translate-to", help="Language to translate claims into in HTML reports [default: en].",
+    "--translate-to", metavar="LANG", help=f"Language to translate claims into in HTML reports [default: {DEFAULT_TARGET}].",
     show_default=False)]
 NoTranslateOpt = Annotated[bool, typer.Option("--no-translate", help="Show claims untranslated in HTML reports.")]
 TranslatorOpt = Annotated[Optional[str], typer.Option(
-    "--translator", help="Translation provider: google (default), libre (LibreTranslate, "
-    "self-hostable; see --translator-url) or mymemory.", show_default=False)]
+    "--translator", metavar="NAME", help=f"Translation provider: {', '.join(PROVIDERS)} (libre is "
+    f"LibreTranslate, self-hostable: see --translator-url) [default: {DEFAULT_PROVIDER}].", show_default=False)]
 TranslatorUrlOpt = Annotated[Optional[str], typer.Option(
-    "--translator-url", help="Address of your own LibreTranslate server (with --translator libre).",
+    "--translator-url", metavar="URL", help="Address of your own LibreTranslate server (with --translator libre).",
     show_default=False)]
 
 
 def _translation_options(translate_to: str | None, no_translate: bool, translator: str | None,
                          translator_url: str | None) -> TranslationOptions:
     """Check the translation options together, before any work."""
-    from .translate import DEFAULT_PROVIDER, DEFAULT_TARGET, PROVIDERS, TranslationOptions
+    from .translate import TranslationOptions
 
     if no_translate and (translate_to or translator or translator_url):
         raise typer.BadParameter("--no-translate cannot go with --translate-to, --translator or --translator-url")
@@ -142,7 +215,7 @@ def _one_line_errors(fn: F) -> F:
 
 def command(fn: F) -> F:
     """Register a command whose domain errors print as one line (exit 1), without a traceback."""
-    app.command()(_one_line_errors(fn))
+    app.command(cls=_Command)(_one_line_errors(fn))
     return fn
 
 
@@ -202,12 +275,20 @@ def _print_report(report: IngestReport) -> None:
     if report.unknown_outlets:
         err.print(f"warning: camp 'unknown' for outlets not in the outlets list: "
                   f"{', '.join(report.unknown_outlets)} (add them with --outlets FILE)", markup=False)
-    revisions = (f"{report.revisions} new revisions of stored articles (stored as ID@rN), "
+    if report.unnamed_outlets:
+        n = report.unnamed_outlets
+        err.print(f"warning: {_plural(n, 'article')} {'names' if n == 1 else 'name'} no outlet (camp unknown): "
+                  "give one with --outlet NAME (.txt, .html) or an 'outlet' field (JSONL, CSV)", markup=False)
+    revisions = (f"{_plural(report.revisions, 'new revision')} of stored articles (stored as ID@rN), "
                  if report.revisions else "")
-    out.print(f"ingested {report.added} new articles ({revisions}{report.unchanged} unchanged, "
-              f"{report.duplicates} duplicates of earlier ones, {report.skipped} skipped); "
-              f"embedded {report.embedded_articles} articles, {report.embedded_sentences} sentences",
-              markup=False)
+    out.print(f"ingested {_plural(report.added, 'new article')} ({revisions}{report.unchanged} unchanged, "
+              f"{_plural(report.duplicates, 'duplicate')} of earlier ones, {report.skipped} skipped); "
+              f"embedded {_plural(report.embedded_articles, 'article')}, "
+              f"{_plural(report.embedded_sentences, 'sentence')}", markup=False)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _hits_table(hits: list[Hit], sentences: bool) -> Table:
@@ -223,14 +304,25 @@ def _hits_table(hits: list[Hit], sentences: bool) -> Table:
     return table
 
 
+def _first_missing(folder: Path) -> Path | None:
+    """The outermost of `folder` and its parents that does not exist yet (None if it exists)."""
+    missing = None
+    for path in (folder, *folder.parents):
+        if path.exists():
+            break
+        missing = path
+    return missing
+
+
 def _ingest(paths: list[Path] | list[str], index: Path | None, model: str | None, outlets: Path | None,
-            quiet: bool, wait: bool = True) -> IngestReport:
+            quiet: bool, outlet: str | None = None, wait: bool = True) -> IngestReport:
     from .outlets import OutletDirectory
     from .stories import update_stories
 
     directory = OutletDirectory.with_file(outlets)
     urls = [str(p) for p in paths if str(p).startswith(("http://", "https://"))]
     files = [Path(p) for p in paths if str(p) not in urls]
+    new_folder = _first_missing(index_dir(index))
     with _open(index, model, create=True, wait=wait) as ix, _progress(quiet) as progress:
         if urls:  # article pages: fetched politely, then stored like the files' records
             from itertools import chain
@@ -238,32 +330,40 @@ def _ingest(paths: list[Path] | list[str], index: Path | None, model: str | None
             from .feeds import read_pages
             from .ingest import read_paths
 
-            report = ix.add(chain(read_paths(files), read_pages(urls)), directory, progress)
+            report = ix.add(chain(read_paths(files, outlet), read_pages(urls)), directory, progress)
         else:
-            report = ix.ingest(files, directory, progress)
+            report = ix.ingest(files, directory, progress, outlet=outlet)
         update_stories(ix)  # new articles join stories here, so that reads never have to write
     if report.added + report.unchanged == 0:
+        if new_folder is not None:  # made by this run, and nothing went in: leave no empty index
+            shutil.rmtree(new_folder, ignore_errors=True)
         _print_report(report)
-        raise NothingIngested("nothing could be ingested: fix the problems above "
-                              "(JSONL/CSV need a 'text' field; see README.md for the formats)")
+        if report.problems:
+            raise NothingIngested("nothing could be ingested: fix the problems above "
+                                  "(JSONL/CSV need a 'text' field; see README.md for the formats)")
+        raise NothingIngested(f"nothing could be ingested: no articles in {', '.join(map(str, paths))}")
     return report
 
 
 @command
 def ingest(
     paths: Annotated[list[str], typer.Argument(
-        help="Files or folders (JSONL, CSV, .txt, .html), or http(s) URLs of article pages.")],
+        metavar="PATH", help="Files or folders (JSONL, CSV, .txt, .html), or http(s) URLs of article pages.",
+        show_default=False)],
     index: IndexOpt = None,
     model: ModelOpt = None,
     outlets: Annotated[Optional[Path], typer.Option(
-        help="JSON or TOML file of outlets: {\"Name\": {\"camp\": \"ru\", \"country\": \"RU\", "
-        "\"domain\": \"tass.ru\"}}; adds to and overrides the default list.")] = None,
+        metavar="FILE", help="JSON or TOML file of outlets: {\"Name\": {\"camp\": \"ru\", \"country\": \"RU\", "
+        "\"domain\": \"tass.ru\"}}; adds to and overrides the default list.", show_default=False)] = None,
+    outlet: Annotated[Optional[str], typer.Option(
+        metavar="NAME", help="The outlet of articles that name none (.txt files, HTML pages without a site "
+        "name, records without an 'outlet' field), such as TASS or \"Daily Sabah\".", show_default=False)] = None,
     quiet: QuietOpt = False,
     no_wait: NoWaitOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Add articles (files, folders or article URLs) to the index and embed them. Bad records are reported and skipped."""
-    report = _ingest(paths, index, model, outlets, quiet, wait=not no_wait)
+    report = _ingest(paths, index, model, outlets, quiet, outlet, wait=not no_wait)
     if as_json:
         out.print_json(json.dumps(report.as_dict(), ensure_ascii=False))
     else:
@@ -272,10 +372,13 @@ def ingest(
 
 @command
 def query(
-    text: Annotated[str, typer.Argument(help="What to search for, in any language.")],
-    k: Annotated[int, typer.Option("-k", min=1, help="How many results.")] = 10,
-    lang: Annotated[Optional[str], typer.Option(help="Only articles in this language (ru, tr, en ...).")] = None,
-    camp: Annotated[Optional[str], typer.Option(help="Only articles of this camp (ru, tr, west, unknown).")] = None,
+    text: Annotated[str, typer.Argument(metavar="TEXT", help="What to search for, in any language.",
+                                        show_default=False)],
+    k: Annotated[int, typer.Option("-k", metavar="N", min=1, help="How many results.")] = 10,
+    lang: Annotated[Optional[str], typer.Option(
+        metavar="LANG", help="Only articles in this language: a code the index holds (ru, tr, en ...; see "
+        "`crosscheck info`).", show_default=False)] = None,
+    camp: CampOpt = None,
     sentences: Annotated[bool, typer.Option("--sentences", help="Search sentences, not articles.")] = False,
     index: IndexOpt = None,
     as_json: JsonOpt = False,
@@ -314,17 +417,18 @@ def info(index: IndexOpt = None, as_json: JsonOpt = False) -> None:
 
 @command
 def stories(
-    since: Annotated[Optional[str], typer.Option(help="Only stories that run on or after this date (YYYY-MM-DD).")] = None,
-    camp: Annotated[Optional[str], typer.Option(help="Only stories this camp covers (ru, tr, west, unknown).")] = None,
-    min_articles: Annotated[int, typer.Option("--min-articles", min=1, help="Only stories with this many articles.")] = 1,
+    since: SinceOpt = None,
+    camp: StoryCampOpt = None,
+    min_articles: Annotated[int, typer.Option("--min-articles", metavar="N", min=1,
+                                              help="Only stories with this many articles.")] = 1,
     threshold: Annotated[Optional[float], typer.Option(
-        help="Average similarity (cosine and shared names and numbers) for articles to form one story [default: 0.38].", show_default=False)] = None,
+        metavar="X", help="Average similarity (cosine and shared names and numbers) for articles to form one "
+        f"story [default: {_STORY.threshold:g}].", show_default=False)] = None,
     window_days: Annotated[Optional[float], typer.Option(
-        "--window-days", help="Largest gap in days between a story and an article joining it [default: 3].",
-        show_default=False)] = None,
+        "--window-days", metavar="DAYS", help=f"Largest gap in days between a story and an article joining it [default: {_STORY.window_days:g}].", show_default=False)] = None,
     max_span_days: Annotated[Optional[float], typer.Option(
-        "--max-span-days", help="Longest a story may run, in days [default: 7].", show_default=False)] = None,
-    rebuild: Annotated[bool, typer.Option(help="Forget all stories and cluster again (ids may change).")] = False,
+        "--max-span-days", metavar="DAYS", help=f"Longest a story may run, in days [default: {_STORY.max_span_days:g}].", show_default=False)] = None,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Forget all stories and cluster again (ids may change).")] = False,
     index: IndexOpt = None,
     no_wait: NoWaitOpt = False,
     as_json: JsonOpt = False,
@@ -447,12 +551,12 @@ def _print_comparison(comparison: Comparison) -> None:
 
 @command
 def compare(
-    story_id: Annotated[Optional[str], typer.Argument(help="A story id from `crosscheck stories`.",
+    story_id: Annotated[Optional[str], typer.Argument(metavar="STORY_ID", help="A story id from `crosscheck stories`.",
                                                       show_default=False)] = None,
     articles: Annotated[Optional[str], typer.Option(
-        help="Compare these articles instead of a story: ID,ID,...", show_default=False)] = None,
+        metavar="ID,ID,...", help="Compare these articles instead of a story.", show_default=False)] = None,
     html: Annotated[Optional[Path], typer.Option(
-        help="Also write the comparison as a self-contained HTML report to this file.", show_default=False)] = None,
+        metavar="FILE", help="Also write the comparison as a self-contained HTML report to this file.", show_default=False)] = None,
     translate_to: TranslateToOpt = None,
     no_translate: NoTranslateOpt = False,
     translator: TranslatorOpt = None,
@@ -485,8 +589,9 @@ def compare(
 
 @command
 def report(
-    out_dir: Annotated[Path, typer.Option("--out", help="Folder for index.html and one page per story.")],
-    since: Annotated[Optional[str], typer.Option(help="Only stories that run on or after this date (YYYY-MM-DD).")] = None,
+    out_dir: Annotated[Path, typer.Option("--out", metavar="DIR", help="Folder for index.html and one page per story.",
+                                          show_default=False)],
+    since: SinceOpt = None,
     translate_to: TranslateToOpt = None,
     no_translate: NoTranslateOpt = False,
     translator: TranslatorOpt = None,
@@ -498,14 +603,25 @@ def report(
     from .translate import report_translations
 
     options = _translation_options(translate_to, no_translate, translator, translator_url)
+    notes: list[str] = []
     with _open_for_cache(index) as ix:
-        written = write_reports(ix, out_dir, since=since, translations_for=report_translations(ix.store, options))
-    out.print(f"wrote {len(written) - 1} story reports and {written[0]}", markup=False)
+        translate = report_translations(ix.store, options)
+
+        def translations_for(comparison: Comparison) -> tuple[Mapping[str, str], str | None]:
+            translations, note = translate(comparison)
+            if note and options.enabled:
+                notes.append(note)
+            return translations, note
+
+        written = write_reports(ix, out_dir, since=since, translations_for=translations_for)
+    out.print(f"wrote {_plural(len(written) - 1, 'story report')} and {written[0]}", markup=False)
+    if notes:  # as compare --html says it: the pages carry the note too
+        err.print(f"translations missing in {_plural(len(notes), 'story report')}: {notes[0]}", markup=False)
 
 
 @command
 def demo(
-    samples: Annotated[Path, typer.Option(help="The sample corpus to ingest.")] = Path("samples"),
+    samples: Annotated[Path, typer.Option(metavar="DIR", help="The sample corpus to ingest.")] = Path("samples"),
     index: IndexOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
@@ -516,8 +632,6 @@ def demo(
     if not samples.exists():
         raise NothingIngested(f"no sample corpus at {samples}: run this from the crosscheck checkout, "
                               "or pass --samples DIR")
-    from .paths import index_dir
-
     check_folder(index_dir(index), "--index")
     check_folder(index_dir(index).parent / "reports", "the demo's report folder")
     report = _ingest([samples], index, None, None, quiet)
@@ -544,14 +658,14 @@ def demo(
 
 # -- feeds ------------------------------------------------------------------------------------
 feeds_app = typer.Typer(help="Follow outlets' RSS/Atom feeds: add, list, remove, import (then `crosscheck fetch`).",
-                        no_args_is_help=True)
+                        no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(feeds_app, name="feeds")
 
 
 def feeds_command(name: str) -> Callable[[F], F]:
     """Register `crosscheck feeds NAME`, with one-line domain errors."""
     def register(fn: F) -> F:
-        feeds_app.command(name)(_one_line_errors(fn))
+        feeds_app.command(name, cls=_Command)(_one_line_errors(fn))
         return fn
     return register
 

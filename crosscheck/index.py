@@ -28,13 +28,14 @@ import numpy as np
 
 from .embed import DEFAULT_MODEL, Embedder, get_embedder, normalise
 from .errors import (IndexDamaged, IndexModelMismatch, IndexNeedsUpgrade, IndexNotFound, IndexReadOnly,
-                     IndexWriteFailed, check_folder)
+                     IndexWriteFailed, InvalidInput, check_folder)
 from .locking import WaitFn, WriteLock
-from .ingest import prepare, read_paths, record_from_fields
+from .ingest import NO_OUTLET, prepare, read_paths, record_from_fields
 from .models import EARLIEST_YEAR, ArticleRecord, Hit, IngestReport, Problem
 from .outlets import OutletDirectory
 from .paths import ARTICLE_VECTORS, DB_NAME, SENTENCE_VECTORS, index_dir
 from .store import Store, database_error
+from .vocabulary import parse_camp
 
 __all__ = ["Index", "RemoveReport", "VectorIndex", "ProgressFn", "article_vector", "LEAD_SENTENCES"]
 
@@ -525,9 +526,10 @@ class Index:
 
     # -- ingest and embed -----------------------------------------------------------------
     def ingest(self, paths: Iterable[str | os.PathLike[str]], outlets: OutletDirectory | None = None,
-               progress: ProgressFn | None = None) -> IngestReport:
-        """Read `paths` (files or folders), store new articles and embed them: `add` over the file readers."""
-        return self.add(read_paths(paths), outlets, progress)
+               progress: ProgressFn | None = None, outlet: str | None = None) -> IngestReport:
+        """Read `paths` (files or folders), store new articles and embed them: `add` over the file readers.
+        `outlet` is the outlet of articles that name none (.txt files, for one)."""
+        return self.add(read_paths(paths, outlet), outlets, progress)
 
     def add(self, records: Iterable[ArticleRecord | Mapping[str, Any] | Problem],
             outlets: OutletDirectory | None = None, progress: ProgressFn | None = None) -> IngestReport:
@@ -588,7 +590,9 @@ class Index:
                 report.duplicates += 1
             if revision:
                 report.revisions += 1
-            if prepared.outlet is None:
+            if prepared.outlet is None and values["outlet"] == NO_OUTLET and not item.outlet:
+                report.unnamed_outlets += 1
+            elif prepared.outlet is None:
                 unknown.add(values["outlet"])
             else:
                 saved_outlets.add(prepared.outlet.name)
@@ -701,7 +705,9 @@ class Index:
     # -- query ----------------------------------------------------------------------------
     def query(self, text: str, k: int = 10, language: str | None = None, camp: str | None = None,
               sentences: bool = False) -> list[Hit]:
-        """Articles (or, with `sentences`, sentences) nearest to `text` in any language."""
+        """Articles (or, with `sentences`, sentences) nearest to `text` in any language.
+        InvalidInput for empty text, an unknown camp, or a language no article here is in."""
+        self._check_query(text, language, camp)
         vector = self.embedder.embed([text])[0]
         allowed = self.store.embedded_rowids(language, camp) if (language or camp) else None
         if not sentences:
@@ -713,6 +719,17 @@ class Index:
         rows = self.store.sentences_by_rowid([i for i, _ in found])
         articles = self.store.articles_by_rowid({art for art, _ in rows.values()})
         return [Hit(articles[rows[i][0]], score, rows[i][1]) for i, score in found if i in rows]
+
+    def _check_query(self, text: str, language: str | None, camp: str | None) -> None:
+        if not text.strip():
+            raise InvalidInput("the query is empty: give some words to search for, in any language")
+        if camp is not None:
+            parse_camp(camp)
+        if language is not None:
+            languages = sorted(k for k, _ in self.store.counts("language") if k != "?")
+            if language not in languages:
+                raise InvalidInput(f"no article in language {language!r} in this index: use one of "
+                                   f"{', '.join(languages) or '(none yet)'} (two-letter codes)")
 
     # -- info -----------------------------------------------------------------------------
     def info(self) -> dict[str, Any]:

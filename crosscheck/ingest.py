@@ -28,6 +28,7 @@ from .sentences import Span, split_sentences
 
 __all__ = [
     "SUPPORTED_SUFFIXES",
+    "NO_OUTLET",
     "iter_input_files",
     "read_file",
     "read_paths",
@@ -49,6 +50,7 @@ FIELDS = ("url", "outlet", "title", "text", "published", "id", "language", "camp
 # characters it took a quarter of the ingest time; benchmarks/perf.py ingest).
 DETECT_PREFIX = 600
 CSV_FIELD_LIMIT = 1 << 28  # 256 MB: a CSV cell as large as a file we would read at all
+NO_OUTLET = "unknown"  # the outlet of an article that names none and has no URL
 
 
 # -- finding and reading files --------------------------------------------------------------
@@ -57,26 +59,41 @@ def iter_input_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path |
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
+            found = False
             for child in sorted(p for p in path.rglob("*") if p.is_file()):
                 if child.suffix.lower() in SUPPORTED_SUFFIXES and not any(
                         part.startswith(".") for part in child.relative_to(path).parts):
+                    found = True
                     yield child
+            if not found:
+                yield Problem(str(path), f"no {_suffix_list()} files in this folder")
         elif path.is_file():
             if path.suffix.lower() in SUPPORTED_SUFFIXES:
                 yield path
             else:
                 yield Problem(str(path), f"unsupported file type {path.suffix or '(none)'}: "
-                              f"use {', '.join(sorted(SUPPORTED_SUFFIXES))}")
+                              f"use {_suffix_list()}")
         else:
             yield Problem(str(path), "no such file or folder")
 
 
-def read_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[ArticleRecord | Problem]:
+def _suffix_list() -> str:
+    names = sorted(SUPPORTED_SUFFIXES)
+    return ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def read_paths(paths: Iterable[str | os.PathLike[str]], outlet: str | None = None
+               ) -> Iterator[ArticleRecord | Problem]:
+    """Records from the files under `paths`; `outlet` is given to records that name none
+    (a .txt file, an HTML page without a site name, a row without an 'outlet')."""
     for item in iter_input_files(paths):
         if isinstance(item, Problem):
             yield item
-        else:
-            yield from read_file(item)
+            continue
+        for record in read_file(item):
+            if outlet and isinstance(record, ArticleRecord) and not record.outlet:
+                record.outlet = outlet
+            yield record
 
 
 def read_file(path: Path) -> Iterator[ArticleRecord | Problem]:
@@ -151,6 +168,7 @@ def _read_jsonl(path: Path) -> Iterator[ArticleRecord | Problem]:
         yield Problem(str(path), f"cannot read file: {e.strerror}")
         return
     with handle:
+        seen_any = False
         for number, raw in enumerate(handle, start=1):
             where = f"{path}:{number}"
             try:
@@ -160,10 +178,12 @@ def _read_jsonl(path: Path) -> Iterator[ArticleRecord | Problem]:
                 continue
             if not line.strip():
                 continue
+            seen_any = True
             try:
                 data = json.loads(line)
             except json.JSONDecodeError as e:
-                yield Problem(where, f"broken JSON ({e.msg} at column {e.colno})")
+                # some of json's messages end in "at" themselves ("Invalid control character at")
+                yield Problem(where, f"broken JSON ({e.msg.removesuffix(' at')} at column {e.colno})")
                 continue
             except RecursionError:
                 yield Problem(where, "JSON nested too deeply to read")
@@ -172,6 +192,8 @@ def _read_jsonl(path: Path) -> Iterator[ArticleRecord | Problem]:
                 yield Problem(where, f"unreadable JSON value: {_short(str(e))}")
                 continue
             yield record_from_fields(data, where)
+        if not seen_any:
+            yield Problem(str(path), "empty file: no articles in it (JSONL is one JSON object per line)")
 
 
 def _read_csv(path: Path, text: str) -> Iterator[ArticleRecord | Problem]:
@@ -189,19 +211,24 @@ def _read_csv(path: Path, text: str) -> Iterator[ArticleRecord | Problem]:
     if not fieldnames or "text" not in fieldnames:
         yield Problem(f"{path}:1", "CSV header needs a 'text' column (and url, outlet, title, published)")
         return
+    rows = 0
     while True:
         try:
             row = next(reader)
         except StopIteration:
-            return
+            break
         except csv.Error as e:  # this row only: the reader goes on with the next line
+            rows += 1
             yield Problem(f"{path}:{reader.line_num + 1}", f"broken CSV row: {e}")
             continue
+        rows += 1
         where = f"{path}:{reader.line_num}"
         if None in row:
             yield Problem(where, "more cells than header columns")
             continue
         yield record_from_fields(dict(row), where)
+    if rows == 0:
+        yield Problem(str(path), "no rows under the header: the file has no articles")
 
 
 def _read_txt(path: Path, text: str) -> Iterator[ArticleRecord | Problem]:
@@ -219,7 +246,8 @@ def _read_txt(path: Path, text: str) -> Iterator[ArticleRecord | Problem]:
 def _read_html(path: Path, text: str) -> Iterator[ArticleRecord | Problem]:
     import trafilatura  # heavy import, only when HTML is ingested
 
-    doc = trafilatura.bare_extraction(text, with_metadata=True, include_comments=False)
+    doc = trafilatura.bare_extraction(text, with_metadata=True, include_comments=False,
+                                      date_extraction_params=_html_date_params())
     body = getattr(doc, "text", None) if doc is not None else None
     if not body or not body.strip():
         yield Problem(str(path), "no article text found in the HTML")
@@ -229,6 +257,17 @@ def _read_html(path: Path, text: str) -> Iterator[ArticleRecord | Problem]:
         url=getattr(doc, "url", None), outlet=getattr(doc, "sitename", None),
         published=getattr(doc, "date", None), source=str(path),
     )
+
+
+def _html_date_params() -> dict[str, Any]:
+    """htmldate's settings as trafilatura sets them, asking for the time of day and offset too."""
+    return {"original_date": True, "extensive_search": True, "outputformat": _HTML_DATE_FORMAT,
+            "max_date": datetime.now().astimezone().strftime("%Y-%m-%d")}
+
+
+# The page's time of day and offset when it states them (a page with a date alone gives
+# midnight, as a JSONL date does).
+_HTML_DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
 
 
 # -- preparing a record for the store ------------------------------------------------------
@@ -337,7 +376,7 @@ def prepare(record: ArticleRecord, outlets: OutletDirectory) -> PreparedArticle:
         language, prob = detect_language(f"{record.title[:DETECT_PREFIX]}\n{used_text[:DETECT_PREFIX]}")
 
     outlet = outlets.lookup(record.outlet, record.url)
-    name = outlet.name if outlet else (record.outlet or url_domain(record.url) or "unknown")
+    name = outlet.name if outlet else (record.outlet or url_domain(record.url) or NO_OUTLET)
     camp = outlet.camp if outlet else "unknown"
     if record.camp:
         if record.camp in CAMPS:

@@ -120,6 +120,7 @@ class IngestReport:
     embedded_sentences: int = 0
     problems: list[Problem] = field(default_factory=list)
     unknown_outlets: list[str] = field(default_factory=list)
+    unnamed_outlets: int = 0  # articles that named no outlet and had no URL (camp unknown)
 
     def as_dict(self) -> dict[str, Any]:
         d = asdict(self)

@@ -53,6 +53,15 @@ __all__ = [
 log = logging.getLogger("crosscheck")
 
 
+# Outlet names beside the timeline's dots are cut to this many characters (the full name is
+# in the dot's tooltip): longer ones would run into the next dot.
+DOT_LABEL_CHARS = 18
+# A single-source claim that this many outlets repeat is one of the first things the summary
+# shows: with two, one reprint or relay explains it; from three on, the claim is travelling.
+MANY_OUTLETS = 3
+# The summary lists this many items per kind before folding the rest.
+SUMMARY_ITEMS = 6
+
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})?")
 _FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,150}")
 
@@ -247,12 +256,52 @@ class _ConflictView:
 @dataclass
 class _Row:
     id: str
+    headline: str
+    headline_language: str | None
     status: StatusInfo
     classes: str
     sources: int
     origin_outlets: list[str]
     cells: dict[str, list[_Wording]]
     conflicts: list[_ConflictView]
+
+
+@dataclass
+class _Item:
+    """One claim in the summary: its headline, linking to its row in the matrix."""
+
+    id: str
+    headline: str
+    language: str | None
+    detail: str
+
+
+@dataclass
+class _Clash:
+    """Two claims whose numbers disagree, side by side."""
+
+    first: _Item
+    second: _Item
+    first_numbers: str
+    second_numbers: str
+
+
+@dataclass
+class _Fold:
+    """Single-source claims whose one source is in `camp`, folded until asked."""
+
+    camp: str
+    label: str
+    items: list[_Item]
+
+
+@dataclass
+class _Summary:
+    clashes: list[_Clash]
+    camp_only: list[_Item]
+    repeated: list[_Item]       # single-source claims that MANY_OUTLETS or more outlets state
+    folds: list[_Fold]          # the other single-source claims, by the camp of their source
+    other_single: int
 
 
 @dataclass
@@ -294,6 +343,8 @@ class _Dot:
     camp: str
     label: str
     anchor: str
+    outlet: str        # shown beside the dot
+    label_y: float     # where the outlet name sits: above or below the dot, alternating
 
 
 @dataclass
@@ -377,6 +428,19 @@ def _translation(text: str, language: str | None, translations: Mapping[str, str
     return found if found and found.strip() != text.strip() else None
 
 
+def _headline(group: ClaimGroup, translations: Mapping[str, str]) -> tuple[str, str | None]:
+    """The claim in one line, for a reader of English: an English mention if there is one, else
+    the first mention's translation, else the first mention. Returns (text, its language)."""
+    english = [m for m in group.mentions if m.article.language == "en"]
+    if english:
+        return english[0].text, "en"
+    first = group.mentions[0]
+    translated = _translation(first.text, first.article.language, translations)
+    if translated:
+        return translated, "en"
+    return first.text, _language(first.article.language)
+
+
 def _wording_with(group: ClaimGroup | None, numbers: list[float]) -> str:
     """The other side of a conflict in words: a mention giving one of its numbers, English first."""
     if group is None:
@@ -408,6 +472,8 @@ def _rows(comparison: Comparison, camps: list[str], anchors: dict[str, str],
             language = _language(m.article.language)
             wordings.append(_Wording(_segments(m, highlight), language,
                                      _translation(m.text, m.article.language, translations), [source]))
+        for wordings in cells.values():  # a wording with a conflicting number first: it is shown unfolded
+            wordings.sort(key=lambda w: not any(seg.number for seg in w.segments))
         conflicts = []
         for c in g.conflicts:
             conflicts.append(_ConflictView(c.claim_id, ", ".join(_number(v) for v in c.numbers) or "–",
@@ -417,8 +483,52 @@ def _rows(comparison: Comparison, camps: list[str], anchors: dict[str, str],
         classes = f"st-{status.key if status.key in STATUS_INFO else 'other'}"
         if g.conflicts:
             classes += " has-conflict"
-        rows.append(_Row(g.id, status, classes, g.independent_sources, g.origin_outlets, cells, conflicts))
+        headline, headline_language = _headline(g, translations)
+        rows.append(_Row(g.id, headline, headline_language, status, classes, g.independent_sources,
+                         g.origin_outlets, cells, conflicts))
     return rows
+
+
+def _summary(comparison: Comparison, translations: Mapping[str, str]) -> _Summary:
+    """What an analyst reads first: numbers that disagree, claims only one camp reports, and
+    single-source claims that many outlets repeat; the other single-source claims by camp."""
+    by_id = {g.id: g for g in comparison.groups}
+
+    def item(g: ClaimGroup, detail: str) -> _Item:
+        headline, language = _headline(g, translations)
+        return _Item(g.id, headline, language, detail)
+
+    def camps_of(g: ClaimGroup) -> str:
+        return ", ".join(CAMP_LABELS[_camp(c)] for c in g.camps)
+
+    clashes, seen = [], set()
+    for g in comparison.groups:
+        for c in g.conflicts:
+            other = by_id.get(c.claim_id)
+            key = frozenset((g.id, c.claim_id))
+            if other is None or key in seen:
+                continue
+            seen.add(key)
+            clashes.append(_Clash(item(g, ", ".join(g.outlets)), item(other, ", ".join(other.outlets)),
+                                  ", ".join(_number(v) for v in c.numbers) or "–",
+                                  ", ".join(_number(v) for v in c.other_numbers) or "–"))
+    camp_only = [item(g, f"{_plural(g.independent_sources, 'independent source')}, all {camps_of(g)}: "
+                         f"{', '.join(g.origin_outlets)}")
+                 for g in comparison.by_status("camp_only")]
+    single = comparison.by_status("single_source")
+    repeated_groups = sorted((g for g in single if len(g.outlets) >= MANY_OUTLETS),
+                             key=lambda g: (-len(g.outlets), g.id))
+    repeated = [item(g, f"{len(g.outlets)} outlets in {_plural(len(g.camps), 'camp')} repeat it; "
+                        f"one source: {', '.join(g.origin_outlets)}") for g in repeated_groups]
+    shown = {g.id for g in repeated_groups}
+    folds: dict[str, list[_Item]] = {}
+    for g in single:
+        if g.id in shown:
+            continue
+        camp = _camp(next(iter(g.origin_camps.values()), None) if g.origin_camps else g.camps[0] if g.camps else None)
+        folds.setdefault(camp, []).append(item(g, ", ".join(g.outlets)))
+    ordered = [_Fold(c, CAMP_LABELS[c], folds[c]) for c in CAMPS if c in folds]
+    return _Summary(clashes, camp_only, repeated, ordered, sum(len(f.items) for f in ordered))
 
 
 def _article_views(comparison: Comparison, anchors: dict[str, str],
@@ -463,7 +573,8 @@ def _article_views(comparison: Comparison, anchors: dict[str, str],
 
 
 def _timeline(story: Story, camps: list[str], anchors: dict[str, str]) -> _Timeline:
-    width, left, right, lane_height, top = 1240, 96, 28, 30, 10
+    # Lanes are tall enough for an outlet name above and below the dots.
+    width, left, right, lane_height, top = 1240, 96, 28, 46, 10
     lanes = [_Lane(c, CAMP_LABELS[c], top + lane_height * i + lane_height / 2) for i, c in enumerate(camps)]
     lane_y = {lane.camp: lane.y for lane in lanes}
     height = top + lane_height * len(camps) + 30
@@ -497,10 +608,13 @@ def _timeline(story: Story, camps: list[str], anchors: dict[str, str]) -> _Timel
             camp = _camp(a.camp)
             x = x_of(t)
             near = sum(1 for other in placed.setdefault(camp, []) if abs(other - x) < 9)
+            below = len(placed[camp]) % 2 == 1  # names alternate above and below the lane
             placed[camp].append(x)
             offset = ((near + 1) // 2) * 7 * (1 if near % 2 else -1)
-            dots.append(_Dot(x, lane_y.get(camp, lane_y[camps[0]]) + offset, camp,
-                             f"{a.outlet}, {_fmt_datetime(a.published)}: {a.title}", anchors[a.id]))
+            y = lane_y.get(camp, lane_y[camps[0]])
+            name = a.outlet if len(a.outlet) <= DOT_LABEL_CHARS else a.outlet[:DOT_LABEL_CHARS - 1] + "…"
+            dots.append(_Dot(x, y + offset, camp, f"{a.outlet}, {_fmt_datetime(a.published)}: {a.title}",
+                             anchors[a.id], name, y + (19 if below else -11)))
     per_camp = ", ".join(f"{CAMP_LABELS[c]} {sum(1 for a in story.articles if _camp(a.camp) == c)}" for c in camps)
     summary = f"Articles over time by camp ({per_camp}), {_date_span(story)}"
     return _Timeline(width, height, left, right, lanes, dots, ticks, undated, summary)
@@ -549,6 +663,11 @@ def render_story(comparison: Comparison, translations: Mapping[str, str] | None 
                  counts["single_source"]),
                 ("conflict", "Numbers conflict", "⚠", len(comparison.conflicts))]
     sources = independent_sources(comparison)
+    rows = _rows(sorted_comparison, camps, anchors, translations)
+    rows_by_id = {r.id: r for r in rows}
+    summary = _summary(sorted_comparison, translations)
+    # single-source claims that few outlets state are folded by the camp of their source
+    folded = {i.id for f in summary.folds for i in f.items}
     context = _page_context(f"{story.title} · crosscheck", script=True)
     context.update(
         story=story_sorted,
@@ -563,9 +682,16 @@ def render_story(comparison: Comparison, translations: Mapping[str, str] | None 
         filters=filters,
         total_claims=len(comparison.groups),
         conflict_count=len(comparison.conflicts),
-        rows=_rows(sorted_comparison, camps, anchors, translations),
+        rows=rows,
         articles=_article_views(sorted_comparison, anchors, translations),
         timeline=_timeline(story_sorted, camps, anchors),
+        summary=summary,
+        main_rows=[r for r in rows if r.id not in folded],
+        row_folds=[{"camp": f.camp, "label": f.label, "rows": [rows_by_id[i.id] for i in f.items]}
+                   for f in summary.folds],
+        folded_count=len(folded),
+        many_outlets=MANY_OUTLETS,
+        summary_items=SUMMARY_ITEMS,
         translation_note=translation_note,
         generated_at=generated_at,
         index_href=_safe_href(index_href) if index_href else None,
@@ -585,11 +711,26 @@ class IndexEntry:
     conflicts: int
     claims: int = 0
     independent_sources: int = 0
+    shared: int = 0
+    camp_only: int = 0
+    # the single-source claim that most outlets repeat (two or more), if any
+    top_single_id: str | None = None
+    top_single_text: str = ""
+    top_single_outlets: int = 0
+    top_single_origin: str = ""
 
     @classmethod
     def from_comparison(cls, comparison: Comparison, href: str) -> IndexEntry:
-        return cls(comparison.story, href, len(comparison.by_status("single_source")), len(comparison.conflicts),
-                   len(comparison.groups), len(independent_sources(comparison)))
+        single = comparison.by_status("single_source")
+        entry = cls(comparison.story, href, len(single), len(comparison.conflicts), len(comparison.groups),
+                    len(independent_sources(comparison)), len(comparison.by_status("shared")),
+                    len(comparison.by_status("camp_only")))
+        repeated = [g for g in single if len(g.outlets) >= 2]
+        if repeated:
+            top = min(repeated, key=lambda g: (-len(g.outlets), g.id))
+            entry.top_single_id, entry.top_single_text = top.id, top.text
+            entry.top_single_outlets, entry.top_single_origin = len(top.outlets), ", ".join(top.origin_outlets)
+        return entry
 
 
 def render_index(entries: list[IndexEntry], generated_at: str | None = None,
@@ -607,10 +748,11 @@ def render_index(entries: list[IndexEntry], generated_at: str | None = None,
             "coverage": _coverage(e.story), "camps": [CAMP_LABELS[c] for c in camps],
             "blindspot": e.story.blindspot, "articles": len(e.story.articles),
             "outlets": e.story.outlets,
+            "top_href": _safe_href(f"{e.href}#claim-{e.top_single_id}") if e.top_single_id else None,
         })
     context = _page_context(f"{title} · crosscheck", script=False, forms=template != "index.html.j2")
     context.update(title=title, rows=rows, generated_at=generated_at, plural=_plural,
-                   camp_labels=CAMP_LABELS, single_icon=STATUS_INFO["single_source"].icon)
+                   camp_labels=CAMP_LABELS, statuses=STATUS_INFO, single_icon=STATUS_INFO["single_source"].icon)
     context.update(extra or {})
     return _environment().get_template(template).render(context)
 
@@ -637,8 +779,9 @@ def write_reports(index: Index, out_dir: str | os.PathLike[str], since: str | No
     when translations are missing). Returns the paths written, index.html first.
     """
     from .compare import compare_articles
-    from .stories import list_stories
+    from .stories import list_stories, parse_since
 
+    since = parse_since(since)  # before anything is written
     out = Path(out_dir)
     check_folder(out, "--out")
     out.mkdir(parents=True, exist_ok=True)

@@ -39,21 +39,23 @@ import json
 import logging
 import re
 from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from . import languages
 from .anchors import anchor_weights, extract_anchors, sparse_dot
-from .errors import StoryNotFound
+from .errors import InvalidInput, StoryNotFound
 from .languages import LanguageRules, fold
 from .models import Article, Story, parse_datetime
+from .vocabulary import parse_camp
 
 if TYPE_CHECKING:
     from .index import Index
     from .store import Store
 
-__all__ = ["StoryParams", "ClusterReport", "stored_params", "update_stories", "list_stories", "get_story",
+__all__ = ["StoryParams", "parse_since", "ClusterReport", "stored_params", "update_stories", "list_stories", "get_story",
            "adhoc_story", "slugify", "story_similarity"]
 
 log = logging.getLogger("crosscheck")
@@ -401,9 +403,26 @@ def adhoc_story(index: "Index", article_ids: list[str]) -> Story:
     return Story("articles:" + ",".join(article_ids), _representative_title(index, articles), articles)
 
 
+def parse_since(value: str | None) -> str | None:
+    """A `since` date as the ISO text stored dates compare with; InvalidInput if it is not a date."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        pass
+    try:
+        return datetime.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        raise InvalidInput(f"--since {value!r} is not a date: use YYYY-MM-DD, such as 2016-09-12") from None
+
+
 def list_stories(index: "Index", since: str | None = None, camp: str | None = None,
                  min_articles: int = 1) -> list[Story]:
-    """Stories, newest first; `since` keeps those that end on or after that ISO date."""
+    """Stories, newest first; `since` keeps those that end on or after that ISO date (InvalidInput
+    if it is not one), `camp` those that camp covers."""
+    since = parse_since(since)
+    camp = parse_camp(camp) if camp is not None else None
     out = []
     for story_id in index.store.story_ids():
         members = index.store.story_members(story_id)

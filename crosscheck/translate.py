@@ -473,6 +473,6 @@ def report_translations(store: Store, options: TranslationOptions
 
     def translations_for(comparison: Comparison) -> tuple[dict[str, str], str | None]:
         result = translator.translate(_claim_texts(comparison))
-        return result.translations, (f"Translations missing: {result.error}" if result.error else None)
+        return result.translations, result.error
 
     return translations_for

@@ -15,7 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-__all__ = ["Status", "Camp", "KNOWN_CAMPS", "StatusInfo", "STATUS_INFO", "CAMP_LABELS"]
+from .errors import InvalidInput
+
+__all__ = ["Status", "Camp", "KNOWN_CAMPS", "StatusInfo", "STATUS_INFO", "CAMP_LABELS", "parse_camp"]
 
 
 class Status(StrEnum):
@@ -51,3 +53,11 @@ STATUS_INFO: dict[str, StatusInfo] = {
 }
 
 CAMP_LABELS: dict[str, str] = {Camp.RU: "Russia", Camp.TR: "Turkey", Camp.WEST: "West", Camp.UNKNOWN: "Unknown"}
+
+
+def parse_camp(value: str) -> Camp:
+    """`value` as a Camp; InvalidInput naming the camps there are if it is none of them."""
+    try:
+        return Camp(value.strip().lower())
+    except ValueError:
+        raise InvalidInput(f"unknown camp {value!r}: use one of {', '.join(Camp)}") from None

@@ -1,7 +1,8 @@
 """Smoke test of the hand-run benchmarks (benchmarks/corpus.py, benchmarks/perf.py): they run end to
 end at tiny sizes and print their tables. The numbers themselves are not checked here.
 
-Needs the real eval data in ../shared/eval (read at run time, never copied); skipped without it.
+Needs real public data beside the checkout (read at run time, never copied: the licences differ);
+skipped without it, saying what to put where.
 """
 
 from __future__ import annotations
@@ -16,12 +17,18 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 EVAL = ROOT.parent / "shared" / "eval"
 BENCHMARKS = ROOT / "benchmarks"
+SKIP_REASON = (
+    f"benchmark data not found in {EVAL}: the benchmarks read NTREX-128 (news documents in English with "
+    "professional Russian and Turkish translations, CC BY-SA 4.0, from the MicrosoftTranslator/NTREX "
+    "repository on GitHub) as ntrex128_en_ru_tr/, and article pairs of SemEval-2022 Task 8 "
+    "(Multilingual News Article Similarity) with their text and human ratings as "
+    "semeval2022_task8_subset/testing_set.csv")
 TIMEOUT = 600  # seconds; a quiet 2-core machine needs well under a minute for both
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
     if not (EVAL / "ntrex128_en_ru_tr").is_dir() or not (EVAL / "semeval2022_task8_subset").is_dir():
-        pytest.skip(f"benchmark eval data not found in {EVAL} (see ../shared/eval/README.md)")
+        pytest.skip(SKIP_REASON)
     proc = subprocess.run([sys.executable, *args, "--eval", str(EVAL)], capture_output=True, text=True,
                           timeout=TIMEOUT, cwd=ROOT, check=False)
     assert proc.returncode == 0, f"exit {proc.returncode}\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"

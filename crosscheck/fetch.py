@@ -68,6 +68,11 @@ class FetchPolicy:
     # up to max_crawl_delay).
     host_delay: float = 1.0
     max_crawl_delay: float = 30.0
+    # How long a host's robots.txt is trusted before it is read again (RFC 9309 asks crawlers
+    # not to cache it for more than 24 hours), and how soon a host whose robots.txt could not
+    # be read is asked again (a long `watch` must not shut a host out for good).
+    robots_ttl: float = 24 * 3600.0
+    robots_retry: float = 600.0
     user_agent: str = USER_AGENT
 
 
@@ -183,6 +188,7 @@ def _reason_for_status(status: int) -> str:
 class _Robots:
     parser: RobotFileParser | None   # None: no rules (no robots.txt), everything allowed
     refused: str | None = None       # why every path is off limits (robots.txt unreachable)
+    read_at: float = field(default_factory=time.monotonic)
 
 
 @dataclass
@@ -264,6 +270,10 @@ class Fetcher:
     def _check_robots(self, url: str) -> None:
         origin = _origin(url)
         robots = self._robots.get(origin)
+        if robots is not None:
+            age = time.monotonic() - robots.read_at
+            if age > (self.policy.robots_retry if robots.refused else self.policy.robots_ttl):
+                robots = None
         if robots is None:
             robots = self._robots[origin] = self._read_robots(origin)
         if robots.refused:
@@ -274,7 +284,8 @@ class Fetcher:
     def _read_robots(self, origin: str) -> _Robots:
         """The rules at origin/robots.txt, read as urllib.robotparser reads them: a missing file
         (404 and other 4xx) allows everything, 401/403 forbids everything, and a server error or
-        no answer forbids everything for this run (RFC 9309: the site may be in trouble)."""
+        no answer forbids everything until it is asked again (RFC 9309: the site may be in
+        trouble)."""
         url = f"{origin}/robots.txt"
         try:
             result = self._request(url, {})

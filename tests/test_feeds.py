@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -490,6 +491,18 @@ def test_robots_unreachable_or_forbidden_stops_the_host() -> None:
         with serve(site), Fetcher(FAST) as f, pytest.raises(Exception, match=words):
             f.get(site.url("/page"))
         assert not site.requests_to("/page")
+
+
+def test_robots_txt_is_read_again_after_its_time() -> None:
+    site = Site()
+    site.routes["/robots.txt"] = Route(b"", status=503)
+    site.routes["/page"] = Route(b"ok")
+    with serve(site), Fetcher(replace(FAST, robots_retry=0.2)) as f:
+        assert not f.allowed(site.url("/page")) and not f.allowed(site.url("/page"))
+        assert len(site.requests_to("/robots.txt")) == 2  # one try and one retry, then remembered
+        site.routes["/robots.txt"] = Route(b"User-agent: *\nDisallow:\n")
+        time.sleep(0.3)
+        assert f.get(site.url("/page")).content == b"ok"
 
 
 def test_charsets_from_header_or_page() -> None:

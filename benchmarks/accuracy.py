@@ -60,7 +60,7 @@ from crosscheck.sentences import split_sentences
 
 MAX_SENTENCES = 60
 ANCHOR_SWEEP = (0.0, 0.1, 0.2, 0.3, 0.5, 1.0)
-SWEEP = [round(0.35 + 0.05 * i, 2) for i in range(11)]  # 0.35 .. 0.85
+SWEEP = [0.5, 0.6, 0.7, 0.8, 0.9]  # first-pass thresholds on the pair probability
 SEMEVAL_BASELINES = {"all": 0.66, "en-en": 0.74, "tr-tr": 0.63, "ru-ru": 0.77, "de-en": 0.66}
 NTREX_BASELINES = {"en-ru": 0.94, "en-tr": 0.93}
 NTREX_FILES = {"en": "newstest2019-src.eng.txt", "ru": "newstest2019-ref.rus.txt", "tr": "newstest2019-ref.tur.txt"}
@@ -93,23 +93,26 @@ def machine() -> Result:
             "cwd": os.getcwd()}
 
 
-GroupFn = Callable[[np.ndarray, Sequence[object], float], list[list[int]]]
-
-
-def OFFSET() -> float:
-    from crosscheck.compare import CROSS_LANGUAGE_OFFSET
-
-    return float(CROSS_LANGUAGE_OFFSET)
+GroupFn = Callable[[np.ndarray, Sequence[object], float, Sequence[str], Sequence[str]], list[list[int]]]
 
 
 def compare_api() -> tuple[GroupFn, float]:
-    """group_claims and CLAIM_THRESHOLD, imported late: crosscheck.compare pulls in crosscheck.claims."""
-    from crosscheck.compare import CLAIM_THRESHOLD, group_claims
+    """Claim grouping as compare.py does it (the shipped pair model, with each claim's evidence),
+    at a first-pass threshold; and the shipped threshold. Imported late: crosscheck.compare
+    pulls in crosscheck.claims."""
+    from crosscheck.compare import PairModel, group_claims
+    from crosscheck.evidence import evidence
 
-    return group_claims, float(CLAIM_THRESHOLD)
+    model = PairModel.default()
+
+    def group(vecs: np.ndarray, owners: Sequence[object], threshold: float, languages: Sequence[str],
+              texts: Sequence[str]) -> list[list[int]]:
+        found = [evidence(t, lang) for t, lang in zip(texts, languages)]
+        return group_claims(vecs, owners, languages, found, model, threshold=threshold)
+
+    return group, float(model.threshold)
 
 
-# -- 1. SemEval: story similarity -----------------------------------------------------------
 def title_of(text: str, lang: str) -> str:
     text = text.strip()
     if "\n" in text:
@@ -220,7 +223,8 @@ def ntrex(eval_dir: Path, embedder: Embedder) -> Result:
             truth = [i in gone_xx for i in keep_en] + [i in gone_en for i in keep_xx]
             for t in thresholds:
                 languages = ["en"] * len(keep_en) + [other] * len(keep_xx)
-                single = {g[0] for g in group_claims(vecs, owners, t, languages) if len(g) == 1}
+                texts = [lines["en"][i] for i in keep_en] + [lines[other][i] for i in keep_xx]
+                single = {g[0] for g in group_claims(vecs, owners, t, languages, texts) if len(g) == 1}
                 for j, gold in enumerate(truth):
                     pred = j in single
                     counts[t]["tp" if gold and pred else "fp" if pred else "fn" if gold else "tn"] += 1
@@ -233,8 +237,7 @@ def ntrex(eval_dir: Path, embedder: Embedder) -> Result:
           [[k, v["at_claim_threshold"]["items"], v["at_claim_threshold"]["positives"],
             v["at_claim_threshold"]["precision"], v["at_claim_threshold"]["recall"],
             v["at_claim_threshold"]["f1"], v["baseline_f1"]] for k, v in pairs.items()])
-    print(f"  (at compare.CLAIM_THRESHOLD = {default}, lowered by CROSS_LANGUAGE_OFFSET = {OFFSET()} for claims in "
-          "two languages; baseline: mutual nearest neighbour, cosine >= 0.4)")
+    print(f"  (at the pair model's threshold {default}; baseline: mutual nearest neighbour, cosine >= 0.4)")
     print("\n  threshold sweep, F1:")
     table(["threshold", *pairs], [[f"{t:.2f}" + (" *" if t == default else ""),
                                     *(v["sweep"][t]["f1"] for v in pairs.values())] for t in thresholds])
@@ -289,15 +292,15 @@ def nanco(eval_dir: Path, embedder: Embedder) -> Result:
         for g, o in zip(gold, outlets):
             gold_outlets[g].add(o)
         data.append((embedder.embed([a["Paragraph"] for a in answers]), [a["Article URL"] for a in answers],
-                     outlets, gold, [len(gold_outlets[g]) == 1 for g in gold]))
+                     outlets, gold, [len(gold_outlets[g]) == 1 for g in gold], [a["Paragraph"] for a in answers]))
     print(f"  {len(questions)} questions, {total - skipped} passages used; "
           f"{skipped} of {total} skipped for an empty or invalid cluster_global")
 
     sweep: dict[float, Result] = {}
     for t in thresholds:
         aris, c = [], Counter[str]()
-        for vecs, urls, outlets, gold, gold_single in data:
-            groups = group_claims(vecs, urls, t)
+        for vecs, urls, outlets, gold, gold_single, texts in data:
+            groups = group_claims(vecs, urls, t, ["en"] * len(urls), texts)
             pred = [0] * len(urls)
             for n, g in enumerate(groups):
                 for i in g:
@@ -316,7 +319,7 @@ def nanco(eval_dir: Path, embedder: Embedder) -> Result:
     table(["measure", "crosscheck", "baseline"],
           [["ARI vs cluster_global (mean of questions)", at["ari"], NANCO_BASELINES["ari"]],
            [single_label, at["single_outlet_f1"], NANCO_BASELINES["single_outlet_f1"]]])
-    print(f"  (at compare.CLAIM_THRESHOLD = {default}; baseline: average linkage, cosine distance 0.5)")
+    print(f"  (at the pair model's threshold {default}; baseline: average linkage, cosine distance 0.5)")
     print("\n  threshold sweep:")
     table(["threshold", "ARI", "single-outlet P", "R", "F1"],
           [[f"{t:.2f}" + (" *" if t == default else ""), v["ari"], v["single_outlet_precision"],

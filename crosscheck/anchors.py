@@ -26,7 +26,7 @@ from functools import cache, lru_cache
 from . import languages
 from .languages import LanguageRules, fold
 
-__all__ = ["fold", "extract_anchors", "anchor_weights", "sparse_dot", "KEY_LETTERS"]
+__all__ = ["fold", "extract_anchors", "name_keys", "anchor_weights", "sparse_dot", "KEY_LETTERS"]
 
 KEY_LETTERS = 5  # measured on SemEval-2022 pairs: 4, 5 and 6 letters within 0.002 Pearson of each other
 
@@ -75,6 +75,24 @@ def extract_anchors(title: str, text: str, language: str | None = None) -> list[
         for m in _NUMBER.finditer(part):
             keys.add("#" + re.sub(r"[\u00a0\u202f ]", "", m.group()))
     return sorted(keys)
+
+
+def name_keys(sentence: str, language: str | None = None) -> list[str]:
+    """The name keys of one sentence in the order they first appear (claims compare who comes
+    first: "NATO asked Ankara" is not "Ankara asked NATO"). Unlike `extract_anchors`, a name
+    may open the sentence ("Rusya Savunma Bakanlığı ..."), unless it is a function word or a
+    usual sentence opener of the language."""
+    rules = languages.get(language) if language else None
+    skip = _not_names(rules) | frozenset(_key(w) for w in rules.sentence_starters) if rules else frozenset()
+    out: list[str] = []
+    for m in _WORD.finditer(sentence):
+        word = m.group()
+        if not word[0].isupper():
+            continue
+        key = _key(word)
+        if len(key) >= 3 and key not in skip and key not in out:
+            out.append(key)
+    return out
 
 
 def anchor_weights(keys: Iterable[str], counts: Mapping[str, int], articles: int) -> dict[str, float]:

@@ -811,6 +811,9 @@ _DATELINE = re.compile(
 )
 
 
+ATTRIBUTION_ONLY_WORDS = 14  # longer sentences that open with "Об этом сообщает ..." say more than that
+
+
 def is_claim(sentence: str, language: str | None) -> bool:
     """Whether `sentence` states something checkable: not boilerplate, a question, a dateline or a fragment."""
     text = sentence.strip()
@@ -818,6 +821,9 @@ def is_claim(sentence: str, language: str | None) -> bool:
     if dateline:
         text = text[dateline.end():].strip()
     if not text or any(p.search(text) for p in (*BOILERPLATE, *_compiled(language).boilerplate)):
+        return False
+    if len(text.split()) <= ATTRIBUTION_ONLY_WORDS and any(
+            re.search(p, text, re.IGNORECASE) for p in languages.get(language).evidence.attribution_only):
         return False
     if text.rstrip("»”\"' )").endswith(("?", "？")):
         return False

@@ -535,18 +535,16 @@ def _print_comparison(comparison: Comparison) -> None:
             flag = "  [red]numbers conflict[/red]" if g.conflicts else ""
             out.print(f"  [bold]{escape(g.id)}[/bold] camps {escape(','.join(g.camps))} · {g.independent_sources} source(s): "
                       f"{escape(', '.join(g.origin_outlets))}{flag}")
-            seen_languages: set[str] = set()
+            wordings: dict[str, list[str]] = {}  # each wording with the outlets that use it
             for m in g.mentions:
-                lang = m.article.language or "?"
-                if lang in seen_languages:
-                    continue
-                seen_languages.add(lang)
-                others = sorted({x.article.outlet for x in g.mentions if x.article.language == m.article.language})
-                out.print(f"    {escape(lang)}: {escape(m.text)}  [dim]({escape(', '.join(others))})[/dim]")
+                wordings.setdefault(m.text, []).append(m.article.outlet)
+            language_of = {m.text: m.article.language or "?" for m in g.mentions}
+            for text, outlets in wordings.items():
+                out.print(f"    {escape(', '.join(dict.fromkeys(outlets)))} ({escape(language_of[text])}): {escape(text)}")
             for c in g.conflicts:
-                d = c.as_dict()
-                line = f"conflict with {c.claim_id}: {d['numbers']} vs {d['other_numbers']}"
-                out.print(f"    [red]{escape(line)}[/red]")
+                out.print(f"    [red]conflict ({escape(str(c.kind))}): {escape(c.describe())}[/red]")
+            for c in g.updates:
+                out.print(f"    [dim]update ({escape(str(c.kind))}): {escape(c.describe())}[/dim]")
 
 
 @command

@@ -1,51 +1,64 @@
 """Compare a story claim by claim: align claims across articles and languages into groups,
-count the independent sources behind each, and flag numbers that disagree.
+one group per fact, count the independent sources behind each, and list the values that
+sources disagree on.
 
 Steps, for the articles of one story (or any set of articles):
 1. claims: the story's sentences that state something checkable (claims.analyse), with their
-   vectors from the sentence index (nothing is embedded again);
-2. alignment: average-linkage agglomeration of claims whose average cosine similarity is at
-   least CLAIM_THRESHOLD, never putting two claims of one article into one group;
-3. numbers: a group whose mentions give different numbers for the same fact (12 vs 15) is
-   split by number, and the parts are linked as conflicts; groups that are close but below
-   the threshold are also checked for conflicting numbers;
-4. sources: a mention's origin is the outlet it comes from once reprints ("near-verbatim"
+   vectors from the sentence index (nothing is embedded again) and their evidence
+   (crosscheck/evidence.py: numbers and what they count, dates, names, speaker, negation);
+2. pairs: for every two claims of different articles, a calibrated probability that they state
+   the same fact (`PairModel`, a logistic regression over the cosine, how much closer the two
+   are than to their other neighbours, the language pair, and the evidence; its weights are
+   crosscheck/data/claim_pairs.json, fitted by benchmarks/fit_claim_pairs.py);
+3. groups: average-linkage agglomeration while the average probability within a group stays
+   at least the model's threshold, never putting two claims of one article into one group.
+   Precision first: when the evidence is weak, claims stay apart;
+4. conflicts: mentions of one fact whose numbers or dates of the same kind differ stay in one
+   group; the group lists each value with the outlets that give it. An outlet that changes its
+   own figure in a later article made an update, listed as such, not a conflict;
+5. sources: a mention's origin is the outlet it comes from once reprints ("near-verbatim"
    copies) and citations ("citing TASS", "ссылаясь на ТАСС", "TASS'ın haberine göre") are
    followed back through the story; a group's independent sources are its distinct origins;
-5. status (crosscheck/vocabulary.py): `single_source` (one origin), `shared` (origins in two or
+6. status (crosscheck/vocabulary.py): `single_source` (one origin), `shared` (origins in two or
    more of ru, tr, west), `camp_only` (two or more origins, all in one camp).
 """
 
 from __future__ import annotations
 
 import heapq
+import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .claims import Number, analyse, cited_outlets
+from .claims import analyse, cited_outlets
+from .evidence import ClaimEvidence, Quantity, close_values, evidence, kinds_compatible
 from .models import Article, Story
-from .vocabulary import KNOWN_CAMPS, Status
 from .outlets import OutletDirectory, normalise_name
 from .sentences import paragraphs
+from .vocabulary import KNOWN_CAMPS, Status
 
 if TYPE_CHECKING:
     from .index import Index
 
 __all__ = [
-    "CLAIM_THRESHOLD",
-    "CROSS_LANGUAGE_OFFSET",
-    "CONFLICT_THRESHOLD",
+    "PAIR_FEATURES",
     "REPRINT_SIMILARITY",
     "STATUSES",
+    "PairModel",
     "Mention",
     "Conflict",
+    "ConflictValue",
     "ClaimGroup",
     "SentenceView",
     "Comparison",
+    "pair_features",
+    "claim_mentions",
     "group_claims",
     "compare_articles",
     "compare_story",
@@ -53,12 +66,12 @@ __all__ = [
 
 log = logging.getLogger("crosscheck")
 
-CLAIM_THRESHOLD = 0.65      # similarity for two claims in one language to state the same fact
-CROSS_LANGUAGE_OFFSET = 0.25  # added to the similarity of claims in two languages (0.65 - 0.25 = 0.40)
-CONFLICT_THRESHOLD = 0.45   # claims this close whose numbers differ are a conflict
 REPRINT_SIMILARITY = 0.9    # a sentence this close to an earlier article's is copied
 REPRINT_SHARE = 0.6         # an article whose claims are this much copied is a reprint
 LEAD_PARAGRAPHS = 1         # a citation in the title or the first paragraph covers the article
+# Pairs of claims less similar than this are not scored: the pair model gives them a
+# probability under 0.01 whatever their evidence (benchmarks/fit_claim_pairs.py prints it).
+CANDIDATE_COSINE = 0.2
 STATUSES: tuple[Status, ...] = tuple(Status)
 
 
@@ -71,7 +84,8 @@ class Mention:
     position: int
     text: str
     attributed_to: str | None
-    numbers: tuple[Number, ...]
+    numbers: tuple[Quantity, ...]
+    evidence: ClaimEvidence | None = None
     origin: str = ""            # the outlet this mention goes back to
     via: list[str] = field(default_factory=list)  # outlets passed on the way there
 
@@ -84,20 +98,41 @@ class Mention:
         return {
             "article_id": a.id, "url": a.url, "outlet": a.outlet, "camp": a.camp, "language": a.language,
             "text": self.text, "attributed_to": self.attributed_to,
-            "numbers": [_plain(n.value) for n in self.numbers],
+            "numbers": [{"value": _plain(n.value), "kind": n.kind, "text": n.text} for n in self.numbers],
             "origin_outlet": self.origin,
         }
 
 
 @dataclass
-class Conflict:
-    claim_id: str
-    numbers: list[float]
-    other_numbers: list[float]
+class ConflictValue:
+    """One value given for a disputed fact, and who gives it."""
+
+    value: float
+    text: str                  # as first written ("12", "двенадцати", "15 Nisan")
+    outlets: list[str]
+    origins: list[str]         # the independent sources behind those outlets
 
     def as_dict(self) -> dict[str, Any]:
-        return {"claim_id": self.claim_id, "numbers": [_plain(v) for v in self.numbers],
-                "other_numbers": [_plain(v) for v in self.other_numbers]}
+        return {"value": _plain(self.value), "text": self.text, "outlets": self.outlets, "origins": self.origins}
+
+
+@dataclass
+class Conflict:
+    """Different values for one fact: a count, a date, a year ... (`kind`, evidence.Quantity)."""
+
+    kind: str
+    values: list[ConflictValue]
+
+    @property
+    def numbers(self) -> list[float]:
+        return [v.value for v in self.values]
+
+    def describe(self) -> str:
+        """"12 (Izvestia, TASS) vs 15 (Anadolu Ajansı, Reuters)"."""
+        return " vs ".join(f"{v.text} ({', '.join(v.outlets)})" for v in self.values)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "values": [v.as_dict() for v in self.values]}
 
 
 @dataclass
@@ -107,6 +142,7 @@ class ClaimGroup:
     mentions: list[Mention]
     origin_camps: dict[str, str]  # origin outlet -> its camp
     conflicts: list[Conflict] = field(default_factory=list)
+    updates: list[Conflict] = field(default_factory=list)  # an outlet revising its own figure
 
     @property
     def text(self) -> str:
@@ -132,11 +168,12 @@ class ClaimGroup:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "id": self.id, "status": self.status, "text": self.text, "camps": self.camps,
+            "id": self.id, "status": str(self.status), "text": self.text, "camps": self.camps,
             "outlets": self.outlets, "independent_sources": self.independent_sources,
             "origin_outlets": self.origin_outlets,
             "mentions": [m.as_dict() for m in self.mentions],
             "conflicts": [c.as_dict() for c in self.conflicts],
+            "updates": [c.as_dict() for c in self.updates],
         }
 
 
@@ -149,6 +186,7 @@ class SentenceView:
     end: int
     paragraph: int
     claim_id: str | None
+    sentence_rowid: int = 0
 
 
 @dataclass
@@ -173,65 +211,173 @@ def _plain(value: float) -> float | int:
     return int(value) if float(value).is_integer() else value
 
 
-# -- alignment -------------------------------------------------------------------------------
-def _mutual_nearest(sims: np.ndarray, owners: Sequence[object], threshold: float) -> list[tuple[int, int]]:
-    """Pairs (i, j) from two different owners where each is the other's best match in that
-    owner, with similarity at least `threshold`."""
-    rows_of: dict[object, list[int]] = {}
-    for i, owner in enumerate(owners):
-        rows_of.setdefault(owner, []).append(i)
-    groups = list(rows_of.values())
-    edges = []
-    for x in range(len(groups)):
-        for y in range(x + 1, len(groups)):
-            a, b = groups[x], groups[y]
-            block = sims[np.ix_(a, b)]
-            best_b = block.argmax(axis=1)
-            best_a = block.argmax(axis=0)
-            for i, j in enumerate(best_b):
-                if best_a[j] == i and block[i, j] >= threshold:
-                    edges.append((a[i], b[j]))
-    return edges
+# -- the pair model ----------------------------------------------------------------------------
+PAIR_FEATURES = (
+    "cosine",            # of the two claims' vectors
+    "cosine_x_cross",    # the cosine again when the languages differ: translations score lower
+    "cross_language",
+    "turkish",           # one side is Turkish, the model's weakest language
+    "margin",            # how much closer the two are than the runner-up in the other's article
+    "mutual_best",       # each is the other's nearest claim in the other's article
+    "same_number",       # a number of a compatible kind with the same value on both sides
+    "close_number",      # a kind of number on both sides, no value in common, but close ones (21 vs 19)
+    "far_number",        # a kind of number on both sides, no value in common, far apart (400 vs 2,400)
+    "shared_names",      # names both mention (up to 3, scaled to 0-1)
+    "no_shared_names",   # both mention names, none in common
+    "names_reversed",    # two names both mention stand in the opposite order (who did what to whom)
+    "negation_differs",  # one negates, the other does not
+    "denial_differs",    # one rejects a claim ("denied", "отвергли"), the other does not
+    "speakers_differ",   # both name who says it, and no name in common
+)
 
 
-def group_claims(vectors: np.ndarray, owners: Sequence[object], threshold: float = CLAIM_THRESHOLD,
-                 languages: Sequence[str | None] | None = None,
-                 cross_language_offset: float = CROSS_LANGUAGE_OFFSET) -> list[list[int]]:
-    """Groups of unit `vectors` that state the same thing; items of one owner (article) never
-    share a group.
+@dataclass(frozen=True)
+class PairModel:
+    """A logistic regression: P(two claims state the same fact) from PAIR_FEATURES."""
 
-    Two claims can only be linked when each is the other's nearest neighbour in the other's
-    article (mutual nearest neighbours), with similarity at least `threshold`: a claim with no
-    counterpart stays alone instead of joining the closest claim on the same topic. Linked
-    groups then merge average-linkage style while their average similarity stays at least
-    `threshold`. A translation scores lower than a paraphrase in the same language, so the
-    similarity of two claims in different `languages` is raised by `cross_language_offset`
-    first. Returns lists of item indexes, each sorted, groups ordered by first item.
-    """
+    weights: np.ndarray
+    bias: float
+    threshold: float       # average probability for two groups to merge (first pass)
+    join_threshold: float  # ... and for two groups that are each other's best match (second pass),
+    join_strongest: float  # ... when one pair of their claims is at least this probable
+
+    @classmethod
+    def default(cls) -> "PairModel":
+        return _shipped_model()
+
+    def probability(self, features: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-(features @ self.weights + self.bias)))
+
+
+@lru_cache(maxsize=1)
+def _shipped_model() -> PairModel:
+    data = json.loads(resources.files("crosscheck").joinpath("data/claim_pairs.json").read_text("utf-8"))
+    if tuple(data["features"]) != PAIR_FEATURES:
+        raise ValueError("crosscheck/data/claim_pairs.json was fitted on other features: "
+                         "run benchmarks/fit_claim_pairs.py")
+    return PairModel(np.asarray(data["weights"], dtype=np.float64), float(data["bias"]), float(data["threshold"]),
+                     float(data["join_threshold"]), float(data["join_strongest"]))
+
+
+def _numbers_match(a: ClaimEvidence, b: ClaimEvidence) -> tuple[bool, bool, bool]:
+    """(a value of a compatible kind in common; a kind on both sides with no value in common but
+    close values; the same with every value far apart)."""
+    same = any(qa.value == qb.value and kinds_compatible(qa.kind, qb.kind)
+               for qa in a.quantities for qb in b.quantities)
+    close = far = False
+    for kind in {q.kind for q in a.quantities} & {q.kind for q in b.quantities}:
+        va = {q.value for q in a.quantities if q.kind == kind}
+        vb = {q.value for q in b.quantities if q.kind == kind}
+        if va & vb:
+            continue
+        if any(close_values(kind, x, y) for x in va for y in vb):
+            close = True
+        else:
+            far = True
+    return same, close and not same, far and not same and not close
+
+
+ACTOR_ZONE = 3  # who does what to whom is told by a sentence's first names
+
+
+def _reversed(a: Sequence[str], b: Sequence[str]) -> bool:
+    """The first two names both sentences mention, among the first ACTOR_ZONE names of each,
+    stand in the opposite order: "NATO asked Ankara" and "Ankara asked NATO"."""
+    common = [k for k in a[:ACTOR_ZONE] if k in b[:ACTOR_ZONE]]
+    return len(common) >= 2 and b.index(common[0]) > b.index(common[1])
+
+
+def pair_features(sims: np.ndarray, owners: Sequence[object], languages: Sequence[str | None],
+                  evidence_of: Sequence[ClaimEvidence | None]) -> tuple[list[tuple[int, int]], np.ndarray]:
+    """The candidate pairs (i < j, different owners, cosine at least CANDIDATE_COSINE) and their
+    PAIR_FEATURES rows."""
+    n = len(owners)
+    owner_ids = {o: k for k, o in enumerate(dict.fromkeys(owners))}
+    own = np.array([owner_ids[o] for o in owners])
+    other = own[:, None] != own[None, :]
+    # each claim's best and second-best similarity within every other article
+    best_in: dict[tuple[int, int], int] = {}
+    second_in: dict[tuple[int, int], float] = {}
+    for k in range(len(owner_ids)):
+        cols = np.flatnonzero(own == k)
+        if len(cols) == 0:
+            continue
+        block = sims[:, cols]
+        order = np.argsort(-block, axis=1)
+        for i in range(n):
+            best_in[(i, k)] = int(cols[order[i, 0]])
+            second_in[(i, k)] = float(block[i, order[i, 1]]) if len(cols) > 1 else 0.0
+    pairs: list[tuple[int, int]] = []
+    rows: list[list[float]] = []
+    for i in range(n):
+        for j in range(i + 1, n):
+            if not other[i, j] or sims[i, j] < CANDIDATE_COSINE:
+                continue
+            cos = float(sims[i, j])
+            cross = float((languages[i] or "") != (languages[j] or ""))
+            turkish = float("tr" in ((languages[i] or "")[:2], (languages[j] or "")[:2]))
+            mutual = float(best_in[(i, own[j])] == j and best_in[(j, own[i])] == i)
+            # how much closer than the runner-up in the other's article, for the weaker of the two
+            margin = min(cos - (second_in[(i, own[j])] if best_in[(i, own[j])] == j else float(sims[i, best_in[(i, own[j])]])),
+                         cos - (second_in[(j, own[i])] if best_in[(j, own[i])] == i else float(sims[j, best_in[(j, own[i])]])))
+            ea, eb = evidence_of[i], evidence_of[j]
+            same = close = far = shared = none = reversed_ = neg = denial = speakers = 0.0
+            if ea is not None and eb is not None:
+                same, close, far = (float(x) for x in _numbers_match(ea, eb))
+                common = len(ea.names & eb.names)
+                shared = min(common, 3) / 3
+                none = float(bool(ea.names) and bool(eb.names) and not common)
+                reversed_ = float(_reversed(ea.name_order, eb.name_order))
+                neg = float(ea.negated != eb.negated)
+                denial = float(ea.denies != eb.denies)
+                speakers = float(bool(ea.speaker) and bool(eb.speaker) and not ea.speaker & eb.speaker)
+            pairs.append((i, j))
+            rows.append([cos, cos * cross, cross, turkish, margin, mutual,
+                         same, close, far, shared, none, reversed_, neg, denial, speakers])
+    return pairs, np.asarray(rows, dtype=np.float64).reshape(-1, len(PAIR_FEATURES))
+
+
+def group_claims(vectors: np.ndarray, owners: Sequence[object], languages: Sequence[str | None] | None = None,
+                 evidence_of: Sequence[ClaimEvidence | None] | None = None,
+                 model: PairModel | None = None, threshold: float | None = None,
+                 join_threshold: float | None = None) -> list[list[int]]:
+    """Groups of unit `vectors` (claims) that state the same fact; items of one owner (article)
+    never share a group. Pairs get the pair model's probability; groups merge average-linkage
+    style while the average probability between them is at least `threshold` (the model's
+    own when None). Returns lists of item indexes, each sorted, ordered by first item."""
     n = len(owners)
     if n == 0:
         return []
+    model = model or PairModel.default()
+    threshold = model.threshold if threshold is None else threshold
+    languages = languages if languages is not None else [None] * n
+    evidence_of = evidence_of if evidence_of is not None else [None] * n
     sims = (vectors @ vectors.T).astype(np.float64)
-    if languages is not None:
-        langs = np.array([lang or "" for lang in languages])
-        sims = sims + cross_language_offset * (langs[:, None] != langs[None, :])
-    edges = _mutual_nearest(sims, owners, threshold)
-    links: list[set[int]] = [set() for _ in range(n)]
-    for i, j in edges:
-        links[i].add(j)
-        links[j].add(i)
+    pairs, features = pair_features(sims, owners, languages, evidence_of)
+    prob = np.zeros((n, n))
+    if pairs:
+        p = model.probability(features)
+        # a denial never joins what it denies (and a claim never joins a denial of another)
+        p[features[:, PAIR_FEATURES.index("denial_differs")] > 0] = 0.0
+        ii, jj = np.array(pairs).T
+        prob[ii, jj] = p
+        prob[jj, ii] = p
     members: list[list[int]] = [[i] for i in range(n)]
-    # a merged group's similarities to every item, summed over its members: the average
-    # between groups i and k is then sum(row(i)[members[k]]) / (|i| |k|)
-    row_sums: dict[int, np.ndarray] = {}
+    row_sums: dict[int, np.ndarray] = {}  # a merged group's probabilities to every item, summed
 
     def row(c: int) -> np.ndarray:
-        return row_sums[c] if c in row_sums else sims[c]
+        return row_sums[c] if c in row_sums else prob[c]
 
     owner_sets: list[set[object]] = [{owners[i]} for i in range(n)]
     version = [0] * n
     alive = set(range(n))
-    heap = [(-float(sims[i, j]), min(i, j), max(i, j), 0, 0) for i, j in edges]
+    links: list[set[int]] = [set() for _ in range(n)]
+    heap: list[tuple[float, int, int, int, int]] = []
+    for (i, j), p_ij in zip(pairs, prob[tuple(np.array(pairs).T)] if pairs else []):
+        if p_ij >= threshold:
+            links[i].add(j)
+            links[j].add(i)
+            heap.append((-float(p_ij), i, j, 0, 0))
     heapq.heapify(heap)
     while heap:
         _neg, i, j, vi, vj = heapq.heappop(heap)
@@ -246,7 +392,9 @@ def group_claims(vectors: np.ndarray, owners: Sequence[object], threshold: float
         links[i] = (links[i] | links[j]) - {i, j}
         version[i] += 1
         alive.discard(j)
-        for k in links[i]:
+        for k in list(links[i]):
+            if k not in alive:
+                continue
             links[k].discard(j)
             links[k].add(i)
             if owner_sets[i] & owner_sets[k]:
@@ -255,32 +403,79 @@ def group_claims(vectors: np.ndarray, owners: Sequence[object], threshold: float
             if avg >= threshold:
                 a, b = min(i, k), max(i, k)
                 heapq.heappush(heap, (-avg, a, b, version[a], version[b]))
-    return sorted((sorted(members[i]) for i in alive), key=lambda g: g[0])
+    groups = [members[i] for i in alive]
+    groups = _merge_mutual_best(groups, prob, owners, model.join_threshold if join_threshold is None else join_threshold,
+                                model.join_strongest)
+    return sorted((sorted(g) for g in groups), key=lambda g: g[0])
 
 
-def _conflicting(a: frozenset[float], b: frozenset[float]) -> bool:
-    """Both give numbers, and each gives one the other does not."""
-    return bool(a and b and (a - b) and (b - a))
+def _merge_mutual_best(groups: list[list[int]], prob: np.ndarray, owners: Sequence[object],
+                       threshold: float, strongest_link: float) -> list[list[int]]:
+    """Second pass: two groups whose average probability is at least `threshold` (lower than the
+    first pass's), with one pair of claims at least `strongest_link`, merge when each is the
+    other's best match among all groups. A report's
+    wording in a language the model reads poorly is weakly similar to each mention of its fact,
+    yet consistently closer to that fact than to any other: the group as a whole carries it."""
+    groups = [list(g) for g in groups]
+    while True:
+        n = len(groups)
+        if n < 2:
+            return groups
+        index = np.zeros((n, prob.shape[0]))
+        for k, g in enumerate(groups):
+            index[k, g] = 1.0
+        sums = index @ prob @ index.T
+        sizes = index.sum(axis=1)
+        avg = sums / np.outer(sizes, sizes)
+        strongest = np.array([[prob[np.ix_(ga, gb)].max() for gb in groups] for ga in groups])
+        avg = np.where(strongest >= strongest_link, avg, -1.0)
+        owner_sets = [{owners[i] for i in g} for g in groups]
+        for a in range(n):
+            avg[a, a] = -1.0
+            for b in range(a + 1, n):
+                if owner_sets[a] & owner_sets[b]:
+                    avg[a, b] = avg[b, a] = -1.0
+        best = avg.argmax(axis=1)
+        merged: set[int] = set()
+        out: list[list[int]] = []
+        for a in range(n):
+            b = int(best[a])
+            if a < b and int(best[b]) == a and avg[a, b] >= threshold and not {a, b} & merged:
+                out.append(groups[a] + groups[b])
+                merged |= {a, b}
+        if not merged:
+            return groups
+        out += [g for k, g in enumerate(groups) if k not in merged]
+        groups = out
 
 
-def _split_by_numbers(mentions: list[Mention]) -> list[list[Mention]]:
-    """Mentions that disagree on numbers go to separate parts; mentions without numbers stay
-    with the largest part."""
-    parts: list[list[Mention]] = []
-    for m in sorted(mentions, key=lambda m: -len(m.values)):
-        if not m.values:
+# -- conflicts -------------------------------------------------------------------------------
+def _disputes(mentions: list[Mention]) -> tuple[list[Conflict], list[Conflict]]:
+    """Values of one kind that the group's mentions disagree on: (conflicts between sources,
+    updates of one outlet's own figure)."""
+    conflicts: list[Conflict] = []
+    updates: list[Conflict] = []
+    kinds = sorted({q.kind for m in mentions for q in m.numbers})
+    for kind in kinds:
+        giving = [(m, frozenset(q.value for q in m.numbers if q.kind == kind)) for m in mentions]
+        giving = [(m, v) for m, v in giving if v]
+        disjoint = [(a, b) for x, (a, va) in enumerate(giving) for b, vb in giving[x + 1:] if not va & vb]
+        if not disjoint:
             continue
-        for part in parts:
-            if not any(_conflicting(m.values, o.values) for o in part):
-                part.append(m)
-                break
-        else:
-            parts.append([m])
-    if not parts:
-        return [mentions]
-    rest = [m for m in mentions if not m.values]
-    max(parts, key=len).extend(rest)
-    return parts
+        values: dict[float, ConflictValue] = {}
+        for m, vs in giving:
+            for q in m.numbers:
+                if q.kind != kind or q.value not in vs:
+                    continue
+                cv = values.setdefault(q.value, ConflictValue(q.value, q.text, [], []))
+                if m.article.outlet not in cv.outlets:
+                    cv.outlets.append(m.article.outlet)
+                if m.origin and m.origin not in cv.origins:
+                    cv.origins.append(m.origin)
+        dispute = Conflict(kind, sorted(values.values(), key=lambda v: v.value))
+        between_sources = any((a.origin or a.article.outlet) != (b.origin or b.article.outlet) for a, b in disjoint)
+        (conflicts if between_sources else updates).append(dispute)
+    return conflicts, updates
 
 
 # -- sources ---------------------------------------------------------------------------------
@@ -365,13 +560,33 @@ class _Sources:
         sentence_cites = self._canonical(self.cited(mention.text, article.language), article)
         if not sentence_cites and self._self_sourced(mention):
             return None, article.outlet
-        candidates = sentence_cites + [c for c in self.all_citations[article.id] if c not in sentence_cites]
-        for cited in candidates:
+        for cited in sentence_cites:  # "citing TASS", "ссылаясь на ТАСС": this sentence is relayed
             for m in group:
                 if m.article.outlet == cited and m.article.id not in seen:
                     return m, None
-        for cited in sentence_cites + self.lead_citations[article.id]:
-            return None, cited
+        if sentence_cites:
+            return None, sentence_cites[0]
+        # An outlet the article cites elsewhere ("TASS'ın haberine göre" in its second paragraph)
+        # is the source of a sentence that names no source of its own ("..., it was reported"),
+        # and of one that quotes the same speaker as that outlet's report of the claim, or
+        # where that report names none. A sentence whose named speaker differs from the one
+        # the cited outlet names ("the Foreign Ministry said in a statement") is the outlet's
+        # own reporting. A citation in the title or lead also covers the claims that
+        # the cited report is not found stating.
+        own_speaker = mention.evidence.speaker if mention.evidence else frozenset()
+        if self.directory.lookup(mention.attributed_to or "") is not None:
+            own_speaker = frozenset()  # "the agency said": the outlet, not a speaker of its own
+        for cited in self.all_citations[article.id]:
+            original = next((m for m in group if m.article.outlet == cited and m.article.id not in seen), None)
+            if original is None:
+                continue
+            theirs = original.evidence.speaker if original.evidence else frozenset()
+            if own_speaker and theirs and not own_speaker & theirs:
+                return None, article.outlet  # two named speakers: each outlet had its own
+            return original, None
+        if not own_speaker:
+            for cited in self.lead_citations[article.id]:
+                return None, cited
         return None, article.outlet
 
 
@@ -407,15 +622,13 @@ def _status(origin_camps: dict[str, str]) -> Status:
     return Status.SHARED if len(camps) >= 2 else Status.CAMP_ONLY
 
 
-def compare_articles(index: "Index", story: Story, directory: OutletDirectory | None = None,
-                     threshold: float = CLAIM_THRESHOLD) -> Comparison:
-    """Claim groups for the articles of `story` (a real story, or any set of articles)."""
-    directory = directory or index.outlet_directory()
-    articles = story.articles
+def claim_mentions(index: "Index", articles: Sequence[Article]
+                   ) -> tuple[list[Mention], np.ndarray, dict[str, list[SentenceView]], dict[str, np.ndarray]]:
+    """The claims of `articles` with their evidence: (mentions, their vectors as rows, each
+    article's sentences as the report shows them, each article's claim vectors)."""
     mentions: list[Mention] = []
     claim_vectors: list[np.ndarray] = []
     views: dict[str, list[SentenceView]] = {}
-    view_of: dict[int, SentenceView] = {}
     vectors_by_article: dict[str, np.ndarray] = {}
     for a in articles:
         rows = index.store.article_sentences(a.rowid)
@@ -423,47 +636,30 @@ def compare_articles(index: "Index", story: Story, directory: OutletDirectory | 
         views[a.id] = []
         kept = []
         for (rowid, position, paragraph, start, end, text), vec in zip(rows, vecs):
-            view = SentenceView(text, start, end, paragraph, None)
-            views[a.id].append(view)
+            views[a.id].append(SentenceView(text, start, end, paragraph, None, rowid))
             info = analyse(text, a.language)
             if info is None:
                 continue
-            mentions.append(Mention(a, rowid, position, text, info.attributed_to, info.numbers))
+            found = evidence(text, a.language, a.published)
+            mentions.append(Mention(a, rowid, position, text, info.attributed_to, found.quantities, found))
             claim_vectors.append(vec)
-            view_of[rowid] = view
             kept.append(vec)
         vectors_by_article[a.id] = np.vstack(kept) if kept else np.zeros((0, vecs.shape[1] if len(vecs) else 1))
+    matrix = np.vstack(claim_vectors) if claim_vectors else np.zeros((0, 1), dtype=np.float32)
+    return mentions, matrix, views, vectors_by_article
+
+
+def compare_articles(index: "Index", story: Story, directory: OutletDirectory | None = None,
+                     model: PairModel | None = None) -> Comparison:
+    """Claim groups for the articles of `story` (a real story, or any set of articles)."""
+    directory = directory or index.outlet_directory()
+    articles = story.articles
+    mentions, matrix, views, vectors_by_article = claim_mentions(index, articles)
+    view_of = {v.sentence_rowid: v for vs in views.values() for v in vs}
     reprints = _find_reprints(articles, vectors_by_article)
     sources = _Sources(articles, directory, reprints)
-    matrix = np.vstack(claim_vectors) if claim_vectors else np.zeros((0, 1), dtype=np.float32)
-    raw_groups = group_claims(matrix, [m.article.id for m in mentions], threshold,
-                              [m.article.language for m in mentions])
-
-    # split by numbers, then link the parts as conflicts
-    parts: list[list[int]] = []
-    linked: list[tuple[int, int]] = []
-    index_of = {id(m): i for i, m in enumerate(mentions)}
-    for members in raw_groups:
-        pieces = _split_by_numbers([mentions[i] for i in members])
-        first = len(parts)
-        for piece in pieces:
-            parts.append(sorted(index_of[id(m)] for m in piece))
-        linked += [(first + x, first + y) for x in range(len(pieces)) for y in range(x + 1, len(pieces))]
-    # groups close to each other (below the alignment threshold) that disagree on numbers
-    if parts:
-        centres = np.vstack([matrix[p].mean(axis=0) for p in parts])
-        norms = np.linalg.norm(centres, axis=1, keepdims=True)
-        centres = centres / np.where(norms == 0, 1, norms)
-        close = centres @ centres.T
-        for x in range(len(parts)):
-            for y in range(x + 1, len(parts)):
-                if (x, y) in linked or close[x, y] < CONFLICT_THRESHOLD:
-                    continue
-                vx = frozenset().union(*(mentions[i].values for i in parts[x]))
-                vy = frozenset().union(*(mentions[i].values for i in parts[y]))
-                same_articles = {mentions[i].article.id for i in parts[x]} & {mentions[i].article.id for i in parts[y]}
-                if _conflicting(vx, vy) and not same_articles:
-                    linked.append((x, y))
+    parts = group_claims(matrix, [m.article.id for m in mentions], [m.article.language for m in mentions],
+                         [m.evidence for m in mentions], model)
 
     groups: list[ClaimGroup] = []
     for p in parts:
@@ -471,7 +667,8 @@ def compare_articles(index: "Index", story: Story, directory: OutletDirectory | 
         for m in group_mentions:
             sources.resolve(m, group_mentions)
         origin_camps = {m.origin: sources.camp_of(m.origin) for m in group_mentions}
-        groups.append(ClaimGroup("", _status(origin_camps), group_mentions, origin_camps))
+        conflicts, updates = _disputes(group_mentions)
+        groups.append(ClaimGroup("", _status(origin_camps), group_mentions, origin_camps, conflicts, updates))
 
     # stable ids: by status, then by where the claim first appears
     order = sorted(range(len(groups)), key=lambda g: (
@@ -480,12 +677,6 @@ def compare_articles(index: "Index", story: Story, directory: OutletDirectory | 
     width = len(str(len(groups)))
     for rank, g in enumerate(order, start=1):
         groups[g].id = f"c{rank:0{width}d}"
-    for x, y in linked:
-        gx, gy = groups[x], groups[y]
-        nx = sorted(frozenset().union(*(m.values for m in gx.mentions)))
-        ny = sorted(frozenset().union(*(m.values for m in gy.mentions)))
-        gx.conflicts.append(Conflict(gy.id, [v for v in nx if v not in ny], [v for v in ny if v not in nx]))
-        gy.conflicts.append(Conflict(gx.id, [v for v in ny if v not in nx], [v for v in nx if v not in ny]))
     for group in groups:
         for m in group.mentions:
             view_of[m.sentence_rowid].claim_id = group.id
@@ -494,9 +685,9 @@ def compare_articles(index: "Index", story: Story, directory: OutletDirectory | 
 
 
 def compare_story(index: "Index", story_id: str, directory: OutletDirectory | None = None,
-                  threshold: float = CLAIM_THRESHOLD) -> Comparison:
+                  model: PairModel | None = None) -> Comparison:
     """Claim groups for the story `story_id` as the index holds it: reading only, stories are
     formed by `ingest`, `stories` or `serve --update-every` (StoryNotFound if there is none)."""
     from .stories import get_story
 
-    return compare_articles(index, get_story(index, story_id), directory, threshold)
+    return compare_articles(index, get_story(index, story_id), directory, model)

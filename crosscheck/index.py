@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from .claims import is_claim
 from .embed import DEFAULT_MODEL, Embedder, get_embedder, normalise
 from .errors import (IndexDamaged, IndexModelMismatch, IndexNeedsUpgrade, IndexNotFound, IndexReadOnly,
                      IndexWriteFailed, InvalidInput, check_folder)
@@ -54,6 +55,7 @@ COMMIT_ARTICLES = 1000  # stored articles are committed this often while reading
 # Exact search up to this many vectors, an approximate index past it (docs/performance.md).
 APPROXIMATE_FROM = 100_000
 NPROBE = 64  # inverted lists visited per query by the approximate index
+SENTENCE_OVERFETCH = 3  # sentences searched per one wanted, so that dropping non-claims still leaves k
 
 
 def article_vector(title: np.ndarray, sentences: np.ndarray) -> np.ndarray:
@@ -715,10 +717,13 @@ class Index:
             articles = self.store.articles_by_rowid(i for i, _ in found)
             return [Hit(articles[i], score) for i, score in found if i in articles]
         allowed_sentences = self.store.sentence_rowids(allowed) if allowed is not None else None
-        found = self.sentence_vectors.search(vector, k, allowed_sentences)
+        # boilerplate ("Subscribe to our newsletter") and datelines are no answer: ask for more
+        # sentences than wanted and keep the claims (claims.is_claim)
+        found = self.sentence_vectors.search(vector, SENTENCE_OVERFETCH * k, allowed_sentences)
         rows = self.store.sentences_by_rowid([i for i, _ in found])
         articles = self.store.articles_by_rowid({art for art, _ in rows.values()})
-        return [Hit(articles[rows[i][0]], score, rows[i][1]) for i, score in found if i in rows]
+        hits = [Hit(articles[rows[i][0]], score, rows[i][1]) for i, score in found if i in rows]
+        return [h for h in hits if h.sentence is not None and is_claim(h.sentence, h.article.language)][:k]
 
     def _check_query(self, text: str, language: str | None, camp: str | None) -> None:
         if not text.strip():

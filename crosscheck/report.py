@@ -247,10 +247,10 @@ class _Wording:
 
 @dataclass
 class _ConflictView:
-    claim_id: str
-    numbers: str
-    other_numbers: str
-    other_text: str
+    """One disputed fact of a claim group: each value given, and the outlets that give it."""
+
+    kind: str
+    values: list[tuple[str, str]]  # (value as first written, outlets)
 
 
 @dataclass
@@ -278,12 +278,10 @@ class _Item:
 
 @dataclass
 class _Clash:
-    """Two claims whose numbers disagree, side by side."""
+    """One fact whose sources give different values: the claim, and each value with its outlets."""
 
-    first: _Item
-    second: _Item
-    first_numbers: str
-    second_numbers: str
+    claim: _Item
+    values: list[tuple[str, str]]  # (value as first written, outlets)
 
 
 @dataclass
@@ -441,19 +439,8 @@ def _headline(group: ClaimGroup, translations: Mapping[str, str]) -> tuple[str, 
     return first.text, _language(first.article.language)
 
 
-def _wording_with(group: ClaimGroup | None, numbers: list[float]) -> str:
-    """The other side of a conflict in words: a mention giving one of its numbers, English first."""
-    if group is None:
-        return ""
-    wanted = set(numbers)
-    giving = [m for m in group.mentions if m.values & wanted] or group.mentions
-    english = [m for m in giving if m.article.language == "en"]
-    return (english or giving)[0].text
-
-
 def _rows(comparison: Comparison, camps: list[str], anchors: dict[str, str],
           translations: Mapping[str, str]) -> list[_Row]:
-    by_id = {g.id: g for g in comparison.groups}
     articles = {a.id: a for a in comparison.story.articles}
     rows = []
     for g in comparison.groups:
@@ -476,9 +463,7 @@ def _rows(comparison: Comparison, camps: list[str], anchors: dict[str, str],
             wordings.sort(key=lambda w: not any(seg.number for seg in w.segments))
         conflicts = []
         for c in g.conflicts:
-            conflicts.append(_ConflictView(c.claim_id, ", ".join(_number(v) for v in c.numbers) or "–",
-                                           ", ".join(_number(v) for v in c.other_numbers) or "–",
-                                           _wording_with(by_id.get(c.claim_id), c.other_numbers)))
+            conflicts.append(_ConflictView(c.kind, [(v.text, ", ".join(v.outlets)) for v in c.values]))
         status = STATUS_INFO.get(g.status, StatusInfo(g.status, g.status, "•", ""))
         classes = f"st-{status.key if status.key in STATUS_INFO else 'other'}"
         if g.conflicts:
@@ -492,7 +477,6 @@ def _rows(comparison: Comparison, camps: list[str], anchors: dict[str, str],
 def _summary(comparison: Comparison, translations: Mapping[str, str]) -> _Summary:
     """What an analyst reads first: numbers that disagree, claims only one camp reports, and
     single-source claims that many outlets repeat; the other single-source claims by camp."""
-    by_id = {g.id: g for g in comparison.groups}
 
     def item(g: ClaimGroup, detail: str) -> _Item:
         headline, language = _headline(g, translations)
@@ -501,17 +485,8 @@ def _summary(comparison: Comparison, translations: Mapping[str, str]) -> _Summar
     def camps_of(g: ClaimGroup) -> str:
         return ", ".join(CAMP_LABELS[_camp(c)] for c in g.camps)
 
-    clashes, seen = [], set()
-    for g in comparison.groups:
-        for c in g.conflicts:
-            other = by_id.get(c.claim_id)
-            key = frozenset((g.id, c.claim_id))
-            if other is None or key in seen:
-                continue
-            seen.add(key)
-            clashes.append(_Clash(item(g, ", ".join(g.outlets)), item(other, ", ".join(other.outlets)),
-                                  ", ".join(_number(v) for v in c.numbers) or "–",
-                                  ", ".join(_number(v) for v in c.other_numbers) or "–"))
+    clashes = [_Clash(item(g, ", ".join(g.outlets)), [(v.text, ", ".join(v.outlets)) for v in c.values])
+               for g in comparison.groups for c in g.conflicts]
     camp_only = [item(g, f"{_plural(g.independent_sources, 'independent source')}, all {camps_of(g)}: "
                          f"{', '.join(g.origin_outlets)}")
                  for g in comparison.by_status("camp_only")]

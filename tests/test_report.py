@@ -18,8 +18,8 @@ import pytest
 from markupsafe import escape
 
 from crosscheck import Index, OutletDirectory
-from crosscheck.claims import Number
-from crosscheck.compare import ClaimGroup, Comparison, Conflict, Mention, SentenceView, compare_articles
+from crosscheck.evidence import Quantity
+from crosscheck.compare import ClaimGroup, Comparison, Conflict, ConflictValue, Mention, SentenceView, compare_articles
 from crosscheck.models import Article, Story
 from crosscheck.report import IndexEntry, render_index, render_story, safe_url, write_reports
 from crosscheck.stories import list_stories, update_stories
@@ -104,10 +104,14 @@ def test_render_story_shows_status_words_rows_conflicts_and_sources(reports: Rep
     # every camp of the seed story is a column header
     for camp in ("Russia", "Turkey", "West", "Unknown"):
         assert re.search(rf'<th scope="col" class="camp-col camp-\w+">.*?{camp}', html)
-    # the 12 vs 15 settlements conflict: both numbers side by side, and marked in the wording
+    # the 12 vs 15 settlements conflict: one box with both values and who gives them, and the
+    # numbers marked in the wording
     boxes = html.split('<div class="conflict-box">')[1:]
-    pairs = {tuple(re.findall(r'class="big-num">([^<]*)<', box)[:2]) for box in boxes}
-    assert ("12", "15") in pairs and ("15", "12") in pairs
+    values = [re.findall(r'class="big-num">([^<]*)<', box.split("</div>\n          {% endfor %}")[0])[:2]
+              for box in boxes]
+    assert ["12", "15"] in values
+    box = boxes[values.index(["12", "15"])]
+    assert "Izvestia" in box and "Anadolu Ajansı" in box
     assert '<mark class="num">12</mark>' in html and '<mark class="num">15</mark>' in html
     # independent sources over all groups: Izvestia is one source however often it is relayed
     origins = {o for g in c.groups for o in g.origin_camps}
@@ -238,13 +242,13 @@ def large_comparison(n_articles: int = 50, n_claims: int = 500) -> Comparison:
             value = float(pos + 3)
             start = text.index(f" {pos + 3} ") + 1
             mentions.append(Mention(a, k * 2 + len(mentions), pos, text, None,
-                                    (Number(value, str(pos + 3), start, start + len(str(pos + 3))),)))
+                                    (Quantity(value, str(pos + 3), start, start + len(str(pos + 3)), "count"),)))
         group = ClaimGroup(f"c{k + 1:03d}", status, mentions, {m.article.outlet: m.article.camp for m in mentions})
         groups.append(group)
-    for k in range(0, n_claims - 1, 25):
-        a, b = groups[k], groups[k + 1]
-        a.conflicts.append(Conflict(b.id, [1.0], [2.0]))
-        b.conflicts.append(Conflict(a.id, [2.0], [1.0]))
+    for k in range(0, n_claims, 25):
+        g = groups[k]
+        g.conflicts.append(Conflict("count", [ConflictValue(1.0, "1", [g.mentions[0].article.outlet], []),
+                                              ConflictValue(2.0, "2", [g.mentions[-1].article.outlet], [])]))
     for a in articles:
         pos = 0
         for p, s in enumerate(texts[int(a.id[1:])]):
@@ -282,7 +286,7 @@ def test_story_page_in_chromium_rows_keyboard_filters_camps_and_print(reports: R
     # what the seed story is for: one-camp and single-source claims and the 12 vs 15 conflict
     assert tab.visible("#matrix tbody tr.st-camp_only") >= 1
     assert tab.visible("#matrix tbody tr.st-single_source") >= 5
-    assert tab.visible("#matrix tbody tr.has-conflict .conflict-box") >= 2
+    assert tab.visible("#matrix tbody tr.has-conflict .conflict-box") >= 1  # one disputed fact, one box
     assert page.get_attribute("html", "class") == ""  # the script ran: filters are on
     assert page.is_visible("#translation-note")
 

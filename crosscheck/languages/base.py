@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Literal
 
-__all__ = ["Grammar", "LanguageRules", "SuffixGrammar", "ThousandsDot", "frozen_map", "words"]
+__all__ = ["EvidenceRules", "Grammar", "LanguageRules", "SuffixGrammar", "ThousandsDot", "frozen_map", "words"]
 
 # How `claims.attribution` finds the speaker next to a speech verb:
 # - "svo": the speaker stands before the verb ("X said"), or after it when the verb follows
@@ -54,12 +54,39 @@ class SuffixGrammar:
     report_verb_end: str  # "TASS, ... bildirdi.": an outlet opening a sentence that ends in a reporting verb
 
 
+@dataclass(frozen=True)
+class EvidenceRules:
+    """What a claim's words say beyond its vector (crosscheck/evidence.py): what a number counts,
+    its dates, whether it negates or denies. Regexes read case-insensitively; `*_after` ones are
+    matched right after a number, `*_before` ones end right before it."""
+
+    money_after: str = ""  # "12 million dollars", "5 млрд рублей"
+    magnitude_before: str = ""  # "magnitude 7.8"
+    magnitude_after: str = ""  # "7,8 büyüklüğünde"
+    units: Mapping[str, str] = field(default_factory=frozen_map)  # unit key -> regex after: "mw": "megawatts?"
+    duration_after: str = ""  # "3 months", "3 ay": a span of time
+    dead: str = ""  # near a number: it counts the dead ("killed", "погибли", "hayatını kaybetti")
+    injured: str = ""  # ... the injured ("wounded", "пострадали", "yaralandı")
+    ordinal_after: str = ""  # after a number: a rank, not an amount ("третьим", "3'üncü")
+    month_numbers: Mapping[str, int] = field(default_factory=dict)  # month name stem -> 1..12
+    weekdays: Mapping[str, int] = field(default_factory=dict)  # "wednesday" -> 2 (Monday is 0)
+    relative_days: Mapping[str, int] = field(default_factory=dict)  # "yesterday" -> -1
+    negation: str = ""  # "not", "не", "-madı", "nicht", "ne ... pas"
+    denial: str = ""  # rejects a claim: "denied", "отвергли", "iddiaların doğru olmadığını"
+    # a thousand written as a word between digits: Turkish "2 bin 400" is 2,400, "bin 200" 1,200
+    thousand_word: str = ""
+    # sentences that only say where the news came from ("Об этом сообщают «Известия»", "Ajans,
+    # bilgileri ... dayandırdı", "This was reported by TASS"): not claims (claims.is_claim)
+    attribution_only: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: one record per language
 class LanguageRules:
     """One language's rules, looked up by `crosscheck.languages.get(code)`."""
 
     code: str  # ISO 639-1, as langdetect reports it
     name: str  # in English, for messages
+    evidence: EvidenceRules = field(default_factory=EvidenceRules)  # numbers' kinds, dates, denials (evidence.py)
     generic: bool = False  # the fallback profile for languages without a module
 
     # -- letters (anchors, outlet names, slugs) -----------------------------------------------

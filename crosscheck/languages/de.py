@@ -7,7 +7,7 @@ phrase may start with a noun ("Die Regierung teilte mit"), which is what a sourc
 
 from __future__ import annotations
 
-from .base import LanguageRules, frozen_map, words
+from .base import EvidenceRules, LanguageRules, frozen_map, words
 
 __all__ = ["RULES"]
 
@@ -31,9 +31,34 @@ _VERBS = ("sagte sagten sagt sagen erklärte erklärten erklärt betonte betonte
           "bestätigten bestätigt räumte fügte kündigte unterstrich unterstrichen versicherte erläuterte "
           "behauptete behaupteten behauptet verkündete bekräftigte dementierte zufolge")
 
+EVIDENCE = EvidenceRules(
+    money_after=r"\s?(?:(?:mio|mrd|millionen|milliarden)\.?\s+)?(?:dollar|euro|rubel|lira)\b",
+    magnitude_before=r"(?:stärke)\s*$",
+    units=frozen_map({
+        "mw": r"\s?(?:mw|gw|megawatt|gigawatt)\b",
+        "m3": r"\s?(?:(?:mio|mrd|millionen|milliarden)\.?\s+)?(?:kubikmeter|m³|m3)",
+        "km": r"\s?(?:km|kilometer\w*)",
+        "t": r"\s?(?:(?:mio|mrd)\.?\s+)?tonnen\b",
+    }),
+    duration_after=r"\s?(?:stunden?|tagen?|wochen?|monaten?|jahren?|jahre)\b",
+    dead=r"\b(?:getötet|tot\w*|starben|ums\s+leben)\b",
+    injured=r"\b(?:verletzt\w*|verwundet\w*)\b",
+    month_numbers={m: i for i, m in enumerate(("januar", "februar", "märz", "april", "mai", "juni", "juli",
+                                                "august", "september", "oktober", "november", "dezember"), 1)},
+    weekdays={"montag": 0, "dienstag": 1, "mittwoch": 2, "donnerstag": 3, "freitag": 4, "samstag": 5,
+              "sonnabend": 5, "sonntag": 6},
+    relative_days={"gestern": -1, "heute": 0},
+    negation=r"\b(?:nicht|kein\w*|nie|niemals|niemand|nichts)\b",
+    denial=r"\b(?:bestritt\w*|bestreit\w*|dementier\w*|zurückgewiesen|wies\s+(?:\S+\s+){1,6}?zurück|haltlos)\b",
+    attribution_only=(
+        r"^(?:Das|Dies)\s+(?:berichtete|meldete|berichtet|meldet|teilte|sagte|schreibt|schrieb)\b",
+    ),
+)
+
 RULES = LanguageRules(
     code="de",
     name="German",
+    evidence=EVIDENCE,
     char_folds=frozen_map({"ß": "ss"}),
     upper_letters="ÄÖÜ",
     stopwords=words("der die das des dem den ein eine und in im am zu zur zum mit von vom für auf nach bei an"),

@@ -2,16 +2,46 @@
 
 from __future__ import annotations
 
-from .base import LanguageRules, words
+from .base import EvidenceRules, LanguageRules, frozen_map, words
 
 __all__ = ["RULES"]
 
 _MONTHS = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
            r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?(?![^\W\d_])")
 
+EVIDENCE = EvidenceRules(
+    money_after=r"\s?(?:(?:million|billion|thousand)\s+)?(?:dollars|euros|rubles|roubles|lira|pounds)\b",
+    magnitude_before=r"magnitude[\s-]*$",
+    magnitude_after=r"\s?(?:-|\s)?magnitude\b",
+    units=frozen_map({
+        "mw": r"\s?(?:mw|gw|megawatts?|gigawatts?)\b",
+        "m3": r"\s?(?:(?:million|billion)\s+)?(?:m³|m3|cubic\s+met(?:re|er)s?)",
+        "km": r"\s?(?:km|kilomet(?:re|er)s?)\b",
+        "t": r"\s?(?:(?:million|billion)\s+)?(?:tonnes|tons)\b",
+    }),
+    duration_after=r"\s?(?:more\s+)?(?:hours?|days?|weeks?|months?|years?)\b(?!\s+(?:old|ago))",
+    dead=r"\b(?:killed|dead|died|deaths?|fatalities|lives)\b",
+    injured=r"\b(?:injured|wounded|hurt|injuries)\b",
+    month_numbers={**{m: i for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july",
+                                                  "august", "september", "october", "november", "december"), 1)},
+                   "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
+                   "oct": 10, "nov": 11, "dec": 12},
+    weekdays={"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6},
+    relative_days={"yesterday": -1, "today": 0},
+    negation=r"\b(?:not|no|none|never|nobody|nothing)\b|n['’]t\b",
+    denial=(r"\b(?:denied|denies|deny|denying|dismissed|rejected|refuted|disputed)\b"
+            r"|\b(?:was|were|is|are)\s+(?:false|untrue|baseless|groundless)\b"),
+    attribution_only=(
+        r"^(?:this|that|the\s+(?:news|report|information))\s+(?:was|has\s+been)\s+(?:reported|announced|confirmed)\b",
+        r"^(?:the\s+)?(?:agency|newspaper|daily|broadcaster|report)\s+(?:cited|quoted|attributed\s+(?:this|the\s+information))\b",
+        r"\b(?:reported|said|wrote)\s+(?:this|it|so)\W*$",
+    ),
+)
+
 RULES = LanguageRules(
     code="en",
     name="English",
+    evidence=EVIDENCE,
     stopwords=words("the a an of in on to and for with as at by is are from that this into over after about"),
     segmenter="en",
     abbreviations=words("jan feb mar apr jun jul aug sep sept oct nov dec no"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .base import LanguageRules, words
+from .base import EvidenceRules, LanguageRules, frozen_map, words
 
 __all__ = ["RULES"]
 
@@ -32,9 +32,34 @@ def _cardinals() -> dict[str, int]:
     return out
 
 
+EVIDENCE = EvidenceRules(
+    money_after=r"\s?(?:(?:millions?|milliards?)\s+(?:de\s+)?)?(?:dollars|euros|roubles|livres)\b",
+    magnitude_before=r"magnitude\s*$",
+    units=frozen_map({
+        "mw": r"\s?(?:mw|gw|mégawatts?|gigawatts?)\b",
+        "m3": r"\s?(?:(?:millions?|milliards?)\s+de\s+)?(?:mètres\s+cubes|m³|m3)",
+        "km": r"\s?(?:km|kilomètres?)\b",
+        "t": r"\s?(?:(?:millions?|milliards?)\s+de\s+)?tonnes\b",
+    }),
+    duration_after=r"\s?(?:heures?|jours?|semaines?|mois|ans|années?)\b",
+    dead=r"\b(?:morts?|tués?|décédés?|victimes)\b",
+    injured=r"\b(?:blessés?)\b",
+    ordinal_after=r"(?:e|er|ème|eme)\b",
+    month_numbers={m: i for i, m in enumerate(("janvier", "février", "mars", "avril", "mai", "juin", "juillet",
+                                                "août", "septembre", "octobre", "novembre", "décembre"), 1)},
+    weekdays={"lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4, "samedi": 5, "dimanche": 6},
+    relative_days={"hier": -1, "aujourd'hui": 0},
+    negation=r"\b(?:ne|n['’])\s*\w+(?:\s+\w+)?\s+(?:pas|jamais|plus|aucun\w*|personne|rien)\b",
+    denial=r"\b(?:démenti\w*|dément\w*|nié\w*|rejeté\w*|rejette\w*|contesté\w*|infondé\w*)\b",
+    attribution_only=(
+        r"^(?:C['’]est\s+ce\s+qu['’](?:a|ont)|L['’]information\s+a\s+été)\s+",
+    ),
+)
+
 RULES = LanguageRules(
     code="fr",
     name="French",
+    evidence=EVIDENCE,
     upper_letters="ÀÂÇÉÈÊËÎÏÔÛÙÜŸŒ",
     stopwords=words("le la les l de du des d et en a au aux un une pour sur par dans"),
     segmenter="fr",

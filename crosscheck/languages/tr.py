@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .base import LanguageRules, SuffixGrammar, frozen_map, words
+from .base import EvidenceRules, LanguageRules, SuffixGrammar, frozen_map, words
 
 __all__ = ["RULES"]
 
@@ -10,9 +10,38 @@ _MONTHS = r"(?i:ocak|şubat|mart|nisan|mayıs|haziran|temmuz|ağustos|eylül|eki
 _UNITS = {"iki": 2, "üç": 3, "dört": 4, "beş": 5, "altı": 6, "yedi": 7, "sekiz": 8, "dokuz": 9}
 _REPORT = r"(?:haberine|bildirdiğine|aktardığına|yazdığına|açıklamasına|duyurduğuna|iddiasına|verilerine|raporuna)"
 
+EVIDENCE = EvidenceRules(
+    thousand_word="bin",
+    money_after=r"\s?(?:(?:bin|milyon|milyar)\s+)?(?:dolar|avro|euro|lira|tl|ruble)\w*",
+    magnitude_before=r"(?:büyüklüğünde)\s*$",
+    magnitude_after=r"\s?büyüklüğünde",
+    units=frozen_map({
+        "mw": r"\s?(?:mw|gw|megavat\w*|gigavat\w*)",
+        "m3": r"\s?(?:(?:milyon|milyar)\s+)?(?:metreküp\w*|m³|m3)",
+        "km": r"\s?(?:km|kilometre\w*)",
+        "t": r"\s?(?:(?:bin|milyon|milyar)\s+)?ton\b\w*",
+    }),
+    duration_after=r"\s?(?:saat\w*|gün\w*|hafta\w*|ay\b\w*|yıl\w*|sene\w*)",
+    dead=r"(?:öldü\w*|ölü\w*|hayatını\s+kaybet\w*|can\s+kayb\w*|şehit\w*)",
+    injured=r"(?:yaral\w*)",
+    ordinal_after=r"['’]?(?:inci|ıncı|uncu|üncü|nci|ncı|ncu|ncü)",
+    month_numbers={"ocak": 1, "şubat": 2, "mart": 3, "nisan": 4, "mayıs": 5, "haziran": 6, "temmuz": 7,
+                   "ağustos": 8, "eylül": 9, "ekim": 10, "kasım": 11, "aralık": 12},
+    weekdays={"pazartesi": 0, "salı": 1, "çarşamba": 2, "perşembe": 3, "cuma": 4, "cumartesi": 5, "pazar": 6},
+    relative_days={"dün": -1, "bugün": 0},
+    # negation is a verb suffix: "yapmadı", "doğrulamadı", "katılmayacak"
+    negation=r"\b(?:değil\w*|yok|hayır)\b|\w+(?:ma|me)(?:dı|di|dığ\w*|diğ\w*|mış|miş|yacak|yecek|z)\b",
+    denial=(r"\b(?:yalanla\w*|reddet\w*|asılsız\w*)|gerçeği\s+yansıtma\w*|doğru\s+olmadığ\w*"),
+    attribution_only=(
+        r"^(?:Ajans|Gazete|Haber|Kanal|Site)\w*,?\s+(?:(?:bu\s+)?bilgiler\w*|haber\w*)\s+.*(?:dayandırdı|dayandırıyor|aktardı|verdi)\W*$",
+        r"^(?:Bu\s+)?(?:bilgi|haber)\w*,?\s+.*(?:tarafından\s+)?(?:duyuruldu|aktarıldı|verildi)\W*$",
+    ),
+)
+
 RULES = LanguageRules(
     code="tr",
     name="Turkish",
+    evidence=EVIDENCE,
     char_folds=frozen_map({"ı": "i"}),
     turkish_case=True,
     upper_letters="ÇĞİÖŞÜ",

@@ -552,7 +552,7 @@ class _Sources:
         article = mention.article
         by_article = {m.article.id: m for m in group}
         source_id = self.reprints.get(article.id)
-        if source_id and source_id not in seen:
+        if source_id and source_id not in seen and source_id in self.articles:
             if source_id in by_article:
                 return by_article[source_id], None
             source = self.articles[source_id]
@@ -657,7 +657,12 @@ def compare_articles(index: "Index", story: Story, directory: OutletDirectory | 
     mentions, matrix, views, vectors_by_article = claim_mentions(index, articles)
     view_of = {v.sentence_rowid: v for vs in views.values() for v in vs}
     reprints = _find_reprints(articles, vectors_by_article)
-    sources = _Sources(articles, directory, reprints)
+    # a duplicate of an article outside this story goes back to that article's outlet
+    inside = {a.id for a in articles}
+    originals = [o for o in (index.store.article_by_id(d) for d in {a.duplicate_of for a in articles
+                                                                    if a.duplicate_of and a.duplicate_of not in inside})
+                 if o is not None]
+    sources = _Sources([*articles, *originals], directory, reprints)
     parts = group_claims(matrix, [m.article.id for m in mentions], [m.article.language for m in mentions],
                          [m.evidence for m in mentions], model)
 

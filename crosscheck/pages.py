@@ -21,7 +21,7 @@ from .report import (CAMP_LABELS, STATUS_INFO, IndexEntry, _article_views, _camp
 __all__ = ["StoryFilters", "SearchForm", "story_href", "article_href", "render_server_index", "render_search",
            "render_article", "render_error"]
 
-STORIES_PER_PAGE = 50  # rows of the index page: each row needs its story compared (about 10-50 ms)
+STORIES_PER_PAGE = 20  # rows of the index page: each needs its story compared, 0.1-1 s for 5-50 articles
 
 
 def story_href(story_id: str) -> str:
@@ -88,15 +88,19 @@ def _common(languages: Sequence[str], search: SearchForm) -> dict[str, Any]:
 
 
 def render_server_index(entries: list[IndexEntry], total: int, filters: StoryFilters, pages: int,
-                        languages: Sequence[str]) -> str:
-    """One page of the stories (newest first) with the search box, the filters and links to other pages."""
+                        languages: Sequence[str], failed: Sequence[str] = ()) -> str:
+    """One page of the stories (newest first) with the search box, the filters and links to other
+    pages; `failed` names the stories of the page whose comparison failed (left out, and said)."""
     first = (filters.page - 1) * STORIES_PER_PAGE + 1
     if total:
-        summary = (f"Showing stories {first}–{first + len(entries) - 1} of {total}" if pages > 1
+        summary = (f"Showing stories {first}–{first + len(entries) + len(failed) - 1} of {total}" if pages > 1
                    else f"Showing {_plural(total, 'story', 'stories')}") + (" matching the filters." if filters.active
                                                                               else ".")
     else:
         summary = "No stories."
+    if failed:
+        summary += (f" Left out of this page because their claims could not be compared (the server's log "
+                    f"has the error): {', '.join(failed)}.")
     empty = ("No story matches these filters." if filters.active
              else "No stories yet: ingest some articles first (crosscheck ingest samples/); they form stories as they arrive.")
     extra = {

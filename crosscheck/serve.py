@@ -67,10 +67,12 @@ DEFAULT_K = 10         # results of /api/query, as `crosscheck query`
 PAGE_K = 20            # results on the search page
 MAX_K = 500            # most results one query may ask for: more is a listing, not a search
 CACHE_ENTRIES = 512    # comparisons and story listings kept in memory (a comparison is ~100 KB)
-# BLAS threads of the default model in the server. A query is one short text: measured on the
-# project machine with other work running (load average 13 on 2 cores), embedding one sentence
-# took 36 ms at p50 with 1 thread and 191 ms with 2 (both 18 ms at best): a second thread only
-# waits for a busy core. Ingest, which embeds large batches, keeps the model's default.
+# Threads for one query, for the model's BLAS and for faiss's OpenMP, in the server process. A
+# query is one short text and one vector: measured on the project machine with other work
+# running (load average 9-13 on 2 cores), embedding one sentence took 36 ms at p50 with 1 BLAS
+# thread and 191 ms with 2 (18 ms at best either way), and exact search over 10,000 article /
+# 85,089 sentence vectors 6.7 / 54 ms with 1 OpenMP thread against 58 / 146 ms with 2: a second
+# thread only waits for a busy core. Ingest, which works in large batches, keeps the defaults.
 QUERY_THREADS = 1
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})?")
 _TRUE, _FALSE = {"1", "true", "yes", "on"}, {"", "0", "false", "no", "off"}
@@ -144,6 +146,9 @@ class IndexReader:
         with _open_for_reading(self.path, embedder) as ix:  # IndexNotFound, IndexModelMismatch
             self.model = ix.model
         self.embedder = _LockedEmbedder(embedder or _query_embedder(self.model))
+        import faiss
+
+        faiss.omp_set_num_threads(QUERY_THREADS)  # for this process: see QUERY_THREADS
         self._local = threading.local()
         self._query_lock = threading.Lock()
         self._vectors_lock = threading.Lock()
@@ -225,9 +230,21 @@ class IndexReader:
             return ix.query(text, k=k, language=language, camp=camp, sentences=sentences)
 
     def comparison(self, ix: Index, story: Story) -> Comparison:
-        """The story's comparison, computed once for the same articles."""
+        """The story's comparison, computed once for the same articles (a failure too: it is
+        raised again from the cache, not computed again on every request)."""
         key = ("compare", story.id, tuple(a.rowid for a in story.articles))
-        return self.cached(key, lambda: compare_articles(ix, story))
+
+        def compute() -> Comparison | str:
+            try:
+                return compare_articles(ix, story)
+            except Exception as e:
+                log.exception("serve: comparing story %s failed", story.id)
+                return f"{type(e).__name__}: {e}"
+
+        found = self.cached(key, compute)
+        if isinstance(found, str):
+            raise ComparisonFailed(f"comparing story {story.id} failed ({found})")
+        return found
 
     def stories(self, ix: Index, since: str | None = None, camp: str | None = None,
                 min_articles: int = 1) -> list[Story]:
@@ -238,6 +255,10 @@ class IndexReader:
     def languages(self, ix: Index) -> list[str]:
         return self.cached("languages", lambda: sorted(k for k, _ in ix.store.counts("language") if k != "?"),
                            self.data_version())
+
+
+class ComparisonFailed(RuntimeError):
+    """A story whose claims could not be compared (a bug, logged once with its traceback)."""
 
 
 # -- stories kept up to date -----------------------------------------------------------------
@@ -400,8 +421,13 @@ def create_app(path: str | os.PathLike[str] | None = None, embedder: Embedder | 
         if filters.page > pages:
             raise HTTPException(404, f"no page {filters.page}: there are {pages}")
         shown = found[(filters.page - 1) * STORIES_PER_PAGE: filters.page * STORIES_PER_PAGE]
-        entries = [IndexEntry.from_comparison(reader.comparison(ix, s), story_href(s.id)) for s in shown]
-        return _html(render_server_index(entries, len(found), filters, pages, reader.languages(ix)))
+        entries, failed = [], []
+        for s in shown:
+            try:
+                entries.append(IndexEntry.from_comparison(reader.comparison(ix, s), story_href(s.id)))
+            except ComparisonFailed:  # one story that cannot be compared must not hide the others
+                failed.append(s.id)
+        return _html(render_server_index(entries, len(found), filters, pages, reader.languages(ix), failed))
 
     def story_page(request: Request) -> Response:
         ix = reader.index()

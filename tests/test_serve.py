@@ -513,3 +513,23 @@ def test_index_pages_through_many_stories(tmp_path: Path, monkeypatch: pytest.Mo
         assert httpx.get(url + "/?page=0").status_code == 400
         narrowed = httpx.get(url + "/", params={"since": "2016-09-13"})
         assert narrowed.text.count('class="story-row') == 2 and "matching the filters" in narrowed.text
+
+    # a story whose comparison fails: its page is a 500, the index leaves it out and says so
+    real = crosscheck.serve.compare_articles
+
+    def failing(ix: Any, story: Any, *args: Any) -> Any:
+        if "Volcano" in story.title:
+            raise KeyError("some-article")
+        return real(ix, story, *args)
+
+    monkeypatch.setattr(crosscheck.serve, "compare_articles", failing)
+    with running(create_app(tmp_path / "ix")) as url:
+        stories = httpx.get(url + "/api/stories").json()
+        volcano = next(s["id"] for s in stories if "Volcano" in s["title"])
+        page = httpx.get(url + "/?page=2")
+        assert page.status_code == 200 and page.text.count('class="story-row') == 1
+        assert f"could not be compared (the server&#39;s log has the error): {volcano}" in page.text
+        for _ in range(2):  # computed once, the failure served from the cache after
+            r = httpx.get(f"{url}/stories/{volcano}")
+            assert r.status_code == 500 and "KeyError" not in r.text and "Traceback" not in r.text
+        assert httpx.get(f"{url}/api/stories/{volcano}/compare").json()["status"] == 500

@@ -228,3 +228,17 @@ def test_stories_cli(stories_index: Path) -> None:
         with Index.open(stories_index) as ix:
             compare_story(ix, "nothing-like-it")
     assert (ROOT / "README.md").exists()
+
+
+def test_duplicate_of_an_article_outside_the_compared_set(tmp_path: Path) -> None:
+    """The same text under two ids: comparing only the second goes back to the first's outlet."""
+    text = ("Turkish officials said the ferry carried 120 passengers when it ran aground near the island. "
+            "All passengers were taken ashore by coastguard boats, the governor's office said.")
+    with Index.open(tmp_path / "ix", model="hash-test", create=True) as ix:
+        ix.add([{"id": "first", "outlet": "Reuters", "title": "Ferry runs aground", "text": text,
+                 "published": "2026-03-01T08:00:00+00:00"},
+                {"id": "copy", "outlet": "The Guardian", "title": "Ferry runs aground", "text": text,
+                 "published": "2026-03-01T10:00:00+00:00"}])
+        assert ix.store.article_by_id("copy").duplicate_of == "first"
+        comparison = compare_articles(ix, adhoc_story(ix, ["copy"]))
+    assert comparison.groups and all(g.origin_outlets == ["Reuters"] for g in comparison.groups)

@@ -13,7 +13,7 @@ import sqlite3
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .errors import IndexNotFound
+from .errors import IndexDamaged, IndexNotFound
 from .locking import WaitFn
 from .paths import DB_NAME, index_dir
 
@@ -33,15 +33,16 @@ class CheckReport:
     sentences: int = 0           # sentences of embedded articles
     sentence_vectors: int = 0
     repaired: list[str] = field(default_factory=list)   # what repair did, one line each
+    damaged: list[str] = field(default_factory=list)    # files that cannot be read
 
     @property
     def ok(self) -> bool:
-        return (not self.integrity and not self.pending_migrations
+        return (not self.integrity and not self.pending_migrations and not self.damaged
                 and self.article_vectors == self.embedded_articles
                 and self.sentence_vectors == self.sentences)
 
     def problems(self) -> list[str]:
-        out = [f"SQLite integrity_check: {line}" for line in self.integrity]
+        out = [f"SQLite integrity_check: {line}" for line in self.integrity] + list(self.damaged)
         if self.pending_migrations:
             out.append(f"upgrades not applied: {', '.join(self.pending_migrations)}")
         if self.article_vectors != self.embedded_articles:
@@ -65,8 +66,11 @@ def _measure(report: CheckReport, path: os.PathLike[str] | str) -> None:
         report.sentences = db.execute(
             "SELECT count(*) FROM sentences s JOIN articles a ON a.rowid = s.article_rowid "
             "WHERE a.embedded = 1").fetchone()[0]
-        report.article_vectors = len(ix.article_vectors)
-        report.sentence_vectors = len(ix.sentence_vectors)
+        for name in ("article_vectors", "sentence_vectors"):
+            try:
+                setattr(report, name, len(getattr(ix, name)))
+            except IndexDamaged as e:
+                report.damaged.append(str(e.path) + ": " + e.detail)
 
 
 def check_index(path: os.PathLike[str] | str | None = None, repair: bool = False, wait: bool = True,

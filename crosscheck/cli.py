@@ -7,8 +7,9 @@ import json
 import logging
 import re
 import shutil
+import sqlite3
 import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar
@@ -21,6 +22,7 @@ try:  # typer 0.2x carries its own copy of click
 except ImportError:  # pragma: no cover - older typer over click
     from click import exceptions as _click_errors  # type: ignore[no-redef]
 from rich.console import Console
+from rich.segment import Segment
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
@@ -91,6 +93,16 @@ class _Commands(TyperGroup):
 # C0 and C1 control characters but tab and newline: ESC starts terminal escape sequences.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
+
+def _clean(text: object) -> str:
+    """Data for the terminal: control characters (escape sequences included) shown as `?`."""
+    return _CONTROL.sub("?", str(text))
+
+
+def _t(value: object, style: str = "") -> Text:
+    """Data as rich Text: never parsed as markup ("[/]" in a title prints as it is)."""
+    return Text(_clean("" if value is None else value), style=style)
+
 app = typer.Typer(
     cls=_Commands,
     help="Compare how Russian, Turkish and Western outlets cover the same news, claim by claim.",
@@ -101,9 +113,23 @@ app = typer.Typer(
     # and flags carry no type.
     rich_markup_mode=None,
 )
+
+
+class _InertConsole(Console):
+    """A console that shows control characters in what it prints as `?`: an outlet named
+    "Evil\\x1b[2J" cannot clear the screen or retitle the terminal. Rich's own styling is
+    emitted as control segments, which pass untouched. Markup in data is the callers' part:
+    they print data as `Text` (see `_t`) or with markup off."""
+
+    def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+        return super()._render_buffer(
+            segment if segment.control else Segment(_clean(segment.text), segment.style, segment.control)
+            for segment in buffer)
+
+
 # Piped output is not cut to 80 columns: tables stay one row per line.
-out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 180)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = _InertConsole(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 180)
+err = _InertConsole(stderr=True, highlight=False, soft_wrap=True)
 
 IndexOpt = Annotated[Optional[Path], typer.Option(
     "--index", metavar="DIR", help=f"Index folder [default: ${ENV_VAR}, else {DEFAULT_INDEX}].",
@@ -176,6 +202,14 @@ def _one_line_errors(fn: F) -> F:
         except CrosscheckError as e:
             err.print(f"error: {e}", markup=False, highlight=False)
             raise typer.Exit(2 if isinstance(e, InvalidInput) else 1) from None
+        except sqlite3.DatabaseError as e:  # a damaged database or a full disk met after opening
+            from .store import database_error
+
+            error = database_error("the index database", e)
+            if error is None:
+                raise
+            err.print(f"error: {error}", markup=False, highlight=False)
+            raise typer.Exit(1) from None
     return wrapper  # type: ignore[return-value]
 
 
@@ -235,11 +269,6 @@ def _read(index: Path | None) -> Index:
     return Index.open(index, readonly=True)
 
 
-def _clean(text: object) -> str:
-    """Data for the terminal: control characters (escape sequences included) shown as `?`."""
-    return _CONTROL.sub("?", str(text))
-
-
 def _print_report(report: IngestReport) -> None:
     for problem in report.problems:
         err.print(Text(_clean(problem), style="yellow" if not problem.skipped else "red"), highlight=False)
@@ -250,7 +279,9 @@ def _print_report(report: IngestReport) -> None:
         n = report.unnamed_outlets
         err.print(f"warning: {_plural(n, 'article')} {'names' if n == 1 else 'name'} no outlet (camp unknown): "
                   "give one with --outlet NAME (.txt, .html) or an 'outlet' field (JSONL, CSV)", markup=False)
-    out.print(f"ingested {_plural(report.added, 'new article')} ({report.unchanged} unchanged, "
+    revisions = (f"{_plural(report.revisions, 'new revision')} of stored articles (stored as ID@rN), "
+                 if report.revisions else "")
+    out.print(f"ingested {_plural(report.added, 'new article')} ({revisions}{report.unchanged} unchanged, "
               f"{_plural(report.duplicates, 'duplicate')} of earlier ones, {report.skipped} skipped); "
               f"embedded {_plural(report.embedded_articles, 'article')}, "
               f"{_plural(report.embedded_sentences, 'sentence')}", markup=False)
@@ -268,8 +299,8 @@ def _hits_table(hits: list[Hit], sentences: bool) -> Table:
     table.add_column("id", no_wrap=True)
     for h in hits:
         a = h.article
-        table.add_row(f"{h.score:.3f}", a.language or "?", a.camp, a.outlet, (a.published or "")[:10],
-                      h.sentence if sentences else a.title, a.id)
+        table.add_row(f"{h.score:.3f}", _t(a.language or "?"), _t(a.camp), _t(a.outlet), _t((a.published or "")[:10]),
+                      _t(h.sentence if sentences else a.title), _t(a.id))
     return table
 
 
@@ -355,12 +386,16 @@ def query(
     """Cross-language semantic search over the index."""
     with _read(index) as ix:
         hits = ix.query(text, k=k, language=lang, camp=camp, sentences=sentences)
+        pending = ix.store.count_unembedded()
     if as_json:
         out.print_json(json.dumps(hits_json(hits), ensure_ascii=False))
     elif not hits:
         out.print("no results", markup=False)
     else:
         out.print(_hits_table(hits, sentences))
+    if pending:
+        err.print(f"note: {pending} articles are not embedded yet, so no query finds them: "
+                  "run `crosscheck check --repair` (or wait for the running ingest) to embed them", markup=False)
 
 
 @command
@@ -424,8 +459,8 @@ def stories(
         table.add_column(col, overflow="fold")
     for s in found:
         dates = (s.start or "")[:10] + (f" – {(s.end or '')[:10]}" if (s.end or "")[:10] != (s.start or "")[:10] else "")
-        table.add_row(s.id, s.title, dates, " ".join(f"{k} {v}" for k, v in s.camps.items()),
-                      ", ".join(s.outlets), "blindspot" if s.blindspot else "")
+        table.add_row(_t(s.id), _t(s.title), _t(dates), _t(" ".join(f"{k} {v}" for k, v in s.camps.items())),
+                      _t(", ".join(s.outlets)), "blindspot" if s.blindspot else "")
     out.print(table)
 
 
@@ -485,9 +520,9 @@ def check(
 
 def _print_comparison(comparison: Comparison) -> None:
     story = comparison.story
-    out.print(f"[bold]{story.id}[/bold]  {escape(story.title)}")
-    out.print(f"{(story.start or '')[:10]} – {(story.end or '')[:10]}   "
-              + "  ".join(f"{k} {v}" for k, v in story.camps.items())
+    out.print(f"[bold]{escape(story.id)}[/bold]  {escape(story.title)}")
+    out.print(escape(f"{(story.start or '')[:10]} – {(story.end or '')[:10]}   ")
+              + "  ".join(escape(f"{k} {v}") for k, v in story.camps.items())
               + f"   {len(story.articles)} articles, outlets: {escape(', '.join(story.outlets))}", highlight=False)
     from .vocabulary import STATUS_INFO, Status
 
@@ -498,18 +533,18 @@ def _print_comparison(comparison: Comparison) -> None:
         out.print(f"\n[bold]{status}[/bold] ({len(groups)}): {STATUS_INFO[status].description}")
         for g in groups:
             flag = "  [red]numbers conflict[/red]" if g.conflicts else ""
-            out.print(f"  [bold]{g.id}[/bold] camps {','.join(g.camps)} · {g.independent_sources} source(s): "
+            out.print(f"  [bold]{escape(g.id)}[/bold] camps {escape(','.join(g.camps))} · {g.independent_sources} source(s): "
                       f"{escape(', '.join(g.origin_outlets))}{flag}")
             wordings: dict[str, list[str]] = {}  # each wording with the outlets that use it
             for m in g.mentions:
                 wordings.setdefault(m.text, []).append(m.article.outlet)
             language_of = {m.text: m.article.language or "?" for m in g.mentions}
             for text, outlets in wordings.items():
-                out.print(f"    {escape(', '.join(dict.fromkeys(outlets)))} ({language_of[text]}): {escape(text)}")
+                out.print(f"    {escape(', '.join(dict.fromkeys(outlets)))} ({escape(language_of[text])}): {escape(text)}")
             for c in g.conflicts:
-                out.print(f"    [red]conflict ({c.kind}): {escape(c.describe())}[/red]")
+                out.print(f"    [red]conflict ({escape(str(c.kind))}): {escape(c.describe())}[/red]")
             for c in g.updates:
-                out.print(f"    [dim]update ({c.kind}): {escape(c.describe())}[/dim]")
+                out.print(f"    [dim]update ({escape(str(c.kind))}): {escape(c.describe())}[/dim]")
 
 
 @command
@@ -607,12 +642,12 @@ def demo(
         found = list_stories(ix)
         out.print(f"\n[bold]stories[/bold] ({len(found)})")
         for s in found:
-            out.print(f"  {s.id:<36} {' '.join(f'{k} {v}' for k, v in s.camps.items()):<26} "
-                      f"{'blindspot ' if s.blindspot else ''}{escape(s.title)}", highlight=False)
+            out.print(escape(f"  {s.id:<36} {' '.join(f'{k} {v}' for k, v in s.camps.items()):<26} "
+                             f"{'blindspot ' if s.blindspot else ''}{s.title}"), highlight=False)
         top = next((s for s in found if hits and any(a.id == hits[0].article.id for a in s.articles)), None)
         if top is None:
             return
-        out.print(f"\n[bold]compare[/bold] {top.id}\n")
+        out.print(f"\n[bold]compare[/bold] {escape(top.id)}\n")
         comparison = compare_story(ix, top.id)
         _print_comparison(comparison)
         path = (ix.path.parent / "reports" / f"{top.id}.html").resolve()
@@ -682,8 +717,8 @@ def feeds_list(index: IndexOpt = None, as_json: JsonOpt = False) -> None:
         if f.last_error:
             status += f": {f.last_error}"
         errors = str(f.errors) + (f" (+{f.failing_items} pages)" if f.failing_items else "")
-        table.add_row(f.url, f.outlet, f.camp, (f.last_fetch or "")[:19].replace("T", " "), status,
-                      str(f.articles), errors)
+        table.add_row(_t(f.url), _t(f.outlet), _t(f.camp), _t((f.last_fetch or "")[:19].replace("T", " ")),
+                      _t(status), str(f.articles), errors)
     out.print(table)
 
 
@@ -729,7 +764,7 @@ def _print_fetch(report: Any, as_json: bool) -> None:
         failed.add_column("url", overflow="fold")
         failed.add_column("reason", overflow="fold")
         for f in report.failed:
-            failed.add_row(f.url, f.reason)
+            failed.add_row(_t(f.url), _t(f.reason))
         out.print(failed)
     for problem in report.problems:
         err.print(str(problem), markup=False)

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 
+from .limits import MODEL_TEXT_CHARS
 from .errors import ModelUnavailable, UnknownModel
 
 __all__ = [
@@ -62,7 +63,8 @@ class Embedder(ABC):
     def iter_embed(self, texts: Sequence[str]) -> Iterator[np.ndarray]:
         """Normalised vectors one batch at a time, so callers can show progress."""
         for i in range(0, len(texts), self.batch_size):
-            batch = [t if t.strip() else " " for t in texts[i:i + self.batch_size]]
+            # at most MODEL_TEXT_CHARS of a text: the model's memory grows with the longest one
+            batch = [t[:MODEL_TEXT_CHARS] if t.strip() else " " for t in texts[i:i + self.batch_size]]
             yield normalise(self.embed_batch(batch))
 
 

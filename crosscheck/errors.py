@@ -6,6 +6,8 @@
     ├── IndexLocked            another process is writing to the index (and we were told not to wait)
     ├── IndexReadOnly          a write asked of an index opened read-only, or in a read-only folder
     ├── IndexNeedsUpgrade      a read-only open found migrations only a writing command can apply
+    ├── IndexDamaged           a database or vector file that cannot be read
+    ├── IndexWriteFailed       a file of the index could not be written (a full disk, say)
     ├── UnknownModel           no embedder registered under that name
     ├── ModelUnavailable       the embedder's package or weights are not installed
     ├── OutletsFileError       an --outlets file that cannot be read
@@ -32,6 +34,8 @@ __all__ = [
     "IndexLocked",
     "IndexReadOnly",
     "IndexNeedsUpgrade",
+    "IndexDamaged",
+    "IndexWriteFailed",
     "UnknownModel",
     "ModelUnavailable",
     "OutletsFileError",
@@ -95,6 +99,22 @@ class IndexNeedsUpgrade(CrosscheckError):
                          "run `crosscheck check --repair` once (it writes), then try again")
         self.path = path
         self.pending = pending
+
+
+class IndexDamaged(CrosscheckError):
+    def __init__(self, path: object, detail: str,
+                 fix: str = "run `crosscheck check --repair`, or rebuild the index from your files") -> None:
+        super().__init__(f"{path} is damaged ({detail}): {fix}")
+        self.path = path
+        self.detail = detail
+
+
+class IndexWriteFailed(CrosscheckError):
+    def __init__(self, path: object, reason: str) -> None:
+        super().__init__(f"could not write {path}: {reason}; what was stored before is intact: "
+                         "free some space (or fix the folder's permissions) and run the command again")
+        self.path = path
+        self.reason = reason
 
 
 class UnknownModel(CrosscheckError):

@@ -15,6 +15,7 @@ import contextlib
 import logging
 import math
 import os
+import sqlite3
 import tempfile
 import time
 from dataclasses import asdict, dataclass, field
@@ -27,14 +28,15 @@ import numpy as np
 
 from .claims import is_claim
 from .embed import DEFAULT_MODEL, Embedder, get_embedder, normalise
-from .errors import IndexModelMismatch, IndexNeedsUpgrade, IndexNotFound, IndexReadOnly, InvalidInput, check_folder
+from .errors import (IndexDamaged, IndexModelMismatch, IndexNeedsUpgrade, IndexNotFound, IndexReadOnly,
+                     IndexWriteFailed, InvalidInput, check_folder)
 from .locking import WaitFn, WriteLock
 from .ingest import NO_OUTLET, prepare, read_paths, record_from_fields
 from .models import EARLIEST_YEAR, ArticleRecord, Hit, IngestReport, Problem
 from .outlets import OutletDirectory
 from .query import LEAD_CHARACTERS, Candidate, QueryParams, rerank
 from .paths import ARTICLE_VECTORS, DB_NAME, SENTENCE_VECTORS, index_dir
-from .store import Store
+from .store import Store, database_error
 from .vocabulary import parse_camp
 
 __all__ = ["Index", "RemoveReport", "VectorIndex", "ProgressFn", "article_vector", "LEAD_SENTENCES"]
@@ -69,6 +71,17 @@ def article_vector(title: np.ndarray, sentences: np.ndarray) -> np.ndarray:
     lead = normalise(sentences[:LEAD_SENTENCES].mean(axis=0, keepdims=True))[0]
     whole = normalise(sentences.mean(axis=0, keepdims=True))[0]
     return normalise((normalise(title[None, :])[0] + lead + whole)[None, :])[0]
+
+
+def _faiss_reason(error: BaseException) -> str:
+    """The useful end of a faiss error ("... No space left on device"), on one line."""
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror
+    text = " ".join(str(error).split())
+    for known in ("No space left on device", "Permission denied", "Read-only file system"):
+        if known in text:
+            return known
+    return text[-160:] or type(error).__name__
 
 
 def _faiss() -> Any:
@@ -106,9 +119,18 @@ class VectorIndex:
         self.path = path
         self.dimension = dimension
         self.readonly = readonly
+        self._index: Any = None
         if path.exists():
-            self._index = faiss.read_index(str(path))
-        else:
+            try:
+                self._index = faiss.read_index(str(path))
+            except RuntimeError as e:  # not a faiss file, or a truncated one
+                if readonly:
+                    raise IndexDamaged(path, f"unreadable vector file: {_faiss_reason(e)}") from None
+                aside = path.with_name(path.name + ".damaged")
+                os.replace(path, aside)
+                log.warning("%s was unreadable (%s): moved to %s; its vectors are made again",
+                            path, _faiss_reason(e), aside.name)
+        if self._index is None:
             self._index = faiss.index_factory(dimension, factory, faiss.METRIC_INNER_PRODUCT)
         self._prepare_ivf()
 
@@ -235,9 +257,11 @@ class VectorIndex:
         try:
             faiss.write_index(self._index, tmp)
             os.replace(tmp, self.path)
-        except BaseException:
+        except BaseException as e:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+            if isinstance(e, (RuntimeError, OSError)):
+                raise IndexWriteFailed(self.path, _faiss_reason(e)) from None
             raise
 
 
@@ -249,6 +273,19 @@ class RemoveReport:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+# What one bad record can raise while it is prepared or stored: it is reported and skipped.
+# (Errors of the disk or the database as a whole are not in this list: they stop the run.)
+RECORD_ERRORS: tuple[type[Exception], ...] = (
+    ValueError, TypeError, LookupError, AttributeError, RecursionError, OverflowError,
+    sqlite3.IntegrityError, sqlite3.DataError, sqlite3.InterfaceError, sqlite3.ProgrammingError)
+
+
+def _reason(error: Exception) -> str:
+    text = str(error).splitlines()[0] if str(error) else ""
+    text = text if len(text) <= 160 else text[:160] + "…"
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
 class _UnusedDates:
@@ -308,6 +345,17 @@ class Index:
         Otherwise writes wait for another process writing to the same index; `wait=False` raises
         IndexLocked instead, and `on_wait(pid)` is called once when waiting begins.
         """
+        try:
+            return cls._open(path, model, create, embedder, readonly, wait, on_wait)
+        except sqlite3.DatabaseError as e:
+            error = database_error(index_dir(path) / DB_NAME, e)
+            if error is None:
+                raise
+            raise error from None
+
+    @classmethod
+    def _open(cls, path: str | os.PathLike[str] | None, model: str | None, create: bool,
+              embedder: Embedder | None, readonly: bool, wait: bool, on_wait: WaitFn | None) -> "Index":
         folder = index_dir(path)
         check_folder(folder, "--index")
         db_path = folder / DB_NAME
@@ -510,28 +558,47 @@ class Index:
                 report.problems.append(item)
                 report.skipped += 1
                 continue
-            prepared = prepare(item, directory)
+            try:
+                prepared = prepare(item, directory)
+            except RECORD_ERRORS as e:
+                report.problems.append(Problem(item.source, f"cannot be read: {_reason(e)}"))
+                report.skipped += 1
+                continue
             values = prepared.values
-            if self.store.article_by_id(values["id"]) is not None:
+            stored = self.store.revisions_of(values["id"])
+            if any(content_hash == values["content_hash"] for _, content_hash in stored):
                 report.unchanged += 1
+                continue
+            revision = bool(stored)
+            if revision:  # a different text under a stored id or URL: kept beside it, not over it
+                values["id"] = f"{values['id']}@r{len(stored) + 1}"
+            duplicate_of = self.store.first_with_hash(values["content_hash"])
+            if duplicate_of:
+                values["duplicate_of"] = duplicate_of
+            try:
+                with self.store.savepoint():  # a record that cannot be stored leaves nothing behind
+                    if prepared.outlet is not None and prepared.outlet.name not in saved_outlets:
+                        self.store.save_outlet(prepared.outlet)
+                    rowid = self.store.insert_article(
+                        values, [(s.paragraph, s.start, s.end, s.text) for s in prepared.sentences])
+                    self.store.save_anchors({rowid: prepared.anchors})
+            except RECORD_ERRORS as e:
+                report.problems.append(Problem(item.source, f"cannot be stored: {_reason(e)}"))
+                report.skipped += 1
                 continue
             report.problems.extend(prepared.problems)
             if prepared.unused_date is not None:
                 unused_dates.add(item.source, prepared.unused_date)
-            duplicate_of = self.store.first_with_hash(values["content_hash"])
             if duplicate_of:
-                values["duplicate_of"] = duplicate_of
                 report.duplicates += 1
+            if revision:
+                report.revisions += 1
             if prepared.outlet is None and values["outlet"] == NO_OUTLET and not item.outlet:
                 report.unnamed_outlets += 1
             elif prepared.outlet is None:
                 unknown.add(values["outlet"])
-            elif prepared.outlet.name not in saved_outlets:
-                self.store.save_outlet(prepared.outlet)
+            else:
                 saved_outlets.add(prepared.outlet.name)
-            rowid = self.store.insert_article(
-                values, [(s.paragraph, s.start, s.end, s.text) for s in prepared.sentences])
-            self.store.save_anchors({rowid: prepared.anchors})
             report.added += 1
             if report.added % COMMIT_ARTICLES == 0:
                 self.store.commit()  # a stopped run keeps what it has read

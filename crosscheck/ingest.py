@@ -7,19 +7,21 @@ stops on bad input. `prepare` turns a record into the row the store keeps.
 from __future__ import annotations
 
 import csv
+import io
 import hashlib
 import json
 import logging
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from .anchors import extract_anchors
+from .limits import MAX_ARTICLE_CHARS, MAX_OUTLET_CHARS, MAX_TITLE_CHARS
 from .models import CAMPS, EARLIEST_YEAR, ArticleRecord, Outlet, Problem, plausible_date
 from .outlets import OutletDirectory, url_domain
 from .sentences import Span, split_sentences
@@ -47,6 +49,7 @@ FIELDS = ("url", "outlet", "title", "text", "published", "id", "language", "camp
 # is settled by then, and detection time grows with the length of the text (with 2,000
 # characters it took a quarter of the ingest time; benchmarks/perf.py ingest).
 DETECT_PREFIX = 600
+CSV_FIELD_LIMIT = 1 << 28  # 256 MB: a CSV cell as large as a file we would read at all
 NO_OUTLET = "unknown"  # the outlet of an article that names none and has no URL
 
 
@@ -127,12 +130,29 @@ def record_from_fields(fields: Any, where: str) -> ArticleRecord | Problem:
     text = fields.get("text")
     if not isinstance(text, str) or not text.strip():
         return Problem(where, "missing or empty 'text'")
+    for key in ("text", *values):
+        value = text if key == "text" else values[key]
+        if value is not None and not _encodable(value):
+            return Problem(where, f"'{key}' is not valid Unicode (a lone surrogate such as \\ud800)")
     title = values.get("title") or _first_line(text)
     return ArticleRecord(
         text=text.strip(), title=title, url=values.get("url"), outlet=values.get("outlet"),
         published=values.get("published"), id=values.get("id"), language=values.get("language"),
         camp=values.get("camp"), country=values.get("country"), source=where,
     )
+
+
+def _encodable(text: str) -> bool:
+    """False for a string with lone surrogates (JSON lets "\\ud800" through; UTF-8 cannot hold it)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _short(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _first_line(text: str, limit: int = 120) -> str:
@@ -165,28 +185,48 @@ def _read_jsonl(path: Path) -> Iterator[ArticleRecord | Problem]:
                 # some of json's messages end in "at" themselves ("Invalid control character at")
                 yield Problem(where, f"broken JSON ({e.msg.removesuffix(' at')} at column {e.colno})")
                 continue
+            except RecursionError:
+                yield Problem(where, "JSON nested too deeply to read")
+                continue
+            except ValueError as e:  # an integer of over 4,300 digits, for one
+                yield Problem(where, f"unreadable JSON value: {_short(str(e))}")
+                continue
             yield record_from_fields(data, where)
         if not seen_any:
             yield Problem(str(path), "empty file: no articles in it (JSONL is one JSON object per line)")
 
 
 def _read_csv(path: Path, text: str) -> Iterator[ArticleRecord | Problem]:
-    reader = csv.DictReader(text.splitlines(keepends=True))
-    if not reader.fieldnames or "text" not in reader.fieldnames:
+    # The csv module refuses fields over 131,072 characters by default; an article may be longer
+    # (what reaches the model is capped later, limits.py). Set once, for the process.
+    if csv.field_size_limit() < CSV_FIELD_LIMIT:
+        csv.field_size_limit(CSV_FIELD_LIMIT)
+    # rows end at \n or \r only: str.splitlines would also cut at \x85, \u2028 and others inside cells
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        fieldnames = reader.fieldnames
+    except csv.Error as e:
+        yield Problem(f"{path}:1", f"broken CSV header: {e}")
+        return
+    if not fieldnames or "text" not in fieldnames:
         yield Problem(f"{path}:1", "CSV header needs a 'text' column (and url, outlet, title, published)")
         return
     rows = 0
-    try:
-        for row in reader:
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as e:  # this row only: the reader goes on with the next line
             rows += 1
-            where = f"{path}:{reader.line_num}"
-            if None in row:
-                yield Problem(where, "more cells than header columns")
-                continue
-            yield record_from_fields(dict(row), where)
-    except csv.Error as e:
-        yield Problem(f"{path}:{reader.line_num}", f"broken CSV: {e}")
-        return
+            yield Problem(f"{path}:{reader.line_num + 1}", f"broken CSV row: {e}")
+            continue
+        rows += 1
+        where = f"{path}:{reader.line_num}"
+        if None in row:
+            yield Problem(where, "more cells than header columns")
+            continue
+        yield record_from_fields(dict(row), where)
     if rows == 0:
         yield Problem(str(path), "no rows under the header: the file has no articles")
 
@@ -292,8 +332,36 @@ class PreparedArticle:
     unused_date: str | None = None  # a `published` kept as given but not used (not ISO, implausible)
 
 
+def _capped(record: ArticleRecord, problems: list[Problem]) -> tuple[ArticleRecord, str]:
+    """The record with its title and outlet cut to their limits, and the part of its text that
+    is split, searched and embedded (limits.py); a warning for each cut."""
+    changes: dict[str, Any] = {}
+    if len(record.title) > MAX_TITLE_CHARS:
+        changes["title"] = record.title[:MAX_TITLE_CHARS]
+        problems.append(Problem(record.source, f"title of {len(record.title):,} characters cut to "
+                                f"{MAX_TITLE_CHARS:,}", skipped=False))
+    if record.outlet and len(record.outlet) > MAX_OUTLET_CHARS:
+        changes["outlet"] = record.outlet[:MAX_OUTLET_CHARS]
+        problems.append(Problem(record.source, f"outlet name of {len(record.outlet):,} characters cut to "
+                                f"{MAX_OUTLET_CHARS:,}", skipped=False))
+    used = record.text
+    if len(used) > MAX_ARTICLE_CHARS:
+        used = used[:MAX_ARTICLE_CHARS]
+        problems.append(Problem(record.source, f"text of {len(record.text):,} characters: only the first "
+                                f"{MAX_ARTICLE_CHARS:,} are split into sentences and embedded (all of it is stored)",
+                                skipped=False))
+    return (replace(record, **changes) if changes else record), used
+
+
 def prepare(record: ArticleRecord, outlets: OutletDirectory) -> PreparedArticle:
+    """The columns, sentences and anchors of a record. Raises ValueError for a record that cannot
+    be stored (a field that is not valid Unicode, a URL that cannot be parsed)."""
+    for name in ("text", "title", "url", "outlet", "published", "id", "language", "camp", "country"):
+        value = getattr(record, name)
+        if isinstance(value, str) and not _encodable(value):
+            raise ValueError(f"'{name}' is not valid Unicode (a lone surrogate such as \\ud800)")
     problems: list[Problem] = []
+    record, used_text = _capped(record, problems)
     unused_date: str | None = None
     try:
         published = _iso_date(record.published)
@@ -305,7 +373,7 @@ def prepare(record: ArticleRecord, outlets: OutletDirectory) -> PreparedArticle:
     if record.language:
         language, prob = record.language.lower(), None
     else:
-        language, prob = detect_language(f"{record.title}\n{record.text}")
+        language, prob = detect_language(f"{record.title[:DETECT_PREFIX]}\n{used_text[:DETECT_PREFIX]}")
 
     outlet = outlets.lookup(record.outlet, record.url)
     name = outlet.name if outlet else (record.outlet or url_domain(record.url) or NO_OUTLET)
@@ -324,5 +392,5 @@ def prepare(record: ArticleRecord, outlets: OutletDirectory) -> PreparedArticle:
         "language": language, "language_prob": prob,
         "content_hash": content_hash(record.text), "source": record.source,
     }
-    return PreparedArticle(values, split_sentences(record.text, language), problems, outlet,
-                           extract_anchors(record.title, record.text, language), unused_date)
+    return PreparedArticle(values, split_sentences(used_text, language), problems, outlet,
+                           extract_anchors(record.title, used_text, language), unused_date)

@@ -113,6 +113,7 @@ class Problem:
 class IngestReport:
     added: int = 0
     unchanged: int = 0
+    revisions: int = 0      # of the added: a new text under an id or URL already stored (id@rN)
     duplicates: int = 0
     skipped: int = 0
     embedded_articles: int = 0

@@ -34,22 +34,42 @@ def url_domain(url: str | None) -> str | None:
     return host.removeprefix("www.")
 
 
+def _strings(value: Any, origin: str, name: str, key: str) -> list[str]:
+    """A list of strings from a string or a list of strings; OutletsFileError naming the entry else."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return list(value)
+    raise OutletsFileError(f"{origin}: outlet {name!r}: {key!r} must be a string or a list of strings, "
+                           f"not {type(value).__name__}")
+
+
 def _parse_entries(data: Mapping[str, Any], origin: str) -> list[Outlet]:
     outlets = []
     for name, spec in data.items():
         if not isinstance(spec, Mapping):
             raise OutletsFileError(f"{origin}: entry {name!r} must be a table like "
                                    '{"camp": "ru", "country": "RU", "domain": "tass.ru"}')
-        camp = str(spec.get("camp", "unknown"))
-        if camp not in CAMPS:
+        camp = spec.get("camp", "unknown")
+        if not isinstance(camp, str) or camp not in CAMPS:
             raise OutletsFileError(f"{origin}: outlet {name!r} has camp {camp!r}; use one of {', '.join(CAMPS)}")
-        domains = list(spec.get("domains", []))
-        if spec.get("domain"):
-            domains.insert(0, spec["domain"])
+        country = spec.get("country")
+        if country is not None and not isinstance(country, str):
+            raise OutletsFileError(f"{origin}: outlet {name!r}: 'country' must be a string such as \"RU\", "
+                                   f"not {type(country).__name__}")
+        domain = spec.get("domain")
+        if domain is not None and not isinstance(domain, str):
+            raise OutletsFileError(f"{origin}: outlet {name!r}: 'domain' must be a string such as \"tass.ru\", "
+                                   f"not {type(domain).__name__}")
+        domains = _strings(spec.get("domains"), origin, name, "domains")
+        if domain:
+            domains.insert(0, domain)
         outlets.append(Outlet(
-            name=name, camp=camp, country=spec.get("country"),
-            domains=tuple(str(d).lower().removeprefix("www.") for d in domains),
-            aliases=tuple(str(a) for a in spec.get("aliases", [])),
+            name=name, camp=camp, country=country,
+            domains=tuple(d.lower().removeprefix("www.") for d in domains),
+            aliases=tuple(_strings(spec.get("aliases"), origin, name, "aliases")),
         ))
     return outlets
 

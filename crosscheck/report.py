@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
+import ipaddress
 import logging
 import os
 import re
@@ -66,19 +67,61 @@ _FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,150}")
 
 
 # -- small helpers ---------------------------------------------------------------------------
+_HOST_LABELS = re.compile(r"[a-z0-9-]+(\.[a-z0-9-]+)*\.?")
+_NUMERIC_LABEL = re.compile(r"0x[0-9a-f]*|[0-9]+")  # makes the browser read the host as IPv4
+_DOTTED_QUAD = re.compile(r"((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])")
+
+
 def safe_url(url: str | None) -> str | None:
-    """`url` if it is an absolute http(s) URL that a browser reads the same way, else None."""
-    if not url:
+    """`url` as a browser reads it, or None when it is not a plain absolute http(s) link.
+
+    Parsed by the WHATWG URL rules browsers follow for http and https, not by `urlsplit`: the
+    slashes after the scheme may be missing or backslashes, a backslash ends the host and is a
+    slash in the path, and `user@` before the host is credentials. So
+    `http://evil.example\\@good.example/` goes to evil.example (and is returned as
+    `http://evil.example/@good.example/`, which every parser reads alike). Refused: other
+    schemes, spaces and control characters, credentials, percent signs in the host, numeric
+    hosts the browser would rewrite (`0x7f.1`), hosts IDNA cannot encode. A non-ASCII host is
+    returned in its ASCII (punycode) form, the form the browser shows for a lookalike.
+    """
+    if not url or any(c.isspace() or ord(c) < 32 or 127 <= ord(c) < 160 for c in url):
         return None
-    if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
+    scheme, colon, rest = url.partition(":")
+    if not colon or scheme.lower() not in ("http", "https"):
         return None
-    try:
-        parts = urlsplit(url)
-    except ValueError:
+    rest = rest.lstrip("/\\")
+    end = min([i for i in (rest.find(c) for c in "/\\?#") if i >= 0], default=len(rest))
+    authority, tail = rest[:end], rest[end:]
+    if not authority or "@" in authority:
         return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+    if authority.startswith("["):
+        host, bracket, port = authority.partition("]")
+        host += bracket
+        if not bracket or (port and not port.startswith(":")):
+            return None
+        port = port[1:]
+        try:
+            ipaddress.IPv6Address(host[1:-1])
+        except ValueError:
+            return None
+        host = host.lower()
+    else:
+        host, _, port = authority.partition(":")
+        if "%" in host or not host:
+            return None
+        try:
+            host = host.encode("idna").decode("ascii").lower() if not host.isascii() else host.lower()
+        except UnicodeError:
+            return None
+        if not _HOST_LABELS.fullmatch(host):
+            return None
+        if _NUMERIC_LABEL.fullmatch(host.rstrip(".").rsplit(".", 1)[-1]) and not _DOTTED_QUAD.fullmatch(host):
+            return None
+    if port and (not port.isdigit() or int(port) > 65535):
         return None
-    return url
+    cut = min([i for i in (tail.find(c) for c in "?#") if i >= 0], default=len(tail))
+    path = tail[:cut].replace("\\", "/") or "/"
+    return f"{scheme.lower()}://{host}{':' + port if port else ''}{path}{tail[cut:]}"
 
 
 def _safe_href(href: str) -> str | None:

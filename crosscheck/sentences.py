@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from . import languages
+from .limits import MAX_SENTENCE_CHARS
 from .languages import LanguageRules
 
 __all__ = ["Span", "split_sentences", "paragraphs"]
@@ -149,5 +150,30 @@ def split_sentences(text: str, language: str | None = None) -> list[Span]:
                 lead = len(text) - len(text.lstrip())
                 text = text.strip()
                 s0 = offset + start + a + lead
-                spans.append(Span(text, s0, s0 + len(text), number))
+                spans.extend(_bounded(Span(text, s0, s0 + len(text), number)))
     return spans
+
+
+def _bounded(span: Span) -> list[Span]:
+    """`span` cut into pieces of at most MAX_SENTENCE_CHARS, at the last space before the limit
+    (or at the limit in a text without spaces): text with no punctuation stays searchable
+    without one huge "sentence" reaching the model."""
+    if len(span.text) <= MAX_SENTENCE_CHARS:
+        return [span]
+    out: list[Span] = []
+    text, start = span.text, span.start
+    while text:
+        if len(text) <= MAX_SENTENCE_CHARS:
+            cut = len(text)
+        else:
+            cut = text.rfind(" ", 0, MAX_SENTENCE_CHARS + 1)
+            if cut <= 0:
+                cut = MAX_SENTENCE_CHARS
+        piece = text[:cut].rstrip()
+        if piece:
+            out.append(Span(piece, start, start + len(piece), span.paragraph))
+        rest = text[cut:]
+        skipped = len(rest) - len(rest.lstrip())
+        start += cut + skipped
+        text = rest.lstrip()
+    return out

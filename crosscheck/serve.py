@@ -167,9 +167,15 @@ class IndexReader:
     def _vector_files(self) -> tuple[tuple[int, int], ...]:
         return (_file_state(self.path / ARTICLE_VECTORS), _file_state(self.path / SENTENCE_VECTORS))
 
-    def data_version(self) -> tuple[tuple[int, int], ...]:
-        """Changes whenever anything writes to the index: every commit goes through the WAL."""
-        return (_file_state(self.path / DB_NAME), _file_state(self.path / f"{DB_NAME}-wal"), *self._vector_files())
+    def data_version(self, ix: Index) -> tuple[Any, ...]:
+        """Changes whenever anything writes to the index: the files' state, and what the rows
+        say. File times alone can miss a commit: two writes within the file system's clock tick
+        leave the WAL's size and time unchanged, and a listing would stay stale."""
+        rows = ix.store.db.execute(
+            "SELECT (SELECT max(rowid) FROM articles), (SELECT count(*) FROM articles WHERE embedded = 1), "
+            "(SELECT count(*) FROM story_articles), (SELECT count(*) FROM stories)").fetchone()
+        return (_file_state(self.path / DB_NAME), _file_state(self.path / f"{DB_NAME}-wal"), *self._vector_files(),
+                tuple(rows))
 
     def _shared_vectors(self, ix: Index) -> tuple[VectorIndex, VectorIndex]:
         state = self._vector_files()
@@ -250,11 +256,11 @@ class IndexReader:
                 min_articles: int = 1) -> list[Story]:
         return self.cached(("stories", since, camp, min_articles),
                            lambda: list_stories(ix, since=since, camp=camp, min_articles=min_articles),
-                           self.data_version())
+                           self.data_version(ix))
 
     def languages(self, ix: Index) -> list[str]:
         return self.cached("languages", lambda: sorted(k for k, _ in ix.store.counts("language") if k != "?"),
-                           self.data_version())
+                           self.data_version(ix))
 
 
 class ComparisonFailed(RuntimeError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
@@ -10,9 +11,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from .errors import CrosscheckError, IndexDamaged, IndexReadOnly, IndexWriteFailed
 from .models import Article, Feed, Outlet
 
-__all__ = ["Store", "MIGRATIONS"]
+__all__ = ["Store", "MIGRATIONS", "database_error"]
 
 # Named migrations, applied in order when a store is opened. Append; never edit a shipped one.
 MIGRATIONS: list[tuple[str, str]] = [
@@ -144,6 +146,18 @@ _ARTICLE_COLUMNS = ("rowid, id, url, outlet, camp, country, title, text, publish
 BUSY_TIMEOUT_SECONDS = 60.0
 
 
+def database_error(path: object, error: sqlite3.DatabaseError) -> CrosscheckError | None:
+    """The domain error for an SQLite error that says the file or the disk is at fault, else None."""
+    text = str(error)
+    if "disk is full" in text or "disk I/O error" in text:
+        return IndexWriteFailed(path, text)
+    if isinstance(error, sqlite3.OperationalError) and "readonly" in text:
+        return IndexReadOnly(path)
+    if not isinstance(error, sqlite3.OperationalError) or "malformed" in text or "not a database" in text:
+        return IndexDamaged(path, f"SQLite: {text}")
+    return None
+
+
 def _connect_readonly(path: Path) -> sqlite3.Connection:
     """A read-only connection. SQLite's `mode=ro` still needs to create the WAL index file next
     to the database; in a folder nobody may write to (so nobody is writing the database either)
@@ -253,6 +267,14 @@ class Store:
         row = self.db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone()
         return _article(row) if row else None
 
+    def revisions_of(self, article_id: str) -> list[tuple[str, str]]:
+        """(id, content hash) of the article stored under `article_id` and of its revisions
+        (`article_id@r2`, `@r3` ...), oldest first."""
+        rows = self.db.execute(
+            "SELECT id, content_hash FROM articles WHERE id = ? OR (id > ? AND id < ?) ORDER BY rowid",
+            (article_id, article_id + "@r", article_id + "@r\uffff")).fetchall()
+        return [(i, h) for i, h in rows if i == article_id or i[len(article_id) + 2:].isdigit()]
+
     def articles_by_rowid(self, rowids: Iterable[int]) -> dict[int, Article]:
         out: dict[int, Article] = {}
         for chunk, marks in _in_chunks(rowids):
@@ -281,6 +303,20 @@ class Store:
 
     def commit(self) -> None:
         self.db.commit()
+
+    @contextlib.contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """Everything inside happens, or (on an exception) none of it, within the open transaction."""
+        if not self.db.in_transaction:
+            self.db.execute("BEGIN")
+        self.db.execute("SAVEPOINT record")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK TO record")
+            self.db.execute("RELEASE record")
+            raise
+        self.db.execute("RELEASE record")
 
     def unembedded(self, after: int, limit: int) -> list[tuple[int, str, list[tuple[int, str]]]]:
         """Up to `limit` articles past rowid `after` still without vectors:

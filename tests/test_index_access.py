@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from crosscheck import Index
 from crosscheck.cli import app
-from crosscheck.errors import IndexLocked, IndexNeedsUpgrade, IndexReadOnly
+from crosscheck.errors import IndexLocked, IndexNeedsUpgrade, IndexReadOnly, IndexWriteFailed
 from crosscheck.index import VectorIndex
 from crosscheck.locking import WriteLock
 from crosscheck.paths import ARTICLE_VECTORS, DB_NAME, SENTENCE_VECTORS
@@ -225,7 +225,7 @@ def test_failed_save_leaves_the_old_file_and_no_temp_file(tmp_path: Path, monkey
 
     monkeypatch.setattr(faiss, "write_index", full_disk)
     v.add([2], np.eye(4, dtype=np.float32)[1:2])
-    with pytest.raises(RuntimeError):
+    with pytest.raises(IndexWriteFailed, match="No space left on device"):
         v.save()
     assert sorted(p.name for p in tmp_path.iterdir()) == [SENTENCE_VECTORS]
     monkeypatch.undo()

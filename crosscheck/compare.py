@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from . import languages as lang_rules
 from .claims import analyse, cited_outlets
 from .evidence import ClaimEvidence, Quantity, close_values, evidence, kinds_compatible
 from .models import Article, Story
@@ -216,7 +217,7 @@ PAIR_FEATURES = (
     "cosine",            # of the two claims' vectors
     "cosine_x_cross",    # the cosine again when the languages differ: translations score lower
     "cross_language",
-    "turkish",           # one side is Turkish, the model's weakest language
+    "weak_language",     # one side is in a language the default model reads worst (Turkish)
     "margin",            # how much closer the two are than the runner-up in the other's article
     "mutual_best",       # each is the other's nearest claim in the other's article
     "same_number",       # a number of a compatible kind with the same value on both sides
@@ -307,6 +308,7 @@ def pair_features(sims: np.ndarray, owners: Sequence[object], languages: Sequenc
         for i in range(n):
             best_in[(i, k)] = int(cols[order[i, 0]])
             second_in[(i, k)] = float(block[i, order[i, 1]]) if len(cols) > 1 else 0.0
+    weak_in_model = [lang_rules.get(code).weak_in_default_model for code in languages]
     pairs: list[tuple[int, int]] = []
     rows: list[list[float]] = []
     for i in range(n):
@@ -315,7 +317,7 @@ def pair_features(sims: np.ndarray, owners: Sequence[object], languages: Sequenc
                 continue
             cos = float(sims[i, j])
             cross = float((languages[i] or "") != (languages[j] or ""))
-            turkish = float("tr" in ((languages[i] or "")[:2], (languages[j] or "")[:2]))
+            weak = float(weak_in_model[i] or weak_in_model[j])
             mutual = float(best_in[(i, own[j])] == j and best_in[(j, own[i])] == i)
             # how much closer than the runner-up in the other's article, for the weaker of the two
             margin = min(cos - (second_in[(i, own[j])] if best_in[(i, own[j])] == j else float(sims[i, best_in[(i, own[j])]])),
@@ -332,7 +334,7 @@ def pair_features(sims: np.ndarray, owners: Sequence[object], languages: Sequenc
                 denial = float(ea.denies != eb.denies)
                 speakers = float(bool(ea.speaker) and bool(eb.speaker) and not ea.speaker & eb.speaker)
             pairs.append((i, j))
-            rows.append([cos, cos * cross, cross, turkish, margin, mutual,
+            rows.append([cos, cos * cross, cross, weak, margin, mutual,
                          same, close, far, shared, none, reversed_, neg, denial, speakers])
     return pairs, np.asarray(rows, dtype=np.float64).reshape(-1, len(PAIR_FEATURES))
 

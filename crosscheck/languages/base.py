@@ -88,6 +88,9 @@ class LanguageRules:
     name: str  # in English, for messages
     evidence: EvidenceRules = field(default_factory=EvidenceRules)  # numbers' kinds, dates, denials (evidence.py)
     generic: bool = False  # the fallback profile for languages without a module
+    # the default embedder (USE multilingual) reads this language worst of the supported ones:
+    # the claim pair model weighs a pair with such a side differently (compare.PAIR_FEATURES)
+    weak_in_default_model: bool = False
 
     # -- letters (anchors, outlet names, slugs) -----------------------------------------------
     # characters that fold to another before accents are stripped (case-folded input)

@@ -39,6 +39,7 @@ EVIDENCE = EvidenceRules(
 )
 
 RULES = LanguageRules(
+    weak_in_default_model=True,
     code="tr",
     name="Turkish",
     evidence=EVIDENCE,

@@ -429,14 +429,19 @@ def _merge_mutual_best(groups: list[list[int]], prob: np.ndarray, owners: Sequen
         sums = index @ prob @ index.T
         sizes = index.sum(axis=1)
         avg = sums / np.outer(sizes, sizes)
-        strongest = np.array([[prob[np.ix_(ga, gb)].max() for gb in groups] for ga in groups])
+        # the strongest pair between every two groups: each group's best probability to every
+        # claim, then the maximum over the other group's claims (claims laid out group by group)
+        order = np.concatenate([np.asarray(g) for g in groups])
+        starts = np.cumsum([0] + [len(g) for g in groups[:-1]])
+        best_to_claim = np.vstack([prob[g].max(axis=0) for g in groups])
+        strongest = np.maximum.reduceat(best_to_claim[:, order], starts, axis=1)
         avg = np.where(strongest >= strongest_link, avg, -1.0)
-        owner_sets = [{owners[i] for i in g} for g in groups]
-        for a in range(n):
-            avg[a, a] = -1.0
-            for b in range(a + 1, n):
-                if owner_sets[a] & owner_sets[b]:
-                    avg[a, b] = avg[b, a] = -1.0
+        # no group joins one that holds a claim of the same article
+        owner_ids = {o: k for k, o in enumerate(dict.fromkeys(owners))}
+        by_owner = np.zeros((n, len(owner_ids)))
+        for k, g in enumerate(groups):
+            by_owner[k, [owner_ids[owners[i]] for i in g]] = 1.0
+        avg[(by_owner @ by_owner.T) > 0] = -1.0  # the diagonal included
         best = avg.argmax(axis=1)
         merged: set[int] = set()
         out: list[list[int]] = []

@@ -90,10 +90,6 @@ class Mention:
     origin: str = ""            # the outlet this mention goes back to
     via: list[str] = field(default_factory=list)  # outlets passed on the way there
 
-    @property
-    def values(self) -> frozenset[float]:
-        return frozenset(n.value for n in self.numbers)
-
     def as_dict(self) -> dict[str, Any]:
         a = self.article
         return {

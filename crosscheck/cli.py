@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from .translate import TranslationOptions
     from .index import Index, ProgressFn
     from .models import Hit, IngestReport
+    from .prepare import Executor
 
 class _Argument(TyperArgument):
     """An argument shown by its metavar alone: no Python type in the help, PATH... in the usage."""
@@ -72,6 +73,7 @@ class _Commands(TyperGroup):
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
              complete_var: str | None = None, standalone_mode: bool = True, windows_expand_args: bool = True,
              **extra: Any) -> Any:
+        args = _optional_ray_address(list(sys.argv[1:] if args is None else args))
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
         try:
@@ -89,6 +91,20 @@ class _Commands(TyperGroup):
             err.print("aborted", markup=False)
             sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)
+
+def _optional_ray_address(args: list[str]) -> list[str]:
+    """`ingest --ray [ADDRESS]`: an option whose value may be left out, which click cannot declare.
+    A `--ray` not followed by a Ray address (HOST:PORT, ray://HOST:PORT, auto, local) is read as
+    `--ray=local`, so `ingest corpus.jsonl --ray` and `ingest --ray corpus.jsonl` both start a
+    local cluster and `ingest corpus.jsonl --ray 10.0.0.5:6379` joins one."""
+    if "--ray" not in args:
+        return args
+    from .ray_executor import is_address
+
+    end = args.index("--") if "--" in args else len(args)
+    return [("--ray=local" if arg == "--ray" and i < end and (i + 1 == end or not is_address(args[i + 1]))
+             else arg) for i, arg in enumerate(args)]
+
 
 # C0 and C1 control characters but tab and newline: ESC starts terminal escape sequences.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -315,7 +331,8 @@ def _first_missing(folder: Path) -> Path | None:
 
 
 def _ingest(paths: list[Path] | list[str], index: Path | None, model: str | None, outlets: Path | None,
-            quiet: bool, outlet: str | None = None, wait: bool = True) -> IngestReport:
+            quiet: bool, outlet: str | None = None, wait: bool = True, executor: Executor | None = None
+            ) -> IngestReport:
     from .outlets import OutletDirectory
     from .stories import update_stories
 
@@ -330,9 +347,9 @@ def _ingest(paths: list[Path] | list[str], index: Path | None, model: str | None
             from .feeds import read_pages
             from .ingest import read_paths
 
-            report = ix.add(chain(read_paths(files, outlet), read_pages(urls)), directory, progress)
+            report = ix.add(chain(read_paths(files, outlet), read_pages(urls)), directory, progress, executor)
         else:
-            report = ix.ingest(files, directory, progress, outlet=outlet)
+            report = ix.ingest(files, directory, progress, outlet=outlet, executor=executor)
         update_stories(ix)  # new articles join stories here, so that reads never have to write
     if report.added + report.unchanged == 0:
         if new_folder is not None:  # made by this run, and nothing went in: leave no empty index
@@ -358,12 +375,33 @@ def ingest(
     outlet: Annotated[Optional[str], typer.Option(
         metavar="NAME", help="The outlet of articles that name none (.txt files, HTML pages without a site "
         "name, records without an 'outlet' field), such as TASS or \"Daily Sabah\".", show_default=False)] = None,
+    ray: Annotated[Optional[str], typer.Option(
+        "--ray", metavar="[ADDRESS]", help="Split, detect and embed on a Ray cluster (needs `pip install "
+        "'crosscheck[ray]'`): alone, it starts one on this machine for this run; with HOST:PORT of a head "
+        "node started by `ray start --head`, it joins that cluster (docs/scale.md).", show_default=False)] = None,
+    workers: Annotated[Optional[int], typer.Option(
+        "--workers", metavar="N", min=1, help="With --ray: workers to start, one model each "
+        "[default: one per CPU of the cluster].", show_default=False)] = None,
+    batch_size: Annotated[Optional[int], typer.Option(
+        "--batch-size", metavar="N", min=1, help="Articles prepared and embedded together, and sent to a "
+        "Ray worker at a time [default: 64].", show_default=False)] = None,
     quiet: QuietOpt = False,
     no_wait: NoWaitOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Add articles (files, folders or article URLs) to the index and embed them. Bad records are reported and skipped."""
-    report = _ingest(paths, index, model, outlets, quiet, outlet, wait=not no_wait)
+    if workers is not None and ray is None:
+        raise typer.BadParameter("--workers is for --ray: without it articles are embedded in this process")
+    from .prepare import DEFAULT_BATCH, LocalExecutor
+
+    executor: Executor
+    if ray is not None:
+        from .ray_executor import RayExecutor
+
+        executor = RayExecutor(ray, workers=workers, batch_size=batch_size or DEFAULT_BATCH)
+    else:
+        executor = LocalExecutor(batch_size or DEFAULT_BATCH)
+    report = _ingest(paths, index, model, outlets, quiet, outlet, wait=not no_wait, executor=executor)
     if as_json:
         out.print_json(json.dumps(report.as_dict(), ensure_ascii=False))
     else:

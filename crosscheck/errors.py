@@ -17,6 +17,7 @@
     ├── FetchFailed            a feed or page could not be fetched (its url and one-line reason)
     ├── FeedNotFound           no feed with that URL in the index
     ├── NothingFetched         every feed failed, or there are no feeds
+    ├── ClusterError           Ray is not installed, the cluster cannot be reached, or a worker failed
     └── InvalidInput           a value the caller gave that cannot be used (the CLI exits 2)
         ├── BadPath            a path of the wrong kind: a file where a folder is needed, ...
         └── FeedError          a feed URL, camp, date, interval or feeds file that will not do
@@ -50,6 +51,7 @@ __all__ = [
     "FeedError",
     "FeedNotFound",
     "NothingFetched",
+    "ClusterError",
 ]
 
 
@@ -127,6 +129,11 @@ class ModelUnavailable(CrosscheckError):
 
 class OutletsFileError(CrosscheckError):
     pass
+
+
+class ClusterError(CrosscheckError):
+    """The Ray path of ingest could not run: the `ray` extra is missing, the cluster cannot be
+    reached, or a worker failed. What was stored before stays."""
 
 
 class NothingIngested(CrosscheckError):

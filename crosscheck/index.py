@@ -656,10 +656,11 @@ class Index:
 
     # -- ingest and embed -----------------------------------------------------------------
     def ingest(self, paths: Iterable[str | os.PathLike[str]], outlets: OutletDirectory | None = None,
-               progress: ProgressFn | None = None, outlet: str | None = None) -> IngestReport:
+               progress: ProgressFn | None = None, outlet: str | None = None,
+               executor: Executor | None = None) -> IngestReport:
         """Read `paths` (files or folders), store new articles and embed them: `add` over the file readers.
         `outlet` is the outlet of articles that name none (.txt files, for one)."""
-        return self.add(read_paths(paths, outlet), outlets, progress)
+        return self.add(read_paths(paths, outlet), outlets, progress, executor)
 
     def add(self, records: Iterable[ArticleRecord | Mapping[str, Any] | Problem | PreparedArticle],
             outlets: OutletDirectory | None = None, progress: ProgressFn | None = None,
@@ -683,12 +684,18 @@ class Index:
         writer = _Writer(self, progress)
         in_flight: deque[list[_Slot]] = deque()  # the input records of each batch sent, oldest first
         batches = self._batches(records, executor.batch_size, in_flight)
-        for results in executor.map(batches, directory, self.model, lambda: self.embedder):
-            slots = in_flight.popleft()
-            answers = iter(results)
-            for slot in slots:
-                writer.take(next(answers) if isinstance(slot, ArticleRecord) else slot)
-            writer.flush_vectors()
+        prepared_batches = executor.map(batches, directory, self.model, lambda: self.embedder)
+        try:
+            for results in prepared_batches:
+                slots = in_flight.popleft()
+                answers = iter(results)
+                for slot in slots:
+                    writer.take(next(answers) if isinstance(slot, ArticleRecord) else slot)
+                writer.flush_vectors()
+        finally:  # a generator is closed at once on an error here: a Ray run stops its workers
+            close = getattr(prepared_batches, "close", None)
+            if close is not None:
+                close()
         report = writer.finish()
         articles, sentences = self.embed_pending(progress)  # rows stored without vectors by a stopped run
         report.embedded_articles += articles

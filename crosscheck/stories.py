@@ -174,6 +174,10 @@ def _vet(members: list[int], fresh: set[int], vectors: dict[int, np.ndarray], an
                 holders[k] = holders.get(k, 0) + 1
             for k, w in anchors[r].items():
                 anchor_total[k] = anchor_total.get(k, 0.0) + w
+        # names and numbers of two or more members that no article outside the story holds; seen
+        # from member r, those r holds itself need two holders besides r
+        candidates = {k: n for k, n in holders.items() if n >= 2 and _is_identifier(k) and counts.get(k, 0) <= n}
+        held_by_three = sum(n >= 3 for n in candidates.values())
         worst: tuple[float, int] | None = None
         for r in members:
             if r not in fresh:
@@ -184,10 +188,11 @@ def _vet(members: list[int], fresh: set[int], vectors: dict[int, np.ndarray], an
             similarity = story_similarity(cosine, anchor_cosine, params.anchor_weight)
             if similarity >= params.confirm_below:
                 continue
-            identifiers = [k for k, n in holders.items()
-                           if _is_identifier(k) and n - (k in keys[r]) >= 2 and counts.get(k, 0) <= n]
-            if not identifiers or any(k in keys[r] for k in identifiers):
-                continue
+            mine = [k for k in keys[r] if k in candidates]
+            if any(candidates[k] >= 3 for k in mine):
+                continue  # holds an identifier of the others
+            if not held_by_three and len(mine) == len(candidates):
+                continue  # the others have no identifier of their own
             if worst is None or similarity < worst[0]:
                 worst = (similarity, r)
         if worst is None:

@@ -207,6 +207,7 @@ def run_worker(kind: str, *args: str) -> Result:
 def worker_ingest(corpus: Path, index_path: Path) -> Result:
     import crosscheck.index as index_mod
     import crosscheck.ingest as ingest_mod
+    import crosscheck.prepare as prepare_mod
     from crosscheck.embed import get_embedder
     from crosscheck.index import Index, VectorIndex
     from crosscheck.store import Store
@@ -217,13 +218,14 @@ def worker_ingest(corpus: Path, index_path: Path) -> Result:
     embedder = TimedEmbedder(inner)
     stages = Stages()
     sqlite = [(Store, m, "SQLite") for m in ("insert_article", "article_by_id", "first_with_hash", "commit",
-                                             "unembedded", "count_unembedded", "mark_embedded")]
+                                             "unembedded", "count_unembedded", "mark_embedded",
+                                             "revisions_of", "sentence_rowids_of", "save_anchors")]
     targets = [
-        (index_mod, "prepare", "prepare"),
+        (prepare_mod, "prepare", "prepare"),
         (ingest_mod, "detect_language", "langdetect"),
         (ingest_mod, "split_sentences", "sentence split"),
         *sqlite,
-        (index_mod, "article_vector", "article vectors"),
+        (prepare_mod, "article_vector", "article vectors"),
         (VectorIndex, "add", "faiss add"),
         (VectorIndex, "save", "faiss save"),
         (VectorIndex, "convert_if_large", "faiss convert"),

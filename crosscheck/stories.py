@@ -159,46 +159,55 @@ def _vet(members: list[int], fresh: set[int], vectors: dict[int, np.ndarray], an
     evidence only when the text is not close enough on its own (`StoryParams.confirm_below`). A
     same-topic report of another event (a tanker stuck in the same strait, the bodies exchanged
     the day after the prisoners) has the topic, the places and the countries, but not these.
-    The weakest article goes first; the others are then judged against the rest again. Articles
-    of a story that existed before this run are never taken out. A story without identifiers
-    (a large index where every name recurs elsewhere) keeps average linkage's decision.
+
+    Two passes, linear in the story's size: the articles that fail against the whole story are
+    taken out together, then each is judged again against the rest without them (a weak member
+    that only failed because the others pulled the average down goes back). Articles of a story
+    that existed before this run are never taken out. A story without identifiers (a large index
+    where every name recurs elsewhere) keeps average linkage's decision.
     """
-    members = list(members)
-    out: list[int] = []
-    while len(members) >= VET_FROM:
-        total = sum(vectors[r] for r in members)
-        holders: dict[str, int] = {}
-        anchor_total: dict[str, float] = {}
-        for r in members:
-            for k in keys[r]:
-                holders[k] = holders.get(k, 0) + 1
-            for k, w in anchors[r].items():
-                anchor_total[k] = anchor_total.get(k, 0.0) + w
-        # names and numbers of two or more members that no article outside the story holds; seen
-        # from member r, those r holds itself need two holders besides r
-        candidates = {k: n for k, n in holders.items() if n >= 2 and _is_identifier(k) and counts.get(k, 0) <= n}
-        held_by_three = sum(n >= 3 for n in candidates.values())
-        worst: tuple[float, int] | None = None
-        for r in members:
-            if r not in fresh:
-                continue
-            rest = len(members) - 1
-            cosine = float(vectors[r] @ (total - vectors[r])) / rest
-            anchor_cosine = sum(w * (anchor_total[k] - w) for k, w in anchors[r].items()) / rest
-            similarity = story_similarity(cosine, anchor_cosine, params.anchor_weight)
-            if similarity >= params.confirm_below:
-                continue
-            mine = [k for k in keys[r] if k in candidates]
-            if any(candidates[k] >= 3 for k in mine):
-                continue  # holds an identifier of the others
-            if not held_by_three and len(mine) == len(candidates):
-                continue  # the others have no identifier of their own
-            if worst is None or similarity < worst[0]:
-                worst = (similarity, r)
-        if worst is None:
-            break
-        members.remove(worst[1])
-        out.append(worst[1])
+    if len(members) < VET_FROM:
+        return []
+    failing = _failing(members, fresh, vectors, anchors, keys, counts, params)
+    rest = [r for r in members if r not in set(failing)] if failing else members
+    if not failing or len(rest) < VET_FROM - 1:
+        return []  # too few left to judge by
+    back = set(_failing(rest, set(), vectors, anchors, keys, counts, params, outsiders=failing))
+    return [r for r in failing if r in back]
+
+
+def _failing(members: list[int], fresh: set[int], vectors: dict[int, np.ndarray],
+             anchors: dict[int, dict[str, float]], keys: dict[int, set[str]], counts: dict[str, int],
+             params: StoryParams, outsiders: list[int] | None = None) -> list[int]:
+    """The fresh members (or, given `outsiders`, the outsiders) that do not fit with the other
+    members: average similarity below `confirm_below` and none of the others' identifiers."""
+    total = np.sum([vectors[r] for r in members], axis=0)
+    holders: dict[str, int] = {}
+    anchor_total: dict[str, float] = {}
+    for r in members:
+        for k in keys[r]:
+            holders[k] = holders.get(k, 0) + 1
+        for k, w in anchors[r].items():
+            anchor_total[k] = anchor_total.get(k, 0.0) + w
+    # keys of two or more members that no article outside them holds (for a member itself, one
+    # it holds needs two other holders)
+    exclusive = {k for k, n in holders.items() if n >= 2 and _is_identifier(k) and counts.get(k, 0) <= n}
+    judged = [(r, 0) for r in outsiders] if outsiders is not None else [(r, 1) for r in members if r in fresh]
+    out = []
+    for r, inside in judged:
+        others = len(members) - inside
+        own = vectors[r] if inside else 0.0
+        cosine = float(vectors[r] @ (total - own)) / others
+        anchor_cosine = sum(w * (anchor_total.get(k, 0.0) - inside * w) for k, w in anchors[r].items()) / others
+        if story_similarity(cosine, anchor_cosine, params.anchor_weight) >= params.confirm_below:
+            continue
+        mine = keys[r]
+        if any(_is_identifier(k) and holders.get(k, 0) - inside >= 2 and counts.get(k, 0) <= holders[k] - inside + 1
+               for k in mine):
+            continue  # holds an identifier of the others
+        if sum(k in exclusive for k in mine) == len(exclusive):
+            continue  # the others have no identifier it lacks
+        out.append(r)
     return out
 
 

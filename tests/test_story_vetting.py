@@ -110,3 +110,14 @@ def test_vet_takes_out_only_new_articles_that_hold_none_of_the_story_identifiers
     assert _vet([1, 2, 3, 4], {1, 2, 3, 4}, vectors, anchors, keys, {**counts, "amber": 9}, params) == []
     # text close enough on its own needs no shared name
     assert _vet([1, 2, 3, 4], {1, 2, 3, 4}, vectors, anchors, keys, counts, StoryParams(confirm_below=0.1)) == []
+
+
+def test_vet_keeps_a_weak_member_that_only_the_other_event_pulled_down() -> None:
+    """5 holds no identifier and, with 4 in the story, is below confirm_below; judged against
+    the rest without 4, its text is close enough and it stays."""
+    close, other, near = _unit(1, 0, 0), _unit(0, 1, 0), _unit(0.8, 0, 0.6)
+    vectors = {1: close, 2: close, 3: close, 4: other, 5: near}
+    keys: dict[int, set[str]] = {1: {"amber"}, 2: {"amber"}, 3: {"amber"}, 4: {"heron"}, 5: set()}
+    anchors = {r: {k: 1.0 for k in ks} for r, ks in keys.items()}
+    counts = {"amber": 3, "heron": 1}
+    assert _vet([1, 2, 3, 4, 5], {1, 2, 3, 4, 5}, vectors, anchors, keys, counts, StoryParams()) == [4]

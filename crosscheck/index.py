@@ -18,6 +18,7 @@ import os
 import sqlite3
 import tempfile
 import time
+from collections import deque
 from dataclasses import asdict, dataclass, field
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -27,13 +28,15 @@ from typing import Any
 import numpy as np
 
 from .claims import is_claim
-from .embed import DEFAULT_MODEL, Embedder, get_embedder, normalise
+from .embed import DEFAULT_MODEL, Embedder, get_embedder
 from .errors import (IndexDamaged, IndexModelMismatch, IndexNeedsUpgrade, IndexNotFound, IndexReadOnly,
                      IndexWriteFailed, InvalidInput, check_folder)
 from .locking import WaitFn, WriteLock
-from .ingest import NO_OUTLET, prepare, read_paths, record_from_fields
+from .ingest import PreparedArticle, read_paths, record_from_fields, record_key
 from .models import EARLIEST_YEAR, ArticleRecord, Hit, IngestReport, Problem
 from .outlets import OutletDirectory
+from .prepare import (LEAD_SENTENCES, PREPARE_ERRORS, Executor, LocalExecutor, Prepared, article_vector,
+                      error_reason)
 from .query import LEAD_CHARACTERS, Candidate, QueryParams, rerank
 from .paths import ARTICLE_VECTORS, DB_NAME, SENTENCE_VECTORS, index_dir
 from .store import Store, database_error
@@ -47,7 +50,6 @@ log = logging.getLogger("crosscheck")
 ProgressFn = Callable[[str, int, int], None]
 
 DEFAULT_VECTOR_INDEX = "IDMap2,Flat"  # exact inner product; see VectorIndex
-LEAD_SENTENCES = 5  # an article's vector is its title and lead, not its whole text
 # Long runs save their vectors and mark the rows done every CHECKPOINT_SECONDS, or every ten
 # times as long as the last save took when the files are large, so that an interrupted run
 # loses little work and saving never takes more than about a tenth of the time (less once the
@@ -58,20 +60,6 @@ COMMIT_ARTICLES = 1000  # stored articles are committed this often while reading
 APPROXIMATE_FROM = 100_000
 NPROBE = 64  # inverted lists visited per query by the approximate index
 SENTENCE_OVERFETCH = 3  # sentences searched per one wanted, so that dropping non-claims still leaves k
-
-
-def article_vector(title: np.ndarray, sentences: np.ndarray) -> np.ndarray:
-    """An article's vector: title, lead and whole text, each normalised, weighted equally.
-
-    Measured on the SemEval-2022 pairs (benchmarks/accuracy.py): Pearson with the human
-    "same story" rating 0.66 for the mean of all sentences, 0.69 for title + lead, 0.71 for
-    title + lead + mean.
-    """
-    if len(sentences) == 0:
-        return normalise(title[None, :])[0]
-    lead = normalise(sentences[:LEAD_SENTENCES].mean(axis=0, keepdims=True))[0]
-    whole = normalise(sentences.mean(axis=0, keepdims=True))[0]
-    return normalise((normalise(title[None, :])[0] + lead + whole)[None, :])[0]
 
 
 def _faiss_reason(error: BaseException) -> str:
@@ -279,14 +267,11 @@ class RemoveReport:
 # What one bad record can raise while it is prepared or stored: it is reported and skipped.
 # (Errors of the disk or the database as a whole are not in this list: they stop the run.)
 RECORD_ERRORS: tuple[type[Exception], ...] = (
-    ValueError, TypeError, LookupError, AttributeError, RecursionError, OverflowError,
-    sqlite3.IntegrityError, sqlite3.DataError, sqlite3.InterfaceError, sqlite3.ProgrammingError)
-
-
-def _reason(error: Exception) -> str:
-    text = str(error).splitlines()[0] if str(error) else ""
-    text = text if len(text) <= 160 else text[:160] + "…"
-    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+    *PREPARE_ERRORS, sqlite3.IntegrityError, sqlite3.DataError, sqlite3.InterfaceError, sqlite3.ProgrammingError)
+_reason = error_reason
+# A batch for the pure step holds at most this many input records per record it sends to be
+# prepared: a long run of unchanged or unreadable records is passed on in pieces, not held whole.
+SLOTS_PER_RECORD = 8
 
 
 class _UnusedDates:
@@ -310,6 +295,147 @@ class _UnusedDates:
                                f"{EARLIEST_YEAR}..tomorrow (first {where}{value[:40]!r}): kept as given, not used",
                                skipped=False))
         return out
+
+
+class _Unchanged:
+    """The slot of an input record stored already with the same text (`Index._stored_unchanged`)."""
+
+
+UNCHANGED = _Unchanged()
+# One input record on its way through Index.add: a record sent to the pure step (its result
+# takes the slot's place when it comes back), or what needs no preparing.
+_Slot = ArticleRecord | Problem | PreparedArticle | _Unchanged
+
+
+class _VectorSink:
+    """Adds vectors to the index's faiss indexes and saves them, with the rows marked embedded, every
+    CHECKPOINT_SECONDS (or ten times as long as the last save took): a stopped run loses little."""
+
+    def __init__(self, index: Index) -> None:
+        self.index = index
+        self.unsaved: list[int] = []
+        self.added = 0
+        self.started = time.monotonic()
+        self.interval = CHECKPOINT_SECONDS
+
+    def add(self, article_ids: Sequence[int], article_vectors: np.ndarray, sentence_ids: Sequence[int],
+            sentence_vectors: np.ndarray | None) -> None:
+        index = self.index
+        index.article_vectors.add(article_ids, article_vectors)
+        if len(sentence_ids) and sentence_vectors is not None:
+            index.sentence_vectors.add(sentence_ids, sentence_vectors)
+        self.unsaved.extend(article_ids)
+        self.added += len(article_ids)
+        if time.monotonic() - self.started >= self.interval:
+            took = index._checkpoint(self.unsaved)
+            self.unsaved, self.started, self.interval = [], time.monotonic(), max(CHECKPOINT_SECONDS, 10 * took)
+
+    def finish(self) -> None:
+        """Save what is left (switching to approximate search if the collection passed
+        APPROXIMATE_FROM since the last checkpoint: Index._checkpoint)."""
+        if not self.added:
+            return
+        self.index._checkpoint(self.unsaved)
+        self.unsaved = []
+
+
+class _Writer:
+    """The second step of Index.add, in the index's process: stores each prepared article (or counts
+    it unchanged, or reports its problem) in input order, and adds the vectors of each batch at once."""
+
+    def __init__(self, index: Index, progress: ProgressFn | None) -> None:
+        self.index = index
+        self.store = index.store
+        self.progress = progress
+        self.report = IngestReport()
+        self.unknown: set[str] = set()
+        self.saved_outlets: set[str] = set()
+        self.unused_dates = _UnusedDates()
+        _ = index.article_vectors  # loaded (and checked against the rows) before anything is stored
+        self.sink = _VectorSink(index)
+        self.article_ids: list[int] = []
+        self.article_vectors: list[np.ndarray] = []
+        self.sentence_ids: list[int] = []
+        self.sentence_vectors: list[np.ndarray] = []
+
+    def take(self, item: Prepared | _Unchanged) -> None:
+        report = self.report
+        if self.progress:
+            self.progress("ingest", 1, 0)
+        if isinstance(item, Problem):
+            report.problems.append(item)
+            report.skipped += 1
+            return
+        if isinstance(item, _Unchanged):
+            report.unchanged += 1
+            return
+        prepared = item
+        if prepared.model is not None and prepared.model != self.index.model:
+            raise IndexModelMismatch(self.index.path, self.index.model, prepared.model)
+        values = dict(prepared.values)
+        stored = self.store.revisions_of(values["id"])
+        if any(content_hash == values["content_hash"] for _, content_hash in stored):
+            report.unchanged += 1
+            return
+        revision = bool(stored)
+        if revision:  # a different text under a stored id or URL: kept beside it, not over it
+            values["id"] = f"{values['id']}@r{len(stored) + 1}"
+        duplicate_of = self.store.first_with_hash(values["content_hash"])
+        if duplicate_of:
+            values["duplicate_of"] = duplicate_of
+        source = str(values.get("source") or "")
+        try:
+            with self.store.savepoint():  # a record that cannot be stored leaves nothing behind
+                if prepared.outlet is not None and prepared.outlet.name not in self.saved_outlets:
+                    self.store.save_outlet(prepared.outlet)
+                rowid = self.store.insert_article(
+                    values, [(s.paragraph, s.start, s.end, s.text) for s in prepared.sentences])
+                self.store.save_anchors({rowid: prepared.anchors})
+        except RECORD_ERRORS as e:
+            report.problems.append(Problem(source, f"cannot be stored: {_reason(e)}"))
+            report.skipped += 1
+            return
+        if prepared.article_vector is not None:  # else embedded at the end (Index.embed_pending)
+            self.article_ids.append(rowid)
+            self.article_vectors.append(prepared.article_vector)
+            if prepared.sentences and prepared.sentence_vectors is not None:
+                self.sentence_ids.extend(self.store.sentence_rowids_of(rowid))
+                self.sentence_vectors.append(prepared.sentence_vectors)
+        report.problems.extend(prepared.problems)
+        if prepared.unused_date is not None:
+            self.unused_dates.add(source, prepared.unused_date)
+        if duplicate_of:
+            report.duplicates += 1
+        if revision:
+            report.revisions += 1
+        if prepared.no_outlet:
+            report.unnamed_outlets += 1
+        elif prepared.outlet is None:
+            self.unknown.add(values["outlet"])
+        else:
+            self.saved_outlets.add(prepared.outlet.name)
+        report.added += 1
+        if report.added % COMMIT_ARTICLES == 0:
+            self.store.commit()  # a stopped run keeps what it has read
+
+    def flush_vectors(self) -> None:
+        """The vectors of the articles stored since the last call, into faiss in one go."""
+        if not self.article_ids:
+            return
+        self.sink.add(self.article_ids, np.vstack(self.article_vectors), self.sentence_ids,
+                      np.vstack(self.sentence_vectors) if self.sentence_vectors else None)
+        self.report.embedded_articles += len(self.article_ids)
+        self.report.embedded_sentences += len(self.sentence_ids)
+        self.article_ids, self.article_vectors, self.sentence_ids, self.sentence_vectors = [], [], [], []
+
+    def finish(self) -> IngestReport:
+        self.flush_vectors()
+        self.store.commit()
+        self.sink.finish()
+        report = self.report
+        report.problems.extend(self.unused_dates.problems())
+        report.unknown_outlets = sorted(self.unknown)
+        return report
 
 
 class Index:
@@ -535,96 +661,89 @@ class Index:
         `outlet` is the outlet of articles that name none (.txt files, for one)."""
         return self.add(read_paths(paths, outlet), outlets, progress)
 
-    def add(self, records: Iterable[ArticleRecord | Mapping[str, Any] | Problem],
-            outlets: OutletDirectory | None = None, progress: ProgressFn | None = None) -> IngestReport:
-        """Store new articles and embed them. `records` are `ArticleRecord`s, or mappings with the
+    def add(self, records: Iterable[ArticleRecord | Mapping[str, Any] | Problem | PreparedArticle],
+            outlets: OutletDirectory | None = None, progress: ProgressFn | None = None,
+            executor: Executor | None = None) -> IngestReport:
+        """Store new articles with their vectors. `records` are `ArticleRecord`s, or mappings with the
         JSONL fields (`text` required; `url`, `outlet`, `title`, `published`, `id`, `language`, `camp`,
-        `country`); readers may pass `Problem`s for input they skipped. Bad records are reported, not fatal.
-        Holds the index's write lock throughout."""
-        with self.writing():
-            return self._add(records, outlets, progress)
+        `country`); readers may pass `Problem`s for input they skipped, and callers `PreparedArticle`s
+        they prepared themselves (`prepare.prepare_batch`). Bad records are reported, not fatal.
 
-    def _add(self, records: Iterable[ArticleRecord | Mapping[str, Any] | Problem],
-             outlets: OutletDirectory | None, progress: ProgressFn | None) -> IngestReport:
-        directory = outlets or OutletDirectory()
-        report = IngestReport()
-        unknown: set[str] = set()
-        saved_outlets: set[str] = set()
-        unused_dates = _UnusedDates()
-        for number, raw in enumerate(records, start=1):
-            item = raw if isinstance(raw, (ArticleRecord, Problem)) else record_from_fields(raw, f"record {number}")
-            if progress:
-                progress("ingest", 1, 0)
-            if isinstance(item, Problem):
-                report.problems.append(item)
-                report.skipped += 1
-                continue
-            try:
-                prepared = prepare(item, directory)
-            except RECORD_ERRORS as e:
-                report.problems.append(Problem(item.source, f"cannot be read: {_reason(e)}"))
-                report.skipped += 1
-                continue
-            values = prepared.values
-            stored = self.store.revisions_of(values["id"])
-            if any(content_hash == values["content_hash"] for _, content_hash in stored):
-                report.unchanged += 1
-                continue
-            revision = bool(stored)
-            if revision:  # a different text under a stored id or URL: kept beside it, not over it
-                values["id"] = f"{values['id']}@r{len(stored) + 1}"
-            duplicate_of = self.store.first_with_hash(values["content_hash"])
-            if duplicate_of:
-                values["duplicate_of"] = duplicate_of
-            try:
-                with self.store.savepoint():  # a record that cannot be stored leaves nothing behind
-                    if prepared.outlet is not None and prepared.outlet.name not in saved_outlets:
-                        self.store.save_outlet(prepared.outlet)
-                    rowid = self.store.insert_article(
-                        values, [(s.paragraph, s.start, s.end, s.text) for s in prepared.sentences])
-                    self.store.save_anchors({rowid: prepared.anchors})
-            except RECORD_ERRORS as e:
-                report.problems.append(Problem(item.source, f"cannot be stored: {_reason(e)}"))
-                report.skipped += 1
-                continue
-            report.problems.extend(prepared.problems)
-            if prepared.unused_date is not None:
-                unused_dates.add(item.source, prepared.unused_date)
-            if duplicate_of:
-                report.duplicates += 1
-            if revision:
-                report.revisions += 1
-            if prepared.outlet is None and values["outlet"] == NO_OUTLET and not item.outlet:
-                report.unnamed_outlets += 1
-            elif prepared.outlet is None:
-                unknown.add(values["outlet"])
-            else:
-                saved_outlets.add(prepared.outlet.name)
-            report.added += 1
-            if report.added % COMMIT_ARTICLES == 0:
-                self.store.commit()  # a stopped run keeps what it has read
-        self.store.commit()
-        report.problems.extend(unused_dates.problems())
-        report.unknown_outlets = sorted(unknown)
-        articles, sentences = self.embed_pending(progress)
-        report.embedded_articles, report.embedded_sentences = articles, sentences
+        Two steps: `executor` runs the pure one (`prepare.prepare_batch`: split, detect, anchors,
+        embed) on batches of records, in this process by default (`LocalExecutor`) or on a Ray
+        cluster (`ray_executor.RayExecutor`); this process stores the results in input order as
+        they come back. Records already stored with the same text are counted as unchanged
+        before they are sent. Holds the index's write lock throughout; rows are committed every
+        COMMIT_ARTICLES and vectors saved every CHECKPOINT_SECONDS, so a stopped run keeps them."""
+        with self.writing():
+            return self._add(records, outlets or OutletDirectory(), progress, executor or LocalExecutor())
+
+    def _add(self, records: Iterable[ArticleRecord | Mapping[str, Any] | Problem | PreparedArticle],
+             directory: OutletDirectory, progress: ProgressFn | None, executor: Executor) -> IngestReport:
+        writer = _Writer(self, progress)
+        in_flight: deque[list[_Slot]] = deque()  # the input records of each batch sent, oldest first
+        batches = self._batches(records, executor.batch_size, in_flight)
+        for results in executor.map(batches, directory, self.model, lambda: self.embedder):
+            slots = in_flight.popleft()
+            answers = iter(results)
+            for slot in slots:
+                writer.take(next(answers) if isinstance(slot, ArticleRecord) else slot)
+            writer.flush_vectors()
+        report = writer.finish()
+        articles, sentences = self.embed_pending(progress)  # rows stored without vectors by a stopped run
+        report.embedded_articles += articles
+        report.embedded_sentences += sentences
         return report
 
+    def _batches(self, records: Iterable[ArticleRecord | Mapping[str, Any] | Problem | PreparedArticle],
+                 size: int, in_flight: deque[list[_Slot]]) -> Iterator[list[ArticleRecord]]:
+        """Batches of up to `size` records for the pure step. Every input record takes a slot in
+        order (a Problem, UNCHANGED, a caller's PreparedArticle, or the record sent); each batch's
+        slots are queued on `in_flight` as the batch is handed over."""
+        slots: list[_Slot] = []
+        send: list[ArticleRecord] = []
+        for number, raw in enumerate(records, start=1):
+            item = raw if isinstance(raw, (ArticleRecord, Problem, PreparedArticle)) \
+                else record_from_fields(raw, f"record {number}")
+            if isinstance(item, ArticleRecord):
+                if self._stored_unchanged(item):
+                    slots.append(UNCHANGED)
+                else:
+                    slots.append(item)
+                    send.append(item)
+            else:
+                slots.append(item)
+            if len(send) >= size or len(slots) >= size * SLOTS_PER_RECORD:
+                in_flight.append(slots)
+                yield send
+                slots, send = [], []
+        if slots:
+            in_flight.append(slots)
+            yield send
+
+    def _stored_unchanged(self, record: ArticleRecord) -> bool:
+        """True when this record's text is stored under its id already (checked again when stored)."""
+        try:
+            key, digest = record_key(record)
+        except RECORD_ERRORS:
+            return False  # the pure step reports it
+        return any(stored == digest for _, stored in self.store.revisions_of(key))
+
     def embed_pending(self, progress: ProgressFn | None = None) -> tuple[int, int]:
-        """Embed every stored article that has no vectors yet; returns (articles, sentences)."""
+        """Embed every stored article that has no vectors yet; returns (articles, sentences).
+        Ingest embeds as it stores; rows without vectors are left by a run stopped between
+        committing rows and saving vectors, or by a damaged vector file (`check --repair`)."""
         with self.writing():
             return self._embed_pending(progress)
 
     def _embed_pending(self, progress: ProgressFn | None) -> tuple[int, int]:
-        article_index, sentence_index = self.article_vectors, self.sentence_vectors  # checked first
+        _ = self.article_vectors  # loaded (and checked against the rows) first
         pending = self.store.count_unembedded()
         if pending == 0:
             return 0, 0
         done_articles = done_sentences = 0
-        unsaved: list[int] = []
+        sink = _VectorSink(self)
         last = 0
-        started = time.monotonic()
-        interval = CHECKPOINT_SECONDS
         while True:
             batch = self.store.unembedded(after=last, limit=64)
             if not batch:
@@ -648,29 +767,24 @@ class Index:
                 sent_ids.extend(s for s, _ in sents)
                 if len(sents):
                     sent_vecs.append(sent_block)
-            article_index.add(art_ids, np.vstack(art_vecs))
-            if sent_ids:
-                sentence_index.add(sent_ids, np.vstack(sent_vecs))
-            unsaved.extend(art_ids)
+            sink.add(art_ids, np.vstack(art_vecs), sent_ids, np.vstack(sent_vecs) if sent_vecs else None)
             done_articles += len(art_ids)
             done_sentences += len(sent_ids)
             if progress:
                 progress("embed", len(art_ids), pending)
-            if time.monotonic() - started >= interval:
-                took = self._checkpoint(unsaved)
-                unsaved, started, interval = [], time.monotonic(), max(CHECKPOINT_SECONDS, 10 * took)
-        self._checkpoint(unsaved)
+        sink.finish()
         return done_articles, done_sentences
 
     def _checkpoint(self, rowids: list[int]) -> float:
-        """Vectors to disk first, then the rows marked: a crash in between only costs re-embedding.
-        A vector index that has passed APPROXIMATE_FROM is made approximate first, at the first
-        checkpoint after it passes: trained once on the vectors there by then, and every later
-        save writes the compressed index (a quarter of the bytes) instead of the whole flat one.
-        Returns the seconds the saving took (training, done once, is left out)."""
+        """Rows committed, vectors to disk, then the rows marked: a crash in between only costs
+        re-embedding. A vector index that has passed APPROXIMATE_FROM is made approximate first,
+        at the first checkpoint after it passes: trained once on the vectors there by then, and
+        every later save writes the compressed index (a quarter of the bytes) instead of the
+        whole flat one. Returns the seconds the saving took (training, done once, is left out)."""
         for vectors in (self.article_vectors, self.sentence_vectors):
             vectors.convert_if_large(APPROXIMATE_FROM)
         began = time.monotonic()
+        self.store.commit()  # no saved vector without its row
         self.article_vectors.save()
         self.sentence_vectors.save()
         self.store.mark_embedded(rowids)

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from .anchors import extract_anchors
@@ -25,6 +25,9 @@ from .limits import MAX_ARTICLE_CHARS, MAX_OUTLET_CHARS, MAX_TITLE_CHARS
 from .models import CAMPS, EARLIEST_YEAR, ArticleRecord, Outlet, Problem, plausible_date
 from .outlets import OutletDirectory, url_domain
 from .sentences import Span, split_sentences
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = [
     "SUPPORTED_SUFFIXES",
@@ -36,6 +39,7 @@ __all__ = [
     "detect_language",
     "article_id",
     "content_hash",
+    "record_key",
     "PreparedArticle",
     "prepare",
 ]
@@ -318,14 +322,29 @@ def _iso_date(value: str | None) -> str | None:
     return dt.isoformat()
 
 
+def record_key(record: ArticleRecord) -> tuple[str, str]:
+    """(id, content hash) of a record, as `prepare` gives them, at the cost of one hash: the
+    writer skips a record it already holds before anything is split or embedded."""
+    if len(record.title) > MAX_TITLE_CHARS:  # the id of a record without id or URL hashes the cut title
+        record = replace(record, title=record.title[:MAX_TITLE_CHARS])
+    return article_id(record), content_hash(record.text)
+
+
 @dataclass
 class PreparedArticle:
+    """A record ready for the store: what `prepare` makes of it, and (after `prepare.embed_prepared`)
+    its vectors. Nothing here depends on an index, so it can be made in any process."""
+
     values: dict[str, Any]  # columns of the articles table
     sentences: list[Span]
     problems: list[Problem]  # caveats about data that was kept
     outlet: Outlet | None    # the outlets-list entry it matched, None for an unknown outlet
     anchors: list[str]       # names and numbers that survive translation (anchors.py)
     unused_date: str | None = None  # a `published` kept as given but not used (not ISO, implausible)
+    no_outlet: bool = False  # the record named no outlet and had no URL to tell one (camp unknown)
+    model: str | None = None  # the model of the vectors below; None before embedding
+    article_vector: np.ndarray | None = None    # shape (dimension,), unit length (prepare.article_vector)
+    sentence_vectors: np.ndarray | None = None  # shape (len(sentences), dimension), one row per sentence
 
 
 def _capped(record: ArticleRecord, problems: list[Problem]) -> tuple[ArticleRecord, str]:
@@ -382,11 +401,13 @@ def prepare(record: ArticleRecord, outlets: OutletDirectory) -> PreparedArticle:
                                     f"(used {camp!r} from the outlet)", skipped=False))
     country = record.country or (outlet.country if outlet else None)
 
+    key, digest = record_key(record)
     values = {
-        "id": article_id(record), "url": record.url, "outlet": name, "camp": camp, "country": country,
+        "id": key, "url": record.url, "outlet": name, "camp": camp, "country": country,
         "title": record.title, "text": record.text, "published": published, "published_given": unused_date,
         "language": language, "language_prob": prob,
-        "content_hash": content_hash(record.text), "source": record.source,
+        "content_hash": digest, "source": record.source,
     }
     return PreparedArticle(values, split_sentences(used_text, language), problems, outlet,
-                           extract_anchors(record.title, used_text, language), unused_date)
+                           extract_anchors(record.title, used_text, language), unused_date,
+                           no_outlet=outlet is None and name == NO_OUTLET and not record.outlet)

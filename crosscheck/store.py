@@ -370,6 +370,11 @@ class Store:
                 f"SELECT rowid FROM sentences WHERE article_rowid IN ({marks})", chunk)]
         return out
 
+    def sentence_rowids_of(self, article_rowid: int) -> list[int]:
+        """The rowids of one article's sentences, in their order in the text."""
+        return [r[0] for r in self.db.execute(
+            "SELECT rowid FROM sentences WHERE article_rowid = ? ORDER BY position", (article_rowid,))]
+
     def sentences_by_rowid(self, rowids: Sequence[int]) -> dict[int, tuple[int, str]]:
         """sentence rowid -> (article rowid, text)."""
         out: dict[int, tuple[int, str]] = {}

@@ -35,11 +35,17 @@ def test_default_model_aligns_languages_and_normalises() -> None:
     assert sims[0, 3] < sims[0, 1] - 0.3 and sims[0, 3] < sims[0, 2] - 0.3
 
 
-def test_use_thread_count_follows_available_cores() -> None:
+def test_use_thread_count_follows_available_cores(monkeypatch: pytest.MonkeyPatch) -> None:
     from crosscheck.embed import available_cores
 
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
     emb = get_embedder("use-multilingual")
     assert emb._model.threads == available_cores()  # type: ignore[attr-defined]
+    # a Ray worker given one CPU is told so by OMP_NUM_THREADS, and its model uses one thread
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    assert get_embedder("use-multilingual")._model.threads == 1  # type: ignore[attr-defined]
+    monkeypatch.setenv("OMP_NUM_THREADS", "not a number")
+    assert get_embedder("use-multilingual")._model.threads == available_cores()  # type: ignore[attr-defined]
 
 
 TRANSFORMERS_SKIP = ("the sentence-transformers backend needs torch, which `pip install '.[test]'` leaves out: "

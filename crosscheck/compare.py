@@ -38,7 +38,7 @@ import numpy as np
 
 from . import languages as lang_rules
 from .claims import analyse, cited_outlets
-from .evidence import ClaimEvidence, Quantity, close_values, evidence, kinds_compatible
+from .evidence import ClaimEvidence, Quantity, close_values, evidence, is_institution_speaker, is_media_speaker, kinds_compatible
 from .models import Article, Story
 from .outlets import OutletDirectory, normalise_name
 from .sentences import paragraphs
@@ -212,6 +212,7 @@ def _plain(value: float) -> float | int:
 PAIR_FEATURES = (
     "cosine",            # of the two claims' vectors
     "cosine_x_cross",    # the cosine again when the languages differ: translations score lower
+    "cosine_z",          # the cosine against this language pair's cosines in the story (z-score)
     "cross_language",
     "weak_language",     # one side is in a language the default model reads worst (Turkish)
     "margin",            # how much closer the two are than the runner-up in the other's article
@@ -305,6 +306,17 @@ def pair_features(sims: np.ndarray, owners: Sequence[object], languages: Sequenc
             best_in[(i, k)] = int(cols[order[i, 0]])
             second_in[(i, k)] = float(block[i, order[i, 1]]) if len(cols) > 1 else 0.0
     weak_in_model = [lang_rules.get(code).weak_in_default_model for code in languages]
+    # each language pair's cosines in this story, as a baseline: the model scores a Turkish-English
+    # pair lower than an English-English one, and a dense story's unrelated claims higher
+    codes = sorted({c or "" for c in languages})
+    code_of = np.array([codes.index(c or "") for c in languages])
+    baseline: dict[tuple[int, int], tuple[float, float]] = {}
+    for a in range(len(codes)):
+        for b in range(a, len(codes)):
+            mask = other & (((code_of[:, None] == a) & (code_of[None, :] == b)) | ((code_of[:, None] == b) & (code_of[None, :] == a)))
+            values = sims[mask]
+            if len(values) >= 2:
+                baseline[(a, b)] = (float(values.mean()), float(values.std()) or 1.0)
     pairs: list[tuple[int, int]] = []
     rows: list[list[float]] = []
     for i in range(n):
@@ -322,15 +334,16 @@ def pair_features(sims: np.ndarray, owners: Sequence[object], languages: Sequenc
             same = close = far = shared = none = reversed_ = neg = denial = speakers = 0.0
             if ea is not None and eb is not None:
                 same, close, far = (float(x) for x in _numbers_match(ea, eb))
-                common = len(ea.names & eb.names)
-                shared = min(common, 3) / 3
+                common = ea.names & eb.names
+                shared = min(len(common), 3) / 3
                 none = float(bool(ea.names) and bool(eb.names) and not common)
                 reversed_ = float(_reversed(ea.name_order, eb.name_order))
                 neg = float(ea.negated != eb.negated)
                 denial = float(ea.denies != eb.denies)
                 speakers = float(bool(ea.speaker) and bool(eb.speaker) and not ea.speaker & eb.speaker)
             pairs.append((i, j))
-            rows.append([cos, cos * cross, cross, weak, margin, mutual,
+            mean, std = baseline.get((min(code_of[i], code_of[j]), max(code_of[i], code_of[j])), (0.0, 1.0))
+            rows.append([cos, cos * cross, (cos - mean) / std, cross, weak, margin, mutual,
                          same, close, far, shared, none, reversed_, neg, denial, speakers])
     return pairs, np.asarray(rows, dtype=np.float64).reshape(-1, len(PAIR_FEATURES))
 
@@ -570,27 +583,36 @@ class _Sources:
         if sentence_cites:
             return None, sentence_cites[0]
         # An outlet the article cites elsewhere ("TASS'ın haberine göre" in its second paragraph)
-        # is the source of a sentence that names no source of its own ("..., it was reported"),
-        # and of one that quotes the same speaker as that outlet's report of the claim, or
-        # where that report names none. A sentence whose named speaker differs from the one
-        # the cited outlet names ("the Foreign Ministry said in a statement") is the outlet's
-        # own reporting. A citation in the title or lead also covers the claims that
-        # the cited report is not found stating.
-        own_speaker = mention.evidence.speaker if mention.evidence else frozenset()
-        if self.directory.lookup(mention.attributed_to or "") is not None:
-            own_speaker = frozenset()  # "the agency said": the outlet, not a speaker of its own
+        # is the source of a sentence that names no source of its own ("..., it was reported",
+        # "..., the agency said"), and of one quoting the person that outlet's report quotes
+        # ("Klintsevich said", "the senator said"): a person's words come from the outlet that
+        # had them. A sentence quoting an institution ("the ministry said", "the Foreign Ministry
+        # said in a statement"), or a named speaker other than the cited report's, is the
+        # outlet's own reporting: two outlets that each had the statement count twice. A
+        # citation in the title or lead also covers the claims the cited report is not found stating.
+        speaker = mention.attributed_to or ""
+        if self.directory.lookup(speaker) is not None or is_media_speaker(speaker, article.language):
+            speaker = ""  # "the agency said": the outlet, not a speaker of its own
+        own_names = _person_keys(mention.evidence) if speaker else frozenset()
+        institution = bool(speaker) and is_institution_speaker(speaker, article.language)
         for cited in self.all_citations[article.id]:
             original = next((m for m in group if m.article.outlet == cited and m.article.id not in seen), None)
             if original is None:
                 continue
-            theirs = original.evidence.speaker if original.evidence else frozenset()
-            if own_speaker and theirs and not own_speaker & theirs:
-                return None, article.outlet  # two named speakers: each outlet had its own
-            return original, None
-        if not own_speaker:
+            theirs = _person_keys(original.evidence)
+            if own_names and theirs:
+                return (original, None) if own_names & theirs else (None, article.outlet)
+            return (None, article.outlet) if institution else (original, None)
+        if not speaker:
             for cited in self.lead_citations[article.id]:
                 return None, cited
         return None, article.outlet
+
+
+def _person_keys(found: ClaimEvidence | None) -> frozenset[str]:
+    """The name keys of a claim's speaker, places left out ("the Russian Foreign Ministry" and
+    "МИД РФ" share Russia, not a speaker)."""
+    return frozenset(k for k in found.speaker if not k.startswith("@")) if found else frozenset()
 
 
 def _find_reprints(articles: list[Article], vectors: dict[str, np.ndarray]) -> dict[str, str]:

@@ -262,6 +262,30 @@ def denies(sentence: str, language: str | None) -> bool:
     return bool(_rules(language).denial.search(sentence))
 
 
+@lru_cache(maxsize=None)
+def _media_speaker(language: str | None) -> re.Pattern[str] | None:
+    pattern = languages.get(language).evidence.media_speaker
+    return re.compile(pattern, re.IGNORECASE) if pattern else None
+
+
+def is_media_speaker(speaker: str, language: str | None) -> bool:
+    """The speaker is a news outlet, not a source of its own: "the agency", "агентство", "ajans"."""
+    pattern = _media_speaker(language)
+    return bool(pattern and pattern.fullmatch(speaker.strip()))
+
+
+@lru_cache(maxsize=None)
+def _institution_speaker(language: str | None) -> re.Pattern[str] | None:
+    pattern = languages.get(language).evidence.institution_speaker
+    return re.compile(pattern, re.IGNORECASE) if pattern else None
+
+
+def is_institution_speaker(speaker: str, language: str | None) -> bool:
+    """The speaker is an institution ("the ministry", "the statement", "МИД РФ", "Bakanlık")."""
+    pattern = _institution_speaker(language)
+    return bool(pattern and pattern.search(speaker))
+
+
 def _name_keys(text: str, language: str | None = None) -> frozenset[str]:
     return frozenset(name_keys(text, language))
 

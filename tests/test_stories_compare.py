@@ -104,7 +104,7 @@ def test_slugify_transliterates() -> None:
 
 def test_group_claims_never_puts_two_claims_of_one_article_together() -> None:
     v = np.eye(3, dtype=np.float32)[[0, 0, 0, 1]]
-    groups = group_claims(v, ["a", "a", "b", "b"], threshold=0.5)
+    groups = group_claims(v, ["a", "a", "b", "b"], threshold=0.3)
     assert sorted(map(sorted, groups)) == [[0, 2], [1], [3]]
 
 
@@ -242,3 +242,26 @@ def test_duplicate_of_an_article_outside_the_compared_set(tmp_path: Path) -> Non
         assert ix.store.article_by_id("copy").duplicate_of == "first"
         comparison = compare_articles(ix, adhoc_story(ix, ["copy"]))
     assert comparison.groups and all(g.origin_outlets == ["Reuters"] for g in comparison.groups)
+
+
+def test_an_institution_quoted_by_two_outlets_counts_twice_a_relayed_line_once(tmp_path: Path) -> None:
+    """RT cites TASS for the swap, yet quotes the ministry's statement itself: two sources for the
+    flight to Moscow. "the agency said" is TASS's line relayed: one source for the wounded."""
+    tass = ("Russia and Ukraine exchanged prisoners of war on Wednesday, the Russian Defence Ministry announced.\n\n"
+            "The freed servicemen will be flown to Moscow for treatment in military hospitals, the ministry said.\n\n"
+            "Two of the freed soldiers are seriously wounded, a source in the emergency services told TASS.")
+    rt = ("Russia and Ukraine swapped prisoners of war on Wednesday, TASS reported.\n\n"
+          "The freed servicemen will be flown to Moscow for treatment at military hospitals, the ministry said.\n\n"
+          "Two of the freed soldiers are seriously wounded, the agency said.")
+    with Index.open(tmp_path / "ix", create=True) as ix:  # the real default model
+        ix.add([{"id": "tass", "outlet": "TASS", "title": "Russia and Ukraine swap prisoners", "text": tass,
+                 "published": "2026-04-22T08:00:00+00:00"},
+                {"id": "rt", "outlet": "RT", "title": "Moscow and Kiev swap POWs", "text": rt,
+                 "published": "2026-04-22T10:00:00+00:00"}])
+        comparison = compare_articles(ix, adhoc_story(ix, ["tass", "rt"]))
+    flight = group_of(comparison, "rt", "flown to Moscow")
+    assert {m.article.id for m in flight.mentions} == {"tass", "rt"}
+    assert sorted(flight.origin_outlets) == ["RT", "TASS"] and flight.status == "camp_only"
+    wounded = group_of(comparison, "rt", "seriously wounded")
+    assert {m.article.id for m in wounded.mentions} == {"tass", "rt"}
+    assert wounded.origin_outlets == ["TASS"] and wounded.status == "single_source"

@@ -78,6 +78,13 @@ class EvidenceRules:
     # sentences that only say where the news came from ("Об этом сообщают «Известия»", "Ajans,
     # bilgileri ... dayandırdı", "This was reported by TASS"): not claims (claims.is_claim)
     attribution_only: tuple[str, ...] = ()
+    # a speaker that is a news outlet, not a source of its own ("the agency said", "агентство",
+    # "ajans"): a sentence attributed so relays the outlet the article cites (compare._Sources)
+    media_speaker: str = ""
+    # a speaker that is an institution ("the ministry", "the statement", "МИД", "Bakanlık"):
+    # institutions speak to every outlet, so an outlet quoting one had the statement itself,
+    # while a person's words ("the senator said") are relayed from the outlet that had them
+    institution_speaker: str = ""
 
 
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: one record per language

@@ -50,6 +50,8 @@ EVIDENCE = EvidenceRules(
     relative_days={"gestern": -1, "heute": 0},
     negation=r"\b(?:nicht|kein\w*|nie|niemals|niemand|nichts)\b",
     denial=r"\b(?:bestritt\w*|bestreit\w*|dementier\w*|zurückgewiesen|wies\s+(?:\S+\s+){1,6}?zurück|haltlos)\b",
+    media_speaker=r"(?:(?:die|der|das|den|dem)\s+)?(?:(?:staatlich\w*|russisch\w*|türkisch\w*)\s+)*(?:Nachrichtenagentur\w*|Agentur\w*|Zeitung\w*|Tageszeitung\w*|Sender\w*|Fernsehsender\w*|Blatt\w*|Magazin\w*|Bericht\w*)",
+    institution_speaker=r"(?:Ministerium\w*|Regierung\w*|Botschaft\w*|Konsulat\w*|Erklärung\w*|Mitteilung\w*|Amt\b|Amtes|Stab\w*|Kreml\w*|Armee\w*|Streitkräfte\w*|Mission\w*|Kommando\w*|Behörde\w*)",
     attribution_only=(
         r"^(?:Das|Dies)\s+(?:berichtete|meldete|berichtet|meldet|teilte|sagte|schreibt|schrieb)\b",
     ),

@@ -31,6 +31,8 @@ EVIDENCE = EvidenceRules(
     negation=r"\b(?:not|no|none|never|nobody|nothing)\b|n['’]t\b",
     denial=(r"\b(?:denied|denies|deny|denying|dismissed|rejected|refuted|disputed)\b"
             r"|\b(?:was|were|is|are)\s+(?:false|untrue|baseless|groundless)\b"),
+    media_speaker=r"(?:the\s+)?(?:(?:state|state-run|news|Russian|Turkish)\s+)*(?:agency|newspaper|daily|broadcaster|channel|outlet|paper|website|report|wire|tabloid|magazine|TV|television|radio)",
+    institution_speaker=r"\b(?:ministry|ministries|statement|government|office|embassy|consulate|council|committee|authorities|kremlin|pentagon|army|military|navy|police|alliance|forces|parliament|headquarters|department|agency\s+for|administration|presidency|mission|command|staff)\b",
     attribution_only=(
         r"^(?:this|that|the\s+(?:news|report|information))\s+(?:was|has\s+been)\s+(?:reported|announced|confirmed)\b",
         r"^(?:the\s+)?(?:agency|newspaper|daily|broadcaster|report)\s+(?:cited|quoted|attributed\s+(?:this|the\s+information))\b",
@@ -74,7 +76,7 @@ RULES = LanguageRules(
     speech_verbs=words(
         "said says say told tells stated added adds noted explained stressed emphasised emphasized warned warns "
         "claimed reported announced confirmed confirms insisted insists argued argues wrote writes declared denied "
-        "alleged alleges underlined revealed acknowledged admitted asserted maintained"),
+        "alleged alleges underlined revealed acknowledged admitted asserted maintained described describes"),
     verbs_without_inversion=words("told tells"),
     source_phrases=frozenset({("according", "to"), ("", "citing"), ("", "quoting")}),
     pronouns=words("he she they it we i you this that these those who which him them one"),
@@ -87,7 +89,7 @@ RULES = LanguageRules(
         "when if many some others both all most several few there here so then thus still according"),
     after_inverted_speaker=words("on in at during after earlier late later adding citing quoting according told "
                                  "who as and"),
-    roles=(r"(?:officials?|sources?|spokes(?:man|woman|person)|ministers?|ministry|ministries|senators?|lawmakers?"
+    roles=(r"(?:officials?|sources?|spokes(?:man|woman|person)|ministers?|ministry|ministries|statement|senators?|lawmakers?"
            r"|legislators?|experts?|analysts?|diplomats?|government|military|army|police|agency|newspaper|daily"
            r"|broadcaster|commanders?|president|envoy|ambassador|observatory|monitor|witness(?:es)?|residents?"
            r"|activists?|officers?|staff|embassy|office|council|committee|authorities|leaders?|chief|adviser"

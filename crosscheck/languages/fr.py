@@ -51,6 +51,8 @@ EVIDENCE = EvidenceRules(
     relative_days={"hier": -1, "aujourd'hui": 0},
     negation=r"\b(?:ne|n['’])\s*\w+(?:\s+\w+)?\s+(?:pas|jamais|plus|aucun\w*|personne|rien)\b",
     denial=r"\b(?:démenti\w*|dément\w*|nié\w*|rejeté\w*|rejette\w*|contesté\w*|infondé\w*)\b",
+    media_speaker=r"(?:(?:l['’]|le\s+|la\s+|les\s+))?(?:agence|journal|quotidien|chaîne|média|médias|site|hebdomadaire|radio|télévision)(?:\s+(?:russe|turque|d['’]État|officielle|publique))*",
+    institution_speaker=r"(?:ministère\w*|gouvernement\w*|ambassade\w*|consulat\w*|communiqué\w*|déclaration\w*|état-major|Kremlin|armée\w*|mission\w*|présidence\w*|autorités|commandement\w*)",
     attribution_only=(
         r"^(?:C['’]est\s+ce\s+qu['’](?:a|ont)|L['’]information\s+a\s+été)\s+",
     ),

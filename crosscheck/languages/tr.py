@@ -32,6 +32,8 @@ EVIDENCE = EvidenceRules(
     # negation is a verb suffix: "yapmadı", "doğrulamadı", "katılmayacak"
     negation=r"\b(?:değil\w*|yok|hayır)\b|\w+(?:ma|me)(?:dı|di|dığ\w*|diğ\w*|mış|miş|yacak|yecek|z)\b",
     denial=(r"\b(?:yalanla\w*|reddet\w*|asılsız\w*)|gerçeği\s+yansıtma\w*|doğru\s+olmadığ\w*"),
+    media_speaker=r"(?:(?:Rus|Türk|resmi|devlet)\s+)*(?:ajans\w*|haber\s+ajans\w*|gazete\w*|kanal\w*|televizyon\w*|site\w*|basın\w*|medya\w*)",
+    institution_speaker=r"(?:bakanlı\w*|açıklama\w*|hükümet\w*|büyükelçili\w*|konsoloslu\w*|MSB|genelkurmay\w*|başkanlı\w*|ofis\w*|ordu\w*|komutanlı\w*|misyon\w*|kaynaklar\w*)",
     attribution_only=(
         r"^(?:Ajans|Gazete|Haber|Kanal|Site)\w*,?\s+(?:(?:bu\s+)?bilgiler\w*|haber\w*)\s+.*(?:dayandırdı|dayandırıyor|aktardı|verdi)\W*$",
         r"^(?:Bu\s+)?(?:bilgi|haber)\w*,?\s+.*(?:tarafından\s+)?(?:duyuruldu|aktarıldı|verildi)\W*$",

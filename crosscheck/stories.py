@@ -72,6 +72,11 @@ class StoryParams:
     max_span_days: float = 7.0  # longest a story runs: a topic that recurs for weeks is several stories
     neighbours: int = 30        # candidates per new article from the faiss index
     anchor_weight: float = 0.3  # share of shared names and numbers in the similarity
+    # Below this average similarity to the rest of its story, a new article stays in the story
+    # only if it holds one of the story's identifiers (see `_vet`). SemEval-2022: "same story"
+    # precision reaches 0.8 here (benchmarks/accuracy.py --only semeval), the text alone is
+    # then good evidence; below it, topic alone (same strait, same border) can carry a pair.
+    confirm_below: float = 0.48
 
 
 @dataclass
@@ -129,6 +134,81 @@ def _within_window(a: _Cluster, b: _Cluster, window: float, max_span: float) -> 
         return True
     gap = max(a.first, b.first) - min(a.last, b.last)
     return gap <= window and max(a.last, b.last) - min(a.first, b.first) <= max_span
+
+
+# A story of at least this many articles is vetted: its other articles must be at least two
+# for a name to be corroborated by them.
+VET_FROM = 3
+
+
+def _is_identifier(key: str) -> bool:
+    """Names and numbers can identify an event; places (keys "@...") cannot: a city, a strait or a
+    country hosts many events in the same days, and each is named in every report of them."""
+    return not key.startswith("@")
+
+
+def _vet(members: list[int], fresh: set[int], vectors: dict[int, np.ndarray], anchors: dict[int, dict[str, float]],
+         keys: dict[int, set[str]], counts: dict[str, int], params: StoryParams) -> list[int]:
+    """The new articles to take out of a story that average linkage formed: those that hold none
+    of the story's identifiers while the text alone does not make them part of it.
+
+    The story's identifiers, seen from one of its articles, are the names and numbers that at
+    least two of its other articles hold and that no article outside the story holds ("Amber
+    Crest", "Sotk", "84": what this event has and its same-day neighbours lack). Names change
+    between languages (Kalbajar / Kelbecer), so lacking some is normal; lacking all of them is
+    evidence only when the text is not close enough on its own (`StoryParams.confirm_below`). A
+    same-topic report of another event (a tanker stuck in the same strait, the bodies exchanged
+    the day after the prisoners) has the topic, the places and the countries, but not these.
+
+    Two passes, linear in the story's size: the articles that fail against the whole story are
+    taken out together, then each is judged again against the rest without them (a weak member
+    that only failed because the others pulled the average down goes back). Articles of a story
+    that existed before this run are never taken out. A story without identifiers (a large index
+    where every name recurs elsewhere) keeps average linkage's decision.
+    """
+    if len(members) < VET_FROM:
+        return []
+    failing = _failing(members, fresh, vectors, anchors, keys, counts, params)
+    rest = [r for r in members if r not in set(failing)] if failing else members
+    if not failing or len(rest) < VET_FROM - 1:
+        return []  # too few left to judge by
+    back = set(_failing(rest, set(), vectors, anchors, keys, counts, params, outsiders=failing))
+    return [r for r in failing if r in back]
+
+
+def _failing(members: list[int], fresh: set[int], vectors: dict[int, np.ndarray],
+             anchors: dict[int, dict[str, float]], keys: dict[int, set[str]], counts: dict[str, int],
+             params: StoryParams, outsiders: list[int] | None = None) -> list[int]:
+    """The fresh members (or, given `outsiders`, the outsiders) that do not fit with the other
+    members: average similarity below `confirm_below` and none of the others' identifiers."""
+    total = np.sum([vectors[r] for r in members], axis=0)
+    holders: dict[str, int] = {}
+    anchor_total: dict[str, float] = {}
+    for r in members:
+        for k in keys[r]:
+            holders[k] = holders.get(k, 0) + 1
+        for k, w in anchors[r].items():
+            anchor_total[k] = anchor_total.get(k, 0.0) + w
+    # keys of two or more members that no article outside them holds (for a member itself, one
+    # it holds needs two other holders)
+    exclusive = {k for k, n in holders.items() if n >= 2 and _is_identifier(k) and counts.get(k, 0) <= n}
+    judged = [(r, 0) for r in outsiders] if outsiders is not None else [(r, 1) for r in members if r in fresh]
+    out = []
+    for r, inside in judged:
+        others = len(members) - inside
+        own = vectors[r] if inside else 0.0
+        cosine = float(vectors[r] @ (total - own)) / others
+        anchor_cosine = sum(w * (anchor_total.get(k, 0.0) - inside * w) for k, w in anchors[r].items()) / others
+        if story_similarity(cosine, anchor_cosine, params.anchor_weight) >= params.confirm_below:
+            continue
+        mine = keys[r]
+        if any(_is_identifier(k) and holders.get(k, 0) - inside >= 2 and counts.get(k, 0) <= holders[k] - inside + 1
+               for k in mine):
+            continue  # holds an identifier of the others
+        if sum(k in exclusive for k in mine) == len(exclusive):
+            continue  # the others have no identifier it lacks
+        out.append(r)
+    return out
 
 
 @functools.cache
@@ -346,14 +426,30 @@ def _update_stories(index: "Index", params: StoryParams | None, rebuild: bool) -
                 push(i, n)
 
     by_rowid = {a.rowid: a for a in new}
-    taken = set(store.story_ids())
-    for idx in sorted(alive, key=lambda i: min(clusters[i].members)):
+    position = {a.rowid: i for i, a in enumerate(new)}
+    groups: list[tuple[str | None, list[int]]] = []  # (id of the story before this run, members)
+    for idx in alive:
         c = clusters[idx]
-        fresh = [r for r in c.members if r in by_rowid]
+        fresh_members = {r for r in c.members if r in by_rowid}
+        evicted: list[int] = []
+        if len(c.members) >= VET_FROM and fresh_members:
+            old = [r for r in c.members if r not in position]
+            vectors = {r: new_vectors[position[r]].astype(np.float64) for r in fresh_members}
+            if old:
+                vectors.update(zip(old, vectors_index.reconstruct(old).astype(np.float64)))
+            evicted = _vet(c.members, fresh_members, vectors, {r: anchors.total([r]) for r in c.members},
+                           {r: set(anchors.keys.get(r, ())) for r in c.members}, anchors.counts, params)
+        groups.append((c.story_id, [r for r in c.members if r not in evicted]))
+        groups += [(None, [r]) for r in evicted]
+    groups.sort(key=lambda g: min(g[1]))
+
+    taken = set(store.story_ids())
+    for story_id_before, members in groups:
+        fresh = [r for r in members if r in by_rowid]
         if not fresh:
             continue
-        if c.story_id:
-            store.assign(c.story_id, fresh, new=False)
+        if story_id_before:
+            store.assign(story_id_before, fresh, new=False)
             report.joined_existing += len(fresh)
         else:
             story_id = _new_story_id([by_rowid[r] for r in fresh], taken)

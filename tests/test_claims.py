@@ -184,6 +184,11 @@ def test_unknown_language_gets_digits_only_never_another_languages_words() -> No
     ("tr", "Rusya'nın, Türk ordusuyla istihbarat paylaşmaya başladığı ileri sürüldü.", None),
     ("tr", "Ayrıca, bölgedeki durumun sakin olduğunu belirtti.", None),
     ("tr", "Türk yetkililer, iddialarla ilgili henüz bir açıklama yapmadı.", None),
+    # a denial is said by someone too: whose it is decides whether a relaying outlet had it itself
+    ("ru", "В армянском военном ведомстве отрицают, что первыми открыли огонь.", "военном ведомстве"),
+    ("en", "In a statement, the Russian Foreign Ministry described the blast as a provocation.",
+     "the Russian Foreign Ministry"),
+    ("en", "Türkiye will provide training for the staff of the centre, the statement said.", "the statement"),
 ])
 def test_attribution(language: str, sentence: str, expected: str | None) -> None:
     assert attribution(sentence, language) == expected

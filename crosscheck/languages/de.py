@@ -29,7 +29,7 @@ for _tens, _t in _TENS.items():
 _VERBS = ("sagte sagten sagt sagen erklärte erklärten erklärt betonte betonten betont teilte teilten "
           "berichtete berichteten berichtet schrieb schreibt meldete meldet warnte warnten warnt bestätigte "
           "bestätigten bestätigt räumte fügte kündigte unterstrich unterstrichen versicherte erläuterte "
-          "behauptete behaupteten behauptet verkündete bekräftigte dementierte zufolge")
+          "behauptete behaupteten behauptet verkündete bekräftigte dementierte bestritt bestritten bestreitet zufolge")
 
 EVIDENCE = EvidenceRules(
     money_after=r"\s?(?:(?:mio|mrd|millionen|milliarden)\.?\s+)?(?:dollar|euro|rubel|lira)\b",

@@ -88,7 +88,7 @@ RULES = LanguageRules(
     grammar="svo",
     speech_verbs=words(
         "déclaré dit affirmé indiqué souligné expliqué ajouté précisé annoncé assuré confirmé rapporté "
-        "écrit averti reconnu démenti martelé insisté prévenu "
+        "écrit averti reconnu démenti nié martelé insisté prévenu dément démentent nie nient "
         "déclare affirme indique souligne explique ajoute précise annonce assure confirme rapporte "
         "déclarent disent affirment indiquent soulignent expliquent ajoutent précisent annoncent "
         "assurent confirment rapportent écrivent"),

@@ -85,7 +85,7 @@ RULES = LanguageRules(
     suffix_grammar=SuffixGrammar(
         postposition="göre",
         verb_end=(r"(?:dedi|söyledi|belirtti|ifade etti|kaydetti|açıkladı|vurguladı|bildirdi|dile getirdi|aktardı"
-                  r"|iddia etti|öne sürdü|ileri sürdü|doğruladı|duyurdu|yazdı|savundu|uyardı|anlattı|ekledi"
+                  r"|iddia etti|reddetti|yalanladı|öne sürdü|ileri sürdü|doğruladı|duyurdu|yazdı|savundu|uyardı|anlattı|ekledi"
                   r"|değerlendirdi|konuştu|belirtiyor|söylüyor|ifade ediyor|kaydediyor|vurguluyor|açıklıyor"
                   r"|bildiriyor|aktarıyor|iddia ediyor|öne sürüyor|savunuyor)[\W\x00]*\Z"),
         statement=r"^(?:açıklamasında|açıklamada|açıklamalarında)$",

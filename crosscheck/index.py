@@ -52,7 +52,8 @@ ProgressFn = Callable[[str, int, int], None]
 DEFAULT_VECTOR_INDEX = "IDMap2,Flat"  # exact inner product; see VectorIndex
 # Long runs save their vectors and mark the rows done every CHECKPOINT_SECONDS, or every ten
 # times as long as the last save took when the files are large, so that an interrupted run
-# loses little work and saving never takes more than about a tenth of the time.
+# loses little work and saving never takes more than about a tenth of the time (less once the
+# sentence index is approximate: see Index._checkpoint).
 CHECKPOINT_SECONDS = 60.0
 COMMIT_ARTICLES = 1000  # stored articles are committed this often while reading input
 # Exact search up to this many vectors, an approximate index past it (docs/performance.md).
@@ -330,11 +331,10 @@ class _VectorSink:
             self.unsaved, self.started, self.interval = [], time.monotonic(), max(CHECKPOINT_SECONDS, 10 * took)
 
     def finish(self) -> None:
-        """Switch to approximate search if the collection grew past APPROXIMATE_FROM, and save."""
+        """Save what is left (switching to approximate search if the collection passed
+        APPROXIMATE_FROM since the last checkpoint: Index._checkpoint)."""
         if not self.added:
             return
-        for vectors in (self.index.article_vectors, self.index.sentence_vectors):
-            vectors.convert_if_large(APPROXIMATE_FROM)
         self.index._checkpoint(self.unsaved)
         self.unsaved = []
 
@@ -777,7 +777,12 @@ class Index:
 
     def _checkpoint(self, rowids: list[int]) -> float:
         """Rows committed, vectors to disk, then the rows marked: a crash in between only costs
-        re-embedding. Returns the seconds it took."""
+        re-embedding. A vector index that has passed APPROXIMATE_FROM is made approximate first,
+        at the first checkpoint after it passes: trained once on the vectors there by then, and
+        every later save writes the compressed index (a quarter of the bytes) instead of the
+        whole flat one. Returns the seconds the saving took (training, done once, is left out)."""
+        for vectors in (self.article_vectors, self.sentence_vectors):
+            vectors.convert_if_large(APPROXIMATE_FROM)
         began = time.monotonic()
         self.store.commit()  # no saved vector without its row
         self.article_vectors.save()

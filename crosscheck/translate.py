@@ -35,6 +35,7 @@ report. The design follows from that:
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
@@ -45,26 +46,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-import requests
-from deep_translator import GoogleTranslator, LibreTranslator, MyMemoryTranslator
-from deep_translator.base import BaseTranslator
-from deep_translator.constants import (
-    GOOGLE_LANGUAGES_TO_CODES,
-    LIBRE_ENV_VAR,
-    LIBRE_LANGUAGES_TO_CODES,
-    MY_MEMORY_LANGUAGES_TO_CODES,
-)
-from deep_translator.exceptions import (
-    AuthorizationException,
-    RequestError,
-    ServerException,
-    TooManyRequests,
-    TranslationNotFound,
-)
-
 from .errors import CrosscheckError
 
 if TYPE_CHECKING:
+    from deep_translator.base import BaseTranslator
+
     from .compare import Comparison
     from .store import Store
 
@@ -96,12 +82,29 @@ class _Provider:
     custom_url: bool                # can be pointed at another server
 
 
-_PROVIDERS: dict[str, _Provider] = {
-    "google": _Provider(GoogleTranslator, GOOGLE_LANGUAGES_TO_CODES, 5000, True, False),
-    "libre": _Provider(LibreTranslator, LIBRE_LANGUAGES_TO_CODES, None, True, True),
-    "mymemory": _Provider(MyMemoryTranslator, MY_MEMORY_LANGUAGES_TO_CODES, 500, False, False),
-}
-PROVIDERS: tuple[str, ...] = tuple(_PROVIDERS)
+# deep-translator and requests take a while to import, and every command (even --help) imports
+# this module for the names below: they are imported when a Translator is first made.
+PROVIDERS: tuple[str, ...] = ("google", "libre", "mymemory")
+LIBRE_ENV_VAR = "LIBRE_API_KEY"  # deep_translator.constants.LIBRE_ENV_VAR (checked by _providers)
+
+
+@functools.cache
+def _providers() -> dict[str, _Provider]:
+    from deep_translator import GoogleTranslator, LibreTranslator, MyMemoryTranslator
+    from deep_translator.constants import (
+        GOOGLE_LANGUAGES_TO_CODES,
+        LIBRE_ENV_VAR as LIBRE_VARIABLE,
+        LIBRE_LANGUAGES_TO_CODES,
+        MY_MEMORY_LANGUAGES_TO_CODES,
+    )
+
+    table = {
+        "google": _Provider(GoogleTranslator, GOOGLE_LANGUAGES_TO_CODES, 5000, True, False),
+        "libre": _Provider(LibreTranslator, LIBRE_LANGUAGES_TO_CODES, None, True, True),
+        "mymemory": _Provider(MyMemoryTranslator, MY_MEMORY_LANGUAGES_TO_CODES, 500, False, False),
+    }
+    assert tuple(table) == PROVIDERS and LIBRE_VARIABLE == LIBRE_ENV_VAR
+    return table
 
 
 class TranslationConfigError(CrosscheckError):
@@ -207,6 +210,15 @@ def _redact(text: str) -> str:
 
 def _describe(exc: BaseException) -> str:
     """What went wrong, to follow 'translation provider NAME '."""
+    import requests
+    from deep_translator.exceptions import (
+        AuthorizationException,
+        RequestError,
+        ServerException,
+        TooManyRequests,
+        TranslationNotFound,
+    )
+
     if isinstance(exc, _Deadline):
         return f"did not answer within {exc.seconds:g} s"
     if isinstance(exc, requests.exceptions.ProxyError):
@@ -248,12 +260,12 @@ class Translator:
     def __init__(self, store: Store, provider: str = DEFAULT_PROVIDER, target: str = DEFAULT_TARGET,
                  url: str | None = None, timeout: float = 10.0, batch_chars: int = 4500,
                  *, api_key: str | None = None) -> None:
-        spec = _PROVIDERS.get(provider)
+        spec = _providers().get(provider)
         if spec is None:
             raise TranslationConfigError(
                 f"unknown translation provider {provider!r}: choose one of {', '.join(PROVIDERS)}")
         if url is not None and not spec.custom_url:
-            hosted = ", ".join(name for name, p in _PROVIDERS.items() if p.custom_url)
+            hosted = ", ".join(name for name, p in _providers().items() if p.custom_url)
             raise TranslationConfigError(
                 f"a translation server URL only applies to a self-hostable provider ({hosted}), not {provider!r}")
         code = _provider_code(spec.languages, target)
@@ -289,6 +301,8 @@ class Translator:
                 # deep-translator refuses to build a LibreTranslator without a key; servers
                 # without keys ignore one, but keyed servers reject a wrong one, so a
                 # placeholder gets it built and is then dropped (no api_key parameter is sent).
+                from deep_translator import LibreTranslator
+
                 client = LibreTranslator(source=source_code, target=self.target_code,
                                          api_key=self.api_key or "none", custom_url=self.url,
                                          use_free_api=not self.api_key)

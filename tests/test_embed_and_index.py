@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
 from crosscheck import Index, get_embedder
 from crosscheck.errors import IndexModelMismatch, IndexNotFound, UnknownModel
-from crosscheck.paths import ARTICLE_VECTORS, ENV_VAR, index_dir
+from crosscheck.index import VectorIndex
+from crosscheck.paths import ARTICLE_VECTORS, ENV_VAR, SENTENCE_VECTORS, index_dir
 from crosscheck.store import MIGRATIONS
 from crosscheck.stories import list_stories, update_stories
 
@@ -220,3 +222,45 @@ def test_add_takes_records_from_a_caller(tmp_index: Index) -> None:
     assert tmp_index.store.article_by_id("a1").camp == "ru"
     assert tmp_index.store.article_by_id("a2").camp == "west"
     assert tmp_index.store.count_unembedded() == 0
+
+
+def test_approximate_index_is_trained_when_the_collection_passes_the_threshold(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Trained once, at the first checkpoint after the sentence index passes APPROXIMATE_FROM,
+    on the vectors there by then: not at the end of the run on all of them (which took 5% of a
+    100,000-article ingest), and the flat index is never saved past the threshold."""
+    import crosscheck.index as index_module
+    from crosscheck.index import approximate_factory
+
+    monkeypatch.setattr(index_module, "APPROXIMATE_FROM", 300)
+    clock = iter(range(0, 10**9, 1000))  # each reading of the clock long after the last: a checkpoint
+    monkeypatch.setattr(index_module, "time", SimpleNamespace(monotonic=lambda: float(next(clock))))
+    saved: list[tuple[str, int, str]] = []
+    original_save = VectorIndex.save
+
+    def save(self: VectorIndex) -> None:
+        saved.append((self.path.name, len(self), self.description))
+        original_save(self)
+
+    monkeypatch.setattr(VectorIndex, "save", save)
+    rng = np.random.default_rng(2)
+    words = [f"w{i}" for i in range(300)]
+    src = tmp_path / "a.jsonl"
+    src.write_text("\n".join(json.dumps({"id": f"a{i}", "title": " ".join(rng.choice(words, 6)),
+                                         "text": " ".join(f"{' '.join(rng.choice(words, 5)).capitalize()}."
+                                                          for _ in range(6))})
+                             for i in range(400)), encoding="utf-8")
+    with Index.open(tmp_path / "ix", model="hash-test", create=True) as ix:
+        ix.ingest([src])
+        sentences = len(ix.sentence_vectors)
+        assert sentences == 2400 and len(ix.article_vectors) == 400
+        # trained at the first checkpoint, after one batch of 64 articles: 384 sentence vectors,
+        # 4·√384 ≈ 78 lists; trained at the end it would have 4·√2400 ≈ 196
+        assert approximate_factory(sentences) == "IVF256,SQ8"
+        assert ix.sentence_vectors.description.startswith("approximate (IVF64,SQ8")
+        assert ix.article_vectors.description.startswith("approximate (IVF64,SQ8")  # passed 300 later
+        sentence_saves = [(n, kind) for name, n, kind in saved if name == SENTENCE_VECTORS]
+        assert sentence_saves[0] == (384, "approximate (IVF64,SQ8, nprobe 64)")  # never saved flat
+        assert all(kind.startswith("approximate") for _, kind in sentence_saves)
+        assert ix.query("w1 w2 w3", k=3, sentences=True)
+        assert ix.store.count_unembedded() == 0

@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import languages
-from .anchors import anchor_weights, extract_anchors, sparse_dot
+from .anchors import KEY_LETTERS, anchor_weights, extract_anchors, sparse_dot
 from .errors import InvalidInput, StoryNotFound
 from .languages import LanguageRules, fold
 from .models import Article, Story, parse_datetime
@@ -141,10 +141,19 @@ def _within_window(a: _Cluster, b: _Cluster, window: float, max_span: float) -> 
 VET_FROM = 3
 
 
+@functools.cache
+def _weekday_keys() -> frozenset[str]:
+    """The anchor keys of weekday names ("Thursday" -> "thurs", "Perşembe" -> "perse"): English,
+    German and Turkish capitalise them, so anchors read them as names."""
+    return frozenset(fold(w)[:KEY_LETTERS] for rules in languages.SUPPORTED.values()
+                     for w in rules.evidence.weekdays)
+
+
 def _is_identifier(key: str) -> bool:
     """Names and numbers can identify an event; places (keys "@...") cannot: a city, a strait or a
-    country hosts many events in the same days, and each is named in every report of them."""
-    return not key.startswith("@")
+    country hosts many events in the same days, and each is named in every report of them. Nor
+    can a weekday: every report of the same day may give it."""
+    return not key.startswith("@") and key not in _weekday_keys()
 
 
 def _vet(members: list[int], fresh: set[int], vectors: dict[int, np.ndarray], anchors: dict[int, dict[str, float]],

@@ -121,3 +121,14 @@ def test_vet_keeps_a_weak_member_that_only_the_other_event_pulled_down() -> None
     anchors = {r: {k: 1.0 for k in ks} for r, ks in keys.items()}
     counts = {"amber": 3, "heron": 1}
     assert _vet([1, 2, 3, 4, 5], {1, 2, 3, 4, 5}, vectors, anchors, keys, counts, StoryParams()) == [4]
+
+
+def test_a_shared_weekday_identifies_no_event() -> None:
+    """"Thursday" (key "thurs") is capitalised, so anchors read it as a name; three reports of
+    the story and a same-day report of another event all give it."""
+    close, other = _unit(1, 0, 0), _unit(0, 1, 0)
+    vectors = {1: close, 2: close, 3: close, 4: other}
+    keys = {1: {"amber", "thurs"}, 2: {"amber", "thurs"}, 3: {"amber", "thurs"}, 4: {"thurs"}}
+    anchors = {r: {k: 1 / np.sqrt(len(ks)) for k in ks} for r, ks in keys.items()}
+    counts = {"amber": 3, "thurs": 4}
+    assert _vet([1, 2, 3, 4], {1, 2, 3, 4}, vectors, anchors, keys, counts, StoryParams()) == [4]

@@ -80,6 +80,8 @@ class _Rules:
     denial: re.Pattern[str]
     weekdays: Mapping[str, int]
     relative_days: Mapping[str, int]
+    media_speaker: re.Pattern[str]
+    institution_speaker: re.Pattern[str]
 
 
 def _rx(pattern: str) -> re.Pattern[str]:
@@ -101,7 +103,8 @@ def _rules(language: str | None) -> _Rules:
         units={k: _rx(v) for k, v in {**_UNIVERSAL_UNITS, **e.units}.items()},
         duration_after=_rx(e.duration_after), dead=_rx(e.dead), injured=_rx(e.injured),
         ordinal_after=_rx(e.ordinal_after), months=e.month_numbers, negation=_rx(e.negation),
-        denial=_rx(e.denial), weekdays=e.weekdays, relative_days=e.relative_days)
+        denial=_rx(e.denial), weekdays=e.weekdays, relative_days=e.relative_days,
+        media_speaker=_rx(e.media_speaker), institution_speaker=_rx(e.institution_speaker))
 
 
 _DAY_MONTH = re.compile(r"(?<!\d)(\d{1,2})(?:\.|-?(?:st|nd|rd|th))?\s+(?:of\s+)?([^\W\d_]{3,})", re.IGNORECASE)
@@ -262,28 +265,14 @@ def denies(sentence: str, language: str | None) -> bool:
     return bool(_rules(language).denial.search(sentence))
 
 
-@lru_cache(maxsize=None)
-def _media_speaker(language: str | None) -> re.Pattern[str] | None:
-    pattern = languages.get(language).evidence.media_speaker
-    return re.compile(pattern, re.IGNORECASE) if pattern else None
-
-
 def is_media_speaker(speaker: str, language: str | None) -> bool:
     """The speaker is a news outlet, not a source of its own: "the agency", "агентство", "ajans"."""
-    pattern = _media_speaker(language)
-    return bool(pattern and pattern.fullmatch(speaker.strip()))
-
-
-@lru_cache(maxsize=None)
-def _institution_speaker(language: str | None) -> re.Pattern[str] | None:
-    pattern = languages.get(language).evidence.institution_speaker
-    return re.compile(pattern, re.IGNORECASE) if pattern else None
+    return bool(_rules(language).media_speaker.fullmatch(speaker.strip()))
 
 
 def is_institution_speaker(speaker: str, language: str | None) -> bool:
     """The speaker is an institution ("the ministry", "the statement", "МИД РФ", "Bakanlık")."""
-    pattern = _institution_speaker(language)
-    return bool(pattern and pattern.search(speaker))
+    return bool(_rules(language).institution_speaker.search(speaker))
 
 
 def _name_keys(text: str, language: str | None = None) -> frozenset[str]:

@@ -38,7 +38,8 @@ import numpy as np
 
 from . import languages as lang_rules
 from .claims import analyse, cited_outlets
-from .evidence import ClaimEvidence, Quantity, close_values, evidence, is_institution_speaker, is_media_speaker, kinds_compatible
+from .evidence import (ClaimEvidence, Quantity, close_values, evidence, is_institution_speaker, is_media_speaker,
+                       kinds_compatible)
 from .models import Article, Story
 from .outlets import OutletDirectory, normalise_name
 from .sentences import paragraphs
@@ -313,8 +314,8 @@ def pair_features(sims: np.ndarray, owners: Sequence[object], languages: Sequenc
     baseline: dict[tuple[int, int], tuple[float, float]] = {}
     for a in range(len(codes)):
         for b in range(a, len(codes)):
-            mask = other & (((code_of[:, None] == a) & (code_of[None, :] == b)) | ((code_of[:, None] == b) & (code_of[None, :] == a)))
-            values = sims[mask]
+            in_a, in_b = code_of == a, code_of == b
+            values = sims[other & ((in_a[:, None] & in_b[None, :]) | (in_b[:, None] & in_a[None, :]))]
             if len(values) >= 2:
                 baseline[(a, b)] = (float(values.mean()), float(values.std()) or 1.0)
     pairs: list[tuple[int, int]] = []
@@ -334,8 +335,8 @@ def pair_features(sims: np.ndarray, owners: Sequence[object], languages: Sequenc
             same = close = far = shared = none = reversed_ = neg = denial = speakers = 0.0
             if ea is not None and eb is not None:
                 same, close, far = (float(x) for x in _numbers_match(ea, eb))
-                common = ea.names & eb.names
-                shared = min(len(common), 3) / 3
+                common = len(ea.names & eb.names)
+                shared = min(common, 3) / 3
                 none = float(bool(ea.names) and bool(eb.names) and not common)
                 reversed_ = float(_reversed(ea.name_order, eb.name_order))
                 neg = float(ea.negated != eb.negated)
@@ -593,13 +594,13 @@ class _Sources:
         speaker = mention.attributed_to or ""
         if self.directory.lookup(speaker) is not None or is_media_speaker(speaker, article.language):
             speaker = ""  # "the agency said": the outlet, not a speaker of its own
-        own_names = _person_keys(mention.evidence) if speaker else frozenset()
+        own_names = mention.evidence.speaker if speaker and mention.evidence else frozenset()
         institution = bool(speaker) and is_institution_speaker(speaker, article.language)
         for cited in self.all_citations[article.id]:
             original = next((m for m in group if m.article.outlet == cited and m.article.id not in seen), None)
             if original is None:
                 continue
-            theirs = _person_keys(original.evidence)
+            theirs = original.evidence.speaker if original.evidence else frozenset()
             if own_names and theirs:
                 return (original, None) if own_names & theirs else (None, article.outlet)
             return (None, article.outlet) if institution else (original, None)
@@ -607,12 +608,6 @@ class _Sources:
             for cited in self.lead_citations[article.id]:
                 return None, cited
         return None, article.outlet
-
-
-def _person_keys(found: ClaimEvidence | None) -> frozenset[str]:
-    """The name keys of a claim's speaker, places left out ("the Russian Foreign Ministry" and
-    "МИД РФ" share Russia, not a speaker)."""
-    return frozenset(k for k in found.speaker if not k.startswith("@")) if found else frozenset()
 
 
 def _find_reprints(articles: list[Article], vectors: dict[str, np.ndarray]) -> dict[str, str]:

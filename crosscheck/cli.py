@@ -466,6 +466,9 @@ def stories(
         "--window-days", metavar="DAYS", help=f"Largest gap in days between a story and an article joining it [default: {_STORY.window_days:g}].", show_default=False)] = None,
     max_span_days: Annotated[Optional[float], typer.Option(
         "--max-span-days", metavar="DAYS", help=f"Longest a story may run, in days [default: {_STORY.max_span_days:g}].", show_default=False)] = None,
+    event_span_days: Annotated[Optional[float], typer.Option(
+        "--event-span-days", metavar="DAYS", help="Longest a story may run while its reports keep sharing a name "
+        f"that few other articles hold [default: {_STORY.event_span_days:g}].", show_default=False)] = None,
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Forget all stories and cluster again (ids may change).")] = False,
     index: IndexOpt = None,
     no_wait: NoWaitOpt = False,
@@ -474,16 +477,14 @@ def stories(
     """Group articles about the same event into stories, across languages, and list them."""
     from .stories import StoryParams, list_stories, update_stories
 
-    if (threshold is not None or window_days is not None or max_span_days is not None) and not rebuild:
-        raise typer.BadParameter("--threshold, --window-days and --max-span-days change how stories form: "
-                                 "add --rebuild (existing story ids may change)")
+    given = {name: value for name, value in (("threshold", threshold), ("window_days", window_days),
+                                             ("max_span_days", max_span_days), ("event_span_days", event_span_days))
+             if value is not None}
+    if given and not rebuild:
+        raise typer.BadParameter("--threshold, --window-days, --max-span-days and --event-span-days change how "
+                                 "stories form: add --rebuild (existing story ids may change)")
     with _open(index, wait=not no_wait) as ix:
-        params = None
-        if rebuild:
-            defaults = StoryParams()
-            params = StoryParams(threshold=defaults.threshold if threshold is None else threshold,
-                                 window_days=defaults.window_days if window_days is None else window_days,
-                                 max_span_days=defaults.max_span_days if max_span_days is None else max_span_days)
+        params = StoryParams(**given) if rebuild else None
         update_stories(ix, params, rebuild=rebuild)
         found = list_stories(ix, since=since, camp=camp, min_articles=min_articles)
     if as_json:

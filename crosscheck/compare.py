@@ -11,8 +11,10 @@ Steps, for the articles of one story (or any set of articles):
    are than to their other neighbours, the language pair, and the evidence; its weights are
    crosscheck/data/claim_pairs.json, fitted by benchmarks/fit_claim_pairs.py);
 3. groups: average-linkage agglomeration while the average probability within a group stays
-   at least the model's threshold, never putting two claims of one article into one group.
-   Precision first: when the evidence is weak, claims stay apart;
+   at least the model's threshold, never putting two claims of one article into one group;
+   then groups that are each other's best match join at a lower threshold, and a claim left
+   alone joins the group of two or more it matches best on average, at the model's
+   `attach_threshold`. Precision first: when the evidence is weak, claims stay apart;
 4. conflicts: mentions of one fact whose numbers or dates of the same kind differ stay in one
    group; the group lists each value with the outlets that give it. An outlet that changes its
    own figure in a later article made an update, listed as such, not a conflict;
@@ -239,6 +241,7 @@ class PairModel:
     threshold: float       # average probability for two groups to merge (first pass)
     join_threshold: float  # ... and for two groups that are each other's best match (second pass),
     join_strongest: float  # ... when one pair of their claims is at least this probable
+    attach_threshold: float | None = None  # average probability for a lone claim to join a group (third pass)
 
     @classmethod
     def default(cls) -> "PairModel":
@@ -255,7 +258,7 @@ def _shipped_model() -> PairModel:
         raise ValueError("crosscheck/data/claim_pairs.json was fitted on other features: "
                          "run benchmarks/fit_claim_pairs.py")
     return PairModel(np.asarray(data["weights"], dtype=np.float64), float(data["bias"]), float(data["threshold"]),
-                     float(data["join_threshold"]), float(data["join_strongest"]))
+                     float(data["join_threshold"]), float(data["join_strongest"]), data.get("attach_threshold"))
 
 
 def _numbers_match(a: ClaimEvidence, b: ClaimEvidence) -> tuple[bool, bool, bool]:
@@ -418,6 +421,8 @@ def group_claims(vectors: np.ndarray, owners: Sequence[object], languages: Seque
     groups = [members[i] for i in alive]
     groups = _merge_mutual_best(groups, prob, owners, model.join_threshold if join_threshold is None else join_threshold,
                                 model.join_strongest)
+    if model.attach_threshold is not None:
+        groups = _attach_lone_claims(groups, prob, owners, model.attach_threshold)
     return sorted((sorted(g) for g in groups), key=lambda g: g[0])
 
 
@@ -464,6 +469,34 @@ def _merge_mutual_best(groups: list[list[int]], prob: np.ndarray, owners: Sequen
             return groups
         out += [g for k, g in enumerate(groups) if k not in merged]
         groups = out
+
+
+def _attach_lone_claims(groups: list[list[int]], prob: np.ndarray, owners: Sequence[object],
+                        threshold: float) -> list[list[int]]:
+    """Third pass: a claim still alone joins the group of two or more claims it matches best, when
+    its average probability to that group's claims is at least `threshold`. The fact's other
+    mentions agree with each other, and a wording far from each of them is still closest to
+    them as a whole; two lone claims of one article never join one group (the closer joins)."""
+    lone = [g[0] for g in groups if len(g) == 1]
+    targets = [list(g) for g in groups if len(g) > 1]
+    if not lone or not targets:
+        return groups
+    target_owners = [{owners[i] for i in g} for g in targets]
+    offers: list[tuple[float, int, int]] = []
+    for i in lone:
+        scored = [(float(prob[i, g].mean()), k) for k, g in enumerate(targets) if owners[i] not in target_owners[k]]
+        if scored:
+            avg, k = max(scored)
+            if avg >= threshold:
+                offers.append((avg, i, k))
+    attached: set[int] = set()
+    for _avg, i, k in sorted(offers, reverse=True):
+        if owners[i] in target_owners[k]:
+            continue
+        targets[k].append(i)
+        target_owners[k].add(owners[i])
+        attached.add(i)
+    return [sorted(g) for g in targets] + [[i] for i in lone if i not in attached]
 
 
 # -- conflicts -------------------------------------------------------------------------------

@@ -12,7 +12,9 @@ incrementally:
   clusters A and B exactly `sum(A) · sum(B) / (|A| |B|)`, so a merge costs one dot product;
 - clusters merge only when they are within the window of each other and together span at
   most `max_span_days`, so that a topic reported every day for weeks does not chain into
-  one story;
+  one story. An event covered for longer (an earthquake and its aftermath) runs up to
+  `event_span_days` while its reports keep naming what only it has: a name that the two
+  clusters share and that few articles outside them hold (`_continues`);
 - two existing stories never merge, so a story keeps its id when articles join it; the
   same data gives the same stories and ids again (articles are taken oldest first, ties by id).
 
@@ -70,6 +72,7 @@ class StoryParams:
     threshold: float = 0.38     # average similarity for two clusters to be one story
     window_days: float = 3.0    # largest gap in days between a story and an article joining it
     max_span_days: float = 7.0  # longest a story runs: a topic that recurs for weeks is several stories
+    event_span_days: float = 31.0  # ... unless its reports keep sharing a name of the event (`_continues`)
     neighbours: int = 30        # candidates per new article from the faiss index
     anchor_weight: float = 0.3  # share of shared names and numbers in the similarity
     # Below this average similarity to the rest of its story, a new article stays in the story
@@ -134,6 +137,27 @@ def _within_window(a: _Cluster, b: _Cluster, window: float, max_span: float) -> 
         return True
     gap = max(a.first, b.first) - min(a.last, b.last)
     return gap <= window and max(a.last, b.last) - min(a.first, b.first) <= max_span
+
+
+def _continues(a: _Cluster, b: _Cluster, keys: dict[int, list[str]], counts: dict[str, int]) -> bool:
+    """The two clusters share a name that identifies one event: at least two of their articles
+    hold it and at least half of the index's articles that hold it are theirs ("Elbistan",
+    "AFAD" through the weeks after an earthquake). A topic that recurs (talks in Istanbul, a
+    president's visits) shares places and names that many other stories hold too; places and
+    numbers never count (`_is_identifier`, and a figure such as a toll changes as the event goes on)."""
+    def holders(c: _Cluster) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for r in c.members:
+            for k in keys.get(r, ()):
+                out[k] = out.get(k, 0) + 1
+        return out
+
+    in_a, in_b = holders(a), holders(b)
+    for k in in_a.keys() & in_b.keys():
+        held = in_a[k] + in_b[k]
+        if not k.startswith("#") and _is_identifier(k) and held >= 2 and 2 * held >= counts.get(k, held):
+            return True
+    return False
 
 
 # A story of at least this many articles is vetted: its other articles must be at least two
@@ -409,7 +433,9 @@ def _update_stories(index: "Index", params: StoryParams | None, rebuild: bool) -
         a, b = clusters[i], clusters[j]
         if a.story_id and b.story_id:
             return  # existing stories never merge: ids stay stable
-        if not _within_window(a, b, window, params.max_span_days * 86400):
+        if not _within_window(a, b, window, params.max_span_days * 86400) and not (
+                _within_window(a, b, window, params.event_span_days * 86400)
+                and _continues(a, b, anchors.keys, anchors.counts)):
             return
         sim = _average(a, b, params.anchor_weight)
         if sim >= params.threshold:

@@ -121,6 +121,47 @@ def test_a_topic_reported_every_other_day_for_weeks_is_several_stories(tmp_path:
         assert max(days) - min(days) <= timedelta(days=7)
 
 
+def test_an_event_covered_for_weeks_stays_one_story_while_its_reports_name_it(tmp_path: Path) -> None:
+    """Past max_span_days a story goes on only through a name of its own (held by few articles
+    outside it), up to event_span_days; a recurring topic whose names many other stories hold
+    is cut at max_span_days as before."""
+    from datetime import datetime, timedelta, timezone
+
+    start = datetime(2024, 3, 1, tzinfo=timezone.utc)
+
+    def at(day: float) -> str:
+        return (start + timedelta(days=day)).isoformat()
+
+    rows = [dict(_article(f"quake-{2 * i:02d}", "Elbistan earthquake",
+                          "Rescue teams in Elbistan searched collapsed buildings for survivors, AFAD said."),
+                 published=at(2 * i)) for i in range(11)]  # 20 days
+    rows += [dict(_article(f"long-{2 * i:02d}", "Karaburun landslide",
+                           "Crews in Karaburun cleared the landslide from the coastal road, officials said."),
+                  published=at(100 + 2 * i)) for i in range(21)]  # 40 days: past event_span_days
+    rows += [dict(_article(f"visit-{2 * i:02d}", "Erdogan visit",
+                           "Erdogan met the delegation in Ankara to discuss trade."), published=at(200 + 2 * i))
+             for i in range(11)]
+    # Erdogan is in the news every week: many more articles than the visits hold his name
+    rows += [dict(_article(f"other-{i:02d}", f"Topic {i}", f"Erdogan spoke about subject number {i} in parliament."),
+                  published=at(300 + 10 * i)) for i in range(30)]
+    data = tmp_path / "a.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    with Index.open(tmp_path / "ix", model="hash-test", create=True) as ix:
+        ix.ingest([data], OutletDirectory())
+        update_stories(ix)
+        found = list_stories(ix)
+    story = {a.id: s.id for s in found for a in s.articles}
+    days = {s.id: [datetime.fromisoformat(a.published or "") for a in s.articles] for s in found}
+
+    def span(prefix: str) -> list[timedelta]:
+        ids = {story[r["id"]] for r in rows if r["id"].startswith(prefix)}
+        return [max(days[i]) - min(days[i]) for i in ids]
+
+    assert span("quake-") == [timedelta(days=20)]  # one story of 20 days
+    assert len(span("long-")) >= 2 and max(span("long-")) <= timedelta(days=31)
+    assert len(span("visit-")) >= 2 and max(span("visit-")) <= timedelta(days=7)
+
+
 def test_places_share_one_key_in_every_language() -> None:
     """Country names from CLDR, adjectives and straits from the language modules."""
     texts = {

@@ -205,7 +205,7 @@ def test_help_shows_defaults_and_plain_metavars() -> None:
     text = " ".join(runner.invoke(app, ["stories", "--help"], terminal_width=400).stdout.split())
     defaults = StoryParams()
     for option, value in (("--threshold", defaults.threshold), ("--window-days", defaults.window_days),
-                          ("--max-span-days", defaults.max_span_days)):
+                          ("--max-span-days", defaults.max_span_days), ("--event-span-days", defaults.event_span_days)):
         assert re.search(rf"{option} \S+ .*?\[default: {value:g}\]", text), (option, text)
 
 

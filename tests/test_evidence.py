@@ -155,3 +155,24 @@ def test_turkish_thousands_written_as_a_word() -> None:
     pairs, features = pair_features(np.array([[1.0, 0.7], [0.7, 1.0]]), ["x", "y"], ["tr", "tr"], [a, b])
     assert features[0][PAIR_FEATURES.index("same_number")] == 0.0
     assert features[0][PAIR_FEATURES.index("far_number")] == 1.0
+
+
+def test_a_lone_claim_joins_the_group_it_matches_as_a_whole() -> None:
+    from crosscheck.compare import _attach_lone_claims
+
+    # claims 0 and 1 (articles a, b) are one group; 2 (article c) matches each of them at 0.6
+    # and 0.7, below the pairwise threshold but 0.65 on average; 3 (also c) matches less; 4 (d)
+    # is a singleton with a single partner, which the third pass never pairs
+    prob = np.zeros((6, 6))
+    for i, j, p in [(0, 1, 0.9), (2, 0, 0.6), (2, 1, 0.7), (3, 0, 0.6), (3, 1, 0.6), (4, 5, 0.95)]:
+        prob[i, j] = prob[j, i] = p
+    owners = ["a", "b", "c", "c", "d", "e"]
+    groups = [[0, 1], [2], [3], [4], [5]]
+    out = _attach_lone_claims(groups, prob, owners, 0.6)
+    assert sorted(map(sorted, out)) == [[0, 1, 2], [3], [4], [5]]  # one claim of article c at most
+    assert sorted(map(sorted, _attach_lone_claims(groups, prob, owners, 0.7))) == [[0, 1], [2], [3], [4], [5]]
+
+
+def test_the_shipped_third_pass_is_no_looser_than_the_second() -> None:
+    model = PairModel.default()
+    assert model.attach_threshold is None or model.join_threshold <= model.attach_threshold < model.threshold

@@ -155,12 +155,15 @@ def main() -> None:
                           r["false_shared"] > MAX_FALSE_SHARED else 0.0, -r["status_accuracy"], (t, j, strong)))
         # the most accurate setting within the false-shared limit; if none is, the fewest false shared
         threshold, join, strong = min(tried)[3]
-        print("\nthird pass (a lone claim joins a group) on the tune stories:")
+        print("\nthird pass (a lone claim joins a group) on the tune stories (the holdout ones beside, not used "
+              "to choose):")
         tried_attach = []
         for k, attach in enumerate(ATTACH_GRID):
-            r = evaluate(ix, corpus, PairModel(base.weights, base.bias, threshold, join, strong, attach), tune)
-            print(f"  {attach}  accuracy {r['status_accuracy']:.3f}  false shared {r['false_shared']:.3f}  "
-                  f"split {r['split_rate']:.3f}", flush=True)
+            candidate = PairModel(base.weights, base.bias, threshold, join, strong, attach)
+            r, h = evaluate(ix, corpus, candidate, tune), evaluate(ix, corpus, candidate, holdout)
+            print(f"  {str(attach):<4}  accuracy {r['status_accuracy']:.3f}  false shared {r['false_shared']:.3f}  "
+                  f"split {r['split_rate']:.3f}   | holdout accuracy {h['status_accuracy']:.3f}  "
+                  f"false shared {h['false_shared']:.3f}", flush=True)
             # as above; on a tie the earlier (more cautious) entry of ATTACH_GRID
             tried_attach.append((r["false_shared"] > MAX_FALSE_SHARED, round(r["false_shared"], 3) if
                                  r["false_shared"] > MAX_FALSE_SHARED else 0.0, -r["status_accuracy"], k))

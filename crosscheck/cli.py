@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import logging
@@ -477,14 +478,14 @@ def stories(
     """Group articles about the same event into stories, across languages, and list them."""
     from .stories import StoryParams, list_stories, update_stories
 
-    given = {name: value for name, value in (("threshold", threshold), ("window_days", window_days),
-                                             ("max_span_days", max_span_days), ("event_span_days", event_span_days))
-             if value is not None}
+    options = {"threshold": threshold, "window_days": window_days, "max_span_days": max_span_days,
+               "event_span_days": event_span_days}
+    given: dict[str, Any] = {name: value for name, value in options.items() if value is not None}
     if given and not rebuild:
         raise typer.BadParameter("--threshold, --window-days, --max-span-days and --event-span-days change how "
                                  "stories form: add --rebuild (existing story ids may change)")
     with _open(index, wait=not no_wait) as ix:
-        params = StoryParams(**given) if rebuild else None
+        params = dataclasses.replace(StoryParams(), **given) if rebuild else None
         update_stories(ix, params, rebuild=rebuild)
         found = list_stories(ix, since=since, camp=camp, min_articles=min_articles)
     if as_json:

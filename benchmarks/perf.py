@@ -304,7 +304,7 @@ def worker_vectors(index_path: Path) -> Result:
 def worker_cluster(index_path: Path) -> Result:
     from crosscheck.index import Index, VectorIndex
     from crosscheck.store import Store
-    from crosscheck.stories import update_stories
+    from crosscheck.stories import StoryParams, update_stories
 
     stages = Stages()
     targets = [(VectorIndex, "search_many", "faiss search"), (VectorIndex, "reconstruct", "faiss reconstruct"),
@@ -314,7 +314,7 @@ def worker_cluster(index_path: Path) -> Result:
         with timer() as load:
             articles = len(ix.article_vectors)
         with stages.patched(targets), timer() as total:
-            report = update_stories(ix, rebuild=True)
+            report = update_stories(ix, StoryParams(), rebuild=True)  # the defaults, not the index's own
         peak = proc_status_mb("VmHWM")
         sizes = [n for (n,) in ix.store.db.execute(
             "SELECT count(*) FROM story_articles GROUP BY story_id")]

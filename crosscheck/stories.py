@@ -102,6 +102,7 @@ class _Cluster:
     first: float | None
     last: float | None
     anchors: dict[str, float]    # sum of the members' unit anchor vectors
+    holders: dict[str, int]      # how many members hold each anchor key
     story_id: str | None = None  # set for a story that existed before this run
     version: int = 0
     neighbours: set[int] = field(default_factory=set)
@@ -111,6 +112,8 @@ class _Cluster:
         self.total = self.total + other.total
         for key, weight in other.anchors.items():
             self.anchors[key] = self.anchors.get(key, 0.0) + weight
+        for key, n in other.holders.items():
+            self.holders[key] = self.holders.get(key, 0) + n
         firsts = [t for t in (self.first, other.first) if t is not None]
         lasts = [t for t in (self.last, other.last) if t is not None]
         self.first = min(firsts) if firsts else None
@@ -139,22 +142,25 @@ def _within_window(a: _Cluster, b: _Cluster, window: float, max_span: float) -> 
     return gap <= window and max(a.last, b.last) - min(a.first, b.first) <= max_span
 
 
-def _continues(a: _Cluster, b: _Cluster, keys: dict[int, list[str]], counts: dict[str, int]) -> bool:
+def _holders(rowids: list[int], keys: dict[int, list[str]]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for r in rowids:
+        for k in keys.get(r, ()):
+            out[k] = out.get(k, 0) + 1
+    return out
+
+
+def _continues(a: _Cluster, b: _Cluster, counts: dict[str, int]) -> bool:
     """The two clusters share a name that identifies one event: at least two of their articles
     hold it and at least half of the index's articles that hold it are theirs ("Elbistan",
     "AFAD" through the weeks after an earthquake). A topic that recurs (talks in Istanbul, a
     president's visits) shares places and names that many other stories hold too; places and
     numbers never count (`_is_identifier`, and a figure such as a toll changes as the event goes on)."""
-    def holders(c: _Cluster) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for r in c.members:
-            for k in keys.get(r, ()):
-                out[k] = out.get(k, 0) + 1
-        return out
-
-    in_a, in_b = holders(a), holders(b)
-    for k in in_a.keys() & in_b.keys():
-        held = in_a[k] + in_b[k]
+    small, large = sorted((a.holders, b.holders), key=len)
+    for k, n in small.items():
+        if k not in large:
+            continue
+        held = n + large[k]
         if not k.startswith("#") and _is_identifier(k) and held >= 2 and 2 * held >= counts.get(k, held):
             return True
     return False
@@ -396,7 +402,8 @@ def _update_stories(index: "Index", params: StoryParams | None, rebuild: bool) -
     for a, v in zip(new, new_vectors):
         t = _timestamp(a.published)
         cluster_of_article[a.rowid] = len(clusters)
-        clusters.append(_Cluster([a.rowid], v.astype(np.float64), t, t, anchors.total([a.rowid])))
+        clusters.append(_Cluster([a.rowid], v.astype(np.float64), t, t, anchors.total([a.rowid]),
+                                 _holders([a.rowid], anchors.keys)))
 
     def story_cluster(story_id: str) -> int:
         if story_id not in cluster_of_story:
@@ -405,8 +412,10 @@ def _update_stories(index: "Index", params: StoryParams | None, rebuild: bool) -
             vecs = vectors_index.reconstruct(rowids).astype(np.float64)
             times = [t for t in (_timestamp(m.published) for m in members) if t is not None]
             cluster_of_story[story_id] = len(clusters)
+            total = anchors.total(rowids)  # loads the members' keys
             clusters.append(_Cluster(rowids, vecs.sum(axis=0), min(times) if times else None,
-                                     max(times) if times else None, anchors.total(rowids), story_id=story_id))
+                                     max(times) if times else None, total, _holders(rowids, anchors.keys),
+                                     story_id=story_id))
         return cluster_of_story[story_id]
 
     # candidate pairs from each new article's nearest neighbours within the time window
@@ -435,7 +444,7 @@ def _update_stories(index: "Index", params: StoryParams | None, rebuild: bool) -
             return  # existing stories never merge: ids stay stable
         if not _within_window(a, b, window, params.max_span_days * 86400) and not (
                 _within_window(a, b, window, params.event_span_days * 86400)
-                and _continues(a, b, anchors.keys, anchors.counts)):
+                and _continues(a, b, anchors.counts)):
             return
         sim = _average(a, b, params.anchor_weight)
         if sim >= params.threshold:

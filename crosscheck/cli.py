@@ -469,7 +469,8 @@ def stories(
         "--max-span-days", metavar="DAYS", help=f"Longest a story may run, in days [default: {_STORY.max_span_days:g}].", show_default=False)] = None,
     event_span_days: Annotated[Optional[float], typer.Option(
         "--event-span-days", metavar="DAYS", help="Longest a story may run while its reports keep sharing a name "
-        f"that few other articles hold [default: {_STORY.event_span_days:g}].", show_default=False)] = None,
+        f"that few other articles of the same days hold [default: {_STORY.event_span_days:g}].",
+        show_default=False)] = None,
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Forget all stories and cluster again (ids may change).")] = False,
     index: IndexOpt = None,
     no_wait: NoWaitOpt = False,

@@ -258,7 +258,8 @@ def _shipped_model() -> PairModel:
         raise ValueError("crosscheck/data/claim_pairs.json was fitted on other features: "
                          "run benchmarks/fit_claim_pairs.py")
     return PairModel(np.asarray(data["weights"], dtype=np.float64), float(data["bias"]), float(data["threshold"]),
-                     float(data["join_threshold"]), float(data["join_strongest"]), data.get("attach_threshold"))
+                     float(data["join_threshold"]), float(data["join_strongest"]),
+                     None if data.get("attach_threshold") is None else float(data["attach_threshold"]))
 
 
 def _numbers_match(a: ClaimEvidence, b: ClaimEvidence) -> tuple[bool, bool, bool]:
@@ -359,7 +360,9 @@ def group_claims(vectors: np.ndarray, owners: Sequence[object], languages: Seque
     """Groups of unit `vectors` (claims) that state the same fact; items of one owner (article)
     never share a group. Pairs get the pair model's probability; groups merge average-linkage
     style while the average probability between them is at least `threshold` (the model's
-    own when None). Returns lists of item indexes, each sorted, ordered by first item."""
+    own when None); then the second pass (`_merge_mutual_best`, at `join_threshold`) and the
+    third (`_attach_lone_claims`, at the model's `attach_threshold`) run. Returns lists of item
+    indexes, each sorted, ordered by first item."""
     n = len(owners)
     if n == 0:
         return []
@@ -476,7 +479,9 @@ def _attach_lone_claims(groups: list[list[int]], prob: np.ndarray, owners: Seque
     """Third pass: a claim still alone joins the group of two or more claims it matches best, when
     its average probability to that group's claims is at least `threshold`. The fact's other
     mentions agree with each other, and a wording far from each of them is still closest to
-    them as a whole; two lone claims of one article never join one group (the closer joins)."""
+    them as a whole; two lone claims of one article never join one group (the closer joins,
+    and the other stays alone rather than trying its second-best group). Averages are over each
+    group's members before this pass."""
     lone = [g[0] for g in groups if len(g) == 1]
     targets = [list(g) for g in groups if len(g) > 1]
     if not lone or not targets:

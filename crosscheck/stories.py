@@ -14,7 +14,7 @@ incrementally:
   most `max_span_days`, so that a topic reported every day for weeks does not chain into
   one story. An event covered for longer (an earthquake and its aftermath) runs up to
   `event_span_days` while its reports keep naming what only it has: a name that the two
-  clusters share and that few articles outside them hold (`_continues`);
+  clusters share and that few other articles of the same days hold (`_continues`);
 - two existing stories never merge, so a story keeps its id when articles join it; the
   same data gives the same stories and ids again (articles are taken oldest first, ties by id).
 
@@ -35,6 +35,7 @@ anchors no threshold does both. The margin on the samples is narrow; `--threshol
 
 from __future__ import annotations
 
+import bisect
 import functools
 import heapq
 import json
@@ -150,18 +151,27 @@ def _holders(rowids: list[int], keys: dict[int, list[str]]) -> dict[str, int]:
     return out
 
 
-def _continues(a: _Cluster, b: _Cluster, counts: dict[str, int]) -> bool:
-    """The two clusters share a name that identifies one event: at least two of their articles
-    hold it and at least half of the index's articles that hold it are theirs ("Elbistan",
-    "AFAD" through the weeks after an earthquake). A topic that recurs (talks in Istanbul, a
-    president's visits) shares places and names that many other stories hold too; places and
-    numbers never count (`_is_identifier`, and a figure such as a toll changes as the event goes on)."""
+def _continues(a: _Cluster, b: _Cluster, timeline: dict[str, list[float]], window: float) -> bool:
+    """The two clusters share a name that identifies one event in their period: of the articles
+    of this run that hold it and were published from `window` before the first of them to
+    `window` after the last, at least half are theirs ("Elbistan", "AFAD" through the weeks after
+    an earthquake). Counting within the period lets heavy coverage go on: an earthquake named in
+    a thousand articles over a month is still named almost only by its own reports in any
+    fortnight. A topic that recurs (talks in Istanbul, a president's visits) shares places and
+    names that other stories of the same days hold too; places and numbers never count
+    (`_is_identifier`, and a figure such as a toll changes as the event goes on). `timeline`:
+    each key's publication times, sorted."""
+    if a.first is None or b.first is None or a.last is None or b.last is None:
+        return False
+    low, high = min(a.first, b.first) - window, max(a.last, b.last) + window
     small, large = sorted((a.holders, b.holders), key=len)
     for k, n in small.items():
-        if k not in large:
+        if k not in large or k.startswith("#") or not _is_identifier(k):
             continue
         held = n + large[k]
-        if not k.startswith("#") and _is_identifier(k) and held >= 2 and 2 * held >= counts.get(k, held):
+        times = timeline.get(k, [])
+        in_period = bisect.bisect_right(times, high) - bisect.bisect_left(times, low)
+        if 2 * held >= in_period:
             return True
     return False
 
@@ -363,7 +373,12 @@ def _neighbours_in_window(index: "Index", new: list[Article], new_vectors: np.nd
 def stored_params(index: "Index") -> StoryParams:
     """The parameters the index's stories were formed with (the defaults for a new index)."""
     raw = index.store.get_meta("story_params")
-    return StoryParams(**json.loads(raw)) if raw else StoryParams()
+    if not raw:
+        return StoryParams()
+    stored = json.loads(raw)
+    # an index whose stories were formed before long events had the 7-day cap alone
+    stored.setdefault("event_span_days", stored.get("max_span_days", StoryParams.max_span_days))
+    return StoryParams(**stored)
 
 
 def update_stories(index: "Index", params: StoryParams | None = None, rebuild: bool = False) -> ClusterReport:
@@ -399,8 +414,9 @@ def _update_stories(index: "Index", params: StoryParams | None, rebuild: bool) -
     clusters: list[_Cluster] = []
     cluster_of_story: dict[str, int] = {}
     cluster_of_article: dict[int, int] = {}
+    published_at: dict[int, float | None] = {}
     for a, v in zip(new, new_vectors):
-        t = _timestamp(a.published)
+        t = published_at[a.rowid] = _timestamp(a.published)
         cluster_of_article[a.rowid] = len(clusters)
         clusters.append(_Cluster([a.rowid], v.astype(np.float64), t, t, anchors.total([a.rowid]),
                                  _holders([a.rowid], anchors.keys)))
@@ -410,7 +426,8 @@ def _update_stories(index: "Index", params: StoryParams | None, rebuild: bool) -
             members = store.story_members(story_id)
             rowids = [m.rowid for m in members]
             vecs = vectors_index.reconstruct(rowids).astype(np.float64)
-            times = [t for t in (_timestamp(m.published) for m in members) if t is not None]
+            published_at.update((m.rowid, _timestamp(m.published)) for m in members)
+            times = [t for t in (published_at[r] for r in rowids) if t is not None]
             cluster_of_story[story_id] = len(clusters)
             total = anchors.total(rowids)  # loads the members' keys
             clusters.append(_Cluster(rowids, vecs.sum(axis=0), min(times) if times else None,
@@ -434,6 +451,17 @@ def _update_stories(index: "Index", params: StoryParams | None, rebuild: bool) -
             clusters[me].neighbours.add(other)
             clusters[other].neighbours.add(me)
 
+    # each key's publication times over the articles this run knows (the new ones and the stories
+    # they may join), for `_continues`
+    timeline: dict[str, list[float]] = {}
+    for c in clusters:
+        for r in c.members:
+            t = published_at.get(r)
+            if t is not None:
+                for k in anchors.keys.get(r, ()):
+                    timeline.setdefault(k, []).append(t)
+    for times in timeline.values():
+        times.sort()
     alive = set(range(len(clusters)))
     heap: list[tuple[float, int, int, int, int]] = []
 
@@ -444,7 +472,7 @@ def _update_stories(index: "Index", params: StoryParams | None, rebuild: bool) -
             return  # existing stories never merge: ids stay stable
         if not _within_window(a, b, window, params.max_span_days * 86400) and not (
                 _within_window(a, b, window, params.event_span_days * 86400)
-                and _continues(a, b, anchors.counts)):
+                and _continues(a, b, timeline, window)):
             return
         sim = _average(a, b, params.anchor_weight)
         if sim >= params.threshold:

@@ -171,6 +171,9 @@ def test_a_lone_claim_joins_the_group_it_matches_as_a_whole() -> None:
     out = _attach_lone_claims(groups, prob, owners, 0.6)
     assert sorted(map(sorted, out)) == [[0, 1, 2], [3], [4], [5]]  # one claim of article c at most
     assert sorted(map(sorted, _attach_lone_claims(groups, prob, owners, 0.7))) == [[0, 1], [2], [3], [4], [5]]
+    # a lone claim of an article the group already holds never joins it
+    prob[5, 0] = prob[0, 5] = prob[5, 1] = prob[1, 5] = 0.99
+    assert [0, 1, 5] not in map(sorted, _attach_lone_claims([[0, 1], [5]], prob, ["a", "b", "c", "c", "d", "a"], 0.6))
 
 
 def test_the_shipped_third_pass_is_no_looser_than_the_second() -> None:

@@ -2,7 +2,7 @@
 (stories._continues), with the real default model.
 
 The articles are written for this test: an earthquake near the Turkish town of Nurdagi and
-its aftermath over 16 days, in English, Russian and Turkish. Each report is within the
+its aftermath over two weeks (days 0 to 14), in English, Russian and Turkish. Each report is within the
 three-day window of the next; the 7-day cap alone would cut the coverage in two or three.
 """
 
@@ -39,7 +39,7 @@ QUAKE = [
 
 
 def _rows() -> list[dict[str, str]]:
-    return [{"id": i, "outlet": f"Outlet {i[-2:]}", "url": f"https://example.org/{i}",
+    return [{"id": i, "outlet": f"Outlet {i}", "url": f"https://example.org/{i}",
              "published": f"2025-02-{1 + day:02d}T09:00:00+00:00", "title": title, "text": text}
             for i, day, title, text in QUAKE]
 

@@ -485,8 +485,11 @@ def stories(
     if given and not rebuild:
         raise typer.BadParameter("--threshold, --window-days, --max-span-days and --event-span-days change how "
                                  "stories form: add --rebuild (existing story ids may change)")
+    params = dataclasses.replace(StoryParams(), **given) if rebuild else None
+    if params and params.event_span_days < params.max_span_days:
+        raise typer.BadParameter(f"--event-span-days ({params.event_span_days:g}) is shorter than --max-span-days "
+                                 f"({params.max_span_days:g}): give at least as many days (equal turns long events off)")
     with _open(index, wait=not no_wait) as ix:
-        params = dataclasses.replace(StoryParams(), **given) if rebuild else None
         update_stories(ix, params, rebuild=rebuild)
         found = list_stories(ix, since=since, camp=camp, min_articles=min_articles)
     if as_json:

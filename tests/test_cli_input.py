@@ -103,6 +103,14 @@ def test_empty_query_is_refused(small_index: Path, text: str) -> None:
     assert "empty" in line
 
 
+def test_story_options_that_contradict_each_other_are_refused(small_index: Path) -> None:
+    line = one_line_error(runner.invoke(app, ["stories", "--rebuild", "--event-span-days", "5", "--index",
+                                              str(small_index)]), 2)
+    assert "--event-span-days (5) is shorter than --max-span-days (7)" in line
+    line = one_line_error(runner.invoke(app, ["stories", "--max-span-days", "3", "--index", str(small_index)]), 2)
+    assert "add --rebuild" in line
+
+
 @pytest.mark.parametrize("since", ["yesterday", "2016-13-45", "bogus", "12/09/2016"])
 def test_since_that_is_not_a_date_is_refused(small_index: Path, tmp_path: Path, since: str) -> None:
     line = one_line_error(runner.invoke(app, ["stories", "--since", since, "--index", str(small_index)]), 2)

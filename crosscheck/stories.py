@@ -41,6 +41,8 @@ import heapq
 import json
 import logging
 import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
@@ -103,7 +105,7 @@ class _Cluster:
     first: float | None
     last: float | None
     anchors: dict[str, float]    # sum of the members' unit anchor vectors
-    holders: dict[str, int]      # how many members hold each anchor key
+    holders: Counter[str]        # how many members hold each anchor key
     story_id: str | None = None  # set for a story that existed before this run
     version: int = 0
     neighbours: set[int] = field(default_factory=set)
@@ -113,8 +115,7 @@ class _Cluster:
         self.total = self.total + other.total
         for key, weight in other.anchors.items():
             self.anchors[key] = self.anchors.get(key, 0.0) + weight
-        for key, n in other.holders.items():
-            self.holders[key] = self.holders.get(key, 0) + n
+        self.holders.update(other.holders)
         firsts = [t for t in (self.first, other.first) if t is not None]
         lasts = [t for t in (self.last, other.last) if t is not None]
         self.first = min(firsts) if firsts else None
@@ -143,12 +144,9 @@ def _within_window(a: _Cluster, b: _Cluster, window: float, max_span: float) -> 
     return gap <= window and max(a.last, b.last) - min(a.first, b.first) <= max_span
 
 
-def _holders(rowids: list[int], keys: dict[int, list[str]]) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for r in rowids:
-        for k in keys.get(r, ()):
-            out[k] = out.get(k, 0) + 1
-    return out
+def _holders(rowids: Iterable[int], keys: Mapping[int, Iterable[str]]) -> Counter[str]:
+    """How many of the articles hold each anchor key."""
+    return Counter(k for r in rowids for k in keys.get(r, ()))
 
 
 def _continues(a: _Cluster, b: _Cluster, timeline: dict[str, list[float]], window: float) -> bool:
@@ -231,11 +229,9 @@ def _failing(members: list[int], fresh: set[int], vectors: dict[int, np.ndarray]
     """The fresh members (or, given `outsiders`, the outsiders) that do not fit with the other
     members: average similarity below `confirm_below` and none of the others' identifiers."""
     total = np.sum([vectors[r] for r in members], axis=0)
-    holders: dict[str, int] = {}
+    holders = _holders(members, keys)
     anchor_total: dict[str, float] = {}
     for r in members:
-        for k in keys[r]:
-            holders[k] = holders.get(k, 0) + 1
         for k, w in anchors[r].items():
             anchor_total[k] = anchor_total.get(k, 0.0) + w
     # keys of two or more members that no article outside them holds (for a member itself, one

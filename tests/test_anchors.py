@@ -7,6 +7,7 @@ from pathlib import Path
 
 from crosscheck import Index, OutletDirectory
 from crosscheck.anchors import anchor_weights, extract_anchors, fold, sparse_dot
+from crosscheck.models import Story
 from crosscheck.stories import StoryParams, list_stories, update_stories
 
 
@@ -101,6 +102,16 @@ def test_candidates_come_from_the_time_window_even_when_a_topic_recurs(tmp_path:
     assert len({story[f"old-{i:02d}"] for i in range(40)}) == 40
 
 
+def _stories_of(tmp_path: Path, rows: list[dict[str, str]]) -> list[Story]:
+    """The stories hash-test forms of `rows`, with the default parameters."""
+    data = tmp_path / "a.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    with Index.open(tmp_path / "ix", model="hash-test", create=True) as ix:
+        ix.ingest([data], OutletDirectory())
+        update_stories(ix)
+        return list_stories(ix)
+
+
 def test_a_topic_reported_every_other_day_for_weeks_is_several_stories(tmp_path: Path) -> None:
     """Each report is within the window of the next, yet no story runs longer than max_span_days."""
     from datetime import datetime, timedelta, timezone
@@ -109,12 +120,7 @@ def test_a_topic_reported_every_other_day_for_weeks_is_several_stories(tmp_path:
     text = "Talks on the grain corridor resumed in Istanbul with the same delegations."
     rows = [dict(_article(f"day-{2 * i:02d}", "Grain talks", text), published=(start + timedelta(days=2 * i)).isoformat())
             for i in range(15)]
-    data = tmp_path / "a.jsonl"
-    data.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    with Index.open(tmp_path / "ix", model="hash-test", create=True) as ix:
-        ix.ingest([data], OutletDirectory())
-        update_stories(ix)
-        found = list_stories(ix)
+    found = _stories_of(tmp_path, rows)
     assert len(found) >= 4  # 28 days in stories of at most 7
     for story in found:
         days = [datetime.fromisoformat(a.published or "") for a in story.articles]
@@ -146,12 +152,7 @@ def test_an_event_covered_for_weeks_stays_one_story_while_its_reports_name_it(tm
     rows += [dict(_article(f"other-{i:02d}", f"{topics[i % 6].title()} {i}",
                            f"Lawmakers argued about {topics[i % 6]} for hours; Erdogan weighed in, item {i}."),
                   published=at(199 + 0.75 * i)) for i in range(30)]
-    data = tmp_path / "a.jsonl"
-    data.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    with Index.open(tmp_path / "ix", model="hash-test", create=True) as ix:
-        ix.ingest([data], OutletDirectory())
-        update_stories(ix)
-        found = list_stories(ix)
+    found = _stories_of(tmp_path, rows)
     story = {a.id: s.id for s in found for a in s.articles}
     days = {s.id: [datetime.fromisoformat(a.published or "") for a in s.articles] for s in found}
 

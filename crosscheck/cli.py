@@ -381,18 +381,19 @@ def ingest(
         "'crosscheck[ray]'`): alone, it starts one on this machine for this run; with HOST:PORT of a head "
         "node started by `ray start --head`, it joins that cluster (docs/scale.md).", show_default=False)] = None,
     workers: Annotated[Optional[int], typer.Option(
-        "--workers", metavar="N", min=1, help="With --ray: workers to start, one model each "
-        "[default: one per CPU of the cluster].", show_default=False)] = None,
+        "--workers", metavar="N", min=0, help="Processes that split, detect and embed, one model each: on "
+        "this machine (0: all in this process) [default: one per core past 512 articles], or with --ray "
+        "on the cluster [default: one per CPU of the cluster].", show_default=False)] = None,
     batch_size: Annotated[Optional[int], typer.Option(
         "--batch-size", metavar="N", min=1, help="Articles prepared and embedded together, and sent to a "
-        "Ray worker at a time [default: 64].", show_default=False)] = None,
+        "worker at a time [default: 64].", show_default=False)] = None,
     quiet: QuietOpt = False,
     no_wait: NoWaitOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Add articles (files, folders or article URLs) to the index and embed them. Bad records are reported and skipped."""
-    if workers is not None and ray is None:
-        raise typer.BadParameter("--workers is for --ray: without it articles are embedded in this process")
+    if workers == 0 and ray is not None:
+        raise typer.BadParameter("--workers 0 is for ingest without --ray: a Ray cluster needs at least one worker")
     from .prepare import DEFAULT_BATCH, LocalExecutor
 
     executor: Executor
@@ -401,7 +402,7 @@ def ingest(
 
         executor = RayExecutor(ray, workers=workers, batch_size=batch_size or DEFAULT_BATCH)
     else:
-        executor = LocalExecutor(batch_size or DEFAULT_BATCH)
+        executor = LocalExecutor(batch_size or DEFAULT_BATCH, workers=workers)  # None: one per core past POOL_FROM
     report = _ingest(paths, index, model, outlets, quiet, outlet, wait=not no_wait, executor=executor)
     if as_json:
         out.print_json(json.dumps(report.as_dict(), ensure_ascii=False))

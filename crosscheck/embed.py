@@ -27,6 +27,7 @@ __all__ = [
     "register",
     "get_embedder",
     "available_models",
+    "loads_anywhere",
     "available_cores",
     "embedding_threads",
     "normalise",
@@ -156,10 +157,17 @@ def register(prefix: str, factory: Callable[[str], Embedder]) -> None:
 
 register("use-multilingual", lambda _arg: UseMultilingual())
 register("sentence-transformers", SentenceTransformersEmbedder)
+_BUILT_IN = frozenset(_REGISTRY)  # registered on import, so in every process that imports crosscheck
 
 
 def available_models() -> list[str]:
     return sorted(_REGISTRY)
+
+
+def loads_anywhere(model: str) -> bool:
+    """True for a model that a new process can load by name: one of crosscheck's own backends,
+    not one `register`ed at run time by the caller (a worker process would not know it)."""
+    return model.partition(":")[0] in _BUILT_IN
 
 
 def get_embedder(model: str | None = None) -> Embedder:

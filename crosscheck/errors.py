@@ -52,6 +52,7 @@ __all__ = [
     "FeedNotFound",
     "NothingFetched",
     "ClusterError",
+    "WorkerFailed",
 ]
 
 
@@ -134,6 +135,10 @@ class OutletsFileError(CrosscheckError):
 class ClusterError(CrosscheckError):
     """The Ray path of ingest could not run: the `ray` extra is missing, the cluster cannot be
     reached, or a worker failed. What was stored before stays."""
+
+
+class WorkerFailed(CrosscheckError):
+    """A worker process of local ingest (prepare.LocalExecutor) stopped. What was stored before stays."""
 
 
 class NothingIngested(CrosscheckError):

@@ -671,10 +671,10 @@ class Index:
         they prepared themselves (`prepare.prepare_batch`). Bad records are reported, not fatal.
 
         Two steps: `executor` runs the pure one (`prepare.prepare_batch`: split, detect, anchors,
-        embed) on batches of records, in this process by default (`LocalExecutor`) or on a Ray
-        cluster (`ray_executor.RayExecutor`); this process stores the results in input order as
-        they come back. Records already stored with the same text are counted as unchanged
-        before they are sent. Holds the index's write lock throughout; rows are committed every
+        embed) on batches of records, in this process by default (`LocalExecutor`), in worker
+        processes (`LocalExecutor(workers=N)`) or on a Ray cluster (`ray_executor.RayExecutor`);
+        this process stores the results in input order as they come back. Records already stored
+        with the same text are counted as unchanged before they are sent. Holds the index's write lock throughout; rows are committed every
         COMMIT_ARTICLES and vectors saved every CHECKPOINT_SECONDS, so a stopped run keeps them."""
         with self.writing():
             return self._add(records, outlets or OutletDirectory(), progress, executor or LocalExecutor())

@@ -1,9 +1,9 @@
 """The pure step of ingest: records in, prepared articles with vectors out.
 
 Sentence splitting, language detection, outlets, anchors and embedding need nothing from an
-index, so they can run anywhere: in the writing process (`LocalExecutor`, the default) or on
-the workers of a Ray cluster (`crosscheck.ray_executor.RayExecutor`). Both call the same
-`prepare_batch`. Adding the results to SQLite and faiss is the other step, `Index.add`, in the
+index, so they can run anywhere: in the writing process or in worker processes on this machine
+(`LocalExecutor`, the default), or on the workers of a Ray cluster
+(`crosscheck.ray_executor.RayExecutor`). All call the same `prepare_batch`. Adding the results to SQLite and faiss is the other step, `Index.add`, in the
 index's own process under its write lock.
 
     from crosscheck.prepare import prepare_batch
@@ -12,13 +12,22 @@ index's own process under its write lock.
 
 from __future__ import annotations
 
+import logging
+import multiprocessing
+import os
+import signal
+import time
 from abc import ABC, abstractmethod
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 
 import numpy as np
 
-from .embed import Embedder, normalise
-from .errors import InvalidInput
+from .embed import Embedder, available_cores, get_embedder, loads_anywhere, normalise
+from .errors import CrosscheckError, InvalidInput, WorkerFailed
 from .ingest import PreparedArticle, prepare
 from .models import ArticleRecord, Problem
 from .outlets import OutletDirectory
@@ -35,13 +44,24 @@ __all__ = [
     "prepare_batch",
     "Executor",
     "LocalExecutor",
+    "StepTimes",
+    "POOL_FROM",
+    "IN_FLIGHT_PER_WORKER",
 ]
+
+log = logging.getLogger("crosscheck")
 
 LEAD_SENTENCES = 5  # an article's vector is its title and lead, not its whole text
 # Records per batch of the pure step. 64 articles are about 1,000 texts for the model, enough
 # for its batches of 256 to be full; small enough that a stopped run loses little and a Ray
 # batch crosses the network in well under a second.
 DEFAULT_BATCH = 64
+# Records the default LocalExecutor prepares in its own process before it starts worker
+# processes: starting two costs about 3.5 s (the model loaded in each), which 512 records
+# (about 20 s of work) pay back; a small ingest never starts them.
+POOL_FROM = 512
+# Batches given to each worker process at a time: one it works on and one waiting.
+IN_FLIGHT_PER_WORKER = 2
 # What one bad record can raise while it is prepared: it is reported and skipped.
 PREPARE_ERRORS: tuple[type[Exception], ...] = (
     ValueError, TypeError, LookupError, AttributeError, RecursionError, OverflowError)
@@ -104,9 +124,7 @@ def embed_prepared(prepared: Sequence[Prepared], embedder: Embedder) -> None:
 
 def prepare_batch(records: Sequence[ArticleRecord], outlets: OutletDirectory, embedder: Embedder) -> list[Prepared]:
     """The pure step for a batch of records: prepared articles with vectors (or Problems), in order."""
-    prepared = prepare_records(records, outlets)
-    embed_prepared(prepared, embedder)
-    return prepared
+    return _prepare_timed(records, outlets, embedder)[0]
 
 
 class Executor(ABC):
@@ -124,20 +142,147 @@ class Executor(ABC):
 
 
 class LocalExecutor(Executor):
-    """The pure step in the calling process, one batch at a time (the default)."""
+    """The pure step on this machine: in the calling process, or in worker processes.
 
-    def __init__(self, batch_size: int = DEFAULT_BATCH) -> None:
+    `workers`: 0 (the default) runs every batch in this process; N starts N worker processes,
+    each loading the model once with cores // N BLAS threads; None chooses, as `crosscheck
+    ingest` does: one process per core on a machine of two or more cores once the input has
+    passed POOL_FROM records (a small ingest never pays the workers' start), and only for a
+    model the workers can load by name (not an embedder object handed to `Index.open`).
+
+    Why processes: the default model does 21.7 articles/s with one BLAS thread and 31.5 with
+    two (1.45x, docs/scale.md), and while the step's own Python (language detection above all)
+    runs, one core idles; two one-thread processes keep both cores on the work.
+    Their vectors agree with those made in this process within float tolerance (summing order).
+    Workers are started with multiprocessing's "spawn", which imports the caller's main module
+    again: a script that ingests with workers needs the `if __name__ == "__main__":` guard.
+    """
+
+    def __init__(self, batch_size: int = DEFAULT_BATCH, workers: int | None = 0) -> None:
         if batch_size < 1:
             raise InvalidInput(f"the batch size must be at least 1, not {batch_size}")
+        if workers is not None and workers < 0:
+            raise InvalidInput(f"the number of worker processes must be 0 or more, not {workers}")
         self.batch_size = batch_size
+        self.workers = workers
+        self.times = StepTimes()
+        self.started_workers = 0  # worker processes of the last `map`, for reports and tests
+        self.pool: ProcessPoolExecutor | None = None  # while `map` runs with workers
 
     def map(self, batches: Iterable[Sequence[ArticleRecord]], outlets: OutletDirectory, model: str,
             embedder: Callable[[], Embedder]) -> Iterator[list[Prepared]]:
+        count = self._worker_count(model)
+        pool: ProcessPoolExecutor | None = None
+        self.started_workers = 0
+        pending: deque[Future[tuple[list[Prepared], StepTimes]] | None] = deque()  # None: an empty batch
+        here = 0  # records prepared in this process
         loaded: Embedder | None = None
-        for batch in batches:
-            if not batch:
-                yield []
-                continue
-            if loaded is None:  # not before there is something to embed: re-ingest loads no model
-                loaded = embedder()
-            yield prepare_batch(batch, outlets, loaded)
+        try:
+            for batch in batches:
+                if pool is None and count and (self.workers is not None or here >= POOL_FROM):
+                    pool = self.pool = self._start(count, model, outlets)
+                if pool is None:
+                    if not batch:
+                        yield []
+                        continue
+                    if loaded is None:  # not before there is something to embed: re-ingest loads no model
+                        loaded = embedder()
+                    yield self._timed(batch, outlets, loaded)
+                    here += len(batch)
+                    continue
+                while len(pending) >= IN_FLIGHT_PER_WORKER * count:
+                    yield self._collect(pending.popleft())
+                pending.append(pool.submit(_prepare_here, list(batch)) if batch else None)
+            while pending:
+                yield self._collect(pending.popleft())
+        finally:  # stopped or failed: batches not begun are dropped, running ones finish first
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+                self.pool = None
+
+    def _worker_count(self, model: str) -> int:
+        if self.workers is not None:
+            return self.workers
+        cores = available_cores()
+        return cores if cores >= 2 and loads_anywhere(model) else 0
+
+    def _start(self, count: int, model: str, outlets: OutletDirectory) -> ProcessPoolExecutor:
+        threads = max(1, available_cores() // count)
+        log.info("ingest: %d worker processes of %d model thread(s), batches of %d records",
+                 count, threads, self.batch_size)
+        self.started_workers = count
+        # spawn, not fork: the writer may hold BLAS and faiss threads, which a fork does not copy
+        return ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_start_worker, initargs=(model, threads, outlets))
+
+    def _timed(self, batch: Sequence[ArticleRecord], outlets: OutletDirectory, embedder: Embedder) -> list[Prepared]:
+        prepared, times = _prepare_timed(batch, outlets, embedder)
+        self.times.add(times)
+        return prepared
+
+    def _collect(self, future: Future[tuple[list[Prepared], StepTimes]] | None) -> list[Prepared]:
+        if future is None:
+            return []
+        try:
+            prepared, times = future.result()
+        except BrokenProcessPool:
+            raise WorkerFailed("a worker process stopped (killed, out of memory, or it could not start: "
+                               "a script that ingests with worker processes needs the `if __name__ == "
+                               "\"__main__\":` guard); what was stored before is kept: run the same "
+                               "command again to go on, or add --workers 0 to prepare the articles in "
+                               "this process") from None
+        self.times.add(times)
+        return prepared
+
+
+@dataclass
+class StepTimes:
+    """Where the pure step's time went, summed over batches (and over worker processes)."""
+
+    batches: int = 0
+    records: int = 0
+    texts: int = 0  # titles and sentences embedded
+    prepare_seconds: float = 0.0  # splitting, detection, outlets, anchors
+    embed_seconds: float = 0.0    # the model and the article vectors
+
+    def add(self, other: StepTimes) -> None:
+        self.batches += other.batches
+        self.records += other.records
+        self.texts += other.texts
+        self.prepare_seconds += other.prepare_seconds
+        self.embed_seconds += other.embed_seconds
+
+
+def _prepare_timed(batch: Sequence[ArticleRecord], outlets: OutletDirectory, embedder: Embedder
+                   ) -> tuple[list[Prepared], StepTimes]:
+    """`prepare_batch`, timed."""
+    began = time.perf_counter()
+    prepared = prepare_records(batch, outlets)
+    between = time.perf_counter()
+    embed_prepared(prepared, embedder)
+    texts = sum(1 + len(p.sentences) for p in prepared if isinstance(p, PreparedArticle))
+    return prepared, StepTimes(1, len(batch), texts, between - began, time.perf_counter() - between)
+
+
+# -- inside a worker process of LocalExecutor ---------------------------------------------------
+_worker_state: tuple[OutletDirectory, Embedder | None, CrosscheckError | None] | None = None
+
+
+def _start_worker(model: str, threads: int, outlets: OutletDirectory) -> None:
+    """Load the model once per worker process. Ctrl-C is the writer's to handle: it stops the pool."""
+    global _worker_state
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.environ["OMP_NUM_THREADS"] = str(threads)  # embedding_threads() reads it
+    try:
+        _worker_state = (outlets, get_embedder(model), None)
+    except CrosscheckError as e:  # raised with the first batch: an initializer's error is lost
+        _worker_state = (outlets, None, e)
+
+
+def _prepare_here(batch: list[ArticleRecord]) -> tuple[list[Prepared], StepTimes]:
+    assert _worker_state is not None, "not in a worker process started by LocalExecutor"
+    outlets, embedder, failed = _worker_state
+    if embedder is None:
+        assert failed is not None
+        raise failed
+    return _prepare_timed(batch, outlets, embedder)

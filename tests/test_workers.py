@@ -1,0 +1,173 @@
+"""Local worker processes for the pure step of ingest (prepare.LocalExecutor with workers), with the real
+default model loaded in each: the index must be the one a single-process ingest of the same records gives."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+import crosscheck.index as index_mod
+import crosscheck.prepare as prepare_mod
+from crosscheck import Index, OutletDirectory
+from crosscheck.cli import app
+from crosscheck.embed import available_cores, loads_anywhere
+from crosscheck.errors import InvalidInput, UnknownModel, WorkerFailed
+from crosscheck.models import ArticleRecord
+from crosscheck.prepare import LocalExecutor
+
+from .conftest import SAMPLES
+from .test_prepare import stored
+
+ARTICLES = 10  # of samples/articles.jsonl: ru, tr and en
+
+
+@pytest.fixture(scope="module")
+def records() -> list[dict[str, Any]]:
+    lines = (SAMPLES / "articles.jsonl").read_text(encoding="utf-8").splitlines()[:ARTICLES]
+    return [json.loads(line) for line in lines]
+
+
+@pytest.fixture(scope="module")
+def here(records: list[dict[str, Any]], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The index as one process makes it."""
+    executor = LocalExecutor(batch_size=4)
+    with Index.open(tmp_path_factory.mktemp("here") / "ix", create=True) as ix:
+        report = ix.add(records, executor=executor)
+        assert report.added == ARTICLES and executor.started_workers == 0
+        return stored(ix)
+
+
+def assert_same_index(got: dict[str, Any], want: dict[str, Any]) -> None:
+    assert list(got) == list(want)  # same ids, in the same (input) order
+    for key, (language, sentences, article_vector, sentence_vectors) in got.items():
+        assert (language, sentences) == want[key][:2], key
+        assert np.allclose(article_vector, want[key][2], atol=1e-5), key
+        assert sentence_vectors.shape == want[key][3].shape and np.allclose(sentence_vectors, want[key][3], atol=1e-5)
+
+
+def live_workers() -> list[multiprocessing.Process]:
+    return [p for p in multiprocessing.active_children() if p.is_alive()]
+
+
+def test_worker_processes_give_the_same_index(records: list[dict[str, Any]], here: dict[str, Any],
+                                              tmp_path: Path) -> None:
+    executor = LocalExecutor(batch_size=3, workers=2)
+    with Index.open(tmp_path / "ix", create=True) as ix:
+        report = ix.add(records, executor=executor)
+        assert (report.added, report.skipped, report.embedded_articles) == (ARTICLES, 0, ARTICLES)
+        assert ix.store.count_unembedded() == 0
+        assert_same_index(stored(ix), here)
+        assert ix.query("Turkey and Russia share intelligence", k=1)
+    assert executor.started_workers == 2 and executor.pool is None
+    assert (executor.times.batches, executor.times.records) == (4, ARTICLES)  # 3 + 3 + 3 + 1, all in the workers
+    assert executor.times.texts == report.embedded_articles + report.embedded_sentences
+    assert not live_workers()  # stopped with the run
+
+
+def test_the_default_choice_starts_workers_only_past_pool_from(records: list[dict[str, Any]], here: dict[str, Any],
+                                                               tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    small = LocalExecutor(batch_size=4, workers=None)
+    with Index.open(tmp_path / "small", create=True) as ix:
+        ix.add(records, executor=small)
+    assert small.started_workers == 0  # 10 records: not worth starting processes
+
+    monkeypatch.setattr(prepare_mod, "POOL_FROM", 4)
+    large = LocalExecutor(batch_size=2, workers=None)
+    with Index.open(tmp_path / "large", create=True) as ix:
+        report = ix.add(records, executor=large)
+        assert report.added == ARTICLES
+        assert_same_index(stored(ix), here)  # the first two batches here, the rest in the workers
+    cores = available_cores()
+    assert large.started_workers == (cores if cores >= 2 else 0)
+    assert large.times.records == ARTICLES
+
+
+def test_a_model_registered_at_run_time_stays_in_this_process(records: list[dict[str, Any]], tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    # hash-test is registered by tests/conftest.py in this process only
+    assert loads_anywhere("use-multilingual") and loads_anywhere("sentence-transformers:/models/x")
+    assert not loads_anywhere("hash-test")
+    monkeypatch.setattr(prepare_mod, "POOL_FROM", 0)
+    executor = LocalExecutor(batch_size=2, workers=None)
+    with Index.open(tmp_path / "ix", model="hash-test", create=True) as ix:
+        assert ix.add(records, executor=executor).added == ARTICLES
+    assert executor.started_workers == 0
+    with Index.open(tmp_path / "ix") as ix:  # asked for explicitly, the workers say they cannot load it
+        with pytest.raises(UnknownModel, match="unknown model 'hash-test'"):
+            ix.add([{"text": "Russia and Turkey met.", "url": "https://tass.ru/1"}], executor=LocalExecutor(workers=1))
+        assert ix.store.totals()["articles"] == ARTICLES
+
+
+def test_a_stopped_writer_keeps_what_it_committed_and_stops_the_workers(
+        records: list[dict[str, Any]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(index_mod, "COMMIT_ARTICLES", 2)
+
+    def stopping() -> Iterator[dict[str, Any]]:
+        for number, record in enumerate(records):
+            if number == 7:
+                raise KeyboardInterrupt  # Ctrl-C while the workers hold batches
+            yield record
+
+    executor = LocalExecutor(batch_size=1, workers=2)
+    with Index.open(tmp_path / "ix", create=True) as ix, pytest.raises(KeyboardInterrupt):
+        ix.add(stopping(), executor=executor)
+    assert executor.pool is None and not live_workers()
+    with Index.open(tmp_path / "ix") as ix:
+        kept = ix.store.totals()["articles"]
+        assert 2 <= kept <= 7
+        report = ix.add(records, executor=LocalExecutor(batch_size=2, workers=2))
+        assert (report.added, report.unchanged) == (ARTICLES - kept, kept)
+        assert len(ix.article_vectors) == ARTICLES and ix.store.count_unembedded() == 0
+
+
+def test_a_killed_worker_is_one_clear_error(records: list[dict[str, Any]], tmp_path: Path) -> None:
+    executor = LocalExecutor(batch_size=1, workers=2)
+
+    def killing() -> Iterator[dict[str, Any]]:
+        for number, record in enumerate(records):
+            if number == 3:  # the workers have batches by now
+                os.kill(live_workers()[0].pid or 0, signal.SIGKILL)
+            yield record
+
+    with Index.open(tmp_path / "ix", create=True) as ix:
+        with pytest.raises(WorkerFailed, match="a worker process stopped .* run the same command again"):
+            ix.add(killing(), executor=executor)
+        assert ix.store.totals()["articles"] <= 3
+    assert executor.pool is None and not live_workers()
+
+
+def test_worker_options(records: list[dict[str, Any]], tmp_path: Path) -> None:
+    with pytest.raises(InvalidInput, match="0 or more, not -1"):
+        LocalExecutor(workers=-1)
+    runner = CliRunner()
+    corpus = tmp_path / "a.jsonl"
+    corpus.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records[:4]), encoding="utf-8")
+    result = runner.invoke(app, ["ingest", str(corpus), "--index", str(tmp_path / "ix"), "--workers", "2",
+                                 "--batch-size", "2", "--json", "-q"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["embedded_articles"] == 4
+    assert not live_workers()
+    result = runner.invoke(app, ["ingest", str(corpus), "--index", str(tmp_path / "ray"), "--workers", "0", "--ray"])
+    assert result.exit_code == 2 and "--workers 0 is for ingest without --ray" in result.output
+
+
+def test_the_step_in_a_worker_raises_what_loading_the_model_raised(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OMP_NUM_THREADS", "2")  # restored after: _start_worker sets it
+    handler = signal.getsignal(signal.SIGINT)
+    try:
+        prepare_mod._start_worker("no-such-model", 1, OutletDirectory())
+        assert os.environ["OMP_NUM_THREADS"] == "1"
+        with pytest.raises(UnknownModel, match="unknown model 'no-such-model'"):
+            prepare_mod._prepare_here([ArticleRecord(text="Russia and Turkey met.", title="Met")])
+    finally:
+        signal.signal(signal.SIGINT, handler)
+        monkeypatch.setattr(prepare_mod, "_worker_state", None)

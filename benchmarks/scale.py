@@ -4,7 +4,9 @@
     python benchmarks/scale.py /tmp/corpus-1k.jsonl [--write-sizes 1000,10000] [--json FILE]
 
 Measures, on this machine, with the default model (warm: loaded and run once before timing):
-1. local     Index.ingest of the corpus into a fresh index, in this process (LocalExecutor).
+1. local     Index.ingest of the corpus into a fresh index, in this process (LocalExecutor()), and
+             in one worker process per CPU of one model thread each (LocalExecutor(workers=N),
+             their start included: what `crosscheck ingest` does past 512 articles).
 2. ray       the same with RayExecutor on a local Ray cluster of as many CPUs as this process may
              use, one worker per CPU: the cluster's start, the workers' start (actors, model
              loaded and run once), and the ingest; the overhead against local.
@@ -55,13 +57,13 @@ def records_of(corpus: Path) -> list[ArticleRecord]:
     return records
 
 
-def bench_local(corpus: Path, work: Path) -> Result:
+def bench_local(corpus: Path, work: Path, workers: int = 0) -> Result:
     embedder = get_embedder()
     with timer() as warm:
         embedder.embed(["warm-up: load the weights"])
     work.mkdir(parents=True, exist_ok=True)
-    with Index.open(work / "local", create=True, embedder=embedder) as ix, timer() as took:
-        report = ix.ingest([corpus], executor=LocalExecutor())
+    with Index.open(work / f"local-{workers}", create=True, embedder=embedder) as ix, timer() as took:
+        report = ix.ingest([corpus], executor=LocalExecutor(workers=workers))
     return {"articles": report.added, "sentences": report.embedded_sentences, "seconds": took[0],
             "model_warm_up_seconds": warm[0]}
 
@@ -155,7 +157,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("corpus", type=Path, help="a JSONL corpus (benchmarks/corpus.py N OUT.jsonl)")
     parser.add_argument("--write-sizes", default="1000,10000", help="articles written in the driver's write test")
-    parser.add_argument("--workers", type=int, default=available_cores(), help="Ray workers on the local cluster")
+    parser.add_argument("--workers", type=int, default=available_cores(), help="Ray workers on the local cluster, and local worker processes")
     parser.add_argument("--repeats", type=int, default=2, help="local and Ray runs, alternating; the best counts")
     parser.add_argument("--skip-ray", action="store_true", help="measure everything but the local Ray cluster")
     parser.add_argument("--json", help="also save the results to this file")
@@ -167,15 +169,21 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="crosscheck-scale-") as tmp:
         work = Path(tmp)
         # local and Ray runs alternate, so that a shared machine's load hits both alike; the best of each counts
-        locals_, rays = [], []
+        locals_, rays, pools = [], [], []
         for run in range(args.repeats):
             locals_.append(bench_local(args.corpus, work / f"run{run}"))
+            pools.append(bench_local(args.corpus, work / f"run{run}", args.workers))
             if not args.skip_ray:
                 rays.append(bench_ray(args.corpus, work / f"run{run}", args.workers))
-        results["local_runs"], results["ray_runs"] = locals_, rays
+        results["local_runs"], results["ray_runs"], results["local_workers_runs"] = locals_, rays, pools
         local = results["local"] = min(locals_, key=lambda r: r["seconds"])
+        pool = results["local_workers"] = min(pools, key=lambda r: r["seconds"])
+        pool["overhead"] = pool["seconds"] / local["seconds"] - 1
         rows: list[list[Any]] = [[f"local (this process, {available_cores()} BLAS threads)", local["articles"], "-", "-",
-                                  local["seconds"], local["articles"] / local["seconds"], "-"]]
+                                  local["seconds"], local["articles"] / local["seconds"], "-"],
+                                 [f"local, {args.workers} worker processes of 1 thread (their start included)",
+                                  pool["articles"], "-", "-", pool["seconds"], pool["articles"] / pool["seconds"],
+                                  f"{100 * pool['overhead']:+.0f}%"]]
         if not args.skip_ray:
             ray_run = results["ray"] = min(rays, key=lambda r: r["seconds"])
             steady = ray_run["seconds"] - ray_run["worker_start_seconds"]
@@ -187,6 +195,7 @@ def main() -> None:
             rows.append(["ray, less the workers' start", ray_run["articles"], "-", "-", steady,
                          ray_run["articles"] / steady, f"{100 * ray_run['overhead_after_start']:+.0f}%"])
         print("\n  runs (ingest seconds): local " + ", ".join(f"{r['seconds']:.1f}" for r in locals_)
+              + "; local workers " + ", ".join(f"{r['seconds']:.1f}" for r in pools)
               + ("; ray " + ", ".join(f"{r['seconds']:.1f}" for r in rays) if rays else ""))
         table(f"ingest of {args.corpus.name}: local against Ray, same corpus, warm model, best of {args.repeats}",
               ["path", "articles", "cluster start s", "workers' start s", "ingest s", "articles/s",

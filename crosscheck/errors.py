@@ -18,6 +18,7 @@
     ├── FeedNotFound           no feed with that URL in the index
     ├── NothingFetched         every feed failed, or there are no feeds
     ├── ClusterError           Ray is not installed, the cluster cannot be reached, or a worker failed
+    ├── WorkerFailed           a worker process of local ingest stopped (killed, out of memory)
     └── InvalidInput           a value the caller gave that cannot be used (the CLI exits 2)
         ├── BadPath            a path of the wrong kind: a file where a folder is needed, ...
         └── FeedError          a feed URL, camp, date, interval or feeds file that will not do
@@ -58,6 +59,18 @@ __all__ = [
 
 class CrosscheckError(Exception):
     """Base class: every error crosscheck raises on purpose."""
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Rebuilt without calling __init__, whose arguments differ from class to class: an error
+        # raised in a worker process (prepare.LocalExecutor, Ray) reaches the writer as it was.
+        return (_rebuilt, (type(self), self.args, self.__dict__))
+
+
+def _rebuilt(cls: type[CrosscheckError], args: tuple[object, ...], state: dict[str, object]) -> CrosscheckError:
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
 
 
 class IndexNotFound(CrosscheckError):

@@ -15,11 +15,12 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
-from .errors import IndexLocked, IndexReadOnly
+from .errors import IndexLocked, IndexReadOnly, WorkerFailed
 
 __all__ = ["WriteLock", "WaitFn", "LOCK_NAME"]
 
@@ -68,6 +69,11 @@ class WriteLock:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 pid = self.holder()
+                if pid is not None and pid == os.getppid() and _spawned():
+                    raise WorkerFailed("a worker process of ingest ran its writer's script again and came to "
+                                       "the index it holds: put the script's work under `if __name__ == "
+                                       "\"__main__\":` (worker processes are started with multiprocessing's "
+                                       "spawn, which imports the main module)")
                 if not self.wait:
                     raise IndexLocked(self.path.parent, pid) from None
                 if self.on_wait:
@@ -100,3 +106,14 @@ class WriteLock:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.release()
+
+
+def _spawned() -> bool:
+    """True in a process started by multiprocessing (a worker of ingest, prepare.LocalExecutor),
+    also while it is still running its parent's main module again, before it knows its parent:
+    spawn runs that module under the name __mp_main__ (in any other process, multiprocessing
+    makes __mp_main__ another name of __main__)."""
+    import multiprocessing  # not at import time: the CLI's start-up stays light
+
+    rerun = getattr(sys.modules.get("__mp_main__"), "__name__", "") == "__mp_main__"
+    return rerun or multiprocessing.parent_process() is not None

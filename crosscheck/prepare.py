@@ -13,16 +13,14 @@ index's own process under its write lock.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 import signal
 import time
 from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -31,6 +29,9 @@ from .errors import CrosscheckError, InvalidInput, WorkerFailed
 from .ingest import PreparedArticle, prepare
 from .models import ArticleRecord, Problem
 from .outlets import OutletDirectory
+
+if TYPE_CHECKING:  # imported when workers start: a cold `query` never needs them
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 __all__ = [
     "LEAD_SENTENCES",
@@ -47,6 +48,7 @@ __all__ = [
     "StepTimes",
     "POOL_FROM",
     "IN_FLIGHT_PER_WORKER",
+    "MAX_AUTO_WORKERS",
 ]
 
 log = logging.getLogger("crosscheck")
@@ -62,6 +64,11 @@ DEFAULT_BATCH = 64
 POOL_FROM = 512
 # Batches given to each worker process at a time: one it works on and one waiting.
 IN_FLIGHT_PER_WORKER = 2
+# Worker processes the default LocalExecutor starts at most, whatever the cores: each holds a
+# model (a process that loads the default one and embeds peaks at 162 MB, docs/performance.md;
+# large sentence-transformers models take gigabytes); past
+# this, the cores are shared out as BLAS threads (cores // workers each).
+MAX_AUTO_WORKERS = 4
 # What one bad record can raise while it is prepared: it is reported and skipped.
 PREPARE_ERRORS: tuple[type[Exception], ...] = (
     ValueError, TypeError, LookupError, AttributeError, RecursionError, OverflowError)
@@ -145,17 +152,22 @@ class LocalExecutor(Executor):
     """The pure step on this machine: in the calling process, or in worker processes.
 
     `workers`: 0 (the default) runs every batch in this process; N starts N worker processes,
-    each loading the model once with cores // N BLAS threads; None chooses, as `crosscheck
-    ingest` does: one process per core on a machine of two or more cores once the input has
-    passed POOL_FROM records (a small ingest never pays the workers' start), and only for a
-    model the workers can load by name (not an embedder object handed to `Index.open`).
+    each loading the index's model by its name once, with cores // N BLAS threads; None
+    chooses, as `crosscheck ingest` does: one process per core (at most MAX_AUTO_WORKERS) on a
+    machine of two or more cores once the input has passed POOL_FROM records (a small ingest
+    never pays the workers' start), and only for one of crosscheck's own models (one
+    `register`ed at run time is unknown in a new process). The workers load the model by name
+    also when an embedder object was handed to `Index.open`: keep `workers=0` to use that object.
 
     Why processes: the default model does 21.7 articles/s with one BLAS thread and 31.5 with
     two (1.45x, docs/scale.md), and while the step's own Python (language detection above all)
     runs, one core idles; two one-thread processes keep both cores on the work.
     Their vectors agree with those made in this process within float tolerance (summing order).
     Workers are started with multiprocessing's "spawn", which imports the caller's main module
-    again: a script that ingests with workers needs the `if __name__ == "__main__":` guard.
+    again: a script that ingests with workers needs the `if __name__ == "__main__":` guard
+    (without it the worker stops at the index's write lock, and the ingest with WorkerFailed).
+    A worker ends when its batch is done and the run is over, at once when the run is stopped,
+    and by itself if the writing process dies.
     """
 
     def __init__(self, batch_size: int = DEFAULT_BATCH, workers: int | None = 0) -> None:
@@ -165,23 +177,25 @@ class LocalExecutor(Executor):
             raise InvalidInput(f"the number of worker processes must be 0 or more, not {workers}")
         self.batch_size = batch_size
         self.workers = workers
-        self.times = StepTimes()
+        self.times = StepTimes()  # of the last `map`
         self.started_workers = 0  # worker processes of the last `map`, for reports and tests
         self.pool: ProcessPoolExecutor | None = None  # while `map` runs with workers
 
     def map(self, batches: Iterable[Sequence[ArticleRecord]], outlets: OutletDirectory, model: str,
             embedder: Callable[[], Embedder]) -> Iterator[list[Prepared]]:
+        from concurrent.futures.process import BrokenProcessPool
+
         count = self._worker_count(model)
-        pool: ProcessPoolExecutor | None = None
-        self.started_workers = 0
+        self.times, self.started_workers = StepTimes(), 0
         pending: deque[Future[tuple[list[Prepared], StepTimes]] | None] = deque()  # None: an empty batch
         here = 0  # records prepared in this process
         loaded: Embedder | None = None
+        finished = False
         try:
             for batch in batches:
-                if pool is None and count and (self.workers is not None or here >= POOL_FROM):
-                    pool = self.pool = self._start(count, model, outlets)
-                if pool is None:
+                if self.pool is None and count and (self.workers is not None or here >= POOL_FROM):
+                    self.pool = self._start(count, model, outlets)
+                if self.pool is None:
                     if not batch:
                         yield []
                         continue
@@ -192,21 +206,33 @@ class LocalExecutor(Executor):
                     continue
                 while len(pending) >= IN_FLIGHT_PER_WORKER * count:
                     yield self._collect(pending.popleft())
-                pending.append(pool.submit(_prepare_here, list(batch)) if batch else None)
+                pending.append(self.pool.submit(_prepare_here, list(batch)) if batch else None)
             while pending:
                 yield self._collect(pending.popleft())
-        finally:  # stopped or failed: batches not begun are dropped, running ones finish first
-            if pool is not None:
-                pool.shutdown(wait=True, cancel_futures=True)
+            finished = True
+        except BrokenProcessPool as e:  # from submit or from a result: a worker died
+            raise WorkerFailed(f"a worker process stopped (killed, out of memory, or it could not start: "
+                               f"a script that ingests with worker processes needs the `if __name__ == "
+                               f"\"__main__\":` guard){_cause(e)}; what was stored before is kept: run the "
+                               f"same command again to go on, or add --workers 0 to prepare the articles "
+                               f"in this process") from e
+        finally:
+            if self.pool is not None:
+                self._stop(self.pool, finished)
                 self.pool = None
 
     def _worker_count(self, model: str) -> int:
         if self.workers is not None:
             return self.workers
         cores = available_cores()
-        return cores if cores >= 2 and loads_anywhere(model) else 0
+        if cores < 2 or not loads_anywhere(model):
+            return 0
+        return min(cores, MAX_AUTO_WORKERS)
 
     def _start(self, count: int, model: str, outlets: OutletDirectory) -> ProcessPoolExecutor:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         threads = max(1, available_cores() // count)
         log.info("ingest: %d worker processes of %d model thread(s), batches of %d records",
                  count, threads, self.batch_size)
@@ -214,6 +240,16 @@ class LocalExecutor(Executor):
         # spawn, not fork: the writer may hold BLAS and faiss threads, which a fork does not copy
         return ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"),
                                    initializer=_start_worker, initargs=(model, threads, outlets))
+
+    @staticmethod
+    def _stop(pool: ProcessPoolExecutor, finished: bool) -> None:
+        """Shut the pool down; on a stop or an error first end the workers, whose batches are no
+        longer wanted (waiting for them could take a while with long articles)."""
+        if not finished:
+            # the pool's own processes: ProcessPoolExecutor has no public way to end them before 3.14
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.terminate()
+        pool.shutdown(wait=True, cancel_futures=True)
 
     def _timed(self, batch: Sequence[ArticleRecord], outlets: OutletDirectory, embedder: Embedder) -> list[Prepared]:
         prepared, times = _prepare_timed(batch, outlets, embedder)
@@ -223,16 +259,16 @@ class LocalExecutor(Executor):
     def _collect(self, future: Future[tuple[list[Prepared], StepTimes]] | None) -> list[Prepared]:
         if future is None:
             return []
-        try:
-            prepared, times = future.result()
-        except BrokenProcessPool:
-            raise WorkerFailed("a worker process stopped (killed, out of memory, or it could not start: "
-                               "a script that ingests with worker processes needs the `if __name__ == "
-                               "\"__main__\":` guard); what was stored before is kept: run the same "
-                               "command again to go on, or add --workers 0 to prepare the articles in "
-                               "this process") from None
+        prepared, times = future.result()
         self.times.add(times)
         return prepared
+
+
+def _cause(error: BaseException) -> str:
+    """': ' and the first line of what made the pool break, if it says anything."""
+    cause = error.__cause__
+    text = str(cause).strip().splitlines()[0] if cause is not None and str(cause).strip() else ""
+    return f": {type(cause).__name__}: {text[:200]}" if text else ""
 
 
 @dataclass
@@ -270,13 +306,27 @@ _worker_state: tuple[OutletDirectory, Embedder | None, CrosscheckError | None] |
 
 def _start_worker(model: str, threads: int, outlets: OutletDirectory) -> None:
     """Load the model once per worker process. Ctrl-C is the writer's to handle: it stops the pool."""
+    import threading
+
     global _worker_state
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with_parent, name="crosscheck-parent-watch", daemon=True).start()
     os.environ["OMP_NUM_THREADS"] = str(threads)  # embedding_threads() reads it
     try:
         _worker_state = (outlets, get_embedder(model), None)
     except CrosscheckError as e:  # raised with the first batch: an initializer's error is lost
         _worker_state = (outlets, None, e)
+
+
+def _exit_with_parent() -> None:
+    """End this worker when the writer has gone (killed, say): a spawned worker would otherwise
+    wait for work for good, holding its model in memory."""
+    import multiprocessing
+
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        parent.join()
+        os._exit(1)
 
 
 def _prepare_here(batch: list[ArticleRecord]) -> tuple[list[Prepared], StepTimes]:

@@ -6,7 +6,12 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import pickle
 import signal
+import subprocess
+import sys
+import textwrap
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,7 +25,7 @@ import crosscheck.prepare as prepare_mod
 from crosscheck import Index, OutletDirectory
 from crosscheck.cli import app
 from crosscheck.embed import available_cores, loads_anywhere
-from crosscheck.errors import InvalidInput, UnknownModel, WorkerFailed
+from crosscheck.errors import IndexModelMismatch, InvalidInput, UnknownModel, WorkerFailed
 from crosscheck.models import ArticleRecord
 from crosscheck.prepare import LocalExecutor
 
@@ -32,8 +37,9 @@ ARTICLES = 10  # of samples/articles.jsonl: ru, tr and en
 
 @pytest.fixture(scope="module")
 def records() -> list[dict[str, Any]]:
+    """Longest first: the first batch takes a worker longest, so results come back out of order."""
     lines = (SAMPLES / "articles.jsonl").read_text(encoding="utf-8").splitlines()[:ARTICLES]
-    return [json.loads(line) for line in lines]
+    return sorted((json.loads(line) for line in lines), key=lambda r: -len(r["text"]))
 
 
 @pytest.fixture(scope="module")
@@ -135,7 +141,9 @@ def test_a_killed_worker_is_one_clear_error(records: list[dict[str, Any]], tmp_p
     def killing() -> Iterator[dict[str, Any]]:
         for number, record in enumerate(records):
             if number == 3:  # the workers have batches by now
-                os.kill(live_workers()[0].pid or 0, signal.SIGKILL)
+                pid = live_workers()[0].pid
+                assert pid
+                os.kill(pid, signal.SIGKILL)
             yield record
 
     with Index.open(tmp_path / "ix", create=True) as ix:
@@ -163,6 +171,7 @@ def test_worker_options(records: list[dict[str, Any]], tmp_path: Path) -> None:
 def test_the_step_in_a_worker_raises_what_loading_the_model_raised(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OMP_NUM_THREADS", "2")  # restored after: _start_worker sets it
     handler = signal.getsignal(signal.SIGINT)
+    monkeypatch.setattr(prepare_mod, "_worker_state", None)  # and back after the test
     try:
         prepare_mod._start_worker("no-such-model", 1, OutletDirectory())
         assert os.environ["OMP_NUM_THREADS"] == "1"
@@ -170,4 +179,65 @@ def test_the_step_in_a_worker_raises_what_loading_the_model_raised(monkeypatch: 
             prepare_mod._prepare_here([ArticleRecord(text="Russia and Turkey met.", title="Met")])
     finally:
         signal.signal(signal.SIGINT, handler)
-        monkeypatch.setattr(prepare_mod, "_worker_state", None)
+
+
+def test_an_error_raised_in_a_worker_reaches_the_writer_as_it_was() -> None:
+    error = IndexModelMismatch("/data/ix", "use-multilingual", "hash-test")  # its __init__ takes three values
+    again = pickle.loads(pickle.dumps(error))
+    assert type(again) is IndexModelMismatch and str(again) == str(error) and again.__dict__ == error.__dict__
+
+
+def run_script(tmp_path: Path, body: str) -> subprocess.Popen[str]:
+    script = tmp_path / "script.py"
+    script.write_text(textwrap.dedent(body), encoding="utf-8")
+    return subprocess.Popen([sys.executable, str(script)], cwd=tmp_path, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def test_a_script_without_the_main_guard_gets_an_error_naming_it(tmp_path: Path) -> None:
+    proc = run_script(tmp_path, """
+        from crosscheck import Index
+        from crosscheck.prepare import LocalExecutor
+        with Index.open("ix", create=True) as ix:
+            ix.add([{"text": "Russia and Turkey met in Ankara.", "url": "https://tass.ru/1"}],
+                   executor=LocalExecutor(workers=1))
+        """)
+    _out, err = proc.communicate(timeout=300)  # not a hang: the worker stops at the write lock
+    assert proc.returncode == 1
+    assert "WorkerFailed" in err and 'if __name__ == "__main__":' in err
+
+
+def test_workers_end_when_the_writer_is_killed(tmp_path: Path) -> None:
+    proc = run_script(tmp_path, """
+        import multiprocessing, time
+        from crosscheck import Index
+        from crosscheck.prepare import LocalExecutor
+
+        def records():
+            yield {"text": "Russia and Turkey met in Ankara.", "url": "https://tass.ru/1"}
+            yield {"text": "Turkey and Russia met in Moscow.", "url": "https://tass.ru/2"}
+            print(" ".join(str(p.pid) for p in multiprocessing.active_children()), flush=True)
+            time.sleep(600)  # the writer is killed here
+
+        if __name__ == "__main__":
+            with Index.open("ix", create=True) as ix:
+                ix.add(records(), executor=LocalExecutor(batch_size=1, workers=2))
+        """)
+    assert proc.stdout is not None
+    pids = [int(p) for p in proc.stdout.readline().split()]
+    assert len(pids) == 2, proc.stderr.read() if proc.stderr else ""
+    proc.kill()
+    proc.wait()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(alive(pid) for pid in pids):
+        time.sleep(0.2)
+    assert not any(alive(pid) for pid in pids)
+
+
+def alive(pid: int) -> bool:
+    """True while `pid` runs (a zombie waiting for its new parent to reap it counts as gone)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state not in ("Z", "X")

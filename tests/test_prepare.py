@@ -34,6 +34,17 @@ def stored(ix: Index) -> dict[str, tuple[str | None, list[str], np.ndarray, np.n
     return out
 
 
+def assert_same_index(got: dict[str, tuple[str | None, list[str], np.ndarray, np.ndarray]],
+                      want: dict[str, tuple[str | None, list[str], np.ndarray, np.ndarray]]) -> None:
+    """Two indexes as `stored` gives them hold the same: ids in the same (input) order, languages,
+    sentences, and vectors within float tolerance (made by other processes or thread counts)."""
+    assert list(got) == list(want)
+    for key, (language, sentences, article_vector, sentence_vectors) in got.items():
+        assert (language, sentences) == want[key][:2], key
+        assert np.allclose(article_vector, want[key][2], atol=1e-5), key
+        assert sentence_vectors.shape == want[key][3].shape and np.allclose(sentence_vectors, want[key][3], atol=1e-5)
+
+
 class CountingExecutor(LocalExecutor):
     """The local executor, counting the records it is given."""
 

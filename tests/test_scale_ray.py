@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -21,7 +20,7 @@ from crosscheck.errors import ClusterError, InvalidInput, UnknownModel
 from crosscheck.prepare import LocalExecutor
 
 from .conftest import SAMPLES
-from .test_prepare import stored
+from .test_prepare import assert_same_index, stored
 
 ray = pytest.importorskip("ray", reason="pip install 'crosscheck[ray]' (the test extra installs it)")
 
@@ -54,14 +53,6 @@ def local_index(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[
         report = ix.ingest([corpus], executor=LocalExecutor())
         assert report.added == ARTICLES
         return stored(ix)
-
-
-def assert_same_index(got: dict[str, Any], want: dict[str, Any]) -> None:
-    assert list(got) == list(want)  # same ids, in the same (input) order
-    for key, (language, sentences, article_vector, sentence_vectors) in got.items():
-        assert (language, sentences) == want[key][:2], key
-        assert np.allclose(article_vector, want[key][2], atol=1e-5), key
-        assert sentence_vectors.shape == want[key][3].shape and np.allclose(sentence_vectors, want[key][3], atol=1e-5)
 
 
 def test_ray_ingest_gives_the_same_index_as_local(cluster: None, corpus: Path, local_index: dict[str, Any],

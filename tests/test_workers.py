@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -30,7 +29,7 @@ from crosscheck.models import ArticleRecord
 from crosscheck.prepare import LocalExecutor
 
 from .conftest import SAMPLES
-from .test_prepare import stored
+from .test_prepare import assert_same_index, stored
 
 ARTICLES = 10  # of samples/articles.jsonl: ru, tr and en
 
@@ -50,14 +49,6 @@ def here(records: list[dict[str, Any]], tmp_path_factory: pytest.TempPathFactory
         report = ix.add(records, executor=executor)
         assert report.added == ARTICLES and executor.started_workers == 0
         return stored(ix)
-
-
-def assert_same_index(got: dict[str, Any], want: dict[str, Any]) -> None:
-    assert list(got) == list(want)  # same ids, in the same (input) order
-    for key, (language, sentences, article_vector, sentence_vectors) in got.items():
-        assert (language, sentences) == want[key][:2], key
-        assert np.allclose(article_vector, want[key][2], atol=1e-5), key
-        assert sentence_vectors.shape == want[key][3].shape and np.allclose(sentence_vectors, want[key][3], atol=1e-5)
 
 
 def live_workers() -> list[multiprocessing.Process]:

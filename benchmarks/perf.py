@@ -309,8 +309,8 @@ def _embed_in_worker(texts: list[str]) -> int:
     """In a process started by alone_in_processes: embed with the model prepare._start_worker loaded."""
     import crosscheck.prepare as prepare_mod
 
-    assert prepare_mod._worker_state is not None and prepare_mod._worker_state[1] is not None
-    prepare_mod._worker_state[1].embed(texts)
+    assert prepare_mod._worker is not None and prepare_mod._worker.embedder is not None
+    prepare_mod._worker.embedder.embed(texts)
     return len(texts)
 
 

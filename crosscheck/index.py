@@ -674,8 +674,9 @@ class Index:
         embed) on batches of records, in this process by default (`LocalExecutor`), in worker
         processes (`LocalExecutor(workers=N)`) or on a Ray cluster (`ray_executor.RayExecutor`);
         this process stores the results in input order as they come back. Records already stored
-        with the same text are counted as unchanged before they are sent. Holds the index's write lock throughout; rows are committed every
-        COMMIT_ARTICLES and vectors saved every CHECKPOINT_SECONDS, so a stopped run keeps them."""
+        with the same text are counted as unchanged before they are sent. Holds the index's write
+        lock throughout; rows are committed every COMMIT_ARTICLES and vectors saved every
+        CHECKPOINT_SECONDS, so a stopped run keeps them."""
         with self.writing():
             return self._add(records, outlets or OutletDirectory(), progress, executor or LocalExecutor())
 

@@ -3,8 +3,9 @@
 Sentence splitting, language detection, outlets, anchors and embedding need nothing from an
 index, so they can run anywhere: in the writing process or in worker processes on this machine
 (`LocalExecutor`, the default), or on the workers of a Ray cluster
-(`crosscheck.ray_executor.RayExecutor`). All call the same `prepare_batch`. Adding the results to SQLite and faiss is the other step, `Index.add`, in the
-index's own process under its write lock.
+(`crosscheck.ray_executor.RayExecutor`). All call the same `prepare_batch`, the workers through
+a `Preparer` each. Adding the results to SQLite and faiss is the other step, `Index.add`, in
+the index's own process under its write lock.
 
     from crosscheck.prepare import prepare_batch
     prepared = prepare_batch(records, OutletDirectory(), get_embedder())
@@ -44,6 +45,7 @@ __all__ = [
     "embed_prepared",
     "prepare_batch",
     "Executor",
+    "Preparer",
     "LocalExecutor",
     "StepTimes",
     "POOL_FROM",
@@ -66,8 +68,8 @@ POOL_FROM = 512
 IN_FLIGHT_PER_WORKER = 2
 # Worker processes the default LocalExecutor starts at most, whatever the cores: each holds a
 # model (a process that loads the default one and embeds peaks at 162 MB, docs/performance.md;
-# large sentence-transformers models take gigabytes); past
-# this, the cores are shared out as BLAS threads (cores // workers each).
+# large sentence-transformers models take gigabytes). Past this, the cores are shared out as
+# BLAS threads (cores // workers each).
 MAX_AUTO_WORKERS = 4
 # What one bad record can raise while it is prepared: it is reported and skipped.
 PREPARE_ERRORS: tuple[type[Exception], ...] = (
@@ -132,6 +134,30 @@ def embed_prepared(prepared: Sequence[Prepared], embedder: Embedder) -> None:
 def prepare_batch(records: Sequence[ArticleRecord], outlets: OutletDirectory, embedder: Embedder) -> list[Prepared]:
     """The pure step for a batch of records: prepared articles with vectors (or Problems), in order."""
     return _prepare_timed(records, outlets, embedder)[0]
+
+
+class Preparer:
+    """The pure step in one worker (a Ray actor, a LocalExecutor process): the model loaded once,
+    then batch after batch. A model that cannot be loaded is raised by the first batch: an error
+    raised while a worker starts (an actor's __init__, a pool's initializer) is lost."""
+
+    def __init__(self, model: str, outlets: OutletDirectory) -> None:
+        self.outlets = outlets
+        self.embedder: Embedder | None = None
+        self.failed: CrosscheckError | None = None
+        try:
+            self.embedder = get_embedder(model)
+        except CrosscheckError as e:
+            self.failed = e
+
+    def prepare(self, batch: Sequence[ArticleRecord]) -> list[Prepared]:
+        return self.prepare_timed(batch)[0]
+
+    def prepare_timed(self, batch: Sequence[ArticleRecord]) -> tuple[list[Prepared], StepTimes]:
+        if self.embedder is None:
+            assert self.failed is not None
+            raise self.failed
+        return _prepare_timed(batch, self.outlets, self.embedder)
 
 
 class Executor(ABC):
@@ -301,21 +327,18 @@ def _prepare_timed(batch: Sequence[ArticleRecord], outlets: OutletDirectory, emb
 
 
 # -- inside a worker process of LocalExecutor ---------------------------------------------------
-_worker_state: tuple[OutletDirectory, Embedder | None, CrosscheckError | None] | None = None
+_worker: Preparer | None = None
 
 
 def _start_worker(model: str, threads: int, outlets: OutletDirectory) -> None:
     """Load the model once per worker process. Ctrl-C is the writer's to handle: it stops the pool."""
     import threading
 
-    global _worker_state
+    global _worker
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with_parent, name="crosscheck-parent-watch", daemon=True).start()
     os.environ["OMP_NUM_THREADS"] = str(threads)  # embedding_threads() reads it
-    try:
-        _worker_state = (outlets, get_embedder(model), None)
-    except CrosscheckError as e:  # raised with the first batch: an initializer's error is lost
-        _worker_state = (outlets, None, e)
+    _worker = Preparer(model, outlets)
 
 
 def _exit_with_parent() -> None:
@@ -330,9 +353,5 @@ def _exit_with_parent() -> None:
 
 
 def _prepare_here(batch: list[ArticleRecord]) -> tuple[list[Prepared], StepTimes]:
-    assert _worker_state is not None, "not in a worker process started by LocalExecutor"
-    outlets, embedder, failed = _worker_state
-    if embedder is None:
-        assert failed is not None
-        raise failed
-    return _prepare_timed(batch, outlets, embedder)
+    assert _worker is not None, "not in a worker process started by LocalExecutor"
+    return _worker.prepare_timed(batch)

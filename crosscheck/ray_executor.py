@@ -20,11 +20,11 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
-from .embed import Embedder, get_embedder
+from .embed import Embedder
 from .errors import ClusterError, CrosscheckError, InvalidInput
 from .models import ArticleRecord
 from .outlets import OutletDirectory
-from .prepare import DEFAULT_BATCH, Executor, Prepared, prepare_batch
+from .prepare import DEFAULT_BATCH, Executor, Prepared, Preparer
 
 __all__ = ["RayExecutor", "LOCAL", "IN_FLIGHT_PER_WORKER", "check_address", "is_address", "import_ray"]
 
@@ -66,23 +66,8 @@ def check_address(address: str | None) -> str:
     return address
 
 
-class _Preparer:
+class _Preparer(Preparer):
     """One per worker, as a Ray actor: loads the model once, then prepares batch after batch."""
-
-    def __init__(self, model: str, outlets: OutletDirectory) -> None:
-        self.outlets = outlets
-        self.embedder: Embedder | None = None
-        self.failed: CrosscheckError | None = None
-        try:
-            self.embedder = get_embedder(model)
-        except CrosscheckError as e:  # raised by the first batch: an actor that dies in __init__ loses its error
-            self.failed = e
-
-    def prepare(self, batch: Sequence[ArticleRecord]) -> list[Prepared]:
-        if self.embedder is None:
-            assert self.failed is not None
-            raise self.failed
-        return prepare_batch(batch, self.outlets, self.embedder)
 
     def describe(self) -> dict[str, Any]:
         """Where this worker runs and how many threads its model uses (for tests and benchmarks)."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import pytest
@@ -20,6 +21,8 @@ from crosscheck.prepare import Executor, LocalExecutor, Prepared, prepare_batch
 
 from .conftest import SAMPLES
 from .test_ingest import EN, RU, TR, article, write_jsonl
+
+T = TypeVar("T")
 
 
 def stored(ix: Index) -> dict[str, tuple[str | None, list[str], np.ndarray, np.ndarray]]:
@@ -43,6 +46,14 @@ def assert_same_index(got: dict[str, tuple[str | None, list[str], np.ndarray, np
         assert (language, sentences) == want[key][:2], key
         assert np.allclose(article_vector, want[key][2], atol=1e-5), key
         assert sentence_vectors.shape == want[key][3].shape and np.allclose(sentence_vectors, want[key][3], atol=1e-5)
+
+
+def interrupted_at(records: Sequence[T], number: int) -> Iterator[T]:
+    """`records` up to `number`, then KeyboardInterrupt: Ctrl-C while workers hold batches."""
+    for position, record in enumerate(records):
+        if position == number:
+            raise KeyboardInterrupt
+        yield record
 
 
 class CountingExecutor(LocalExecutor):

@@ -20,7 +20,7 @@ from crosscheck.errors import ClusterError, InvalidInput, UnknownModel
 from crosscheck.prepare import LocalExecutor
 
 from .conftest import SAMPLES
-from .test_prepare import assert_same_index, stored
+from .test_prepare import assert_same_index, interrupted_at, stored
 
 ray = pytest.importorskip("ray", reason="pip install 'crosscheck[ray]' (the test extra installs it)")
 
@@ -92,14 +92,8 @@ def test_a_stopped_driver_keeps_what_it_committed(cluster: None, corpus: Path, t
     monkeypatch.setattr(index_mod, "COMMIT_ARTICLES", 2)
     records = [json.loads(line) for line in corpus.read_text(encoding="utf-8").splitlines()]
 
-    def stopping() -> Iterator[dict[str, Any]]:
-        for number, record in enumerate(records):
-            if number == 6:
-                raise KeyboardInterrupt  # Ctrl-C while the workers hold batches
-            yield record
-
     with Index.open(tmp_path / "ix", create=True) as ix, pytest.raises(KeyboardInterrupt):
-        ix.add(stopping(), executor=RayExecutor(workers=2, batch_size=1))
+        ix.add(interrupted_at(records, 6), executor=RayExecutor(workers=2, batch_size=1))
     with Index.open(tmp_path / "ix") as ix:
         kept = ix.store.totals()["articles"]
         assert 2 <= kept <= 6

@@ -29,7 +29,7 @@ from crosscheck.models import ArticleRecord
 from crosscheck.prepare import LocalExecutor
 
 from .conftest import SAMPLES
-from .test_prepare import assert_same_index, stored
+from .test_prepare import assert_same_index, interrupted_at, stored
 
 ARTICLES = 10  # of samples/articles.jsonl: ru, tr and en
 
@@ -108,15 +108,9 @@ def test_a_stopped_writer_keeps_what_it_committed_and_stops_the_workers(
         records: list[dict[str, Any]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(index_mod, "COMMIT_ARTICLES", 2)
 
-    def stopping() -> Iterator[dict[str, Any]]:
-        for number, record in enumerate(records):
-            if number == 7:
-                raise KeyboardInterrupt  # Ctrl-C while the workers hold batches
-            yield record
-
     executor = LocalExecutor(batch_size=1, workers=2)
     with Index.open(tmp_path / "ix", create=True) as ix, pytest.raises(KeyboardInterrupt):
-        ix.add(stopping(), executor=executor)
+        ix.add(interrupted_at(records, 7), executor=executor)
     assert executor.pool is None and not live_workers()
     with Index.open(tmp_path / "ix") as ix:
         kept = ix.store.totals()["articles"]
@@ -162,7 +156,7 @@ def test_worker_options(records: list[dict[str, Any]], tmp_path: Path) -> None:
 def test_the_step_in_a_worker_raises_what_loading_the_model_raised(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OMP_NUM_THREADS", "2")  # restored after: _start_worker sets it
     handler = signal.getsignal(signal.SIGINT)
-    monkeypatch.setattr(prepare_mod, "_worker_state", None)  # and back after the test
+    monkeypatch.setattr(prepare_mod, "_worker", None)  # and back after the test
     try:
         prepare_mod._start_worker("no-such-model", 1, OutletDirectory())
         assert os.environ["OMP_NUM_THREADS"] == "1"

@@ -238,7 +238,7 @@ def semeval_articles(eval_dir: Path, languages: Sequence[str] = LANGUAGES,
     shorter than 20 or longer than 400 characters are dropped (navigation debris, run-ons);
     a title is cut to about 160 characters.
     """
-    from crosscheck.sentences import split_sentences
+    from crosscheck.text.sentences import split_sentences
 
     csv.field_size_limit(sys.maxsize)
     path = eval_dir / "semeval2022_task8_subset" / "testing_set.csv"

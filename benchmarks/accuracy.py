@@ -4,7 +4,7 @@
 
 DIR defaults to <repo>/../shared/eval (see its README.md for the data sets and the naive
 baselines printed next to each number). Every measure goes through crosscheck's own code:
-`split_sentences`, `get_embedder()` (the default model), `index.article_vector`,
+`split_sentences`, `get_embedder()` (the default model), `index.embed.article_vector`,
 `compare.group_claims` and the thresholds the product ships with.
 
 semeval  Story similarity. For each of 1,283 SemEval-2022 Task 8 article pairs, the cosine of
@@ -53,10 +53,10 @@ sys.path.insert(0, str(REPO))
 
 from _common import cpu_model
 
-from crosscheck.embed import Embedder, available_cores, get_embedder
-from crosscheck.anchors import anchor_weights, extract_anchors, sparse_dot
-from crosscheck.index import article_vector
-from crosscheck.sentences import split_sentences
+from crosscheck.index.embed import Embedder, available_cores, get_embedder
+from crosscheck.text.anchors import anchor_weights, extract_anchors, sparse_dot
+from crosscheck.index.embed import article_vector
+from crosscheck.text.sentences import split_sentences
 
 MAX_SENTENCES = 60
 ANCHOR_SWEEP = (0.0, 0.1, 0.2, 0.3, 0.5, 1.0)
@@ -100,8 +100,9 @@ def compare_api() -> tuple[GroupFn, float]:
     """Claim grouping as compare.py does it (the shipped pair model, with each claim's evidence),
     at a first-pass threshold; and the shipped threshold. Imported late: crosscheck.compare
     pulls in crosscheck.claims."""
-    from crosscheck.compare import PairModel, group_claims
-    from crosscheck.evidence import evidence
+    from crosscheck.compare.pairs import PairModel
+    from crosscheck.compare.grouping import group_claims
+    from crosscheck.text.evidence import evidence
 
     model = PairModel.default()
 
@@ -122,7 +123,7 @@ def title_of(text: str, lang: str) -> str:
 
 
 def semeval(eval_dir: Path, embedder: Embedder) -> Result:
-    from crosscheck.stories import StoryParams, story_similarity
+    from crosscheck.stories.params import StoryParams, story_similarity
 
     csv.field_size_limit(sys.maxsize)
     with open(eval_dir / "semeval2022_task8_subset" / "testing_set.csv", encoding="utf-8", newline="") as f:

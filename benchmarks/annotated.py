@@ -43,8 +43,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from crosscheck import Index, OutletDirectory  # noqa: E402
-from crosscheck.compare import Comparison, compare_story  # noqa: E402
-from crosscheck.stories import list_stories, update_stories  # noqa: E402
+from crosscheck.compare.results import Comparison
+from crosscheck.compare.diff import compare_story  # noqa: E402
+from crosscheck.stories.catalog import list_stories
+from crosscheck.stories.clustering import update_stories  # noqa: E402
+from crosscheck.ingest.writer import ingest_paths  # noqa: E402
 
 # Stories of annotated_dev used to choose parameters; the others are held out. Chosen so that
 # each half has all three camps, German or French articles, a blindspot or two-camp story and
@@ -177,7 +180,7 @@ def summarise(results: list[ClaimResult], comparisons: dict[str, Comparison]) ->
 def run(corpus: Corpus, index_path: Path | None = None) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp, Index.open(index_path or Path(tmp) / "ix", create=True) as ix:
         started = time.perf_counter()
-        report = ix.ingest([corpus.articles], OutletDirectory.with_file(corpus.outlets))
+        report = ingest_paths(ix, [corpus.articles], OutletDirectory.with_file(corpus.outlets))
         update_stories(ix)
         stories = list_stories(ix)
         comparisons = {s.id: compare_story(ix, s.id) for s in stories}

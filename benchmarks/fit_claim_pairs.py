@@ -39,9 +39,12 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from annotated import TUNE_STORIES, load_corpus, score_claims, story_scores, summarise  # noqa: E402
 
 from crosscheck import Index, OutletDirectory, get_embedder  # noqa: E402
-from crosscheck.compare import PAIR_FEATURES, PairModel, claim_mentions, compare_articles, pair_features  # noqa: E402
-from crosscheck.evidence import evidence  # noqa: E402
-from crosscheck.stories import adhoc_story, list_stories, update_stories  # noqa: E402
+from crosscheck.compare.pairs import PAIR_FEATURES, PairModel, pair_features
+from crosscheck.compare.diff import claim_mentions, compare_articles  # noqa: E402
+from crosscheck.text.evidence import evidence  # noqa: E402
+from crosscheck.stories.catalog import adhoc_story, list_stories
+from crosscheck.stories.clustering import update_stories  # noqa: E402
+from crosscheck.ingest.writer import ingest_paths  # noqa: E402
 
 MODEL_FILE = ROOT / "crosscheck" / "data" / "claim_pairs.json"
 NTREX_FILES = {"en": "newstest2019-src.eng.txt", "ru": "newstest2019-ref.rus.txt", "tr": "newstest2019-ref.tur.txt"}
@@ -124,7 +127,7 @@ def main() -> None:
     tune = {s: a for s, a in corpus.stories.items() if s in TUNE_STORIES}
     holdout = {s: a for s, a in corpus.stories.items() if s not in TUNE_STORIES}
     with tempfile.TemporaryDirectory() as tmp, Index.open(Path(tmp) / "ix", create=True) as ix:
-        ix.ingest([corpus.articles], OutletDirectory.with_file(corpus.outlets))
+        ingest_paths(ix, [corpus.articles], OutletDirectory.with_file(corpus.outlets))
         update_stories(ix)
         x_dev, y_dev = dev_pairs(ix, corpus, tune)
         x_hold, y_hold = dev_pairs(ix, corpus, holdout)

@@ -26,7 +26,7 @@ sys.path.insert(0, str(REPO))
 from _common import cpu_model  # noqa: E402
 
 from crosscheck import languages  # noqa: E402
-from crosscheck.ingest import detect_language  # noqa: E402
+from crosscheck.ingest.prepare import detect_language  # noqa: E402
 
 
 def _report(name: str, items: list[tuple[str, str]]) -> None:

@@ -62,13 +62,14 @@ def text_of(kind: str, size: int, rng: random.Random) -> tuple[str, str]:
 
 def worker(kind: str, mb: float, folder: str) -> None:
     from crosscheck import Index
+    from crosscheck.ingest.writer import add_records
 
     title, text = text_of(kind, int(mb * 1_000_000), random.Random(0))
     record = {"id": f"huge-{kind}", "outlet": "TASS", "published": "2016-09-12", "title": title, "text": text}
     del title, text
     began = time.perf_counter()
     with Index.open(Path(folder) / "ix", create=True) as ix:
-        report = ix.add([record])
+        report = add_records(ix, [record])
     seconds = time.perf_counter() - began
     print(RESULT_PREFIX + json.dumps({
         "case": kind, "mb": mb, "seconds": round(seconds, 1), "peak_mb": round(proc_status_mb("VmHWM")),

@@ -26,8 +26,10 @@ sys.path.insert(0, str(ROOT))
 
 import tests.test_real_data as real_data
 from crosscheck import Index
-from crosscheck.query import QueryParams
-from crosscheck.stories import list_stories, update_stories
+from crosscheck.index.query import QueryParams
+from crosscheck.stories.catalog import list_stories
+from crosscheck.stories.clustering import update_stories
+from crosscheck.index.query import search  # noqa: E402
 from tests.test_real_data import ntrex_index
 
 # the cosine alone, the shipped parameters, and each of them changed alone
@@ -66,7 +68,7 @@ def main() -> None:
                 if not a.id.endswith("-en"):
                     continue
                 doc = doc_of[a.id]
-                hits = [h.article.id for h in ix.query(a.title, k=10)]
+                hits = [h.article.id for h in search(ix, a.title, k=10)]
                 for lang in ("ru", "tr"):
                     target = f"{doc}-{lang}"
                     total += 1
@@ -74,7 +76,7 @@ def main() -> None:
                     top3 += target in hits[:3]
                     halves[half_of[doc]] += 1
                 for params in GRID:
-                    ranked = [h.article.id for h in ix.query(a.title, k=3, params=params)]
+                    ranked = [h.article.id for h in search(ix, a.title, k=3, params=params)]
                     sweep[params][half_of[doc]] += sum(f"{doc}-{lang}" in ranked for lang in ("ru", "tr"))
             update_stories(ix)
             stories = list_stories(ix)

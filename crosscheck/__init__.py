@@ -1,7 +1,9 @@
 """crosscheck: compare how outlets in different languages cover the same news, claim by claim.
 
-The flow, one module per stage: ingest (files, feeds) → embed → index → stories → claims → compare → report.
-Public names are imported lazily so that `crosscheck --help` starts fast.
+The flow, one folder per stage: sources (files, feeds) → ingest → index → stories → compare →
+present → web, with text/ and languages/ beneath them and the command line (cli.py) on top;
+docs/architecture.md walks through the house. Public names are imported lazily so that
+`crosscheck --help` starts fast.
 """
 
 from __future__ import annotations
@@ -12,32 +14,23 @@ from typing import Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "Index": "index",
-    "VectorIndex": "index",
-    "Embedder": "embed",
-    "get_embedder": "embed",
-    "register": "embed",
-    "DEFAULT_MODEL": "embed",
-    "OutletDirectory": "outlets",
-    "load_outlets_file": "outlets",
-    "split_sentences": "sentences",
-    "detect_language": "ingest",
-    "read_paths": "ingest",
-    "index_dir": "paths",
-    "Article": "models",
-    "ArticleRecord": "models",
-    "Hit": "models",
-    "IngestReport": "models",
-    "Outlet": "models",
-    "Problem": "models",
+    # records, errors, vocabulary
+    "Article": "records",
+    "ArticleRecord": "records",
+    "Hit": "records",
+    "IngestReport": "records",
+    "Outlet": "records",
+    "Problem": "records",
+    "Story": "records",
+    "Feed": "records",
+    "Status": "vocabulary",
+    "Camp": "vocabulary",
     "CrosscheckError": "errors",
     "IndexNotFound": "errors",
     "IndexModelMismatch": "errors",
     "IndexLocked": "errors",
     "IndexReadOnly": "errors",
     "IndexNeedsUpgrade": "errors",
-    "check_index": "check",
-    "CheckReport": "check",
     "UnknownModel": "errors",
     "ModelUnavailable": "errors",
     "OutletsFileError": "errors",
@@ -49,25 +42,46 @@ _EXPORTS = {
     "FeedNotFound": "errors",
     "NothingFetched": "errors",
     "ClusterError": "errors",
-    "prepare_batch": "prepare",
-    "LocalExecutor": "prepare",
-    "RayExecutor": "ray_executor",
-    "Feed": "models",
-    "add_feed": "feeds",
-    "import_feeds": "feeds",
-    "fetch_feeds": "feeds",
-    "FetchReport": "feeds",
-    "Fetcher": "fetch",
-    "FetchPolicy": "fetch",
-    "Story": "models",
-    "StoryParams": "stories",
-    "update_stories": "stories",
-    "list_stories": "stories",
-    "get_story": "stories",
-    "Comparison": "compare",
-    "ClaimGroup": "compare",
-    "compare_story": "compare",
-    "compare_articles": "compare",
+    # sources
+    "read_paths": "sources.files",
+    "OutletDirectory": "sources.outlets",
+    "load_outlets_file": "sources.outlets",
+    "Fetcher": "sources.http",
+    "FetchPolicy": "sources.http",
+    # ingest
+    "add_records": "ingest.writer",
+    "ingest_paths": "ingest.writer",
+    "detect_language": "ingest.prepare",
+    "prepare_batch": "ingest.prepare",
+    "LocalExecutor": "ingest.workers",
+    "RayExecutor": "ingest.ray_workers",
+    "add_feed": "ingest.follow",
+    "import_feeds": "ingest.follow",
+    "fetch_feeds": "ingest.follow",
+    "FetchReport": "ingest.follow",
+    # index
+    "Index": "index.folder",
+    "VectorIndex": "index.vectors",
+    "Embedder": "index.embed",
+    "get_embedder": "index.embed",
+    "register": "index.embed",
+    "DEFAULT_MODEL": "index.paths",
+    "index_dir": "index.paths",
+    "search": "index.query",
+    "check_index": "index.check",
+    "CheckReport": "index.check",
+    # text
+    "split_sentences": "text.sentences",
+    # stories
+    "StoryParams": "stories.params",
+    "update_stories": "stories.clustering",
+    "list_stories": "stories.catalog",
+    "get_story": "stories.catalog",
+    # compare
+    "Comparison": "compare.results",
+    "ClaimGroup": "compare.results",
+    "compare_story": "compare.diff",
+    "compare_articles": "compare.diff",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]

@@ -28,20 +28,21 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from .embed import DEFAULT_MODEL
+from .index.paths import DEFAULT_MODEL
 from .errors import CrosscheckError, InvalidInput, NothingFetched, NothingIngested, check_folder, check_output_file
-from .paths import DEFAULT_INDEX, ENV_VAR, index_dir
-from .shapes import comparison_json, hits_json, info_json, stories_json
-from .stories import StoryParams
-from .translate import DEFAULT_PROVIDER, DEFAULT_TARGET, PROVIDERS
+from .index.paths import DEFAULT_INDEX, ENV_VAR, index_dir
+from .present.shapes import comparison_json, hits_json, info_json, stories_json
+from .stories.params import StoryParams
+from .present.translate import DEFAULT_PROVIDER, DEFAULT_TARGET, PROVIDERS
 from .vocabulary import Camp
+from .web.address import DEFAULT_HOST, DEFAULT_PORT, is_loopback
 
 if TYPE_CHECKING:
-    from .compare import Comparison
-    from .translate import TranslationOptions
-    from .index import Index, ProgressFn
-    from .models import Hit, IngestReport
-    from .prepare import Executor
+    from .compare.results import Comparison
+    from .present.translate import TranslationOptions
+    from .index.folder import Index, ProgressFn
+    from .records import Hit, IngestReport
+    from .ingest.workers import Executor
 
 class _Argument(TyperArgument):
     """An argument shown by its metavar alone: no Python type in the help, PATH... in the usage."""
@@ -100,7 +101,7 @@ def _optional_ray_address(args: list[str]) -> list[str]:
     local cluster and `ingest corpus.jsonl --ray 10.0.0.5:6379` joins one."""
     if "--ray" not in args:
         return args
-    from .ray_executor import is_address
+    from .ingest.ray_workers import is_address
 
     end = args.index("--") if "--" in args else len(args)
     return [("--ray=local" if arg == "--ray" and i < end and (i + 1 == end or not is_address(args[i + 1]))
@@ -184,7 +185,7 @@ TranslatorUrlOpt = Annotated[Optional[str], typer.Option(
 def _translation_options(translate_to: str | None, no_translate: bool, translator: str | None,
                          translator_url: str | None) -> TranslationOptions:
     """Check the translation options together, before any work."""
-    from .translate import TranslationOptions
+    from .present.translate import TranslationOptions
 
     if no_translate and (translate_to or translator or translator_url):
         raise typer.BadParameter("--no-translate cannot go with --translate-to, --translator or --translator-url")
@@ -199,8 +200,8 @@ def _translation_options(translate_to: str | None, no_translate: bool, translato
 
 def _write_story_report(ix: Index, comparison: Comparison, path: Path, options: TranslationOptions) -> str | None:
     """Write one story's HTML report; returns the note about missing translations, if any."""
-    from .report import render_story
-    from .translate import report_translations
+    from .present.report import render_story
+    from .present.translate import report_translations
 
     translations, note = report_translations(ix.store, options)(comparison)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -220,7 +221,7 @@ def _one_line_errors(fn: F) -> F:
             err.print(f"error: {e}", markup=False, highlight=False)
             raise typer.Exit(2 if isinstance(e, InvalidInput) else 1) from None
         except sqlite3.DatabaseError as e:  # a damaged database or a full disk met after opening
-            from .store import database_error
+            from .index.store import database_error
 
             error = database_error("the index database", e)
             if error is None:
@@ -261,7 +262,7 @@ def _say_waiting(pid: int | None) -> None:
 def _open(index: Path | None, model: str | None = None, create: bool = False, readonly: bool = False,
           wait: bool = True) -> Index:
     """Commands that only show things open the index read-only; writers wait for each other."""
-    from .index import Index
+    from .index.folder import Index
 
     if readonly:
         return Index.open(index, model=model, readonly=True)
@@ -271,7 +272,7 @@ def _open(index: Path | None, model: str | None = None, create: bool = False, re
 def _open_for_cache(index: Path | None) -> Index:
     """compare and report only read, but cache translations in the index when it is writable."""
     from .errors import IndexReadOnly
-    from .index import Index
+    from .index.folder import Index
 
     try:
         return Index.open(index, on_wait=_say_waiting)
@@ -281,7 +282,7 @@ def _open_for_cache(index: Path | None) -> Index:
 
 def _read(index: Path | None) -> Index:
     """Open the index to read it only (query, info): reads never write."""
-    from .index import Index
+    from .index.folder import Index
 
     return Index.open(index, readonly=True)
 
@@ -290,7 +291,7 @@ def _print_report(report: IngestReport) -> None:
     for problem in report.problems:
         err.print(Text(_clean(problem), style="yellow" if not problem.skipped else "red"), highlight=False)
     if report.unknown_outlets:
-        err.print(f"warning: camp 'unknown' for outlets not in the outlets list: "
+        err.print(f"warning: camp {Camp.UNKNOWN.value!r} for outlets not in the outlets list: "
                   f"{', '.join(report.unknown_outlets)} (add them with --outlets FILE)", markup=False)
     if report.unnamed_outlets:
         n = report.unnamed_outlets
@@ -334,8 +335,9 @@ def _first_missing(folder: Path) -> Path | None:
 def _ingest(paths: list[Path] | list[str], index: Path | None, model: str | None, outlets: Path | None,
             quiet: bool, outlet: str | None = None, wait: bool = True, executor: Executor | None = None
             ) -> IngestReport:
-    from .outlets import OutletDirectory
-    from .stories import update_stories
+    from .ingest.writer import add_records, ingest_paths
+    from .sources.outlets import OutletDirectory
+    from .stories.clustering import update_stories
 
     directory = OutletDirectory.with_file(outlets)
     urls = [str(p) for p in paths if str(p).startswith(("http://", "https://"))]
@@ -345,12 +347,12 @@ def _ingest(paths: list[Path] | list[str], index: Path | None, model: str | None
         if urls:  # article pages: fetched politely, then stored like the files' records
             from itertools import chain
 
-            from .feeds import read_pages
-            from .ingest import read_paths
+            from .sources.feeds import read_pages
+            from .sources.files import read_paths
 
-            report = ix.add(chain(read_paths(files, outlet), read_pages(urls)), directory, progress, executor)
+            report = add_records(ix, chain(read_paths(files, outlet), read_pages(urls)), directory, progress, executor)
         else:
-            report = ix.ingest(files, directory, progress, outlet=outlet, executor=executor)
+            report = ingest_paths(ix, files, directory, progress, outlet=outlet, executor=executor)
         update_stories(ix)  # new articles join stories here, so that reads never have to write
     if report.added + report.unchanged == 0:
         if new_folder is not None:  # made by this run, and nothing went in: leave no empty index
@@ -394,11 +396,12 @@ def ingest(
     """Add articles (files, folders or article URLs) to the index and embed them. Bad records are reported and skipped."""
     if workers == 0 and ray is not None:
         raise typer.BadParameter("--workers 0 is for ingest without --ray: a Ray cluster needs at least one worker")
-    from .prepare import DEFAULT_BATCH, LocalExecutor
+    from .ingest.prepare import DEFAULT_BATCH
+    from .ingest.workers import LocalExecutor
 
     executor: Executor
     if ray is not None:
-        from .ray_executor import RayExecutor
+        from .ingest.ray_workers import RayExecutor
 
         executor = RayExecutor(ray, workers=workers, batch_size=batch_size or DEFAULT_BATCH)
     else:
@@ -424,8 +427,10 @@ def query(
     as_json: JsonOpt = False,
 ) -> None:
     """Cross-language semantic search over the index."""
+    from .index.query import search
+
     with _read(index) as ix:
-        hits = ix.query(text, k=k, language=lang, camp=camp, sentences=sentences)
+        hits = search(ix, text, k=k, language=lang, camp=camp, sentences=sentences)
         pending = ix.store.count_unembedded()
     if as_json:
         out.print_json(json.dumps(hits_json(hits), ensure_ascii=False))
@@ -478,7 +483,9 @@ def stories(
     as_json: JsonOpt = False,
 ) -> None:
     """Group articles about the same event into stories, across languages, and list them."""
-    from .stories import StoryParams, list_stories, update_stories
+    from .stories.params import StoryParams
+    from .stories.catalog import list_stories
+    from .stories.clustering import update_stories
 
     options = {"threshold": threshold, "window_days": window_days, "max_span_days": max_span_days,
                "event_span_days": event_span_days}
@@ -491,6 +498,7 @@ def stories(
         raise typer.BadParameter(f"--event-span-days ({params.event_span_days:g}) is shorter than --max-span-days "
                                  f"({params.max_span_days:g}): give at least as many days (equal turns long events off)")
     with _open(index, wait=not no_wait) as ix:
+        ix.embed_pending()  # articles a stopped ingest (or a lost vector file) left without vectors
         update_stories(ix, params, rebuild=rebuild)
         found = list_stories(ix, since=since, camp=camp, min_articles=min_articles)
     if as_json:
@@ -543,7 +551,7 @@ def check(
     as_json: JsonOpt = False,
 ) -> None:
     """Check the index: SQLite integrity, upgrades, vectors against articles. Exit 1 if not whole."""
-    from .check import check_index
+    from .index.check import check_index
 
     report = check_index(index, repair=repair, wait=not no_wait, on_wait=_say_waiting)
     if as_json:
@@ -608,8 +616,8 @@ def compare(
     as_json: JsonOpt = False,
 ) -> None:
     """Align a story's claims across languages: shared, one-camp, single-source, conflicting numbers."""
-    from .compare import compare_articles, compare_story
-    from .stories import adhoc_story
+    from .compare.diff import compare_articles, compare_story
+    from .stories.catalog import adhoc_story
 
     if (story_id is None) == (articles is None):
         raise typer.BadParameter("give a STORY_ID or --articles ID,ID,..., not both and not neither")
@@ -642,8 +650,8 @@ def report(
     index: IndexOpt = None,
 ) -> None:
     """Write HTML reports: an index of all stories and one claim-diff page per story."""
-    from .report import write_reports
-    from .translate import report_translations
+    from .present.report import write_reports
+    from .present.translate import report_translations
 
     options = _translation_options(translate_to, no_translate, translator, translator_url)
     notes: list[str] = []
@@ -669,8 +677,10 @@ def demo(
     quiet: QuietOpt = False,
 ) -> None:
     """Ingest samples/ with the default model, query it, form stories and compare the seed story."""
-    from .compare import compare_story
-    from .stories import list_stories, update_stories
+    from .compare.diff import compare_story
+    from .stories.catalog import list_stories
+    from .stories.clustering import update_stories
+    from .index.query import search
 
     if not samples.exists():
         raise NothingIngested(f"no sample corpus at {samples}: run this from the crosscheck checkout, "
@@ -681,7 +691,7 @@ def demo(
     _print_report(report)
     out.print(f"\n[bold]query[/bold] {escape(DEMO_QUERY)!r}")
     with _open(index) as ix:
-        hits = ix.query(DEMO_QUERY, k=8)
+        hits = search(ix, DEMO_QUERY, k=8)
         out.print(_hits_table(hits, sentences=False))
         update_stories(ix)
         found = list_stories(ix)
@@ -734,7 +744,7 @@ def feeds_add(
     index: IndexOpt = None,
 ) -> None:
     """Follow a feed (creates the index if needed). Its outlet comes from its domain unless given."""
-    from .feeds import add_feed
+    from .ingest.follow import add_feed
 
     with _open(index, create=True) as ix:
         added = add_feed(ix, url, outlet=outlet, camp=camp, language=language)
@@ -744,7 +754,7 @@ def feeds_add(
 @feeds_command("list")
 def feeds_list(index: IndexOpt = None, as_json: JsonOpt = False) -> None:
     """The feeds followed: outlet, camp, last fetch and status, articles and errors."""
-    from .feeds import list_feeds
+    from .ingest.follow import list_feeds
 
     with _read(index) as ix:
         feeds = list_feeds(ix)
@@ -770,7 +780,7 @@ def feeds_list(index: IndexOpt = None, as_json: JsonOpt = False) -> None:
 @feeds_command("remove")
 def feeds_remove(url: Annotated[str, typer.Argument(help="The feed's address as listed.")], index: IndexOpt = None) -> None:
     """Stop following a feed (its articles stay in the index)."""
-    from .feeds import remove_feed
+    from .ingest.follow import remove_feed
 
     with _open(index) as ix:
         remove_feed(ix, url)
@@ -783,7 +793,7 @@ def feeds_import(
     index: IndexOpt = None,
 ) -> None:
     """Follow every feed in an OPML file or a plain list of URLs."""
-    from .feeds import import_feeds
+    from .ingest.follow import import_feeds
 
     with _open(index, create=True) as ix:
         report = import_feeds(ix, file)
@@ -832,7 +842,7 @@ DelayOpt = Annotated[Optional[float], typer.Option(
 def _fetcher(timeout: float | None, delay: float | None) -> Any:
     from dataclasses import replace
 
-    from .fetch import Fetcher, FetchPolicy
+    from .sources.http import Fetcher, FetchPolicy
 
     policy = FetchPolicy()
     if timeout is not None:
@@ -856,8 +866,8 @@ def fetch(
     """Fetch every feed, then each new item's page; extract, ingest and embed the articles.
 
     Exit code 0 when anything was fetched or nothing was new, 1 when every feed failed."""
-    from .feeds import fetch_feeds
-    from .stories import update_stories
+    from .ingest.follow import fetch_feeds
+    from .stories.clustering import update_stories
 
     with _open(index, wait=not no_wait) as ix, _progress(quiet) as progress, _fetcher(timeout, delay) as fetcher:
         report = fetch_feeds(ix, since=since, max_per_feed=max_per_feed, fetcher=fetcher, progress=progress)
@@ -882,14 +892,15 @@ def watch(
     """Fetch, ingest and update the stories every --every, until interrupted (Ctrl-C)."""
     from datetime import datetime
 
-    from .feeds import parse_interval
-    from .feeds import watch as watch_feeds
+    from .ingest.follow import parse_interval
+    from .ingest.follow import watch as watch_feeds
+    from .stories.clustering import update_stories
 
     seconds = parse_interval(every)
     try:
         with _open(index, wait=not no_wait) as ix, _fetcher(timeout, delay) as fetcher:
-            for report, clusters in watch_feeds(ix, seconds, rounds=rounds, since=since, max_per_feed=max_per_feed,
-                                                fetcher=fetcher):
+            for report, clusters in watch_feeds(ix, seconds, update_stories, rounds=rounds, since=since,
+                                                max_per_feed=max_per_feed, fetcher=fetcher):
                 out.print(f"{datetime.now():%H:%M:%S} {report.feeds} feeds: {report.new} new articles, "
                           f"{report.unchanged} unchanged, {report.not_modified} feeds not modified, "
                           f"{len(report.failed)} failed; stories: {clusters.new_stories} new, "
@@ -904,16 +915,16 @@ def watch(
 def serve(
     index: IndexOpt = None,
     host: Annotated[str, typer.Option(help="Address to listen on. Anything but a loopback address lets "
-                                      "other machines in: there is no authentication.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on.")] = 8765,
+                                      "other machines in: there is no authentication.")] = DEFAULT_HOST,
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on.")] = DEFAULT_PORT,
     update_every: Annotated[Optional[str], typer.Option(
         "--update-every", help="Form stories for newly ingested articles this often (15m, 1h, 90s); "
         "without it, stories change only through `crosscheck ingest` or `crosscheck stories`.",
         show_default=False)] = None,
 ) -> None:
     """Browse the index in a web browser (stories, search, story and article pages) with a JSON API."""
-    from .feeds import parse_interval
-    from .serve import is_loopback, run
+    from .ingest.follow import parse_interval
+    from .web.server import run
 
     every = parse_interval(update_every) if update_every is not None else None  # as `watch --every`
     if not is_loopback(host):

@@ -17,7 +17,8 @@ from enum import StrEnum
 
 from .errors import InvalidInput
 
-__all__ = ["Status", "Camp", "KNOWN_CAMPS", "StatusInfo", "STATUS_INFO", "CAMP_LABELS", "parse_camp"]
+__all__ = ["Status", "Camp", "CAMPS", "KNOWN_CAMPS", "UNNAMED_OUTLET", "StatusInfo", "STATUS_INFO", "CAMP_LABELS",
+           "DISPLAY_LANGUAGE", "as_camp", "parse_camp"]
 
 
 class Status(StrEnum):
@@ -33,7 +34,10 @@ class Camp(StrEnum):
     UNKNOWN = "unknown"
 
 
+CAMPS: tuple[Camp, ...] = tuple(Camp)
 KNOWN_CAMPS: tuple[Camp, ...] = (Camp.RU, Camp.TR, Camp.WEST)
+# The outlet of an article that names none and has no URL to tell one by.
+UNNAMED_OUTLET = "unknown"
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,11 @@ STATUS_INFO: dict[str, StatusInfo] = {
                                      "one independent source, however many outlets repeat it"),
 }
 
+# The language crosscheck's pages and tables are written in: a claim group is shown in a
+# mention in it when there is one, a story is titled and named after an article in it, and
+# reports translate other languages into it by default.
+DISPLAY_LANGUAGE = "en"
+
 CAMP_LABELS: dict[str, str] = {Camp.RU: "Russia", Camp.TR: "Turkey", Camp.WEST: "West", Camp.UNKNOWN: "Unknown"}
 
 
@@ -61,3 +70,11 @@ def parse_camp(value: str) -> Camp:
         return Camp(value.strip().lower())
     except ValueError:
         raise InvalidInput(f"unknown camp {value!r}: use one of {', '.join(Camp)}") from None
+
+
+def as_camp(value: str | None) -> Camp:
+    """A stored or given camp as a Camp; Camp.UNKNOWN for anything that is none of them."""
+    try:
+        return Camp(value) if value else Camp.UNKNOWN
+    except ValueError:
+        return Camp.UNKNOWN

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from crosscheck.cli import main
-from crosscheck.embed import register
+from crosscheck.index.embed import register
 
 from .conftest import HashEmbedder
 

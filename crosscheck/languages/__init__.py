@@ -18,8 +18,8 @@ from functools import lru_cache
 from . import de, en, fr, generic, ru, tr
 from .base import LanguageRules
 
-__all__ = ["GENERIC", "LanguageRules", "SUPPORTED", "fold", "fold_char", "get", "normalise_code",
-           "upper_letters"]
+__all__ = ["GENERIC", "LanguageRules", "SUPPORTED", "fold", "fold_char", "get",
+           "normalise_code", "upper_letters"]
 
 log = logging.getLogger("crosscheck")
 

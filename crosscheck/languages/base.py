@@ -104,7 +104,8 @@ class LanguageRules:
     char_folds: Mapping[str, str] = field(default_factory=frozen_map)
     # letters of a non-Latin alphabet and their Latin transliteration (case-folded input)
     to_latin: Mapping[str, str] = field(default_factory=frozen_map)
-    turkish_case: bool = False  # "I" lowercases to "ı" and "İ" to "i"
+    # capitals whose lower case is not Python's: Turkish "I" -> "ı" and "İ" -> "i" (`lower`)
+    lower_case: Mapping[str, str] = field(default_factory=frozen_map)
     upper_letters: str = ""  # capitals beyond A-Z, for datelines ("МОСКВА", "İSTANBUL")
     stopwords: frozenset[str] = frozenset()  # function words: not in a story's slug, not names in a title
     capitalised_nouns: bool = False  # every noun is capitalised (German): "der Senator" is no name
@@ -176,3 +177,12 @@ class LanguageRules:
     # words naming a country or place that CLDR does not list (adjectives, demonyms, cities,
     # straits), each mapped to the anchor key it shares in every language: "турецкий": "tr"
     place_words: Mapping[str, str] = field(default_factory=frozen_map)
+
+    def lower(self, text: str) -> str:
+        """`text` in lower case by this language's rules (Turkish dotted and dotless i), keeping
+        its length, so that offsets into it stay valid."""
+        if self.lower_case:
+            lowered = "".join(self.lower_case.get(c, c) for c in text).lower()
+            if len(lowered) == len(text):
+                return lowered
+        return text.lower()

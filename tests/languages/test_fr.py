@@ -8,12 +8,15 @@ from __future__ import annotations
 import pytest
 
 from crosscheck import languages
-from crosscheck.anchors import extract_anchors
-from crosscheck.claims import attribution, cited_outlets, extract_numbers, is_claim
-from crosscheck.ingest import detect_language
-from crosscheck.outlets import OutletDirectory
-from crosscheck.sentences import split_sentences
-from crosscheck.stories import slugify
+from crosscheck.text.anchors import extract_anchors
+from crosscheck.text.attribution import attribution
+from crosscheck.text.citations import cited_outlets
+from crosscheck.text.numbers import extract_numbers
+from crosscheck.text.claims import is_claim
+from crosscheck.ingest.prepare import detect_language
+from crosscheck.sources.outlets import OutletDirectory
+from crosscheck.text.sentences import split_sentences
+from crosscheck.stories.ids import slugify
 
 LANG = "fr"
 TITLE = "La Russie et la Turquie échangent des renseignements militaires en Syrie"

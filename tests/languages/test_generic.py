@@ -7,10 +7,13 @@ import logging
 import pytest
 
 from crosscheck import languages
-from crosscheck.anchors import extract_anchors
-from crosscheck.claims import analyse, attribution, cited_outlets, extract_numbers, is_claim
+from crosscheck.text.anchors import extract_anchors
+from crosscheck.text.claims import analyse, is_claim
+from crosscheck.text.attribution import attribution
+from crosscheck.text.citations import cited_outlets
+from crosscheck.text.numbers import extract_numbers
 from crosscheck.languages import fold
-from crosscheck.sentences import split_sentences
+from crosscheck.text.sentences import split_sentences
 
 # Ukrainian, written for these tests: USE has no Ukrainian and crosscheck no module for it.
 UK = ("Росія та Туреччина обмінюються розвідданими щодо Сирії, заявив сенатор Франц Клінцевич. "

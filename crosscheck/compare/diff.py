@@ -1,0 +1,166 @@
+"""Compare a story claim by claim: align claims across articles and languages into groups,
+one group per fact, count the independent sources behind each, and list the values that
+sources disagree on.
+
+Steps, for the articles of one story (or any set of articles):
+1. claims: the story's sentences that state something checkable (crosscheck/text/claims.py), with their
+   vectors from the sentence index (nothing is embedded again) and their evidence
+   (crosscheck/text/evidence.py: numbers and what they count, dates, names, speaker, negation);
+2. pairs: for every two claims of different articles, a calibrated probability that they state
+   the same fact (`PairModel`, a logistic regression over the cosine, how much closer the two
+   are than to their other neighbours, the language pair, and the evidence; its weights are
+   crosscheck/data/claim_pairs.json, fitted by benchmarks/fit_claim_pairs.py; pairs.py);
+3. groups: average-linkage agglomeration while the average probability within a group stays
+   at least the model's threshold, never putting two claims of one article into one group;
+   then groups that are each other's best match join at a lower threshold, and a claim left
+   alone joins the group of two or more it matches best on average, at the model's
+   `attach_threshold` (grouping.py). Precision first: when the evidence is weak, claims stay apart;
+4. conflicts: mentions of one fact whose numbers or dates of the same kind differ stay in one
+   group; the group lists each value with the outlets that give it. An outlet that changes its
+   own figure in a later article made an update, listed as such, not a conflict;
+5. sources: a mention's origin is the outlet it comes from once reprints ("near-verbatim"
+   copies) and citations ("citing TASS", "ссылаясь на ТАСС", "TASS'ın haberine göre") are
+   followed back through the story; a group's independent sources are its distinct origins
+   (provenance.py);
+6. status (crosscheck/vocabulary.py): `single_source` (one origin), `shared` (origins in two or
+   more of ru, tr, west), `camp_only` (two or more origins, all in one camp).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..records import Article, Story
+from ..sources.outlets import OutletDirectory
+from ..stories.catalog import get_story
+from ..text.claims import analyse
+from ..text.evidence import evidence
+from ..text.rules import rules_for
+from ..vocabulary import KNOWN_CAMPS, Status
+from .grouping import group_claims
+from .pairs import PairModel
+from .provenance import Sources, find_reprints
+from .results import STATUSES, ClaimGroup, Comparison, Conflict, ConflictValue, Mention, SentenceView
+
+if TYPE_CHECKING:
+    from ..index.folder import Index
+
+__all__ = ["claim_mentions", "compare_articles", "compare_story"]
+
+log = logging.getLogger("crosscheck")
+
+
+# -- conflicts -------------------------------------------------------------------------------
+def _disputes(mentions: list[Mention]) -> tuple[list[Conflict], list[Conflict]]:
+    """Values of one kind that the group's mentions disagree on: (conflicts between sources,
+    updates of one outlet's own figure)."""
+    conflicts: list[Conflict] = []
+    updates: list[Conflict] = []
+    kinds = sorted({q.kind for m in mentions for q in m.numbers})
+    for kind in kinds:
+        giving = [(m, frozenset(q.value for q in m.numbers if q.kind == kind)) for m in mentions]
+        giving = [(m, v) for m, v in giving if v]
+        disjoint = [(a, b) for x, (a, va) in enumerate(giving) for b, vb in giving[x + 1:] if not va & vb]
+        if not disjoint:
+            continue
+        values: dict[float, ConflictValue] = {}
+        for m, vs in giving:
+            for q in m.numbers:
+                if q.kind != kind or q.value not in vs:
+                    continue
+                cv = values.setdefault(q.value, ConflictValue(q.value, q.text, [], []))
+                if m.article.outlet not in cv.outlets:
+                    cv.outlets.append(m.article.outlet)
+                if m.origin and m.origin not in cv.origins:
+                    cv.origins.append(m.origin)
+        dispute = Conflict(kind, sorted(values.values(), key=lambda v: v.value))
+        between_sources = any((a.origin or a.article.outlet) != (b.origin or b.article.outlet) for a, b in disjoint)
+        (conflicts if between_sources else updates).append(dispute)
+    return conflicts, updates
+
+
+# -- the comparison ------------------------------------------------------------------------
+def _status(origin_camps: dict[str, str]) -> Status:
+    if len(origin_camps) <= 1:
+        return Status.SINGLE_SOURCE
+    camps = set(origin_camps.values()) & set(KNOWN_CAMPS)
+    return Status.SHARED if len(camps) >= 2 else Status.CAMP_ONLY
+
+
+def claim_mentions(index: Index, articles: Sequence[Article]
+                   ) -> tuple[list[Mention], np.ndarray, dict[str, list[SentenceView]], dict[str, np.ndarray]]:
+    """The claims of `articles` with their evidence: (mentions, their vectors as rows, each
+    article's sentences as the report shows them, each article's claim vectors)."""
+    mentions: list[Mention] = []
+    claim_vectors: list[np.ndarray] = []
+    views: dict[str, list[SentenceView]] = {}
+    vectors_by_article: dict[str, np.ndarray] = {}
+    for a in articles:
+        rows = index.store.article_sentences(a.rowid)
+        vecs = index.sentence_vectors.reconstruct([r[0] for r in rows])
+        views[a.id] = []
+        kept = []
+        rules = rules_for(a.language)
+        for (rowid, position, paragraph, start, end, text), vec in zip(rows, vecs):
+            views[a.id].append(SentenceView(text, start, end, paragraph, None, rowid))
+            info = analyse(text, rules)
+            if info is None:
+                continue
+            found = evidence(text, rules, a.published)
+            mentions.append(Mention(a, rowid, position, text, info.attributed_to, found.quantities, found))
+            claim_vectors.append(vec)
+            kept.append(vec)
+        vectors_by_article[a.id] = np.vstack(kept) if kept else np.zeros((0, vecs.shape[1] if len(vecs) else 1))
+    matrix = np.vstack(claim_vectors) if claim_vectors else np.zeros((0, 1), dtype=np.float32)
+    return mentions, matrix, views, vectors_by_article
+
+
+def compare_articles(index: Index, story: Story, directory: OutletDirectory | None = None,
+                     model: PairModel | None = None) -> Comparison:
+    """Claim groups for the articles of `story` (a real story, or any set of articles)."""
+    directory = directory or OutletDirectory.including(index.store.outlets())
+    articles = story.articles
+    mentions, matrix, views, vectors_by_article = claim_mentions(index, articles)
+    view_of = {v.sentence_rowid: v for vs in views.values() for v in vs}
+    reprints = find_reprints(articles, vectors_by_article)
+    # a duplicate of an article outside this story goes back to that article's outlet
+    inside = {a.id for a in articles}
+    originals = [o for o in (index.store.article_by_id(d) for d in {a.duplicate_of for a in articles
+                                                                    if a.duplicate_of and a.duplicate_of not in inside})
+                 if o is not None]
+    sources = Sources([*articles, *originals], directory, reprints)
+    parts = group_claims(matrix, [m.article.id for m in mentions], [m.article.language for m in mentions],
+                         [m.evidence for m in mentions], model)
+
+    groups: list[ClaimGroup] = []
+    for p in parts:
+        group_mentions = sorted((mentions[i] for i in p), key=lambda m: (m.article.published or "", m.article.id))
+        for m in group_mentions:
+            sources.resolve(m, group_mentions)
+        origin_camps = {m.origin: sources.camp_of(m.origin) for m in group_mentions}
+        conflicts, updates = _disputes(group_mentions)
+        groups.append(ClaimGroup("", _status(origin_camps), group_mentions, origin_camps, conflicts, updates))
+
+    # stable ids: by status, then by where the claim first appears
+    order = sorted(range(len(groups)), key=lambda g: (
+        STATUSES.index(groups[g].status), -groups[g].independent_sources,
+        min((m.article.published or "", m.article.id, m.position) for m in groups[g].mentions)))
+    width = len(str(len(groups)))
+    for rank, g in enumerate(order, start=1):
+        groups[g].id = f"c{rank:0{width}d}"
+    for group in groups:
+        for m in group.mentions:
+            view_of[m.sentence_rowid].claim_id = group.id
+    groups.sort(key=lambda g: g.id)
+    return Comparison(story, groups, views, reprints)
+
+
+def compare_story(index: Index, story_id: str, directory: OutletDirectory | None = None,
+                  model: PairModel | None = None) -> Comparison:
+    """Claim groups for the story `story_id` as the index holds it: reading only, stories are
+    formed by `ingest`, `stories` or `serve --update-every` (StoryNotFound if there is none)."""
+    return compare_articles(index, get_story(index, story_id), directory, model)

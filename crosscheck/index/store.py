@@ -1,0 +1,661 @@
+"""The SQLite half of an index: articles, sentences, outlets and metadata, with named migrations."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from ..errors import CrosscheckError, IndexDamaged, IndexReadOnly, IndexWriteFailed
+from ..records import Article, Feed, Outlet
+
+__all__ = ["Store", "MIGRATIONS", "database_error"]
+
+def _record_missing_anchors(db: sqlite3.Connection) -> None:
+    """Record the anchors of every article that has none (an index made before anchors, or whose
+    anchors 0007 cleared), as ingest records them for new articles."""
+    from ..text.anchors import extract_anchors
+
+    rows = db.execute("SELECT rowid, title, text, language FROM articles "
+                      "WHERE rowid NOT IN (SELECT article_rowid FROM article_anchors)").fetchall()
+    _save_anchors(db, {rowid: extract_anchors(title, text, language) for rowid, title, text, language in rows})
+
+
+# Named migrations, applied in order when a store is opened: SQL, or a function of the connection
+# for a backfill that needs crosscheck's own code. Append; never edit a shipped one.
+MIGRATIONS: list[tuple[str, str | Callable[[sqlite3.Connection], None]]] = [
+    ("0001_initial", """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE outlets (
+            name TEXT PRIMARY KEY, camp TEXT NOT NULL, country TEXT, domains TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE articles (
+            rowid INTEGER PRIMARY KEY,           -- also the id of the article's faiss vector
+            id TEXT NOT NULL UNIQUE,
+            url TEXT,
+            outlet TEXT NOT NULL,
+            camp TEXT NOT NULL,
+            country TEXT,
+            title TEXT NOT NULL,
+            text TEXT NOT NULL,
+            published TEXT,                      -- ISO 8601 as given, NULL when unknown
+            language TEXT,
+            language_prob REAL,                  -- NULL when the record gave the language
+            content_hash TEXT NOT NULL,
+            duplicate_of TEXT REFERENCES articles(id),
+            source TEXT NOT NULL,                -- file:line it was read from
+            ingested_at TEXT NOT NULL,
+            embedded INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX articles_hash ON articles(content_hash);
+        CREATE INDEX articles_url ON articles(url);
+        CREATE INDEX articles_published ON articles(published);
+        CREATE INDEX articles_unembedded ON articles(embedded) WHERE embedded = 0;
+        CREATE TABLE sentences (
+            rowid INTEGER PRIMARY KEY,           -- also the id of the sentence's faiss vector
+            article_rowid INTEGER NOT NULL REFERENCES articles(rowid) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            paragraph INTEGER NOT NULL,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            text TEXT NOT NULL
+        );
+        CREATE INDEX sentences_article ON sentences(article_rowid, position);
+    """),
+    ("0002_stories", """
+        CREATE TABLE stories (
+            id TEXT PRIMARY KEY,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE story_articles (
+            article_rowid INTEGER PRIMARY KEY REFERENCES articles(rowid) ON DELETE CASCADE,
+            story_id TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE
+        );
+        CREATE INDEX story_articles_story ON story_articles(story_id);
+    """),
+    ("0003_translations", """
+        CREATE TABLE translations (
+            provider TEXT NOT NULL,
+            source_language TEXT NOT NULL,       -- '' when the provider detected it
+            target_language TEXT NOT NULL,
+            text TEXT NOT NULL,
+            translation TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (provider, source_language, target_language, text)
+        );
+    """),
+    ("0004_anchors", """
+        -- names and numbers of each article (crosscheck/anchors.py), recorded at ingest
+        CREATE TABLE article_anchors (
+            article_rowid INTEGER PRIMARY KEY REFERENCES articles(rowid) ON DELETE CASCADE,
+            anchors TEXT NOT NULL                -- space-separated keys
+        );
+        CREATE TABLE anchor_counts (anchor TEXT PRIMARY KEY, articles INTEGER NOT NULL);
+    """),
+    ("0005_feeds", """
+        -- followed RSS/Atom feeds (crosscheck/feeds.py) and the items seen in them
+        CREATE TABLE feeds (
+            url TEXT PRIMARY KEY,
+            outlet TEXT NOT NULL,
+            camp TEXT NOT NULL,
+            language TEXT,                       -- given by the user; NULL: detected per article
+            title TEXT,                          -- the feed's own title
+            etag TEXT,                           -- validators for the next conditional GET
+            last_modified TEXT,
+            added_at TEXT NOT NULL,
+            last_fetch TEXT,
+            last_status TEXT,                    -- '200', '304' or 'failed'
+            last_error TEXT,
+            errors INTEGER NOT NULL DEFAULT 0,   -- failed fetches in a row
+            articles INTEGER NOT NULL DEFAULT 0  -- articles ingested through the feed
+        );
+        CREATE TABLE feed_items (
+            feed_url TEXT NOT NULL REFERENCES feeds(url) ON DELETE CASCADE,
+            link TEXT NOT NULL,                  -- the item's link, tracking parameters removed
+            article_id TEXT,                     -- NULL until its page is ingested
+            title TEXT,                          -- the feed's title and date for the item, used
+            published TEXT,                      --   when its page has none (and for retries)
+            attempts INTEGER NOT NULL DEFAULT 0, -- failed fetches of the page
+            last_error TEXT,
+            seen_at TEXT NOT NULL,
+            PRIMARY KEY (feed_url, link)
+        );
+        CREATE INDEX feed_items_pending ON feed_items(feed_url) WHERE article_id IS NULL;
+    """),
+    ("0006_published_given", """
+        -- a `published` that is not ISO 8601 or lies outside 1900 .. a day after now is kept here
+        -- as given and not used (models.plausible_date); such dates stored earlier move here
+        ALTER TABLE articles ADD COLUMN published_given TEXT;
+        UPDATE articles SET published_given = published, published = NULL
+         WHERE published IS NOT NULL
+           AND (published < '1900' OR published > strftime('%Y-%m-%dT%H:%M:%S', 'now', '+1 day'));
+    """),
+    ("0007_anchor_places", """
+        -- anchors now give places one key in every language ("@TR") and follow each article's
+        -- language (crosscheck/languages/): the keys recorded before are extracted again, by
+        -- the next migration
+        DELETE FROM article_anchors;
+        DELETE FROM anchor_counts;
+    """),
+    ("0008_anchors_of_every_article", _record_missing_anchors),
+]
+
+_FEED_COLUMNS = ("url", "outlet", "camp", "language", "title", "etag", "last_modified", "added_at",
+                 "last_fetch", "last_status", "last_error", "errors", "articles")
+
+_ARTICLE_COLUMNS = ("rowid, id, url, outlet, camp, country, title, text, published, "
+                    "language, language_prob, duplicate_of")
+
+
+# How long a write waits for SQLite's own lock (another connection's transaction) before failing.
+# Writers of an index are serialised by its write lock (locking.py); this covers the short
+# writes of readers, such as the translation cache.
+BUSY_TIMEOUT_SECONDS = 60.0
+
+
+def database_error(path: object, error: sqlite3.DatabaseError) -> CrosscheckError | None:
+    """The domain error for an SQLite error that says the file or the disk is at fault, else None."""
+    text = str(error)
+    if "disk is full" in text or "disk I/O error" in text:
+        return IndexWriteFailed(path, text)
+    if isinstance(error, sqlite3.OperationalError) and "readonly" in text:
+        return IndexReadOnly(path)
+    if not isinstance(error, sqlite3.OperationalError) or "malformed" in text or "not a database" in text:
+        return IndexDamaged(path, f"SQLite: {text}")
+    return None
+
+
+def _connect_readonly(path: Path) -> sqlite3.Connection:
+    """A read-only connection. SQLite's `mode=ro` still needs to create the WAL index file next
+    to the database; in a folder nobody may write to (so nobody is writing the database either)
+    it is opened `immutable` instead."""
+    if not path.exists():
+        raise FileNotFoundError(path)
+    uri = "file:" + quote(str(path.resolve()))
+    db = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_SECONDS)
+    try:
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return db
+    except sqlite3.OperationalError:
+        db.close()
+        if os.access(path.parent, os.W_OK):
+            raise
+    return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True)
+
+
+def _day(timestamp: float, beyond: str) -> str:
+    """YYYY-MM-DD of a Unix time, or `beyond` when it lies outside what datetime can hold."""
+    try:
+        return datetime.fromtimestamp(timestamp, timezone.utc).isoformat()[:10]
+    except (OverflowError, ValueError, OSError):
+        return beyond
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _article(row: Sequence[Any]) -> Article:
+    return Article(*row)
+
+
+def _save_anchors(db: sqlite3.Connection, anchors: dict[int, list[str]]) -> None:
+    db.executemany("INSERT INTO article_anchors VALUES (?, ?)", [(rowid, " ".join(keys)) for rowid, keys in anchors.items()])
+    per_key: dict[str, int] = {}
+    for keys in anchors.values():
+        for k in keys:
+            per_key[k] = per_key.get(k, 0) + 1
+    db.executemany("INSERT INTO anchor_counts VALUES (?, ?) "
+                   "ON CONFLICT(anchor) DO UPDATE SET articles = articles + excluded.articles", per_key.items())
+
+
+# Values bound in one `IN (...)`: SQLite builds before 3.32 refuse more than 999 parameters.
+IN_CHUNK = 500
+
+
+def _in_chunks(values: Iterable[Any], size: int = IN_CHUNK) -> Iterator[tuple[list[Any], str]]:
+    """`values` in chunks small enough for one `IN (...)` each, with the chunk's placeholders."""
+    items = list(values)
+    for i in range(0, len(items), size):
+        chunk = items[i:i + size]
+        yield chunk, ",".join("?" * len(chunk))
+
+
+class Store:
+    """An index folder's database. Opening it read-write applies any pending migration (unless
+    `migrate` is off: `Index.open` applies them under the index's write lock). Opened with
+    `readonly`, it never writes: SQLite's read-only mode, no WAL switch, no migration."""
+
+    def __init__(self, path: str | Path, readonly: bool = False, migrate: bool = True) -> None:
+        self.path = Path(path)
+        self.readonly = readonly
+        if readonly:
+            self.db = _connect_readonly(self.path)
+        else:
+            self.db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS)
+            self.db.execute("PRAGMA journal_mode = WAL")
+        self.db.execute("PRAGMA foreign_keys = ON")
+        if migrate and not readonly:
+            self.migrate()
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- schema ---------------------------------------------------------------------------
+    def pending_migrations(self) -> list[str]:
+        """Names of the migrations not applied yet."""
+        has_table = self.db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'migrations'").fetchone()
+        done = {r[0] for r in self.db.execute("SELECT name FROM migrations")} if has_table else set()
+        return [name for name, _ in MIGRATIONS if name not in done]
+
+    def migrate(self) -> None:
+        """Apply pending migrations, each in its own transaction."""
+        self.db.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+        pending = set(self.pending_migrations())
+        for name, step in MIGRATIONS:
+            if name not in pending:
+                continue
+            if callable(step):
+                with self.db:
+                    step(self.db)
+                    self.db.execute("INSERT INTO migrations VALUES (?, ?)", (name, _now()))
+                continue
+            with self.db:
+                self.db.executescript(f"BEGIN; {step}; INSERT INTO migrations VALUES ('{name}', '{_now()}'); COMMIT;")
+
+    def applied_migrations(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT name FROM migrations ORDER BY name")]
+
+    # -- metadata -------------------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    # -- outlets --------------------------------------------------------------------------
+    def save_outlet(self, outlet: Outlet) -> None:
+        """Remember an outlet as ingest saw it (an --outlets file's entry included)."""
+        self.db.execute(
+            "INSERT OR REPLACE INTO outlets VALUES (?, ?, ?, ?)",
+            (outlet.name, outlet.camp, outlet.country, " ".join(outlet.domains)),
+        )
+
+    def outlets(self) -> list[Outlet]:
+        return [Outlet(name, camp, country, tuple(domains.split()))
+                for name, camp, country, domains in self.db.execute("SELECT * FROM outlets ORDER BY name")]
+
+    # -- articles -------------------------------------------------------------------------
+    def article_by_id(self, article_id: str) -> Article | None:
+        row = self.db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return _article(row) if row else None
+
+    def revisions_of(self, article_id: str) -> list[tuple[str, str]]:
+        """(id, content hash) of the article stored under `article_id` and of its revisions
+        (`article_id@r2`, `@r3` ...), oldest first."""
+        rows = self.db.execute(
+            "SELECT id, content_hash FROM articles WHERE id = ? OR (id > ? AND id < ?) ORDER BY rowid",
+            (article_id, article_id + "@r", article_id + "@r\uffff")).fetchall()
+        return [(i, h) for i, h in rows if i == article_id or i[len(article_id) + 2:].isdigit()]
+
+    def articles_by_rowid(self, rowids: Iterable[int]) -> dict[int, Article]:
+        out: dict[int, Article] = {}
+        for chunk, marks in _in_chunks(rowids):
+            for row in self.db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE rowid IN ({marks})", chunk):
+                out[row[0]] = _article(row)
+        return out
+
+    def first_with_hash(self, content_hash: str) -> str | None:
+        row = self.db.execute(
+            "SELECT id FROM articles WHERE content_hash = ? ORDER BY rowid LIMIT 1", (content_hash,)
+        ).fetchone()
+        return row[0] if row else None
+
+    def insert_article(self, values: dict[str, Any], sentences: Sequence[tuple[int, int, int, str]]) -> int:
+        """Insert an article and its sentences (paragraph, start, end, text); returns its rowid."""
+        values = {**values, "ingested_at": _now()}
+        cols = ", ".join(values)
+        marks = ", ".join(f":{k}" for k in values)
+        cur = self.db.execute(f"INSERT INTO articles ({cols}) VALUES ({marks})", values)
+        rowid = int(cur.lastrowid or 0)
+        self.db.executemany(
+            "INSERT INTO sentences (article_rowid, position, paragraph, start, end, text) VALUES (?, ?, ?, ?, ?, ?)",
+            [(rowid, pos, para, start, end, text) for pos, (para, start, end, text) in enumerate(sentences)],
+        )
+        return rowid
+
+    def commit(self) -> None:
+        self.db.commit()
+
+    @contextlib.contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """Everything inside happens, or (on an exception) none of it, within the open transaction."""
+        if not self.db.in_transaction:
+            self.db.execute("BEGIN")
+        self.db.execute("SAVEPOINT record")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK TO record")
+            self.db.execute("RELEASE record")
+            raise
+        self.db.execute("RELEASE record")
+
+    def unembedded(self, after: int, limit: int) -> list[tuple[int, str, list[tuple[int, str]]]]:
+        """Up to `limit` articles past rowid `after` still without vectors:
+        (rowid, title, [(sentence rowid, text)])."""
+        rows = self.db.execute(
+            "SELECT rowid, title FROM articles WHERE embedded = 0 AND rowid > ? ORDER BY rowid LIMIT ?",
+            (after, limit),
+        ).fetchall()
+        out = []
+        for rowid, title in rows:
+            sents = self.db.execute(
+                "SELECT rowid, text FROM sentences WHERE article_rowid = ? ORDER BY position", (rowid,)
+            ).fetchall()
+            out.append((rowid, title, [(int(s), str(t)) for s, t in sents]))
+        return out
+
+    def embedded_counts(self) -> tuple[int, int]:
+        """(articles marked embedded, sentences of those articles): how many vectors the files
+        should hold."""
+        articles = self.db.execute("SELECT count(*) FROM articles WHERE embedded = 1").fetchone()[0]
+        sentences = self.db.execute("SELECT count(*) FROM sentences s JOIN articles a ON a.rowid = s.article_rowid "
+                                    "WHERE a.embedded = 1").fetchone()[0]
+        return int(articles), int(sentences)
+
+    def embedded_sentence_owners(self) -> dict[int, int]:
+        """sentence rowid -> article rowid, for the sentences of embedded articles."""
+        return dict(self.db.execute("SELECT s.rowid, s.article_rowid FROM sentences s "
+                                    "JOIN articles a ON a.rowid = s.article_rowid WHERE a.embedded = 1"))
+
+    def mark_unembedded(self, rowids: Sequence[int]) -> None:
+        """Mark articles for embedding again (committed)."""
+        with self.db:
+            self.db.executemany("UPDATE articles SET embedded = 0 WHERE rowid = ?", [(r,) for r in rowids])
+
+    def count_unembedded(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM articles WHERE embedded = 0").fetchone()[0])
+
+    def mark_embedded(self, rowids: Sequence[int]) -> None:
+        with self.db:
+            self.db.executemany("UPDATE articles SET embedded = 1 WHERE rowid = ?", [(r,) for r in rowids])
+
+    def embedded_rowids(self, language: str | None = None, camp: str | None = None) -> list[int]:
+        sql, args = "SELECT rowid FROM articles WHERE embedded = 1", []
+        if language:
+            sql += " AND language = ?"
+            args.append(language)
+        if camp:
+            sql += " AND camp = ?"
+            args.append(camp)
+        return [r[0] for r in self.db.execute(sql, args)]
+
+    def embedded_published_between(self, start: float, end: float) -> list[tuple[int, str]]:
+        """(rowid, published) of embedded articles published from `start` to `end` (Unix times,
+        with a day of slack either side for UTC offsets: callers compare exactly)."""
+        low = _day(start - 86400, "0000")
+        high = _day(end + 86400, "9999") + "\uffff"
+        return [(r[0], r[1]) for r in self.db.execute(
+            "SELECT rowid, published FROM articles WHERE embedded = 1 AND published >= ? AND published <= ?",
+            (low, high))]
+
+    def embedded_undated(self) -> list[int]:
+        """Rowids of embedded articles with no publication date."""
+        return [r[0] for r in self.db.execute("SELECT rowid FROM articles WHERE embedded = 1 AND published IS NULL")]
+
+    def sentence_rowids(self, article_rowids: Sequence[int]) -> list[int]:
+        out: list[int] = []
+        for chunk, marks in _in_chunks(article_rowids):
+            out += [r[0] for r in self.db.execute(
+                f"SELECT rowid FROM sentences WHERE article_rowid IN ({marks})", chunk)]
+        return out
+
+    def sentence_rowids_of(self, article_rowid: int) -> list[int]:
+        """The rowids of one article's sentences, in their order in the text."""
+        return [r[0] for r in self.db.execute(
+            "SELECT rowid FROM sentences WHERE article_rowid = ? ORDER BY position", (article_rowid,))]
+
+    def sentences_by_rowid(self, rowids: Sequence[int]) -> dict[int, tuple[int, str]]:
+        """sentence rowid -> (article rowid, text)."""
+        out: dict[int, tuple[int, str]] = {}
+        for chunk, marks in _in_chunks(rowids):
+            for rowid, art, text in self.db.execute(
+                f"SELECT rowid, article_rowid, text FROM sentences WHERE rowid IN ({marks})", chunk
+            ):
+                out[rowid] = (art, text)
+        return out
+
+    # -- statistics -----------------------------------------------------------------------
+    def counts(self, column: str) -> list[tuple[str, int]]:
+        if column not in {"language", "camp", "outlet"}:
+            raise ValueError(column)
+        return [(r[0] or "?", r[1]) for r in self.db.execute(
+            f"SELECT {column}, count(*) FROM articles GROUP BY {column} ORDER BY count(*) DESC, {column}")]
+
+    def languages(self) -> list[str]:
+        """The languages of the stored articles, sorted (articles of unknown language left out)."""
+        return sorted(k for k, _ in self.counts("language") if k != "?")
+
+    def integrity_check(self) -> list[str]:
+        """SQLite's findings about the database file; empty when it is whole."""
+        return [r[0] for r in self.db.execute("PRAGMA integrity_check") if r[0] != "ok"]
+
+    def data_version(self) -> tuple[Any, ...]:
+        """What the rows say changed: the newest article, the embedded ones, story memberships
+        and stories (a reader's cache key, beside the files' own state)."""
+        return tuple(self.db.execute(
+            "SELECT (SELECT max(rowid) FROM articles), (SELECT count(*) FROM articles WHERE embedded = 1), "
+            "(SELECT count(*) FROM story_articles), (SELECT count(*) FROM stories)").fetchone())
+
+    def totals(self) -> dict[str, int]:
+        q = self.db.execute
+        return {
+            "articles": q("SELECT count(*) FROM articles").fetchone()[0],
+            "duplicates": q("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL").fetchone()[0],
+            "sentences": q("SELECT count(*) FROM sentences").fetchone()[0],
+            "unembedded": self.count_unembedded(),
+        }
+
+    def iter_articles(self) -> Iterator[Article]:
+        for row in self.db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles ORDER BY rowid"):
+            yield _article(row)
+
+    # -- stories --------------------------------------------------------------------------
+    def story_assignments(self) -> dict[int, str]:
+        """article rowid -> story id."""
+        return {r[0]: r[1] for r in self.db.execute("SELECT article_rowid, story_id FROM story_articles")}
+
+    def unassigned_articles(self) -> list[Article]:
+        """Embedded articles in no story yet, oldest first."""
+        return [_article(r) for r in self.db.execute(
+            f"SELECT {_ARTICLE_COLUMNS.replace('rowid', 'a.rowid', 1)} FROM articles a "
+            "WHERE a.embedded = 1 AND a.rowid NOT IN (SELECT article_rowid FROM story_articles) "
+            "ORDER BY a.published IS NULL, a.published, a.id")]
+
+    def stories_of(self, article_rowids: Iterable[int]) -> dict[int, str]:
+        """article rowid -> story id, for those of the articles that are in a story."""
+        out: dict[int, str] = {}
+        for chunk, marks in _in_chunks(article_rowids):
+            out.update(self.db.execute(
+                f"SELECT article_rowid, story_id FROM story_articles WHERE article_rowid IN ({marks})", chunk))
+        return out
+
+    def story_ids(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT id FROM stories ORDER BY id")]
+
+    def assign(self, story_id: str, article_rowids: Sequence[int], new: bool) -> None:
+        if new:
+            self.db.execute("INSERT INTO stories VALUES (?, ?)", (story_id, _now()))
+        self.db.executemany("INSERT OR REPLACE INTO story_articles VALUES (?, ?)",
+                            [(r, story_id) for r in article_rowids])
+
+    def clear_stories(self) -> None:
+        with self.db:
+            self.db.execute("DELETE FROM story_articles")
+            self.db.execute("DELETE FROM stories")
+
+    def story_members(self, story_id: str) -> list[Article]:
+        return [_article(r) for r in self.db.execute(
+            f"SELECT {_ARTICLE_COLUMNS.replace('rowid', 'a.rowid', 1)} FROM articles a "
+            "JOIN story_articles s ON s.article_rowid = a.rowid WHERE s.story_id = ? "
+            "ORDER BY a.published IS NULL, a.published, a.id", (story_id,))]
+
+    def remove_articles(self, rowids: Sequence[int]) -> list[str]:
+        """Delete articles with their sentences, anchors and story memberships (not committed).
+        A duplicate of a removed article becomes the original of its remaining copies. Returns
+        the ids of the stories left empty, which are deleted too."""
+        removed = set(rowids)
+        ids = {r: i for r, i in self.articles_ids(removed).items()}
+        per_key: dict[str, int] = {}
+        for keys in self.anchors_of(list(removed)).values():
+            for k in keys:
+                per_key[k] = per_key.get(k, 0) + 1
+        self.db.executemany("UPDATE anchor_counts SET articles = articles - ? WHERE anchor = ?",
+                            [(n, k) for k, n in per_key.items()])
+        self.db.execute("DELETE FROM anchor_counts WHERE articles <= 0")
+        for article_id in ids.values():
+            copies = [r for r, in self.db.execute(
+                "SELECT rowid FROM articles WHERE duplicate_of = ? ORDER BY rowid", (article_id,)) if r not in removed]
+            if copies:
+                original = self.db.execute("SELECT id FROM articles WHERE rowid = ?", (copies[0],)).fetchone()[0]
+                self.db.execute("UPDATE articles SET duplicate_of = NULL WHERE rowid = ?", (copies[0],))
+                self.db.executemany("UPDATE articles SET duplicate_of = ? WHERE rowid = ?",
+                                    [(original, r) for r in copies[1:]])
+        stories: set[str] = set()
+        for chunk, marks in _in_chunks(removed):
+            stories.update(r[0] for r in self.db.execute(
+                f"SELECT story_id FROM story_articles WHERE article_rowid IN ({marks})", chunk))
+            self.db.execute(f"DELETE FROM articles WHERE rowid IN ({marks})", chunk)  # cascades
+        emptied = sorted(s for s in stories if self.db.execute(
+            "SELECT 1 FROM story_articles WHERE story_id = ? LIMIT 1", (s,)).fetchone() is None)
+        self.db.executemany("DELETE FROM stories WHERE id = ?", [(s,) for s in emptied])
+        return emptied
+
+    def articles_ids(self, rowids: Iterable[int]) -> dict[int, str]:
+        """article rowid -> article id."""
+        out: dict[int, str] = {}
+        for chunk, marks in _in_chunks(rowids):
+            out.update(self.db.execute(f"SELECT rowid, id FROM articles WHERE rowid IN ({marks})", chunk).fetchall())
+        return out
+
+    # -- anchors --------------------------------------------------------------------------
+    def anchors_of(self, article_rowids: Sequence[int]) -> dict[int, list[str]]:
+        """article rowid -> its anchor keys, for the articles that have them recorded."""
+        out: dict[int, list[str]] = {}
+        for chunk, marks in _in_chunks(article_rowids):
+            for rowid, keys in self.db.execute(
+                f"SELECT article_rowid, anchors FROM article_anchors WHERE article_rowid IN ({marks})", chunk
+            ):
+                out[rowid] = keys.split()
+        return out
+
+    def save_anchors(self, anchors: dict[int, list[str]]) -> None:
+        """Record articles' anchor keys and count each key once per article (not committed)."""
+        _save_anchors(self.db, anchors)
+
+    def anchor_counts(self, keys: Iterable[str]) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for chunk, marks in _in_chunks(set(keys)):
+            out.update(self.db.execute(
+                f"SELECT anchor, articles FROM anchor_counts WHERE anchor IN ({marks})", chunk).fetchall())
+        return out
+
+    def anchored_articles(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM article_anchors").fetchone()[0])
+
+    def article_sentences(self, article_rowid: int) -> list[tuple[int, int, int, int, int, str]]:
+        """(rowid, position, paragraph, start, end, text) of an article's sentences, in order."""
+        return [tuple(r) for r in self.db.execute(  # type: ignore[misc]
+            "SELECT rowid, position, paragraph, start, end, text FROM sentences "
+            "WHERE article_rowid = ? ORDER BY position", (article_rowid,))]
+
+    # -- feeds ----------------------------------------------------------------------------
+    def save_feed(self, feed: Feed) -> None:
+        """Add a feed, or change an existing one's outlet, camp and language (its state is kept)."""
+        with self.db:
+            self.db.execute(
+                "INSERT INTO feeds (url, outlet, camp, language, added_at) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT(url) DO UPDATE SET outlet = excluded.outlet, camp = excluded.camp, "
+                "language = excluded.language", (feed.url, feed.outlet, feed.camp, feed.language, _now()))
+
+    def feeds(self, url: str | None = None) -> list[Feed]:
+        """Every feed (or the one with `url`), in the order they were added."""
+        cols = ", ".join(f"f.{c}" for c in _FEED_COLUMNS)
+        sql = (f"SELECT {cols}, (SELECT count(*) FROM feed_items i WHERE i.feed_url = f.url "
+               "AND i.article_id IS NULL AND i.attempts > 0) FROM feeds f")
+        args: tuple[str, ...] = ()
+        if url is not None:
+            sql, args = sql + " WHERE f.url = ?", (url,)
+        return [Feed(*row) for row in self.db.execute(sql + " ORDER BY f.added_at, f.rowid", args)]
+
+    def remove_feed(self, url: str) -> bool:
+        with self.db:
+            self.db.execute("DELETE FROM feed_items WHERE feed_url = ?", (url,))
+            return self.db.execute("DELETE FROM feeds WHERE url = ?", (url,)).rowcount > 0
+
+    def update_feed(self, url: str, **values: Any) -> None:
+        """Set some of a feed's state columns (not committed)."""
+        unknown = set(values) - set(_FEED_COLUMNS)
+        if unknown:
+            raise ValueError(f"not feed columns: {sorted(unknown)}")
+        sets = ", ".join(f"{k} = :{k}" for k in values)
+        self.db.execute(f"UPDATE feeds SET {sets} WHERE url = :url", {**values, "url": url})
+
+    def add_feed_articles(self, url: str, count: int) -> None:
+        self.db.execute("UPDATE feeds SET articles = articles + ? WHERE url = ?", (count, url))
+
+    def feed_item(self, feed_url: str, link: str) -> tuple[str | None, int] | None:
+        """(article id or None, failed attempts) of an item seen before; None for a new item."""
+        row = self.db.execute("SELECT article_id, attempts FROM feed_items WHERE feed_url = ? AND link = ?",
+                              (feed_url, link)).fetchone()
+        return (row[0], int(row[1])) if row else None
+
+    def pending_feed_items(self, feed_url: str, max_attempts: int) -> list[tuple[str, str | None, str | None]]:
+        """(link, title, published) of items whose page failed fewer than `max_attempts` times."""
+        return [(r[0], r[1], r[2]) for r in self.db.execute(
+            "SELECT link, title, published FROM feed_items WHERE feed_url = ? AND article_id IS NULL "
+            "AND attempts > 0 AND attempts < ? ORDER BY seen_at, link", (feed_url, max_attempts))]
+
+    def save_feed_item(self, feed_url: str, link: str, title: str | None, published: str | None,
+                       article_id: str | None = None, error: str | None = None) -> int:
+        """Record an item's outcome: ingested as `article_id`, or failed with `error`. Returns the
+        failed attempts so far (not committed)."""
+        self.db.execute(
+            "INSERT INTO feed_items (feed_url, link, title, published, article_id, attempts, last_error, seen_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(feed_url, link) DO UPDATE SET "
+            "article_id = excluded.article_id, attempts = attempts + excluded.attempts, "
+            "last_error = excluded.last_error",
+            (feed_url, link, title, published, article_id, 1 if error else 0, error, _now()))
+        row = self.db.execute("SELECT attempts FROM feed_items WHERE feed_url = ? AND link = ?",
+                              (feed_url, link)).fetchone()
+        return int(row[0])
+
+    # -- translations ---------------------------------------------------------------------
+    def translations(self, provider: str, source_language: str, target_language: str,
+                     texts: Sequence[str]) -> dict[str, str]:
+        """text -> its cached translation, for the texts translated before."""
+        out: dict[str, str] = {}
+        for chunk, marks in _in_chunks(texts):
+            out.update(self.db.execute(
+                "SELECT text, translation FROM translations WHERE provider = ? AND source_language = ? "
+                f"AND target_language = ? AND text IN ({marks})",
+                [provider, source_language, target_language, *chunk]).fetchall())
+        return out
+
+    def save_translations(self, provider: str, source_language: str, target_language: str,
+                          pairs: Mapping[str, str]) -> None:
+        """Cache translations (committed)."""
+        now = _now()
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO translations VALUES (?, ?, ?, ?, ?, ?)",
+                                [(provider, source_language, target_language, text, translation, now)
+                                 for text, translation in pairs.items()])

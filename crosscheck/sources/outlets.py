@@ -1,0 +1,148 @@
+"""Outlets and their camps: the default list shipped in the package, plus the user's --outlets file."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections.abc import Iterable, Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from ..errors import OutletsFileError
+from ..languages import fold_char
+from ..records import Outlet
+from ..vocabulary import CAMPS, Camp
+
+__all__ = ["OutletDirectory", "load_outlets_file", "normalise_name", "url_domain"]
+
+def normalise_name(name: str) -> str:
+    """Case- and accent-insensitive key: 'Hürriyet' == 'hurriyet', 'Anadolu Ajansı' == 'ANADOLU AJANSI'
+    (letters folded by every language's rules, scripts kept: 'ТАСС' is not 'TASS')."""
+    return "".join(c for ch in name for c in fold_char(ch, transliterate=False) if c.isalnum())
+
+
+def url_domain(url: str | None) -> str | None:
+    if not url:
+        return None
+    try:
+        host = urlsplit(url if "//" in url else f"//{url}").hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    return host.removeprefix("www.")
+
+
+def _strings(value: Any, origin: str, name: str, key: str) -> list[str]:
+    """A list of strings from a string or a list of strings; OutletsFileError naming the entry else."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return list(value)
+    raise OutletsFileError(f"{origin}: outlet {name!r}: {key!r} must be a string or a list of strings, "
+                           f"not {type(value).__name__}")
+
+
+def _parse_entries(data: Mapping[str, Any], origin: str) -> list[Outlet]:
+    outlets = []
+    for name, spec in data.items():
+        if not isinstance(spec, Mapping):
+            raise OutletsFileError(f"{origin}: entry {name!r} must be a table like "
+                                   '{"camp": "ru", "country": "RU", "domain": "tass.ru"}')
+        camp = spec.get("camp", Camp.UNKNOWN)
+        if not isinstance(camp, str) or camp not in CAMPS:
+            raise OutletsFileError(f"{origin}: outlet {name!r} has camp {camp!r}; use one of {', '.join(CAMPS)}")
+        country = spec.get("country")
+        if country is not None and not isinstance(country, str):
+            raise OutletsFileError(f"{origin}: outlet {name!r}: 'country' must be a string such as \"RU\", "
+                                   f"not {type(country).__name__}")
+        domain = spec.get("domain")
+        if domain is not None and not isinstance(domain, str):
+            raise OutletsFileError(f"{origin}: outlet {name!r}: 'domain' must be a string such as \"tass.ru\", "
+                                   f"not {type(domain).__name__}")
+        domains = _strings(spec.get("domains"), origin, name, "domains")
+        if domain:
+            domains.insert(0, domain)
+        outlets.append(Outlet(
+            name=name, camp=Camp(camp), country=country,
+            domains=tuple(d.lower().removeprefix("www.") for d in domains),
+            aliases=tuple(_strings(spec.get("aliases"), origin, name, "aliases")),
+        ))
+    return outlets
+
+
+def load_outlets_file(path: str | Path) -> list[Outlet]:
+    """Read a JSON or TOML outlets file: {"Outlet Name": {"camp": "ru", "country": "RU", "domain": "tass.ru"}}."""
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except OSError as e:
+        raise OutletsFileError(f"cannot read outlets file {p}: {e.strerror}; check the --outlets path") from e
+    try:
+        if p.suffix.lower() == ".json":
+            data = json.loads(raw.decode("utf-8"))
+        else:
+            data = tomllib.loads(raw.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError) as e:
+        raise OutletsFileError(f"outlets file {p} is not valid {'JSON' if p.suffix.lower() == '.json' else 'TOML'}: {e}") from e
+    if not isinstance(data, Mapping):
+        raise OutletsFileError(f"outlets file {p} must map outlet names to their camp, country and domain")
+    return _parse_entries(data, str(p))
+
+
+def _default_outlets() -> list[Outlet]:
+    text = resources.files("crosscheck").joinpath("data/outlets.toml").read_text("utf-8")
+    return _parse_entries(tomllib.loads(text), "crosscheck/data/outlets.toml")
+
+
+class OutletDirectory:
+    """Finds an article's outlet by name or alias, else by the URL's domain (or a parent domain)."""
+
+    def __init__(self, outlets: list[Outlet] | None = None) -> None:
+        self._by_name: dict[str, Outlet] = {}
+        self._by_domain: dict[str, Outlet] = {}
+        for outlet in _default_outlets() if outlets is None else outlets:
+            self.add(outlet)
+
+    @classmethod
+    def with_file(cls, path: str | Path | None) -> "OutletDirectory":
+        directory = cls()
+        if path is not None:
+            for outlet in load_outlets_file(path):
+                directory.add(outlet)
+        return directory
+
+    @classmethod
+    def including(cls, outlets: Iterable[Outlet]) -> "OutletDirectory":
+        """The default list with `outlets` on top: an index's own (`Store.outlets`), so that an
+        --outlets file given at ingest still holds when stories are compared later."""
+        directory = cls()
+        for outlet in outlets:
+            directory.add(outlet)
+        return directory
+
+    def add(self, outlet: Outlet) -> None:
+        """Add an outlet; a later one with the same name, alias or domain overrides the earlier."""
+        for key in (outlet.name, *outlet.aliases):
+            self._by_name[normalise_name(key)] = outlet
+        for domain in outlet.domains:
+            self._by_domain[domain] = outlet
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter({o.name: o for o in self._by_name.values()}.values())
+
+    def lookup(self, name: str | None, url: str | None = None) -> Outlet | None:
+        if name:
+            found = self._by_name.get(normalise_name(name))
+            if found:
+                return found
+        host = url_domain(url)
+        while host and "." in host:
+            if host in self._by_domain:
+                return self._by_domain[host]
+            host = host.split(".", 1)[1]
+        return None

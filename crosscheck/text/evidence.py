@@ -1,0 +1,244 @@
+"""Evidence about one claim beyond its vector: what its numbers count, its dates, the names it
+mentions, who says it, and whether it denies.
+
+Two claims whose vectors are close may still state different facts: "NATO asked Ankara" and
+"Ankara asked NATO", "the Russian defence ministry did not comment" and "the Ukrainian navy did
+not comment", "two ministers" and "1.5 billion m³". compare.py weighs this evidence with the
+cosine in one calibrated pair model (crosscheck/data/claim_pairs.json).
+
+- `quantities`: the numbers of `numbers.extract_numbers`, each with a *kind* read from the words
+  around it: `dead`, `injured`, `duration`, `percent`, `money`, `magnitude`, a measurement unit
+  (`unit:mw`, `unit:m3`, ...), or plain `count`; and the years and calendar dates that
+  `extract_numbers` leaves out (kinds `year` and `date`, a date's value being month * 100 +
+  day). Numbers of different kinds never conflict: two ministers are not 1.5 billion m³, and
+  deaths are not injuries.
+- `names`: folded keys of the names in the claim (crosscheck/anchors.py), numbers left out,
+  and their order: "NATO asked Ankara" names NATO first, "Ankara asked NATO" Ankara.
+- `negated`: the claim denies or negates ("did not", "не", "-madı", "nicht", "ne ... pas").
+- `speaker`: name keys of who the claim is attributed to (attribution.attribution).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from ..records import parse_datetime
+from .anchors import name_keys
+from .attribution import attribution
+from .numbers import Number, extract_numbers
+from .rules import EvidencePatterns, Language, TextRules, rules_for
+
+__all__ = ["Quantity", "ClaimEvidence", "quantities", "negated", "denies", "evidence", "kinds_compatible", "close_values"]
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number of a claim, where it stands in the sentence, and what it counts."""
+
+    value: float
+    text: str
+    start: int
+    end: int
+    kind: str
+
+
+@dataclass(frozen=True)
+class ClaimEvidence:
+    quantities: tuple[Quantity, ...]
+    names: frozenset[str]
+    speaker: frozenset[str]
+    negated: bool
+    denies: bool  # rejects a claim ("denied", "отвергли утверждения", "iddiaların doğru olmadığını")
+    name_order: tuple[str, ...] = ()  # name keys in the order they appear
+
+
+# Words after (or, for magnitude and percent, before) a number that say what it counts.
+# The kinds are language-independent; the words are each language's.
+_WINDOW = 40  # characters read after a number for its kind: two or three words
+_WORDS_BEFORE = 20  # characters read before it ("погибли 14 человек")
+
+
+_DAY_MONTH = re.compile(r"(?<!\d)(\d{1,2})(?:\.|-?(?:st|nd|rd|th))?\s+(?:of\s+)?([^\W\d_]{3,})", re.IGNORECASE)
+_MONTH_DAY = re.compile(r"([^\W\d_]{3,})\.?\s+(\d{1,2})(?!\d)", re.IGNORECASE)
+
+
+MONTH_ENDING = 3  # letters a month name may carry past its listed form: "августа", "Nisan'da" -> nisan
+
+
+def _month(word: str, rules: EvidencePatterns) -> int | None:
+    w = word.lower().rstrip(".")
+    for stem, number in rules.months.items():
+        if w == stem or (w.startswith(stem) and len(w) - len(stem) <= MONTH_ENDING):
+            return number
+    return None
+
+
+def _dates(sentence: str, rules: EvidencePatterns) -> list[tuple[int, int, int, int]]:
+    """(day, month, start, end) of each calendar date: "24 August", "24 августа", "April 15"."""
+    out = []
+    for m in _DAY_MONTH.finditer(sentence):
+        month = _month(m.group(2), rules)
+        if month and 1 <= int(m.group(1)) <= 31:
+            out.append((int(m.group(1)), month, m.start(), m.end()))
+    for m in _MONTH_DAY.finditer(sentence):
+        month = _month(m.group(1), rules)
+        if month and 1 <= int(m.group(2)) <= 31 and not any(s <= m.start() < e for _, _, s, e in out):
+            out.append((int(m.group(2)), month, m.start(), m.end()))
+    return out
+
+
+def kinds_compatible(a: str, b: str) -> bool:
+    """Whether two kinds of number can state the same quantity: a plain count may be a death
+    toll written without the word ("21 of them"); every other kind only matches itself."""
+    return a == b or {a, b} <= {"count", "dead", "injured"} and "count" in (a, b)
+
+
+def _kind(sentence: str, start: int, end: int, rules: EvidencePatterns) -> str:
+    before = sentence[max(0, start - _WINDOW):start].lower()
+    after = sentence[end:end + _WINDOW].lower()
+    text = sentence[start:end]
+    if rules.percent_after.search(text) or rules.percent_before.search(before) or rules.percent_after.match(after.lstrip()):
+        return "percent"
+    if any(sign in text for sign in "$€£₺₽") or rules.money_after.match(after):
+        return "money"
+    if rules.magnitude_before.search(before) or rules.magnitude_after.match(after):
+        return "magnitude"
+    for unit, pattern in rules.units.items():
+        if pattern.match(after):
+            return f"unit:{unit}"
+    if rules.duration_after.match(after):
+        return "duration"
+    # "9 killed, 21 injured": the words after a number first, up to the next number or clause
+    clause_after = re.split(r"[\d,;:]", after, maxsplit=1)[0]
+    clause_before = re.split(r"[\d,;:]", before[-_WORDS_BEFORE:])[-1]
+    for near in (clause_after, clause_before):
+        dead, injured = rules.dead.search(near), rules.injured.search(near)
+        if dead and (not injured or dead.start() < injured.start()):
+            return "dead"
+        if injured:
+            return "injured"
+    return "count"
+
+
+# How far apart two values of one kind may be and still be two sources' figures for one fact
+# (21 vs 19 crew, 12 vs 15 settlements, 2027 vs 2028, 12 vs 19 May) rather than two facts
+# (400 engineers vs 2,400 workers, since 2022 vs since 2024, 3.6 million vs 6.9 million).
+CLOSE_RATIO = 1.5      # counts, amounts, percentages: the larger at most 1.5 times the smaller
+CLOSE_YEARS = 1
+CLOSE_DAYS = 10
+
+
+def close_values(kind: str, a: float, b: float) -> bool:
+    if kind == "year":
+        return abs(a - b) <= CLOSE_YEARS
+    if kind == "date":
+        day_a, day_b = (a // 100) * 31 + a % 100, (b // 100) * 31 + b % 100
+        return abs(day_a - day_b) <= CLOSE_DAYS
+    low, high = sorted((abs(a), abs(b)))
+    return low > 0 and high / low <= CLOSE_RATIO
+
+
+def _compound_thousands(numbers: list[Number], sentence: str, language: TextRules) -> list[Number]:
+    """Join a thousand written as a word with the digits after it: "2 bin 400" -> 2400,
+    "bin 200" -> 1200 (Turkish); other languages have no such word and pass unchanged."""
+    word = language.rules.evidence.thousand_word
+    if not word:
+        return numbers
+    out: list[Number] = []
+    for n in numbers:
+        gap = sentence[out[-1].end:n.start] if out else ""
+        if (out and out[-1].text.lower().endswith(word) and gap.strip() == "" and len(gap) <= 2
+                and n.text.isdigit() and n.value < 1000):
+            last = out.pop()
+            out.append(Number(last.value + n.value, sentence[last.start:n.end], last.start, n.end))
+            continue
+        bare = re.search(rf"(?<![\w\d]){word}\s+$", sentence[:n.start], re.IGNORECASE)
+        if bare and n.text.isdigit() and n.value < 1000 and not (out and out[-1].end > bare.start()):
+            out.append(Number(1000 + n.value, sentence[bare.start():n.end], bare.start(), n.end))
+            continue
+        out.append(n)
+    return out
+
+
+_YEAR = re.compile(r"(?<![\d.,:/-])(19\d{2}|20\d{2})(?![\d.,]?\d)")
+
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+
+
+def _relative_dates(sentence: str, rules: EvidencePatterns, published: datetime) -> list[Quantity]:
+    """"on Wednesday", "в среду", "dün", "hier": the calendar date they name, counted back from the
+    day the article was published (news tells what happened, so a weekday is the latest one on
+    or before that day)."""
+    out = []
+    for m in _WORD.finditer(sentence):
+        word = m.group().lower()
+        if word in rules.weekdays:
+            back = (published.weekday() - rules.weekdays[word]) % 7
+        elif word in rules.relative_days:
+            back = -rules.relative_days[word]
+        else:
+            continue
+        day = published.date() - timedelta(days=back)
+        out.append(Quantity(float(day.month * 100 + day.day), m.group(), m.start(), m.end(), "date"))
+    return out
+
+
+def quantities(sentence: str, language: Language, published: str | None = None) -> tuple[Quantity, ...]:
+    """The numbers of `sentence` with their kinds, plus its years and calendar dates; with the
+    article's `published` date, weekdays and "yesterday" are read as dates too."""
+    text_rules = rules_for(language)
+    rules = text_rules.evidence
+    found: list[Quantity] = []
+    taken: list[tuple[int, int]] = []
+    for n in _compound_thousands(extract_numbers(sentence, text_rules), sentence, text_rules):
+        if rules.ordinal_after.match(sentence[n.end:n.end + 20]):
+            continue  # "третьим фильмом", "third": a rank, not an amount
+        found.append(Quantity(n.value, n.text, n.start, n.end, _kind(sentence, n.start, n.end, rules)))
+        taken.append((n.start, n.end))
+    for day, month, start, end in _dates(sentence, rules):
+        found.append(Quantity(float(month * 100 + day), sentence[start:end], start, end, "date"))
+        taken.append((start, end))
+    when = parse_datetime(published)
+    if when is not None and not any(q.kind == "date" for q in found):
+        found.extend(_relative_dates(sentence, rules, when))
+    for m in _YEAR.finditer(sentence):
+        if any(s <= m.start() < e for s, e in taken):
+            continue
+        found.append(Quantity(float(m.group(1)), m.group(1), m.start(), m.end(), "year"))
+    return tuple(sorted(found, key=lambda q: q.start))
+
+
+def negated(sentence: str, language: Language) -> bool:
+    return bool(rules_for(language).evidence.negation.search(sentence))
+
+
+def denies(sentence: str, language: Language) -> bool:
+    return bool(rules_for(language).evidence.denial.search(sentence))
+
+
+def is_media_speaker(speaker: str, language: Language) -> bool:
+    """The speaker is a news outlet, not a source of its own: "the agency", "агентство", "ajans"."""
+    return bool(rules_for(language).evidence.media_speaker.fullmatch(speaker.strip()))
+
+
+def is_institution_speaker(speaker: str, language: Language) -> bool:
+    """The speaker is an institution ("the ministry", "the statement", "МИД РФ", "Bakanlık")."""
+    return bool(rules_for(language).evidence.institution_speaker.search(speaker))
+
+
+def _name_keys(text: str, language: Language = None) -> frozenset[str]:
+    return frozenset(name_keys(text, language))
+
+
+def evidence(sentence: str, language: Language, published: str | None = None) -> ClaimEvidence:
+    """Everything above about one claim; `published` (ISO 8601) dates its weekdays."""
+    rules = rules_for(language)
+    speaker = attribution(sentence, rules)
+    found = quantities(sentence, rules, published)
+    dates = frozenset().union(*(_name_keys(q.text) for q in found if q.kind == "date"))
+    order = tuple(k for k in name_keys(sentence, rules) if k not in dates)
+    return ClaimEvidence(found, frozenset(order), _name_keys(speaker, rules) if speaker else frozenset(),
+                         negated(sentence, rules), denies(sentence, rules), order)

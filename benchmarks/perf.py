@@ -880,7 +880,7 @@ def bench_compare(args: argparse.Namespace) -> Result:
                    (compare_mod, "analyse", "claims.analyse"),
                    (compare_mod, "find_reprints", "reprints"),
                    (provenance_mod.Sources, "__init__", "sources: citations per article"),
-                   (compare_mod, "group_claims", "group_claims"),
+                   (compare_mod, "groups_from_probabilities", "grouping"),
                    (provenance_mod.Sources, "resolve", "sources: resolve mentions")]
         with timer() as first:
             comparison = compare_mod.compare_articles(ix, story)

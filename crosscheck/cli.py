@@ -32,7 +32,7 @@ from .index.paths import DEFAULT_MODEL
 from .errors import CrosscheckError, InvalidInput, NothingFetched, NothingIngested, check_folder, check_output_file
 from .index.paths import DEFAULT_INDEX, ENV_VAR, index_dir
 from .present.shapes import comparison_json, hits_json, info_json, stories_json
-from .stories.params import StoryParams
+from .stories.params import StoryParams, shipped_threshold
 from .present.translate import DEFAULT_PROVIDER, DEFAULT_TARGET, PROVIDERS
 from .vocabulary import Camp
 from .web.address import DEFAULT_HOST, DEFAULT_PORT, is_loopback
@@ -200,12 +200,13 @@ def _translation_options(translate_to: str | None, no_translate: bool, translato
 
 def _write_story_report(ix: Index, comparison: Comparison, path: Path, options: TranslationOptions) -> str | None:
     """Write one story's HTML report; returns the note about missing translations, if any."""
+    from .present.html import write_page
     from .present.report import render_story
     from .present.translate import report_translations
 
     translations, note = report_translations(ix.store, options)(comparison)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_story(comparison, translations, note), encoding="utf-8")
+    write_page(path, render_story(comparison, translations, note))  # never through a planted symlink
     return note
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -333,8 +334,8 @@ def _first_missing(folder: Path) -> Path | None:
 
 
 def _ingest(paths: list[Path] | list[str], index: Path | None, model: str | None, outlets: Path | None,
-            quiet: bool, outlet: str | None = None, wait: bool = True, executor: Executor | None = None
-            ) -> IngestReport:
+            quiet: bool, outlet: str | None = None, wait: bool = True, executor: Executor | None = None,
+            allow_private: bool = False) -> IngestReport:
     from .ingest.writer import add_records, ingest_paths
     from .sources.outlets import OutletDirectory
     from .stories.clustering import update_stories
@@ -350,7 +351,8 @@ def _ingest(paths: list[Path] | list[str], index: Path | None, model: str | None
             from .sources.feeds import read_pages
             from .sources.files import read_paths
 
-            report = add_records(ix, chain(read_paths(files, outlet), read_pages(urls)), directory, progress, executor)
+            pages = read_pages(urls, allow_private=allow_private or None)  # None: CROSSCHECK_ALLOW_PRIVATE decides
+            report = add_records(ix, chain(read_paths(files, outlet), pages), directory, progress, executor)
         else:
             report = ingest_paths(ix, files, directory, progress, outlet=outlet, executor=executor)
         update_stories(ix)  # new articles join stories here, so that reads never have to write
@@ -392,6 +394,10 @@ def ingest(
     quiet: QuietOpt = False,
     no_wait: NoWaitOpt = False,
     as_json: JsonOpt = False,
+    allow_private: Annotated[bool, typer.Option(
+        "--allow-private", help="Fetch the article URLs given even on a loopback or private address (an "
+        "intranet); links and redirects to any other such address stay refused [also: CROSSCHECK_ALLOW_PRIVATE=1].")
+    ] = False,
 ) -> None:
     """Add articles (files, folders or article URLs) to the index and embed them. Bad records are reported and skipped."""
     if workers == 0 and ray is not None:
@@ -406,7 +412,8 @@ def ingest(
         executor = RayExecutor(ray, workers=workers, batch_size=batch_size or DEFAULT_BATCH)
     else:
         executor = LocalExecutor(batch_size or DEFAULT_BATCH, workers=workers)  # None: one per core past POOL_FROM
-    report = _ingest(paths, index, model, outlets, quiet, outlet, wait=not no_wait, executor=executor)
+    report = _ingest(paths, index, model, outlets, quiet, outlet, wait=not no_wait, executor=executor,
+                     allow_private=allow_private)
     if as_json:
         out.print_json(json.dumps(report.as_dict(), ensure_ascii=False))
     else:
@@ -467,8 +474,9 @@ def stories(
     min_articles: Annotated[int, typer.Option("--min-articles", metavar="N", min=1,
                                               help="Only stories with this many articles.")] = 1,
     threshold: Annotated[Optional[float], typer.Option(
-        metavar="X", help="Average similarity (cosine and shared names and numbers) for articles to form one "
-        f"story [default: {_STORY.threshold:g}].", show_default=False)] = None,
+        metavar="X", help="Average probability, by the story pair model, that two groups of articles report one "
+        f"event, for them to form one story [default: the model's, {shipped_threshold():g}].",
+        show_default=False)] = None,
     window_days: Annotated[Optional[float], typer.Option(
         "--window-days", metavar="DAYS", help=f"Largest gap in days between a story and an article joining it [default: {_STORY.window_days:g}].", show_default=False)] = None,
     max_span_days: Annotated[Optional[float], typer.Option(
@@ -569,6 +577,25 @@ def check(
                   markup=False)
     if not report.ok:
         raise typer.Exit(1)
+
+
+@command
+def backup(
+    dest: Annotated[Path, typer.Argument(metavar="DEST", help="A new or empty folder for the copy.",
+                                         show_default=False)],
+    index: IndexOpt = None,
+    no_wait: NoWaitOpt = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Copy the index (database and vector files, consistently) into a new folder; --index DEST reads the copy."""
+    from .index.check import backup_index
+
+    report = backup_index(index, dest, wait=not no_wait, on_wait=_say_waiting)
+    if as_json:
+        out.print_json(json.dumps(report.as_dict(), ensure_ascii=False))
+        return
+    out.print(f"copied {report.index} ({_plural(report.articles, 'article')}) to {report.dest}: "
+              + ", ".join(f"{name} {size / 1024:.0f} KiB" for name, size in report.files.items()), markup=False)
 
 
 def _print_comparison(comparison: Comparison) -> None:
@@ -723,6 +750,11 @@ def feeds_command(name: str) -> Callable[[F], F]:
     return register
 
 
+AllowPrivateFeedsOpt = Annotated[bool, typer.Option(
+    "--allow-private", help="Follow feeds on a loopback or private address (an intranet); `fetch` and `watch` "
+    "need --allow-private too [also: CROSSCHECK_ALLOW_PRIVATE=1].")]
+
+
 def _print_added(added: list[Any]) -> None:
     for a in added:
         if a.warning:
@@ -742,12 +774,13 @@ def feeds_add(
         help="Language of the feed's articles (ru, tr, en ...) [default: detected per article].",
         show_default=False)] = None,
     index: IndexOpt = None,
+    allow_private: AllowPrivateFeedsOpt = False,
 ) -> None:
     """Follow a feed (creates the index if needed). Its outlet comes from its domain unless given."""
     from .ingest.follow import add_feed
 
     with _open(index, create=True) as ix:
-        added = add_feed(ix, url, outlet=outlet, camp=camp, language=language)
+        added = add_feed(ix, url, outlet=outlet, camp=camp, language=language, allow_private=allow_private or None)
     _print_added([added])
 
 
@@ -791,12 +824,13 @@ def feeds_remove(url: Annotated[str, typer.Argument(help="The feed's address as 
 def feeds_import(
     file: Annotated[Path, typer.Argument(help="An OPML file, or a text file with one feed URL a line.")],
     index: IndexOpt = None,
+    allow_private: AllowPrivateFeedsOpt = False,
 ) -> None:
     """Follow every feed in an OPML file or a plain list of URLs."""
     from .ingest.follow import import_feeds
 
     with _open(index, create=True) as ix:
-        report = import_feeds(ix, file)
+        report = import_feeds(ix, file, allow_private=allow_private or None)
     for problem in report.problems:
         err.print(str(problem), markup=False)
     _print_added(report.added)
@@ -837,6 +871,9 @@ TimeoutOpt = Annotated[Optional[float], typer.Option(
 DelayOpt = Annotated[Optional[float], typer.Option(
     min=0, help="Seconds between two requests to the same host; a robots.txt Crawl-delay may ask for "
     "more [default: 1].", show_default=False)]
+AllowPrivateFetchOpt = Annotated[bool, typer.Option(
+    "--allow-private", help="Fetch the feeds you added even on a loopback or private address (an intranet); "
+    "links and redirects to any other such address stay refused [also: CROSSCHECK_ALLOW_PRIVATE=1].")]
 
 
 def _fetcher(timeout: float | None, delay: float | None) -> Any:
@@ -858,6 +895,10 @@ def fetch(
     max_per_feed: MaxPerFeedOpt = None,
     timeout: TimeoutOpt = None,
     delay: DelayOpt = None,
+    budget: Annotated[Optional[str], typer.Option(
+        metavar="DURATION", help="Longest time on the network: 90s, 15m, 1h ... [default: 30m]; what it leaves unfetched is listed "
+        "under failed and fetched next time.", show_default=False)] = None,
+    allow_private: AllowPrivateFetchOpt = False,
     index: IndexOpt = None,
     no_wait: NoWaitOpt = False,
     quiet: QuietOpt = False,
@@ -866,11 +907,13 @@ def fetch(
     """Fetch every feed, then each new item's page; extract, ingest and embed the articles.
 
     Exit code 0 when anything was fetched or nothing was new, 1 when every feed failed."""
-    from .ingest.follow import fetch_feeds
+    from .ingest.follow import DEFAULT_BUDGET, fetch_feeds, parse_interval
     from .stories.clustering import update_stories
 
+    seconds = parse_interval(budget) if budget is not None else DEFAULT_BUDGET
     with _open(index, wait=not no_wait) as ix, _progress(quiet) as progress, _fetcher(timeout, delay) as fetcher:
-        report = fetch_feeds(ix, since=since, max_per_feed=max_per_feed, fetcher=fetcher, progress=progress)
+        report = fetch_feeds(ix, since=since, max_per_feed=max_per_feed, fetcher=fetcher, progress=progress,
+                             allow_private=allow_private or None, budget=seconds)
         update_stories(ix)  # new articles join stories here, as after `ingest`
     _print_fetch(report, as_json)
     if report.all_failed:
@@ -886,6 +929,10 @@ def watch(
     max_per_feed: MaxPerFeedOpt = None,
     timeout: TimeoutOpt = None,
     delay: DelayOpt = None,
+    budget: Annotated[Optional[str], typer.Option(
+        metavar="DURATION", help="Longest time on the network per round: 90s, 15m, 1h ... [default: --every]; what a round "
+        "leaves unfetched is listed and fetched the next round.", show_default=False)] = None,
+    allow_private: AllowPrivateFetchOpt = False,
     index: IndexOpt = None,
     no_wait: NoWaitOpt = False,
 ) -> None:
@@ -897,10 +944,12 @@ def watch(
     from .stories.clustering import update_stories
 
     seconds = parse_interval(every)
+    round_budget = parse_interval(budget) if budget is not None else None
     try:
         with _open(index, wait=not no_wait) as ix, _fetcher(timeout, delay) as fetcher:
             for report, clusters in watch_feeds(ix, seconds, update_stories, rounds=rounds, since=since,
-                                                max_per_feed=max_per_feed, fetcher=fetcher):
+                                                max_per_feed=max_per_feed, fetcher=fetcher, budget=round_budget,
+                                                allow_private=allow_private or None):
                 out.print(f"{datetime.now():%H:%M:%S} {report.feeds} feeds: {report.new} new articles, "
                           f"{report.unchanged} unchanged, {report.not_modified} feeds not modified, "
                           f"{len(report.failed)} failed; stories: {clusters.new_stories} new, "

@@ -15,10 +15,15 @@
     ├── StoryNotFound          no story with that id
     ├── ArticleNotFound        no article with that id
     ├── FetchFailed            a feed or page could not be fetched (its url and one-line reason)
+    │   ├── AddressRefused     its host is a loopback, private, ... address the user did not open
+    │   └── OutOfTime          the run's time budget ran out before it was fetched
     ├── FeedNotFound           no feed with that URL in the index
     ├── NothingFetched         every feed failed, or there are no feeds
     ├── ClusterError           Ray is not installed, the cluster cannot be reached, or a worker failed
     ├── WorkerFailed           a worker process of local ingest stopped (killed, out of memory)
+    ├── ReportWriteFailed      a report page could not be written (a full disk, a folder in the way)
+    ├── VectorsMissing         a story's sentences have no vectors (a lost or older vector file)
+    ├── BackupFailed           `crosscheck backup` could not make a whole copy
     └── InvalidInput           a value the caller gave that cannot be used (the CLI exits 2)
         ├── BadPath            a path of the wrong kind: a file where a folder is needed, ...
         └── FeedError          a feed URL, camp, date, interval or feeds file that will not do
@@ -54,6 +59,8 @@ __all__ = [
     "NothingFetched",
     "ClusterError",
     "WorkerFailed",
+    "AddressRefused",
+    "OutOfTime",
 ]
 
 
@@ -246,3 +253,39 @@ class FeedNotFound(CrosscheckError):
 
 class NothingFetched(CrosscheckError):
     pass
+
+
+class AddressRefused(FetchFailed):
+    """A URL whose host is, or resolves to, a loopback, private, link-local, multicast or reserved
+    address, on an origin the user did not open with --allow-private: never connected to, so that
+    a feed cannot aim crosscheck at the machine it runs on or at its network. Not retried."""
+
+
+class OutOfTime(FetchFailed):
+    """The run's time budget (`fetch --budget`) ran out before this URL was fetched, or while it
+    was: nothing is wrong with it, and the next run tries it again (it counts as no failed try)."""
+
+
+class ReportWriteFailed(CrosscheckError):
+    """A report page (`report --out`, `compare --html`) could not be written."""
+
+    def __init__(self, path: object, reason: str) -> None:
+        super().__init__(f"could not write {path}: {reason}; pages written before are intact: free some "
+                         "space, or give --out / --html a folder you may write to, and run the command again")
+        self.path = path
+        self.reason = reason
+
+
+class VectorsMissing(CrosscheckError):
+    """Articles whose sentences have no vectors, so their claims cannot be compared."""
+
+    def __init__(self, path: object, missing: int, file: str) -> None:
+        super().__init__(f"{missing} sentence(s) of these articles have no vector in {file} of the index at "
+                         f"{path} (the file is missing, or older than the database): run `crosscheck check "
+                         "--repair` to embed them again, then compare")
+        self.path = path
+        self.missing = missing
+
+
+class BackupFailed(CrosscheckError):
+    """`crosscheck backup` could not make a whole copy of the index."""

@@ -1,8 +1,10 @@
 """A real HTTP server on 127.0.0.1 for the feed tests: routes with status, headers, body and
-delay, ETag/Last-Modified answered with 304, and a log of every request it got."""
+delay, ETag/Last-Modified answered with 304, and a log of every request it got; and a raw socket
+server (`RawSite`, `serve_raw`) that writes its headers or its body one byte at a time."""
 
 from __future__ import annotations
 
+import socket
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -109,3 +111,87 @@ def serve(site: Site) -> Iterator[Site]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+# -- a raw server that answers a byte at a time --------------------------------------------------
+@dataclass
+class Dribble:
+    """A raw answer: `head` (status line and headers, without the blank line) and `body`, each
+    written whole or one byte every `pause` seconds."""
+
+    head: bytes = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8"
+    body: bytes = b""
+    slow_head: bool = True
+    slow_body: bool = False
+    pause: float = 0.05
+
+    def parts(self) -> list[tuple[bytes, bool]]:
+        head = self.head + f"\r\nContent-Length: {len(self.body)}\r\nConnection: close\r\n\r\n".encode()
+        return [(head, self.slow_head), (self.body, self.slow_body)]
+
+
+class RawSite:
+    """Routes of a raw socket server on 127.0.0.1: a server slow in its headers or its body (one
+    byte at a time, each within any read timeout), which http.server cannot be. Paths without a
+    route answer 404 at once; `log` holds every path asked."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, Dribble] = {}
+        self.log: list[str] = []
+        self.base = ""
+        self.stop = threading.Event()
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+    def answer(self, conn: socket.socket) -> None:
+        request = b""
+        conn.settimeout(5)
+        try:
+            while b"\r\n\r\n" not in request and len(request) < 65536:
+                chunk = conn.recv(4096)
+                if not chunk:
+                    return
+                request += chunk
+            path = request.split(b" ", 2)[1].decode("latin-1")
+            self.log.append(path)
+            route = self.routes.get(path) or Dribble(b"HTTP/1.1 404 Not Found\r\nContent-Type: text/plain",
+                                                      b"not found", slow_head=False)
+            for data, slow in route.parts():
+                if not slow:
+                    conn.sendall(data)
+                    continue
+                for i in range(len(data)):
+                    if self.stop.wait(route.pause):
+                        return
+                    conn.sendall(data[i:i + 1])
+        except OSError:
+            pass  # the client gave up: what the slow routes are for
+        finally:
+            conn.close()
+
+
+@contextmanager
+def serve_raw(site: RawSite) -> Iterator[RawSite]:
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.1)
+    site.base = f"http://127.0.0.1:{listener.getsockname()[1]}"
+
+    def accept() -> None:
+        while not site.stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            threading.Thread(target=site.answer, args=(conn,), daemon=True).start()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield site
+    finally:
+        site.stop.set()
+        thread.join(2)
+        listener.close()

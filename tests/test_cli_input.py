@@ -104,8 +104,8 @@ def test_empty_query_is_refused(small_index: Path, text: str) -> None:
 
 
 def test_story_options_that_contradict_each_other_are_refused(small_index: Path) -> None:
-    line = one_line_error(runner.invoke(app, ["stories", "--rebuild", "--event-span-days", "5", "--index",
-                                              str(small_index)]), 2)
+    line = one_line_error(runner.invoke(app, ["stories", "--rebuild", "--max-span-days", "7", "--event-span-days", "5",
+                                              "--index", str(small_index)]), 2)
     assert "--event-span-days (5) is shorter than --max-span-days (7)" in line
     line = one_line_error(runner.invoke(app, ["stories", "--max-span-days", "3", "--index", str(small_index)]), 2)
     assert "add --rebuild" in line
@@ -196,7 +196,7 @@ def test_every_command_and_option_has_help_text() -> None:
 
 
 def test_help_shows_defaults_and_plain_metavars() -> None:
-    from crosscheck.stories.params import StoryParams
+    from crosscheck.stories.params import StoryParams, shipped_threshold
     from crosscheck.present.translate import DEFAULT_TARGET
 
     for name in _commands():
@@ -212,8 +212,9 @@ def test_help_shows_defaults_and_plain_metavars() -> None:
             assert f"[default: {DEFAULT_TARGET}]" in text, text
     text = " ".join(runner.invoke(app, ["stories", "--help"], terminal_width=400).stdout.split())
     defaults = StoryParams()
-    for option, value in (("--threshold", defaults.threshold), ("--window-days", defaults.window_days),
-                          ("--max-span-days", defaults.max_span_days), ("--event-span-days", defaults.event_span_days)):
+    assert re.search(rf"--threshold \S+ .*?\[default: the model's, {shipped_threshold():g}\]", text), text
+    for option, value in (("--window-days", defaults.window_days), ("--max-span-days", defaults.max_span_days),
+                          ("--event-span-days", defaults.event_span_days)):
         assert re.search(rf"{option} \S+ .*?\[default: {value:g}\]", text), (option, text)
 
 

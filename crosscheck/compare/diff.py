@@ -9,7 +9,7 @@ Steps, for the articles of one story (or any set of articles):
 2. pairs: for every two claims of different articles, a calibrated probability that they state
    the same fact (`PairModel`, a logistic regression over the cosine, how much closer the two
    are than to their other neighbours, the language pair, and the evidence; its weights are
-   crosscheck/data/claim_pairs.json, fitted by benchmarks/fit_claim_pairs.py; pairs.py);
+   crosscheck/data/claim_pairs.json, fitted by benchmarks/protocol.py; pairs.py);
 3. groups: average-linkage agglomeration while the average probability within a group stays
    at least the model's threshold, never putting two claims of one article into one group;
    then groups that are each other's best match join at a lower threshold, and a claim left
@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -38,18 +39,20 @@ from ..records import Article, Story
 from ..sources.outlets import OutletDirectory
 from ..stories.catalog import get_story
 from ..text.claims import analyse
-from ..text.evidence import evidence
+from ..text.anchors import extract_anchors
+from ..text.evidence import ClaimEvidence, evidence
 from ..text.rules import rules_for
 from ..vocabulary import KNOWN_CAMPS, Status
-from .grouping import group_claims
-from .pairs import PairModel
+from .grouping import groups_from_probabilities, probabilities
+from .pairs import PairModel, pair_features
 from .provenance import Sources, find_reprints
+from .things import assign_things
 from .results import STATUSES, ClaimGroup, Comparison, Conflict, ConflictValue, Mention, SentenceView
 
 if TYPE_CHECKING:
     from ..index.folder import Index
 
-__all__ = ["claim_mentions", "compare_articles", "compare_story"]
+__all__ = ["Prepared", "claim_mentions", "prepare", "finish", "compare_articles", "compare_story"]
 
 log = logging.getLogger("crosscheck")
 
@@ -60,9 +63,9 @@ def _disputes(mentions: list[Mention]) -> tuple[list[Conflict], list[Conflict]]:
     updates of one outlet's own figure)."""
     conflicts: list[Conflict] = []
     updates: list[Conflict] = []
-    kinds = sorted({q.kind for m in mentions for q in m.numbers})
-    for kind in kinds:
-        giving = [(m, frozenset(q.value for q in m.numbers if q.kind == kind)) for m in mentions]
+    kind_of = _quantity_kinds(mentions)
+    for kind in sorted(set(kind_of.values())):
+        giving = [(m, frozenset(q.value for q in m.numbers if kind_of.get(id(q)) == kind)) for m in mentions]
         giving = [(m, v) for m, v in giving if v]
         disjoint = [(a, b) for x, (a, va) in enumerate(giving) for b, vb in giving[x + 1:] if not va & vb]
         if not disjoint:
@@ -70,17 +73,31 @@ def _disputes(mentions: list[Mention]) -> tuple[list[Conflict], list[Conflict]]:
         values: dict[float, ConflictValue] = {}
         for m, vs in giving:
             for q in m.numbers:
-                if q.kind != kind or q.value not in vs:
+                if kind_of.get(id(q)) != kind or q.value not in vs:
                     continue
                 cv = values.setdefault(q.value, ConflictValue(q.value, q.text, [], []))
                 if m.article.outlet not in cv.outlets:
                     cv.outlets.append(m.article.outlet)
                 if m.origin and m.origin not in cv.origins:
                     cv.origins.append(m.origin)
-        dispute = Conflict(kind, sorted(values.values(), key=lambda v: v.value))
+        dispute = Conflict(kind.split("/")[0], sorted(values.values(), key=lambda v: v.value))
         between_sources = any((a.origin or a.article.outlet) != (b.origin or b.article.outlet) for a, b in disjoint)
         (conflicts if between_sources else updates).append(dispute)
     return conflicts, updates
+
+
+def _quantity_kinds(mentions: list[Mention]) -> dict[int, str]:
+    """Each number's kind for telling disputes apart (keyed by the number's identity): its kind,
+    and for a count what it counts ("count/provinces"); a count of an unknown thing joins the
+    group's one known thing, if it has just one."""
+    known = {q.thing for m in mentions for q in m.numbers if q.kind == "count" and q.thing}
+    only = next(iter(known)) if len(known) == 1 else None
+    out: dict[int, str] = {}
+    for m in mentions:
+        for q in m.numbers:
+            thing = (q.thing or only) if q.kind == "count" else None
+            out[id(q)] = f"{q.kind}/{thing}" if thing else q.kind
+    return out
 
 
 # -- the comparison ------------------------------------------------------------------------
@@ -99,6 +116,7 @@ def claim_mentions(index: Index, articles: Sequence[Article]
     claim_vectors: list[np.ndarray] = []
     views: dict[str, list[SentenceView]] = {}
     vectors_by_article: dict[str, np.ndarray] = {}
+    named = _named_mid_sentence(index, articles)
     for a in articles:
         rows = index.store.article_sentences(a.rowid)
         vecs = index.sentence_vectors.reconstruct([r[0] for r in rows])
@@ -110,7 +128,7 @@ def claim_mentions(index: Index, articles: Sequence[Article]
             info = analyse(text, rules)
             if info is None:
                 continue
-            found = evidence(text, rules, a.published)
+            found = _names_kept(evidence(text, rules, a.published), named)
             mentions.append(Mention(a, rowid, position, text, info.attributed_to, found.quantities, found))
             claim_vectors.append(vec)
             kept.append(vec)
@@ -119,23 +137,62 @@ def claim_mentions(index: Index, articles: Sequence[Article]
     return mentions, matrix, views, vectors_by_article
 
 
-def compare_articles(index: Index, story: Story, directory: OutletDirectory | None = None,
-                     model: PairModel | None = None) -> Comparison:
-    """Claim groups for the articles of `story` (a real story, or any set of articles)."""
+def _named_mid_sentence(index: Index, articles: Sequence[Article]) -> frozenset[str]:
+    """The anchor keys of `articles` (crosscheck/text/anchors.py): their places, acronyms and the
+    capitalised words they write somewhere mid-sentence, as ingest recorded them."""
+    recorded = index.store.anchors_of([a.rowid for a in articles])
+    keys: set[str] = set()
+    for a in articles:
+        keys.update(recorded[a.rowid] if a.rowid in recorded else extract_anchors(a.title, a.text, a.language))
+    return frozenset(keys)
+
+
+def _names_kept(found: ClaimEvidence, named: frozenset[str]) -> ClaimEvidence:
+    """A claim's names less the capitalised words no article of the story writes mid-sentence: a
+    word that only opens sentences ("Serbest bırakma ...", "Leur libération ...") is no name."""
+    order = tuple(k for k in found.name_order if k in named)
+    return replace(found, names=frozenset(order), name_order=order)
+
+
+@dataclass
+class Prepared:
+    """A story's claims read and their sources set up: everything of a comparison that does not
+    depend on the pair model (`prepare`), so that several models can finish it (`finish`)."""
+
+    story: Story
+    mentions: list[Mention]
+    pairs: list[tuple[int, int]]   # candidate pairs of mentions
+    features: np.ndarray           # their PAIR_FEATURES rows
+    views: dict[str, list[SentenceView]]
+    reprints: dict[str, str]
+    sources: Sources
+
+
+def prepare(index: Index, story: Story, directory: OutletDirectory | None = None) -> Prepared:
+    """The claims of `story`'s articles with their evidence, the things their counts count, the
+    reprints among them, and the features of every candidate pair."""
     directory = directory or OutletDirectory.including(index.store.outlets())
     articles = story.articles
     mentions, matrix, views, vectors_by_article = claim_mentions(index, articles)
-    view_of = {v.sentence_rowid: v for vs in views.values() for v in vs}
+    assign_things(mentions, index.embedder.embed)
     reprints = find_reprints(articles, vectors_by_article)
     # a duplicate of an article outside this story goes back to that article's outlet
     inside = {a.id for a in articles}
     originals = [o for o in (index.store.article_by_id(d) for d in {a.duplicate_of for a in articles
                                                                     if a.duplicate_of and a.duplicate_of not in inside})
                  if o is not None]
-    sources = Sources([*articles, *originals], directory, reprints)
-    parts = group_claims(matrix, [m.article.id for m in mentions], [m.article.language for m in mentions],
-                         [m.evidence for m in mentions], model)
+    pairs, features = pair_features((matrix @ matrix.T).astype(np.float64), [m.article.id for m in mentions],
+                                    [m.article.language for m in mentions], [m.evidence for m in mentions])
+    return Prepared(story, mentions, pairs, features, views, reprints, Sources([*articles, *originals], directory, reprints))
 
+
+def finish(prepared: Prepared, model: PairModel | None = None) -> Comparison:
+    """The claim groups of a prepared story under `model` (the shipped pair model by default):
+    grouped, each mention followed back to its source, statuses, conflicts and updates, ids."""
+    model = model or PairModel.default()
+    mentions, sources = prepared.mentions, prepared.sources
+    parts = groups_from_probabilities(probabilities(prepared.pairs, prepared.features, len(mentions), model),
+                                      [m.article.id for m in mentions], model)
     groups: list[ClaimGroup] = []
     for p in parts:
         group_mentions = sorted((mentions[i] for i in p), key=lambda m: (m.article.published or "", m.article.id))
@@ -144,8 +201,16 @@ def compare_articles(index: Index, story: Story, directory: OutletDirectory | No
         origin_camps = {m.origin: sources.camp_of(m.origin) for m in group_mentions}
         conflicts, updates = _disputes(group_mentions)
         groups.append(ClaimGroup("", _status(origin_camps), group_mentions, origin_camps, conflicts, updates))
+    _number(groups, prepared.views)
+    return Comparison(prepared.story, groups, prepared.views, prepared.reprints)
 
-    # stable ids: by status, then by where the claim first appears
+
+def _number(groups: list[ClaimGroup], views: dict[str, list[SentenceView]]) -> None:
+    """Stable ids, in place: by status, then by where the claim first appears; each sentence's
+    view learns its group."""
+    view_of = {v.sentence_rowid: v for vs in views.values() for v in vs}
+    for v in view_of.values():
+        v.claim_id = None
     order = sorted(range(len(groups)), key=lambda g: (
         STATUSES.index(groups[g].status), -groups[g].independent_sources,
         min((m.article.published or "", m.article.id, m.position) for m in groups[g].mentions)))
@@ -156,7 +221,12 @@ def compare_articles(index: Index, story: Story, directory: OutletDirectory | No
         for m in group.mentions:
             view_of[m.sentence_rowid].claim_id = group.id
     groups.sort(key=lambda g: g.id)
-    return Comparison(story, groups, views, reprints)
+
+
+def compare_articles(index: Index, story: Story, directory: OutletDirectory | None = None,
+                     model: PairModel | None = None) -> Comparison:
+    """Claim groups for the articles of `story` (a real story, or any set of articles)."""
+    return finish(prepare(index, story, directory), model)
 
 
 def compare_story(index: Index, story_id: str, directory: OutletDirectory | None = None,

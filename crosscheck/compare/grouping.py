@@ -19,17 +19,12 @@ from ..linkage import agglomerate
 from ..text.evidence import ClaimEvidence
 from .pairs import PAIR_FEATURES, PairModel, pair_features
 
-__all__ = ["group_claims", "groups_from_probabilities", "pair_probabilities"]
+__all__ = ["group_claims", "groups_from_probabilities", "pair_probabilities", "probabilities"]
 
 
-def pair_probabilities(vectors: np.ndarray, owners: Sequence[object], languages: Sequence[str | None],
-                       evidence_of: Sequence[ClaimEvidence | None], model: PairModel
-                       ) -> tuple[list[tuple[int, int]], np.ndarray]:
-    """The candidate pairs and the n x n matrix of their probabilities (0 for every other pair).
-    A denial never joins what it denies (and a claim never joins a denial of another)."""
-    n = len(owners)
-    sims = (vectors @ vectors.T).astype(np.float64)
-    pairs, features = pair_features(sims, owners, languages, evidence_of)
+def probabilities(pairs: list[tuple[int, int]], features: np.ndarray, n: int, model: PairModel) -> np.ndarray:
+    """The n x n matrix of the candidate pairs' probabilities (0 for every other pair). A denial
+    never joins what it denies (and a claim never joins a denial of another)."""
     prob = np.zeros((n, n))
     if pairs:
         p = model.probability(features)
@@ -37,7 +32,15 @@ def pair_probabilities(vectors: np.ndarray, owners: Sequence[object], languages:
         ii, jj = np.array(pairs).T
         prob[ii, jj] = p
         prob[jj, ii] = p
-    return pairs, prob
+    return prob
+
+
+def pair_probabilities(vectors: np.ndarray, owners: Sequence[object], languages: Sequence[str | None],
+                       evidence_of: Sequence[ClaimEvidence | None], model: PairModel
+                       ) -> tuple[list[tuple[int, int]], np.ndarray]:
+    """The candidate pairs of unit `vectors` and the matrix of their probabilities."""
+    pairs, features = pair_features((vectors @ vectors.T).astype(np.float64), owners, languages, evidence_of)
+    return pairs, probabilities(pairs, features, len(owners), model)
 
 
 def group_claims(vectors: np.ndarray, owners: Sequence[object], languages: Sequence[str | None] | None = None,

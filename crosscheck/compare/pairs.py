@@ -4,7 +4,7 @@ and the calibrated model over them.
 `PairModel` is a logistic regression over `PairFeatures` (the cosine, how much closer the two
 are than to their other neighbours, the language pair, and the evidence of
 crosscheck/text/evidence.py); its weights are crosscheck/data/claim_pairs.json, fitted by
-benchmarks/fit_claim_pairs.py.
+benchmarks/protocol.py --write.
 """
 
 from __future__ import annotations
@@ -18,15 +18,17 @@ from importlib import resources
 import numpy as np
 
 from .. import languages
-from ..text.evidence import ClaimEvidence, close_values, kinds_compatible
+from ..text.evidence import ClaimEvidence, close_values, same_quantity
 
 __all__ = ["CANDIDATE_COSINE", "PAIR_FEATURES", "PairFeatures", "PairModel", "pair_features"]
 
-# Pairs of claims less similar than this are not scored: the pair model gives them a
-# probability under 0.01 whatever their evidence (benchmarks/fit_claim_pairs.py prints it).
+# Pairs of claims less similar than this are not scored, which bounds the pairs of a long story.
+# Of the pairs of one fact in benchmarks/protocol.py's four annotated corpora, 32 of 1,098 (3%)
+# are under it.
 CANDIDATE_COSINE = 0.2
 ACTOR_ZONE = 3  # who does what to whom is told by a sentence's first names
 NAMES_COUNTED = 3  # shared names count up to this many (`shared_names` is scaled to 0-1 by it)
+PLAIN_KINDS = frozenset({"count", "year", "date"})  # kinds of number that do not tell a fact
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,8 @@ class PairFeatures:
     same_number: float = 0.0       # a number of a compatible kind with the same value on both sides
     close_number: float = 0.0      # a kind of number on both sides, no value in common, but close ones (21 vs 19)
     far_number: float = 0.0        # a kind of number on both sides, no value in common, far apart (400 vs 2,400)
+    same_kind: float = 0.0         # both give a number of one telling kind (the dead, a sum, a share; not a plain
+                                   # count, year or date), whatever its value: a fact whose figure sources dispute
     shared_names: float = 0.0      # names both mention (up to NAMES_COUNTED, scaled to 0-1)
     no_shared_names: float = 0.0   # both mention names, none in common
     names_reversed: float = 0.0    # two names both mention stand in the opposite order (who did what to whom)
@@ -78,7 +82,7 @@ def _shipped_model() -> PairModel:
     data = json.loads(resources.files("crosscheck").joinpath("data/claim_pairs.json").read_text("utf-8"))
     if tuple(data["features"]) != PAIR_FEATURES:
         raise ValueError("crosscheck/data/claim_pairs.json was fitted on other features: "
-                         "run benchmarks/fit_claim_pairs.py")
+                         "run benchmarks/protocol.py --write")
     return PairModel(np.asarray(data["weights"], dtype=np.float64), float(data["bias"]), float(data["threshold"]),
                      float(data["join_threshold"]), float(data["join_strongest"]),
                      None if data.get("attach_threshold") is None else float(data["attach_threshold"]))
@@ -86,16 +90,16 @@ def _shipped_model() -> PairModel:
 
 def _numbers_match(a: ClaimEvidence, b: ClaimEvidence) -> tuple[bool, bool, bool]:
     """(a value of a compatible kind in common; a kind on both sides with no value in common but
-    close values; the same with every value far apart)."""
-    same = any(qa.value == qb.value and kinds_compatible(qa.kind, qb.kind)
-               for qa in a.quantities for qb in b.quantities)
+    close values; the same with every value far apart). Counts of different things (villages,
+    provinces) are two kinds."""
+    same = any(qa.value == qb.value and same_quantity(qa, qb) for qa in a.quantities for qb in b.quantities)
     close = far = False
     for kind in {q.kind for q in a.quantities} & {q.kind for q in b.quantities}:
-        va = {q.value for q in a.quantities if q.kind == kind}
-        vb = {q.value for q in b.quantities if q.kind == kind}
-        if va & vb:
+        pairs = [(qa, qb) for qa in a.quantities for qb in b.quantities
+                 if qa.kind == kind == qb.kind and same_quantity(qa, qb)]
+        if not pairs or any(qa.value == qb.value for qa, qb in pairs):
             continue
-        if any(close_values(kind, x, y) for x in va for y in vb):
+        if any(close_values(kind, qa.value, qb.value) for qa, qb in pairs):
             close = True
         else:
             far = True
@@ -116,8 +120,10 @@ def _evidence_features(a: ClaimEvidence, b: ClaimEvidence) -> dict[str, float]:
     """The features the two claims' evidence gives."""
     same, close, far = _numbers_match(a, b)
     common = len(a.names & b.names)
+    telling = {q.kind for q in a.quantities} & {q.kind for q in b.quantities} - PLAIN_KINDS
     return {
         "same_number": float(same), "close_number": float(close), "far_number": float(far),
+        "same_kind": float(bool(telling)),
         "shared_names": min(common, NAMES_COUNTED) / NAMES_COUNTED,
         "no_shared_names": float(bool(a.names) and bool(b.names) and not common),
         "names_reversed": float(_reversed(a.name_order, b.name_order)),

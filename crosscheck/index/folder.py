@@ -28,16 +28,48 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import IndexModelMismatch, IndexNeedsUpgrade, IndexNotFound, IndexReadOnly, check_folder
+from ..errors import IndexDamaged, IndexModelMismatch, IndexNeedsUpgrade, IndexNotFound, IndexReadOnly, check_folder
 from .embed import Embedder, embed_articles, get_embedder
 from .lock import WaitFn, WriteLock
 from .paths import ARTICLE_VECTORS, DB_NAME, DEFAULT_MODEL, SENTENCE_VECTORS, index_dir
 from .store import Store, database_error
 from .vectors import APPROXIMATE_FROM, DEFAULT_VECTOR_INDEX, VectorIndex, VectorSink
 
-__all__ = ["Index", "RemoveReport", "ProgressFn"]
+__all__ = ["Index", "RemoveReport", "ProgressFn", "LOST_DATABASE_FIX", "vectors_held", "lost_database_error"]
 
 log = logging.getLogger("crosscheck")
+
+# What to do when an index's rows cannot be had back from its database (lost or unreadable):
+# no command of crosscheck can make them from vectors alone.
+LOST_DATABASE_FIX = ("restore crosscheck.db from a backup (`crosscheck backup DEST` makes one; an upgrade "
+                     "leaves crosscheck.db.before-* beside it), or move the folder aside and ingest your "
+                     "files again; nothing in the folder was changed")
+
+
+def vectors_held(folder: Path) -> dict[str, int | None]:
+    """How many vectors each vector file of `folder` holds (None: there, but unreadable); files
+    that are not there are left out."""
+    held: dict[str, int | None] = {}
+    for name in (ARTICLE_VECTORS, SENTENCE_VECTORS):
+        if (folder / name).exists():
+            try:
+                held[name] = len(VectorIndex(folder / name, 1, readonly=True))
+            except IndexDamaged:
+                held[name] = None
+    return held
+
+
+def lost_database_error(folder: Path, detail: str) -> IndexDamaged | None:
+    """The error for a database without crosscheck's tables next to vector files that hold
+    vectors: the rows are lost, not new (a 0-byte crosscheck.db is not an index to set up again,
+    whose vectors would then be dropped as strays). None when there are no vectors to lose."""
+    held = {name: n for name, n in vectors_held(folder).items() if n != 0}
+    if not held:
+        return None
+    counts = ", ".join(f"{name} holds {'unreadable' if n is None else f'{n:,}'} vectors" for name, n in held.items())
+    return IndexDamaged(folder / DB_NAME, f"{detail}, while {counts}: the database was lost, and vectors alone "
+                        "cannot rebuild its articles", fix=LOST_DATABASE_FIX)
+
 
 # progress(stage, advance, total): stages are "ingest" (records read) and "embed" (articles).
 ProgressFn = Callable[[str, int, int], None]
@@ -53,6 +85,16 @@ class RemoveReport:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def _refuse_lost(store: Store, folder: Path) -> None:
+    """IndexDamaged when `store` has no crosscheck tables while the folder's vector files hold
+    vectors (see lost_database_error)."""
+    if store.has_schema():
+        return
+    error = lost_database_error(folder, f"{store.path.stat().st_size:,} bytes and no crosscheck tables")
+    if error is not None:
+        raise error
 
 
 class Index:
@@ -109,6 +151,7 @@ class Index:
                 raise IndexNotFound(folder)
             store = Store(db_path, readonly=True)
             try:
+                _refuse_lost(store, folder)
                 pending = store.pending_migrations()
                 if pending:
                     raise IndexNeedsUpgrade(folder, pending)
@@ -128,6 +171,12 @@ class Index:
         if not os.access(folder, os.W_OK) or not os.access(db_path if db_path.exists() else folder, os.W_OK):
             raise IndexReadOnly(folder)
         lock = WriteLock(folder, wait, on_wait)
+        if db_path.exists():  # looked at read-only first: opening it to write already writes to it
+            probe = Store(db_path, readonly=True)
+            try:
+                _refuse_lost(probe, folder)
+            finally:
+                probe.close()
         store = Store(db_path, migrate=False)
         try:
             stored = store.get_meta("model") if not store.pending_migrations() else None

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import sqlite3
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -14,7 +17,10 @@ from urllib.parse import quote
 from ..errors import CrosscheckError, IndexDamaged, IndexReadOnly, IndexWriteFailed
 from ..records import Article, Feed, Outlet
 
-__all__ = ["Store", "MIGRATIONS", "database_error"]
+__all__ = ["Store", "MIGRATIONS", "database_error", "database_state", "copy_database", "salvage_database",
+           "Salvage", "CROSSCHECK_TABLES"]
+
+log = logging.getLogger("crosscheck")
 
 def _record_missing_anchors(db: sqlite3.Connection) -> None:
     """Record the anchors of every article that has none (an index made before anchors, or whose
@@ -24,6 +30,13 @@ def _record_missing_anchors(db: sqlite3.Connection) -> None:
     rows = db.execute("SELECT rowid, title, text, language FROM articles "
                       "WHERE rowid NOT IN (SELECT article_rowid FROM article_anchors)").fetchall()
     _save_anchors(db, {rowid: extract_anchors(title, text, language) for rowid, title, text, language in rows})
+
+
+def _rebuild_anchors(db: sqlite3.Connection) -> None:
+    """Extract every article's anchors again (their keys changed)."""
+    db.execute("DELETE FROM article_anchors")
+    db.execute("DELETE FROM anchor_counts")
+    _record_missing_anchors(db)
 
 
 # Named migrations, applied in order when a store is opened: SQL, or a function of the connection
@@ -143,6 +156,9 @@ MIGRATIONS: list[tuple[str, str | Callable[[sqlite3.Connection], None]]] = [
         DELETE FROM anchor_counts;
     """),
     ("0008_anchors_of_every_article", _record_missing_anchors),
+    # names now key by their skeleton, which survives transliteration ("Karlıova", "Карлыова":
+    # "krlv"; crosscheck/text/anchors.py)
+    ("0009_name_skeletons", _rebuild_anchors),
 ]
 
 _FEED_COLUMNS = ("url", "outlet", "camp", "language", "title", "etag", "last_modified", "added_at",
@@ -186,6 +202,262 @@ def _connect_readonly(path: Path) -> sqlite3.Connection:
         if os.access(path.parent, os.W_OK):
             raise
     return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True)
+
+
+# The tables that say a database holds an index (of any version of crosscheck).
+CROSSCHECK_TABLES = frozenset({"migrations", "meta", "articles"})
+
+
+def _tables(db: sqlite3.Connection) -> set[str]:
+    return {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def database_state(path: Path) -> tuple[str, str]:
+    """What a database file is, read only: ("index", "") for a whole index, ("empty", why) for a
+    file without crosscheck's tables (0 bytes, or a new SQLite file), ("damaged", why) for one
+    SQLite cannot read, or in which integrity_check finds damage (its first finding is `why`)."""
+    size = path.stat().st_size
+    try:
+        db = _connect_readonly(path)
+    except sqlite3.DatabaseError as e:
+        return "damaged", f"SQLite: {e}"
+    try:
+        if not _tables(db) & CROSSCHECK_TABLES:
+            return "empty", f"{size:,} bytes and no crosscheck tables"
+        findings = [" ".join(r[0].split()) for r in db.execute("PRAGMA integrity_check(1)") if r[0] != "ok"]
+        return ("damaged", f"SQLite: {findings[0]}") if findings else ("index", "")
+    except sqlite3.DatabaseError as e:
+        return "damaged", f"SQLite: {e}"
+    finally:
+        db.close()
+
+
+def _same_file(name: str | Path, fd: int) -> bool:
+    """True when the directory entry `name` is still the file open as `fd` (not a link put there)."""
+    try:
+        return os.path.samestat(os.lstat(name), os.fstat(fd))
+    except OSError:
+        return False
+
+
+def copy_database(db: sqlite3.Connection, dest: Path) -> None:
+    """A whole, consistent copy of `db` at `dest` through SQLite's online backup API (writers may
+    go on meanwhile), written to a temp file created exclusively and then linked to `dest`, which
+    must not exist: FileExistsError if it does (a planted symlink included, never written through).
+    IndexWriteFailed for a full disk or a folder that cannot be written."""
+    try:
+        fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".tmp")
+    except OSError as e:
+        raise IndexWriteFailed(dest, e.strerror or str(e)) from None
+    try:
+        copy = sqlite3.connect(tmp)
+        try:
+            db.backup(copy)
+        finally:
+            copy.close()
+        if not _same_file(tmp, fd):
+            raise OSError(f"its temp file {Path(tmp).name} was replaced while it was written")
+        os.link(tmp, dest, follow_symlinks=False)
+    except sqlite3.DatabaseError as e:
+        raise (database_error(dest, e) or IndexWriteFailed(dest, str(e))) from None
+    except FileExistsError:
+        raise
+    except OSError as e:
+        raise IndexWriteFailed(dest, e.strerror or str(e)) from None
+    finally:
+        os.close(fd)
+        for leftover in (tmp, f"{tmp}-journal"):
+            with contextlib.suppress(OSError):
+                os.unlink(leftover)
+
+
+# -- salvage: the rows a damaged database still gives (check --repair) ----------------------------
+# Copied parents first; rowids are kept (they are the vectors' ids).
+_SALVAGE_ORDER = ("meta", "outlets", "articles", "sentences", "stories", "story_articles", "translations",
+                  "article_anchors", "anchor_counts", "feeds", "feed_items")
+
+# A damaged page stops a scan; reading resumes at the first rowid past it that SQLite can seek
+# to, found by doubling the step and then halving back. Never more steps than this per damage.
+_MAX_SKIP_STEPS = 64
+
+
+@dataclass
+class Salvage:
+    """What `salvage_database` read from a damaged database."""
+
+    rows: dict[str, int] = field(default_factory=dict)       # table -> rows recovered
+    damaged: list[str] = field(default_factory=list)         # tables not read whole (damage met)
+    invalid: dict[str, int] = field(default_factory=dict)    # rows read but unusable (garbled values)
+    orphans: dict[str, int] = field(default_factory=dict)    # rows dropped: what they belong to was lost
+    migrations: list[str] | None = None                      # what the damaged database had applied
+    schema: bool = True                                      # False: its list of tables is unreadable
+
+
+# Rowids are signed 64-bit integers.
+_ROWID_LIMIT = 2 ** 63
+
+
+def _seekable(db: sqlite3.Connection, sql: str, rowid: int) -> tuple[bool, Any]:
+    """(True, first row from `rowid` on or None) when SQLite can seek there, (False, None) if not."""
+    if rowid >= _ROWID_LIMIT:
+        return True, None
+    try:
+        return True, db.execute(sql + " LIMIT 1", (rowid,)).fetchone()
+    except sqlite3.DatabaseError:
+        return False, None
+
+
+def _past_damage(db: sqlite3.Connection, sql: str, start: int) -> int | None:
+    """The first rowid from `start` on where reading works again, None if there is none."""
+    step, bad = 1, start
+    for _ in range(_MAX_SKIP_STEPS):
+        ok, row = _seekable(db, sql, start + step)
+        if ok:
+            if row is None:
+                return None
+            good = start + step
+            while good - bad > 1:  # halve back: the damage may end well before `good`
+                middle = (good + bad) // 2
+                if _seekable(db, sql, middle)[0]:
+                    good = middle
+                else:
+                    bad = middle
+            return good
+        bad, step = start + step, step * 2
+    return None
+
+
+def _read_table(db: sqlite3.Connection, table: str, columns: Sequence[str],
+                keep: Callable[[int, tuple[Any, ...]], None]) -> bool:
+    """Give `keep(rowid, values)` every row of `table` SQLite can still read, in rowid order;
+    True when the whole table was read."""
+    sql = f"SELECT rowid, {', '.join(columns)} FROM {table} WHERE rowid >= ? ORDER BY rowid"
+    start: int | None = -_ROWID_LIMIT
+    whole = True
+    while start is not None and start < _ROWID_LIMIT:
+        try:
+            for row in db.execute(sql, (start,)):
+                keep(row[0], tuple(row[1:]))
+                start = row[0] + 1
+            break
+        except sqlite3.DatabaseError:
+            whole = False
+            start = _past_damage(db, sql, start)
+    return whole
+
+
+def _valid(values: tuple[Any, ...], types: Sequence[str]) -> tuple[Any, ...] | None:
+    """A row as read (text as bytes) with each value checked against its column's type; None
+    for a row a damaged page garbled (text that is not UTF-8, a number that is text)."""
+    out = []
+    for value, kind in zip(values, types):
+        if isinstance(value, bytes) and "TEXT" in kind:
+            try:
+                value = value.decode("utf-8")
+            except UnicodeDecodeError:
+                return None
+        elif value is not None and (("INT" in kind and not isinstance(value, int))
+                                    or ("REAL" in kind and not isinstance(value, (int, float)))
+                                    or ("TEXT" in kind and not isinstance(value, str))):
+            return None
+        out.append(value)
+    return tuple(out)
+
+
+def _copy_table(src: sqlite3.Connection, dst: sqlite3.Connection, table: str, found: Salvage) -> None:
+    info = [(r[1], (r[2] or "").upper()) for r in dst.execute(f"PRAGMA table_info({table})")]
+    try:
+        have = {r[1].decode() if isinstance(r[1], bytes) else r[1] for r in src.execute(f"PRAGMA table_info({table})")}
+    except sqlite3.DatabaseError:
+        found.damaged.append(table)
+        return
+    columns = [(name, kind) for name, kind in info if name in have and name != "rowid"]
+    if not columns:
+        return
+    kinds = [kind for _, kind in columns]
+    names = ", ".join(["rowid", *(name for name, _ in columns)])
+    insert = f"INSERT OR IGNORE INTO {table} ({names}) VALUES ({', '.join('?' * (len(columns) + 1))})"
+    counts = {"kept": 0, "invalid": 0}
+
+    def keep(rowid: int, values: tuple[Any, ...]) -> None:
+        row = _valid(values, kinds)
+        try:
+            if row is None:
+                raise sqlite3.IntegrityError("garbled")
+            dst.execute(insert, (rowid, *row))
+            counts["kept"] += 1
+        except (sqlite3.IntegrityError, sqlite3.InterfaceError):
+            counts["invalid"] += 1
+
+    if not _read_table(src, table, [name for name, _ in columns], keep):
+        found.damaged.append(table)
+    found.rows[table] = counts["kept"]
+    if counts["invalid"]:
+        found.invalid[table] = counts["invalid"]
+
+
+def _drop_orphans(db: sqlite3.Connection, found: Salvage) -> None:
+    """Rows whose parent was lost: a duplicate's link to a lost original is cut, anything else goes."""
+    for table, rowid, _parent, _fk in db.execute("PRAGMA foreign_key_check").fetchall():
+        if table == "articles":
+            db.execute("UPDATE articles SET duplicate_of = NULL WHERE rowid = ?", (rowid,))
+            continue
+        db.execute(f"DELETE FROM {table} WHERE rowid = ?", (rowid,))
+        found.orphans[table] = found.orphans.get(table, 0) + 1
+        found.rows[table] = found.rows.get(table, 1) - 1
+    tables = _tables(db)
+    if "stories" in tables:
+        emptied = db.execute("DELETE FROM stories WHERE id NOT IN (SELECT story_id FROM story_articles)").rowcount
+        if emptied > 0:
+            found.orphans["stories"] = found.orphans.get("stories", 0) + emptied
+            found.rows["stories"] = found.rows.get("stories", 0) - emptied
+    if "anchor_counts" in tables:  # counted again from the anchors that survived
+        db.execute("DELETE FROM anchor_counts")
+        per_key: dict[str, int] = {}
+        for (keys,) in db.execute("SELECT anchors FROM article_anchors"):
+            for k in keys.split():
+                per_key[k] = per_key.get(k, 0) + 1
+        db.executemany("INSERT INTO anchor_counts VALUES (?, ?)", per_key.items())
+
+
+def salvage_database(source: Path, dest: Path) -> Salvage:
+    """Copy every row SQLite can still read from the damaged database `source` into a new
+    database at `dest` (an empty file), with the schema `source` had, table by table and row
+    by row: a scan that meets a damaged page goes on past it. Rows whose parent was lost go
+    too (a sentence without its article), and anchors are counted again. Never writes `source`."""
+    src = sqlite3.connect(f"file:{quote(str(source.resolve()))}?mode=ro", uri=True)
+    src.text_factory = bytes
+    # A truncated file is shorter than its header says; SQLite refuses to read it at all unless
+    # told to read the schema regardless (the connection is read-only: nothing is written).
+    src.execute("PRAGMA writable_schema = ON")
+    found = Salvage()
+    try:
+        try:
+            _tables(src)
+        except sqlite3.DatabaseError:
+            found.schema = False
+            return found
+        with contextlib.suppress(sqlite3.DatabaseError):
+            found.migrations = [r[0].decode("utf-8", "replace") for r in src.execute("SELECT name FROM migrations")]
+        dst = Store(dest, migrate=False)
+        try:
+            dst.db.execute("PRAGMA foreign_keys = OFF")
+            known = {name for name, _ in MIGRATIONS}
+            dst._apply(known & set(found.migrations) if found.migrations else known)
+            with dst.db:
+                for table in _SALVAGE_ORDER:
+                    if table in _tables(dst.db):
+                        _copy_table(src, dst.db, table, found)
+                _drop_orphans(dst.db, found)
+            if "0008_anchors_of_every_article" in dst.applied_migrations():
+                with dst.db:
+                    _record_missing_anchors(dst.db)
+            dst.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # all of it in `dest` itself, to be renamed
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    return found
 
 
 def _day(timestamp: float, beyond: str) -> str:
@@ -255,9 +527,18 @@ class Store:
         return [name for name, _ in MIGRATIONS if name not in done]
 
     def migrate(self) -> None:
-        """Apply pending migrations, each in its own transaction."""
-        self.db.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+        """Apply pending migrations, each in its own transaction. A database that holds an index
+        is first copied beside itself through SQLite's backup API, named after the first migration
+        to apply (`crosscheck.db.before-0009_name`): an upgrade that goes wrong loses nothing."""
         pending = set(self.pending_migrations())
+        if pending and self.has_schema():
+            self.backup_before(next(name for name, _ in MIGRATIONS if name in pending))
+        self._apply(pending)
+
+    def _apply(self, names: set[str]) -> None:
+        """Apply the migrations named, in their order, each in its own transaction."""
+        self.db.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+        pending = names & set(self.pending_migrations())
         for name, step in MIGRATIONS:
             if name not in pending:
                 continue
@@ -271,6 +552,43 @@ class Store:
 
     def applied_migrations(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT name FROM migrations ORDER BY name")]
+
+    def has_schema(self) -> bool:
+        """True when the database holds crosscheck's tables (an index, of any version); False for
+        a new or empty file, and for a 0-byte one."""
+        return bool(_tables(self.db) & CROSSCHECK_TABLES)
+
+    def backup_before(self, migration: str) -> Path | None:
+        """Copy the database to `<name>.before-<migration>` beside it (kept, never overwritten: a
+        copy left by an earlier attempt is the same state). Returns the copy's path."""
+        dest = self.path.with_name(f"{self.path.name}.before-{migration}")
+        if os.path.lexists(dest):
+            log.info("%s: %s is kept from an earlier attempt", self.path, dest.name)
+            return None
+        copy_database(self.db, dest)
+        log.info("%s: copied to %s before applying %s", self.path, dest.name, migration)
+        return dest
+
+    def quick_check(self) -> list[str]:
+        """SQLite's quick_check (the structure of every page, not the indexes' contents); empty
+        when the file is whole. Stops at the first finding."""
+        return [r[0] for r in self.db.execute("PRAGMA quick_check(1)") if r[0] != "ok"]
+
+    def rowids(self, table: str) -> set[int]:
+        """Every rowid of `articles` or `sentences` (which are the ids of their vectors)."""
+        if table not in {"articles", "sentences"}:
+            raise ValueError(table)
+        return {r[0] for r in self.db.execute(f"SELECT rowid FROM {table}")}
+
+    def replace_sentences(self, article_rowid: int, sentences: Sequence[tuple[int, int, int, str]]) -> None:
+        """Give an article new sentences (paragraph, start, end, text) and mark it for embedding
+        again (committed): `check --repair` splits again an article whose sentences were lost."""
+        with self.db:
+            self.db.execute("DELETE FROM sentences WHERE article_rowid = ?", (article_rowid,))
+            self.db.executemany(
+                "INSERT INTO sentences (article_rowid, position, paragraph, start, end, text) VALUES (?, ?, ?, ?, ?, ?)",
+                [(article_rowid, pos, para, start, end, text) for pos, (para, start, end, text) in enumerate(sentences)])
+            self.db.execute("UPDATE articles SET embedded = 0 WHERE rowid = ?", (article_rowid,))
 
     # -- metadata -------------------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:
@@ -343,9 +661,16 @@ class Store:
         self.db.execute("SAVEPOINT record")
         try:
             yield
-        except BaseException:
-            self.db.execute("ROLLBACK TO record")
-            self.db.execute("RELEASE record")
+        except BaseException as e:
+            # SQLite rolls the whole transaction back itself on some errors (a full disk, out of
+            # memory): the savepoint is gone then, and the error that matters is `e`
+            if self.db.in_transaction:
+                with contextlib.suppress(sqlite3.OperationalError):
+                    self.db.execute("ROLLBACK TO record")
+                    self.db.execute("RELEASE record")
+            error = database_error(self.path, e) if isinstance(e, sqlite3.DatabaseError) else None
+            if isinstance(error, IndexWriteFailed):
+                raise error from None
             raise
         self.db.execute("RELEASE record")
 

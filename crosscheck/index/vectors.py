@@ -209,19 +209,37 @@ class VectorIndex:
 
     def save(self) -> None:
         """Write the file through a temp file of its own, then rename it over the old one: a
-        reader opens either the old file or the new one, never half of one."""
+        reader opens either the old file or the new one, never half of one.
+
+        The temp file is created exclusively under a random name (mkstemp: O_EXCL and
+        O_NOFOLLOW, so no existing name, a planted symlink included, is ever opened) and kept
+        open while faiss writes it; it is renamed into place only if its name still holds that
+        same file. A symlink put in its place is removed (the link, not its target), never
+        installed as the vector file."""
         faiss = _faiss()
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp")
-        os.close(fd)
         try:
             faiss.write_index(self._index, tmp)
+            if not _holds(tmp, fd):
+                raise OSError(f"its temp file {Path(tmp).name} was replaced while it was written")
             os.replace(tmp, self.path)
         except BaseException as e:
             with contextlib.suppress(OSError):
-                os.unlink(tmp)
+                os.unlink(tmp)  # the name only: a symlink there is removed, not followed
             if isinstance(e, (RuntimeError, OSError)):
                 raise IndexWriteFailed(self.path, _faiss_reason(e)) from None
             raise
+        finally:
+            os.close(fd)
+
+
+def _holds(name: str, fd: int) -> bool:
+    """True when the directory entry `name` is still the regular file open as `fd`."""
+    try:
+        entry = os.lstat(name)
+    except OSError:
+        return False
+    return os.path.samestat(entry, os.fstat(fd))
 
 
 # Long runs save their vectors and mark the rows done every CHECKPOINT_SECONDS, or every ten

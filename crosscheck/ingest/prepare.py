@@ -12,6 +12,7 @@ index, so they can run anywhere: in the writing process or in worker processes o
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
@@ -108,14 +109,42 @@ def _capped(record: ArticleRecord, problems: list[Problem]) -> tuple[ArticleReco
     return (replace(record, **changes) if changes else record), used
 
 
+# C0 and C1 control characters but tab and newline (a NUL, an ESC, a bell): dropped from what
+# an article says at ingest, so that no page or terminal shows them. Line ends become "\n".
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_LINE_END = re.compile(r"\r\n?")
+# The fields cleaned: what the article says. Its id, URL and outlet are kept as given (they
+# name it, and are matched as written); pages and the terminal show them inert.
+_CLEANED = ("text", "title", "published", "language", "camp", "country")
+
+
+def _without_controls(record: ArticleRecord, problems: list[Problem]) -> ArticleRecord:
+    """The record with control characters dropped from the fields it says things in (_CLEANED),
+    and one warning naming how many went (line ends made "\n" are not counted)."""
+    changes: dict[str, str] = {}
+    dropped = 0
+    for name in _CLEANED:
+        value = getattr(record, name)
+        if isinstance(value, str) and _CONTROL.search(value):
+            lines = _LINE_END.sub("\n", value)
+            changes[name] = _CONTROL.sub("", lines)
+            dropped += len(lines) - len(changes[name])
+    if dropped:
+        problems.append(Problem(record.source, f"{dropped} control character(s) (NUL, ESC ...) dropped from "
+                                f"{', '.join(n for n in changes)}", skipped=False))
+    return replace(record, **changes) if changes else record
+
+
 def prepare(record: ArticleRecord, outlets: OutletDirectory) -> PreparedArticle:
     """The columns, sentences and anchors of a record. Raises ValueError for a record that cannot
-    be stored (a field that is not valid Unicode, a URL that cannot be parsed)."""
+    be stored (a field that is not valid Unicode, a URL that cannot be parsed). Control characters
+    (NUL, ESC ...; not newline and tab) are dropped from its text, title and the like first."""
     for name in ("text", "title", "url", "outlet", "published", "id", "language", "camp", "country"):
         value = getattr(record, name)
         if isinstance(value, str) and not encodable(value):
             raise ValueError(f"'{name}' is not valid Unicode (a lone surrogate such as \\ud800)")
     problems: list[Problem] = []
+    record = _without_controls(record, problems)
     record, used_text = _capped(record, problems)
     unused_date: str | None = None
     try:

@@ -65,8 +65,20 @@ class EvidenceRules:
     magnitude_after: str = ""  # "7,8 büyüklüğünde"
     units: Mapping[str, str] = field(default_factory=frozen_map)  # unit key -> regex after: "mw": "megawatts?"
     duration_after: str = ""  # "3 months", "3 ay": a span of time
-    dead: str = ""  # near a number: it counts the dead ("killed", "погибли", "hayatını kaybetti")
-    injured: str = ""  # ... the injured ("wounded", "пострадали", "yaralandı")
+    # Words that say a count is of the dead, the injured or the missing, as lemmas (crosscheck/
+    # text/lemmas.py) or as written, in lower case; a phrase is its words' lemmas joined by a space
+    # ("hayat kaybet": "hayatını kaybetti"). Read in the number's clause first, then in the
+    # clauses next to it that hold no other number (crosscheck/text/evidence.py).
+    dead: frozenset[str] = frozenset()  # "kill", "die", "death", "погибнуть", "öl", "hayat kaybet"
+    injured: frozenset[str] = frozenset()  # "injure", "wound", "ранить", "yarala"
+    missing: frozenset[str] = frozenset()  # "missing", "пропасть", "kayıp", "vermissen"
+    # words that open a new clause within a sentence, beside punctuation ("and", "и", "ve", "und")
+    clause_words: frozenset[str] = frozenset()
+    # the word that says what a number counts stands after it (a verb-final language: "23 kişinin
+    # öldüğü 10 ilde" is 23 dead in 10 provinces), so it belongs to the number before it
+    kind_after_number: bool = False
+    # words that may stand between a number and the noun it counts ("3 binden fazla kişi")
+    count_fillers: frozenset[str] = frozenset()
     ordinal_after: str = ""  # after a number: a rank, not an amount ("третьим", "3'üncü")
     month_numbers: Mapping[str, int] = field(default_factory=dict)  # month name stem -> 1..12
     weekdays: Mapping[str, int] = field(default_factory=dict)  # "wednesday" -> 2 (Monday is 0)
@@ -95,6 +107,9 @@ class LanguageRules:
     name: str  # in English, for messages
     evidence: EvidenceRules = field(default_factory=EvidenceRules)  # numbers' kinds, dates, denials (evidence.py)
     generic: bool = False  # the fallback profile for languages without a module
+    # the language's word for people, as counts of people are written ("12 people"): compare
+    # tells a count of people from a count of other things by it (crosscheck/compare/things.py)
+    people_word: str = ""
     # the default embedder (USE multilingual) reads this language worst of the supported ones:
     # the claim pair model weighs a pair with such a side differently (compare.PAIR_FEATURES)
     weak_in_default_model: bool = False
@@ -131,7 +146,11 @@ class LanguageRules:
     cardinals: Mapping[str, int] = field(default_factory=dict)  # spelled-out numbers: "twelve" 12
     cardinal_multipliers: tuple[tuple[str, float], ...] = ()  # words after a cardinal: "hundred" 100
     cardinal_not_before: str = r"[\w\-]"  # a cardinal is not read when this precedes it
-    cardinal_not_after: str = r"[\w\-]"  # ... or when this follows it ("twenty-one", "on'u")
+    cardinal_not_after: str = r"[\w\-]"  # ... or when this follows it ("on'u")
+    # between the words of one compound number ("two hundred and fifty", "thirty-one", "двадцать пять")
+    cardinal_joiner: str = r"[ \u00a0]+"
+    # words for one, read only as the last word of a compound ("thirty-one", "trente et une", "otuz bir")
+    cardinal_ones: Mapping[str, int] = field(default_factory=dict)
     not_quantities: tuple[str, ...] = ()  # regexes of spans that are never quantities: "19 Uhr", "19h30"
     time_cues_before: str = ""  # regex ending right before a clock time written "19.00": "at", "saat"
     time_cues_after: str = ""  # regex right after it: "local", "по местному", "'da"

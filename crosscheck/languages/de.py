@@ -25,6 +25,15 @@ for _tens, _t in _TENS.items():
     _CARDINALS[_tens] = _t
     for _unit, _u in _UNITS.items():
         _CARDINALS[f"{_unit}und{_tens}"] = _t + _u
+# hundreds written as one word: "zweihundert", "hundertfünfzig", "dreihundertzwölf"; "ein Dutzend" is 12
+for _hundreds, _h in {"hundert": 100, "einhundert": 100, **{f"{_w}hundert": 100 * _v for _w, _v in _UNITS.items()
+                                                          if _v > 1}}.items():
+    _CARDINALS[_hundreds] = _h
+    for _rest, _r in list(_CARDINALS.items()):
+        if _r < 100:
+            _CARDINALS[_hundreds + _rest] = _h + _r
+    _CARDINALS[_hundreds + "eins"] = _h + 1
+_CARDINALS["ein dutzend"] = 12
 
 _VERBS = ("sagte sagten sagt sagen erklärte erklärten erklärt betonte betonten betont teilte teilten "
           "berichtete berichteten berichtet schrieb schreibt meldete meldet warnte warnten warnt bestätigte "
@@ -41,8 +50,10 @@ EVIDENCE = EvidenceRules(
         "t": r"\s?(?:(?:mio|mrd)\.?\s+)?tonnen\b",
     }),
     duration_after=r"\s?(?:stunden?|tagen?|wochen?|monaten?|jahren?|jahre)\b",
-    dead=r"\b(?:getötet|tot\w*|starben|ums\s+leben)\b",
-    injured=r"\b(?:verletzt\w*|verwundet\w*)\b",
+    dead=frozenset({'leiche', 'getötet', 'sterben', 'todesopfer', 'tot', 'tote', 'toter', 'töten', 'ums leben', 'ums leben kommen', 'leben', 'menschenleben', 'tod'}),
+    injured=frozenset({'verletzen', 'verletzt', 'verletzte', 'verletzter', 'verwunden', 'verwundet'}),
+    missing=frozenset({'vermissen', 'vermisst', 'vermisste', 'vermisster'}),
+    clause_words=words("und während aber sowie"),
     month_numbers={m: i for i, m in enumerate(("januar", "februar", "märz", "april", "mai", "juni", "juli",
                                                 "august", "september", "oktober", "november", "dezember"), 1)},
     weekdays={"montag": 0, "dienstag": 1, "mittwoch": 2, "donnerstag": 3, "freitag": 4, "samstag": 5,
@@ -60,6 +71,7 @@ EVIDENCE = EvidenceRules(
 RULES = LanguageRules(
     code="de",
     name="German",
+    people_word="Menschen",
     evidence=EVIDENCE,
     char_folds=frozen_map({"ß": "ss"}),
     upper_letters="ÄÖÜ",

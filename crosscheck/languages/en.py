@@ -11,7 +11,7 @@ _MONTHS = (r"(?:January|February|March|April|May|June|July|August|September|Octo
 
 EVIDENCE = EvidenceRules(
     money_after=r"\s?(?:(?:million|billion|thousand)\s+)?(?:dollars|euros|rubles|roubles|lira|pounds)\b",
-    magnitude_before=r"magnitude[\s-]*$",
+    magnitude_before=r"magnitude(?:\s+of)?[\s-]*$",
     magnitude_after=r"\s?(?:-|\s)?magnitude\b",
     units=frozen_map({
         "mw": r"\s?(?:mw|gw|megawatts?|gigawatts?)\b",
@@ -20,8 +20,10 @@ EVIDENCE = EvidenceRules(
         "t": r"\s?(?:(?:million|billion)\s+)?(?:tonnes|tons)\b",
     }),
     duration_after=r"\s?(?:more\s+)?(?:hours?|days?|weeks?|months?|years?)\b(?!\s+(?:old|ago))",
-    dead=r"\b(?:killed|dead|died|deaths?|fatalities|lives)\b",
-    injured=r"\b(?:injured|wounded|hurt|injuries)\b",
+    dead=frozenset({'body', 'dead', 'death', 'die', 'fatality', 'kill', 'lives', 'perish', 'toll'}),
+    injured=frozenset({'hurt', 'injure', 'injured', 'injury', 'wound', 'wounded'}),
+    missing=frozenset({'miss', 'missing', 'unaccounted'}),
+    clause_words=words("and while whereas but"),
     month_numbers={**{m: i for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july",
                                                   "august", "september", "october", "november", "december"), 1)},
                    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
@@ -43,6 +45,7 @@ EVIDENCE = EvidenceRules(
 RULES = LanguageRules(
     code="en",
     name="English",
+    people_word="people",
     evidence=EVIDENCE,
     stopwords=words("the a an of in on to and for with as at by is are from that this into over after about"),
     segmenter="en",
@@ -62,11 +65,13 @@ RULES = LanguageRules(
     cardinals={**{w: i for i, w in enumerate(
         ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen",
          "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"), start=2)},
-        "a dozen": 12},
+        **{w: 10 * i for i, w in enumerate(("thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"), start=3)},
+        "a dozen": 12, "a hundred": 100},
     cardinal_multipliers=((r"hundred\b", 100.0), (r"dozen\b", 12.0)),
     cardinal_not_before=r"[\w\-‐–]",
-    cardinal_not_after=r"[\w]|[-‐–](?:one|two|three|four|five|six|seven|eight|nine|thirds?|quarters?|fifths?"
-                       r"|halves|half)\b",
+    cardinal_not_after=r"[\w]|[-‐–](?:thirds?|quarters?|fifths?|halves|half)\b",
+    cardinal_joiner=r"[ \u00a0]+(?:and[ \u00a0]+)?|[-‐–]",
+    cardinal_ones={"one": 1},
     time_cues_before=r"\b(?:at|from|until|till)",
     time_cues_after=r"local|GMT|UTC|CET|hrs\b|h\b",
     year_cues_before=(r"\b(?:in|since|by|until|till|from|of|during|before|after|early|late|mid|the|this|that|its"

@@ -26,6 +26,9 @@ def _cardinals() -> dict[str, int]:
         out["soixante-" + teen] = 60 + v
         out["quatre-vingt-" + teen] = 80 + v
     out["soixante et onze"] = 71
+    # about so many: "une vingtaine de morts"
+    out.update({"une douzaine": 12, "une quinzaine": 15, "une vingtaine": 20, "une trentaine": 30,
+                "une quarantaine": 40, "une cinquantaine": 50, "une centaine": 100})
     out["quatre-vingts"] = 80
     for unit, u in _UNITS.items():
         out[f"quatre-vingt-{unit}"] = 80 + u
@@ -33,17 +36,19 @@ def _cardinals() -> dict[str, int]:
 
 
 EVIDENCE = EvidenceRules(
-    money_after=r"\s?(?:(?:millions?|milliards?)\s+(?:de\s+)?)?(?:dollars|euros|roubles|livres)\b",
-    magnitude_before=r"magnitude\s*$",
+    money_after=r"\s?(?:(?:millions?|milliards?)\s+)?(?:de\s+|d['’]\s?)?(?:dollars|euros|roubles|livres)\b",
+    magnitude_before=r"magnitude(?:\s+de)?\s*$",
     units=frozen_map({
         "mw": r"\s?(?:mw|gw|mégawatts?|gigawatts?)\b",
-        "m3": r"\s?(?:(?:millions?|milliards?)\s+de\s+)?(?:mètres\s+cubes|m³|m3)",
+        "m3": r"\s?(?:(?:millions?|milliards?)\s+)?(?:de\s+)?(?:mètres\s+cubes|m³|m3)",
         "km": r"\s?(?:km|kilomètres?)\b",
         "t": r"\s?(?:(?:millions?|milliards?)\s+de\s+)?tonnes\b",
     }),
     duration_after=r"\s?(?:heures?|jours?|semaines?|mois|ans|années?)\b",
-    dead=r"\b(?:morts?|tués?|décédés?|victimes)\b",
-    injured=r"\b(?:blessés?)\b",
+    dead=frozenset({'corps', 'décéder', 'décédé', 'mort', 'mourir', 'péri', 'périr', 'trouver le mort', 'tuant', 'tuer', 'tué', 'victime', 'vie'}),
+    injured=frozenset({'blessant', 'blesser', 'blessé'}),
+    missing=frozenset({'disparaître', 'disparu'}),
+    clause_words=words("et tandis mais"),
     ordinal_after=r"(?:e|er|ème|eme)\b",
     month_numbers={m: i for i, m in enumerate(("janvier", "février", "mars", "avril", "mai", "juin", "juillet",
                                                 "août", "septembre", "octobre", "novembre", "décembre"), 1)},
@@ -61,6 +66,7 @@ EVIDENCE = EvidenceRules(
 RULES = LanguageRules(
     code="fr",
     name="French",
+    people_word="personnes",
     evidence=EVIDENCE,
     upper_letters="ÀÂÇÉÈÊËÎÏÔÛÙÜŸŒ",
     stopwords=words("le la les l de du des d et en a au aux un une pour sur par dans"),
@@ -81,6 +87,8 @@ RULES = LanguageRules(
     ordinal_suffix=r"(?:er|re|ère|e|ème|eme|nd|nde)\b",
     cardinals=_cardinals(),
     cardinal_multipliers=((r"cents?\b", 100.0),),
+    cardinal_joiner=r"[ \u00a0]+(?:et[ \u00a0]+)?|-",
+    cardinal_ones={"un": 1, "une": 1},
     not_quantities=(r"(?<![\d.,])(?:[01]?\d|2[0-3])\s?h\s?(?:[0-5]\d)?(?![\w])",),
     time_cues_before=r"\b(?:à|vers|dès|jusqu['’]à)",
     time_cues_after=r"h\b|heures?\b",

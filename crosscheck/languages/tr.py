@@ -8,6 +8,9 @@ __all__ = ["RULES"]
 
 _MONTHS = r"(?i:ocak|şubat|mart|nisan|mayıs|haziran|temmuz|ağustos|eylül|ekim|kasım|aralık)(?![^\W\d_])"
 _UNITS = {"iki": 2, "üç": 3, "dört": 4, "beş": 5, "altı": 6, "yedi": 7, "sekiz": 8, "dokuz": 9}
+_TENS = {"on": 10, "yirmi": 20, "otuz": 30, "kırk": 40, "elli": 50, "altmış": 60, "yetmiş": 70, "seksen": 80, "doksan": 90}
+# "yüz" (a hundred) is also "face" and "swim": read only with the number it opens ("yüz elli")
+_HUNDRED = {f"yüz {w}": 100 + v for w, v in {**_UNITS, **_TENS, "bir": 1}.items()}
 _REPORT = r"(?:haberine|bildirdiğine|aktardığına|yazdığına|açıklamasına|duyurduğuna|iddiasına|verilerine|raporuna)"
 
 EVIDENCE = EvidenceRules(
@@ -22,8 +25,13 @@ EVIDENCE = EvidenceRules(
         "t": r"\s?(?:(?:bin|milyon|milyar)\s+)?ton\b\w*",
     }),
     duration_after=r"\s?(?:saat\w*|gün\w*|hafta\w*|ay\b\w*|yıl\w*|sene\w*)",
-    dead=r"(?:öldü\w*|ölü\w*|hayatını\s+kaybet\w*|can\s+kayb\w*|şehit\w*)",
-    injured=r"(?:yaral\w*)",
+    # "cansız bedenine ulaşıldı" (the lifeless body was reached): the lemmatiser gives "can beden"
+    dead=frozenset({'can beden', 'ceset', 'can kaybı', 'can kayıp', 'hayat kaybet', 'öl', 'öldür', 'ölü', 'ölüm', 'şehit', 'yaşam yitir', 'hayat', 'yaşam'}),
+    injured=frozenset({'yarala', 'yaralan', 'yaralı'}),
+    missing=frozenset({'haber alınamıyor', 'kaybol', 'kayıp'}),
+    clause_words=words("ve ancak fakat ayrıca"),
+    kind_after_number=True,
+    count_fillers=words("fazla kadar aşkın yakın civarında üzerinde"),
     ordinal_after=r"['’]?(?:inci|ıncı|uncu|üncü|nci|ncı|ncu|ncü)",
     month_numbers={"ocak": 1, "şubat": 2, "mart": 3, "nisan": 4, "mayıs": 5, "haziran": 6, "temmuz": 7,
                    "ağustos": 8, "eylül": 9, "ekim": 10, "kasım": 11, "aralık": 12},
@@ -44,6 +52,7 @@ RULES = LanguageRules(
     weak_in_default_model=True,
     code="tr",
     name="Turkish",
+    people_word="kişi",
     evidence=EVIDENCE,
     char_folds=frozen_map({"ı": "i"}),
     lower_case=frozen_map({"I": "ı", "İ": "i"}),
@@ -57,7 +66,7 @@ RULES = LanguageRules(
     comma_groups_thousands=False,
     dot_groups_thousands="always",
     scale_words=(
-        (r"bin\b", 1e3),
+        (r"bin(?:de|den|e|i|in|lerce)?\b", 1e3),
         (r"milyon\w*", 1e6),
         (r"milyar\w*", 1e9),
         (r"trilyon\w*", 1e12),
@@ -65,7 +74,8 @@ RULES = LanguageRules(
     percent_after=r"%",
     percent_before=r"%[ \u00a0]?|yüzde\s+",
     ordinal_suffix=r"['’](?:inci|ıncı|uncu|üncü|nci|ncı|ncu|ncü)",
-    cardinals={**_UNITS, "on": 10, "yirmi": 20, **{f"on {w}": 10 + v for w, v in _UNITS.items()}, "on bir": 11},
+    cardinals={**_UNITS, **_TENS, **_HUNDRED},
+    cardinal_ones={"bir": 1},
     cardinal_multipliers=((r"yüz\b", 100.0),),
     cardinal_not_after=r"[\w\-'’]",
     time_cues_before=r"\bsaat",

@@ -6,7 +6,17 @@ Everything shown comes from untrusted input (article text, titles, outlet names,
 - templates are rendered by Jinja2 with `autoescape=True`, and no data is ever marked safe;
 - only http and https URLs become links, anything else is shown as plain text;
 - a page's Content-Security-Policy allows nothing external and only its own inline stylesheet
-  and script (by hash), so even a missed escape could not run a script.
+  and script (by hash), so even a missed escape could not run a script;
+- every value a template shows passes `page_text` on its way out (the environment's `finalize`):
+  control characters but newline and tab are dropped, and bidi controls are balanced, so that a
+  right-to-left override (U+202E) or a stray "pop directional isolate" (U+2069) in a title ends
+  with the title. The templates put each untrusted string in its own isolate (`<bdi>`, or
+  `dir="auto"`, which Chromium and the HTML standard style `unicode-bidi: isolate`): a
+  right-to-left name sets its own direction and never reorders the template text around it.
+  Where markup cannot go (a page's title), the untrusted part is balanced before the rest is
+  added (`balance_bidi`);
+- pages are written through `write_page`: a temporary file of its own, created exclusively in the
+  target's folder and renamed over the target, so a planted symlink is replaced, never written through.
 """
 
 from __future__ import annotations
@@ -15,17 +25,22 @@ import base64
 import functools
 import hashlib
 import ipaddress
+import os
 import re
+import secrets
+from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from ..errors import ReportWriteFailed
 from ..records import Story, parse_datetime
 from ..vocabulary import Camp, as_camp
 
 __all__ = ["LANGUAGE_CODE", "safe_url", "safe_href", "camp_key", "language_code", "fmt_date", "fmt_datetime",
-           "date_span", "plural", "story_file_name", "environment", "page_context"]
+           "date_span", "plural", "story_file_name", "environment", "page_context", "page_text", "balance_bidi",
+           "write_page"]
 
 # A language code as a page may use it in `lang="..."` (anything else is left out).
 LANGUAGE_CODE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})?")
@@ -153,12 +168,99 @@ def story_file_name(story_id: str) -> str:
     return f"{cleaned}-{hashlib.sha1(story_id.encode('utf-8')).hexdigest()[:8]}.html"
 
 
+# C0 and C1 control characters but tab and newline: never shown on a page (a NUL, an ESC).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+# Bidi controls: the embeddings and overrides that U+202C (PDF) closes, and the isolates that
+# U+2069 (PDI) closes (Unicode's bidi algorithm, UAX #9, rules X1-X8).
+_EMBEDDINGS = "\u202a\u202b\u202d\u202e"   # LRE, RLE, LRO, RLO
+_ISOLATES = "\u2066\u2067\u2068"            # LRI, RLI, FSI
+_PDF, _PDI = "\u202c", "\u2069"
+_BIDI = re.compile(f"[{_EMBEDDINGS}{_ISOLATES}{_PDF}{_PDI}]")
+
+
+def balance_bidi(text: str) -> str:
+    """`text` with its bidi controls balanced: a pop that closes nothing of the text's own is
+    dropped (it would close the isolate the page put around the text), and whatever the text
+    opens is closed at its end. Text without bidi controls comes back as it is."""
+    if not _BIDI.search(text):
+        return text
+    out: list[str] = []
+    opened: list[str] = []  # "e" (embedding or override) or "i" (isolate), innermost last
+    for ch in text:
+        if ch in _EMBEDDINGS or ch in _ISOLATES:
+            opened.append("e" if ch in _EMBEDDINGS else "i")
+        elif ch == _PDF:
+            if not opened or opened[-1] != "e":
+                continue  # closes nothing inside the innermost isolate of the text's own
+            opened.pop()
+        elif ch == _PDI:
+            if "i" not in opened:
+                continue
+            while opened.pop() != "i":  # a PDI also closes the embeddings opened inside its isolate
+                pass
+        out.append(ch)
+    out.extend(_PDF if kind == "e" else _PDI for kind in reversed(opened))
+    return "".join(out)
+
+
+def page_text(value: Any) -> Any:
+    """A value as a template shows it: strings without control characters and with their bidi
+    controls balanced; markup of the package's own (CSS, JS) and other values as they are."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return balance_bidi(_CONTROL.sub("", value))
+    return value
+
+
 @functools.lru_cache(maxsize=1)
 def environment() -> Environment:
     env = Environment(loader=PackageLoader("crosscheck.present", "templates"), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                      keep_trailing_newline=True)
+                      keep_trailing_newline=True, finalize=page_text)
     return env
+
+
+def _exclusive_temp(folder: Path, name: str) -> tuple[int, Path]:
+    """A new temporary file in `folder`, created exclusively: O_EXCL fails on any existing name,
+    a symlink included, and O_NOFOLLOW refuses to open one. Returns (descriptor, path)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    while True:
+        tmp = folder / f".{name}.{secrets.token_hex(8)}.tmp"
+        try:
+            return os.open(tmp, flags, 0o666), tmp  # the umask applies, as to any file written
+        except FileExistsError:
+            continue
+
+
+def write_page(path: str | os.PathLike[str], text: str) -> Path:
+    """Write a page to `path` through a temporary file of its own in the same folder, renamed
+    over `path`: an existing `path`, a symlink included, is replaced, never written through, and
+    a reader sees the old page or the new one, whole. ReportWriteFailed names the reason (a full
+    disk, a folder in the way, no permission)."""
+    target = Path(path)
+    data = text.encode("utf-8")
+    try:
+        fd, tmp = _exclusive_temp(target.parent, target.name)
+    except OSError as e:
+        raise ReportWriteFailed(target, e.strerror or str(e)) from None
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            written = os.fstat(f.fileno())
+        entry = os.lstat(tmp)
+        if (entry.st_dev, entry.st_ino) != (written.st_dev, written.st_ino):
+            raise ReportWriteFailed(target, f"its temporary file {tmp.name} was replaced while it was written")
+        os.replace(tmp, target)
+    except BaseException as e:
+        try:
+            os.unlink(tmp)  # the name only: a symlink put there is removed, not followed
+        except OSError:
+            pass
+        if isinstance(e, OSError):
+            raise ReportWriteFailed(target, e.strerror or str(e)) from None
+        raise
+    return target
 
 
 @functools.lru_cache(maxsize=4)

@@ -10,7 +10,7 @@ from typing import Any
 from ..compare.results import Comparison
 from ..records import Story
 from ..vocabulary import CAMPS, CAMP_LABELS, STATUS_INFO, Status
-from .html import camp_key, date_span, environment, page_context, plural, safe_href
+from .html import balance_bidi, camp_key, date_span, environment, page_context, plural, safe_href
 from .views import coverage, independent_sources
 
 __all__ = ["IndexRow", "render_index"]
@@ -44,7 +44,9 @@ class IndexRow:
         if repeated:
             top = min(repeated, key=lambda g: (-len(g.outlets), g.id))
             entry.top_single_id, entry.top_single_text = top.id, top.text
-            entry.top_single_outlets, entry.top_single_origin = len(top.outlets), ", ".join(top.origin_outlets)
+            # each name balanced: an override in one ends with it (html.balance_bidi)
+            entry.top_single_outlets = len(top.outlets)
+            entry.top_single_origin = ", ".join(balance_bidi(o) for o in top.origin_outlets)
         return entry
 
 

@@ -11,18 +11,20 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from ..compare.diff import compare_articles
-from ..compare.results import STATUSES, Comparison
+from ..compare.results import STATUSES, Comparison, Conflict
 from ..errors import check_folder
 from ..records import Story
 from ..stories.catalog import list_stories, parse_since
 from ..vocabulary import CAMPS, CAMP_LABELS, DISPLAY_LANGUAGE, KNOWN_CAMPS, STATUS_INFO, Camp
-from .html import camp_key, date_span, environment, page_context, plural, safe_href, story_file_name
+from .html import (balance_bidi, camp_key, date_span, environment, page_context, plural, safe_href,
+                   story_file_name, write_page)
 from .listing import IndexRow, render_index
 from .views import (MANY_OUTLETS, SUMMARY_ITEMS, article_views, claim_rows, coverage, independent_sources,
                     story_outlets, summary_of, timeline_of)
@@ -33,6 +35,36 @@ if TYPE_CHECKING:
 __all__ = ["render_story", "write_reports"]
 
 log = logging.getLogger("crosscheck")
+
+
+def _names_balanced(comparison: Comparison) -> Comparison:
+    """The comparison with every outlet name and title balanced (html.balance_bidi): the page
+    puts several of them in one line ("relays TASS via RIA", "BBC News, TASS"), and an override
+    in one must end with it, not reverse the names and words after it. As it is when no name
+    or title holds a bidi control (the usual case)."""
+    articles = {a.id: a for g in comparison.groups for a in (m.article for m in g.mentions)}
+    articles.update((a.id, a) for a in comparison.story.articles)
+    names = [*(a.outlet for a in articles.values()), *(a.title for a in articles.values()),
+             *(n for g in comparison.groups for m in g.mentions for n in (m.origin, m.attributed_to or "", *m.via)),
+             *(n for g in comparison.groups for c in (*g.conflicts, *g.updates) for v in c.values
+               for n in (*v.outlets, *v.origins))]
+    if all(balance_bidi(n) == n for n in names):
+        return comparison
+    b = balance_bidi
+    new = {i: replace(a, outlet=b(a.outlet), title=b(a.title)) for i, a in articles.items()}
+
+    def disputes(found: list[Conflict]) -> list[Conflict]:
+        return [replace(c, values=[replace(v, outlets=[b(o) for o in v.outlets], origins=[b(o) for o in v.origins])
+                                   for v in c.values]) for c in found]
+
+    groups = [replace(g, mentions=[replace(m, article=new[m.article.id], origin=b(m.origin), via=[b(v) for v in m.via],
+                                           attributed_to=b(m.attributed_to) if m.attributed_to else m.attributed_to)
+                                   for m in g.mentions],
+                      origin_camps={b(k): v for k, v in g.origin_camps.items()},
+                      conflicts=disputes(g.conflicts), updates=disputes(g.updates))
+              for g in comparison.groups]
+    story = Story(comparison.story.id, b(comparison.story.title), [new[a.id] for a in comparison.story.articles])
+    return Comparison(story, groups, comparison.sentences, comparison.reprints)
 
 
 def render_story(comparison: Comparison, translations: Mapping[str, str] | None = None,
@@ -46,6 +78,7 @@ def render_story(comparison: Comparison, translations: Mapping[str, str] | None 
     link back to the index page.
     """
     translations = translations or {}
+    comparison = _names_balanced(comparison)
     story = comparison.story
     articles = sorted(story.articles, key=lambda a: (a.published or "9999", a.id))
     story_sorted = Story(story.id, story.title, articles)
@@ -65,7 +98,7 @@ def render_story(comparison: Comparison, translations: Mapping[str, str] | None 
     summary = summary_of(sorted_comparison, translations)
     # single-source claims that few outlets state are folded by the camp of their source
     folded = {i.id for f in summary.folds for i in f.items}
-    context = page_context(f"{story.title} · crosscheck", script=True)
+    context = page_context(f"{balance_bidi(story.title)} · crosscheck", script=True)
     context.update(
         story=story_sorted,
         date_span=date_span(story_sorted),
@@ -97,12 +130,6 @@ def render_story(comparison: Comparison, translations: Mapping[str, str] | None 
     return environment().get_template("story.html.j2").render(context)
 
 
-def _write(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
 def _untranslated_note(comparison: Comparison) -> str | None:
     """What the page says when no translator was used and some claims are in another language."""
     if not comparison.written_in(DISPLAY_LANGUAGE):
@@ -119,6 +146,10 @@ def write_reports(index: Index, out_dir: str | os.PathLike[str], since: str | No
 
     `translations_for(comparison)` returns (translations keyed by original text, a note to show
     when translations are missing). Returns the paths written, index.html first.
+
+    Each page is written through a temporary file of its own, created exclusively, and renamed
+    over its name (html.write_page): a symlink planted in `out_dir` is replaced, never written
+    through, so nothing is written outside `out_dir`.
     """
     since = parse_since(since)  # before anything is written
     out = Path(out_dir)
@@ -135,11 +166,11 @@ def write_reports(index: Index, out_dir: str | os.PathLike[str], since: str | No
             translations, note = {}, _untranslated_note(comparison)
         name = story_file_name(story.id)
         path = out / name
-        _write(path, render_story(comparison, translations, note, generated_at, index_href="index.html"))
+        write_page(path, render_story(comparison, translations, note, generated_at, index_href="index.html"))
         written.append(path)
         entries.append(IndexRow.from_comparison(comparison, quote(name)))
         log.info("report: %s (%d claims)", path, len(comparison.groups))
     index_path = out / "index.html"
-    _write(index_path, render_index(entries, generated_at))
+    write_page(index_path, render_index(entries, generated_at))
     return [index_path, *written]
 

@@ -13,16 +13,16 @@ import email.utils
 import logging
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from ..errors import FeedError, FetchFailed
+from ..errors import AddressRefused, FeedError, FetchFailed
 from ..records import ArticleRecord, Feed, Problem, parse_datetime
 from ..vocabulary import Camp
-from .http import Fetcher, FetchResult
+from .http import Fetcher, FetchResult, allow_private_from_env, not_http_reason, shown_url
 from .identity import article_id
 from .outlets import url_domain
 
@@ -60,6 +60,9 @@ class ParsedFeed:
     title: str | None
     items: list[FeedItem]
     error: str | None = None       # why the feed is broken; the items that parsed are kept
+    # (link, reason) of the items whose link is no web page (javascript:, file:, data:, ftp: ...):
+    # not fetched, and named in the fetch's `failed`
+    refused: list[tuple[str, str]] = field(default_factory=list)
 
 
 def canonical_link(url: str) -> str:
@@ -98,11 +101,16 @@ def parse_feed(content: bytes, url: str, content_type: str = "") -> ParsedFeed:
     except Exception as e:  # noqa: BLE001 (untrusted input: whatever it trips is this feed's failure)
         return ParsedFeed(None, [], f"not a readable RSS or Atom feed ({type(e).__name__}: {e})")
     items: list[FeedItem] = []
+    refused: list[tuple[str, str]] = []
     for entry in parsed.entries:
         link = entry.get("link")
         if not link:
             link = next((x.get("href") for x in entry.get("links", []) if x.get("href")), None)
-        if not link or urlsplit(link).scheme not in ("http", "https"):
+        if not link:
+            continue
+        scheme = urlsplit(link.strip()).scheme.lower()
+        if scheme not in ("http", "https"):
+            refused.append((shown_url(link.strip()), not_http_reason(scheme)))
             continue
         items.append(FeedItem(link=link, title=(entry.get("title") or "").strip() or None,
                               published=_iso(entry.get("published") or entry.get("updated"),
@@ -117,7 +125,8 @@ def parse_feed(content: bytes, url: str, content_type: str = "") -> ParsedFeed:
                      else f"not a readable RSS or Atom feed ({detail})")
     elif not items and not parsed.get("version"):
         error = "not an RSS or Atom feed"
-    return ParsedFeed(title=(parsed.feed.get("title") or "").strip() or None, items=items, error=error)
+    return ParsedFeed(title=(parsed.feed.get("title") or "").strip() or None, items=items, error=error,
+                      refused=refused)
 
 
 # -- pages -------------------------------------------------------------------------------------
@@ -152,13 +161,14 @@ def _same_site(a: str, b: str) -> bool:
 def page_record(page: FetchResult, item: FeedItem | None = None, feed: Feed | None = None) -> ArticleRecord:
     """The article on a fetched page (trafilatura: text, title, date, site name, canonical URL),
     with the feed's outlet, camp and language and the feed item's title and date where the page
-    has none. Raises FetchFailed for a page that is not HTML or has no article text."""
+    has none. Raises FetchFailed for a page that is not HTML, that no charset reads (its
+    declared one included), or that has no article text."""
     import trafilatura
 
     kind = page.content_type
     if kind and kind not in HTML_TYPES:
         raise FetchFailed(page.url, f"not an HTML page ({kind})")
-    html = page.text()
+    html = page.text(strict=True)
     if not kind and not html.lstrip().startswith("<"):
         raise FetchFailed(page.url, "not an HTML page (no content type, and no markup)")
     try:
@@ -189,14 +199,24 @@ def page_record(page: FetchResult, item: FeedItem | None = None, feed: Feed | No
     return record
 
 
-def read_pages(urls: Iterable[str], fetcher: Fetcher | None = None) -> Iterator[ArticleRecord | Problem]:
-    """Article records of single pages (`crosscheck ingest URL`); a Problem for each that fails."""
+def read_pages(urls: Iterable[str], fetcher: Fetcher | None = None,
+               allow_private: bool | None = None) -> Iterator[ArticleRecord | Problem]:
+    """Article records of single pages (`crosscheck ingest URL`); a Problem for each that fails.
+    A page on a loopback or private address is refused unless `allow_private` (None: the
+    CROSSCHECK_ALLOW_PRIVATE variable), which opens the origins of these URLs and no other."""
+    urls = list(urls)
+    allow = allow_private_from_env() if allow_private is None else allow_private
     own = fetcher is None
     fetcher = fetcher or Fetcher()
+    if allow:
+        fetcher.allow_private(urls)
     try:
         for url in urls:
             try:
                 yield page_record(fetcher.get(url, accept=HTML_ACCEPT))
+            except AddressRefused as e:
+                yield Problem(url, e.reason + ("" if allow else "; to ingest a page on your own network, give "
+                                               "`crosscheck ingest URL --allow-private`"))
             except FetchFailed as e:
                 yield Problem(url, e.reason)
     finally:

@@ -1,10 +1,21 @@
-"""Outlets and their camps: the default list shipped in the package, plus the user's --outlets file."""
+"""Outlets and their camps: the default list shipped in the package, plus the user's --outlets file.
+
+Names are matched by a key that ignores case, accents, compatibility forms and invisible
+characters (`normalise_name`), and kept as `clean_name` gives them. A name whose written form
+differs from its clean one only by invisible or compatibility characters ("T\u200bASS",
+"ＴＡＳＳ") never takes over an outlet already known under its key: it is left out, with a
+warning. A plain name that meets another outlet's key replaces it, as a later entry does, and
+is warned about unless it is the same name.
+"""
 
 from __future__ import annotations
 
 import json
+import logging
 import tomllib
+import unicodedata
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -15,12 +26,27 @@ from ..languages import fold_char
 from ..records import Outlet
 from ..vocabulary import CAMPS, Camp
 
-__all__ = ["OutletDirectory", "load_outlets_file", "normalise_name", "url_domain"]
+__all__ = ["OutletDirectory", "load_outlets_file", "normalise_name", "clean_name", "url_domain"]
+
+log = logging.getLogger("crosscheck")
+
+# Unicode categories never part of an outlet's name: format characters (zero-width spaces and
+# joiners, bidi controls, soft hyphens) and control characters.
+_INVISIBLE = frozenset({"Cf", "Cc"})
+
+
+def clean_name(name: str) -> str:
+    """An outlet's name as shown and stored: NFKC ("ＴＡＳＳ" is "TASS"), without format or
+    control characters ("T\u200bASS" is "TASS"), spaces collapsed."""
+    text = unicodedata.normalize("NFKC", name)
+    return " ".join("".join(c for c in text if unicodedata.category(c) not in _INVISIBLE).split())
+
 
 def normalise_name(name: str) -> str:
     """Case- and accent-insensitive key: 'Hürriyet' == 'hurriyet', 'Anadolu Ajansı' == 'ANADOLU AJANSI'
-    (letters folded by every language's rules, scripts kept: 'ТАСС' is not 'TASS')."""
-    return "".join(c for ch in name for c in fold_char(ch, transliterate=False) if c.isalnum())
+    (letters folded by every language's rules, scripts kept: 'ТАСС' is not 'TASS'), of the name
+    as `clean_name` gives it."""
+    return "".join(c for ch in clean_name(name) for c in fold_char(ch, transliterate=False) if c.isalnum())
 
 
 def url_domain(url: str | None) -> str | None:
@@ -113,7 +139,7 @@ class OutletDirectory:
         directory = cls()
         if path is not None:
             for outlet in load_outlets_file(path):
-                directory.add(outlet)
+                directory.add(outlet, origin=str(path))
         return directory
 
     @classmethod
@@ -125,12 +151,36 @@ class OutletDirectory:
             directory.add(outlet)
         return directory
 
-    def add(self, outlet: Outlet) -> None:
-        """Add an outlet; a later one with the same name, alias or domain overrides the earlier."""
-        for key in (outlet.name, *outlet.aliases):
-            self._by_name[normalise_name(key)] = outlet
-        for domain in outlet.domains:
-            self._by_domain[domain] = outlet
+    def add(self, outlet: Outlet, origin: str | None = None) -> None:
+        """Add an outlet, its name and aliases cleaned (`clean_name`); a later one with the same
+        name, alias or domain overrides the earlier. A name or alias written with invisible or
+        compatibility characters never takes over another outlet's key: an entry whose name
+        would is left out, such an alias is dropped, each with a warning naming `origin` (the file
+        it came from; None for the default list and an index's own outlets). An entry of a file
+        that replaces another outlet under another name is warned about too."""
+        clean = replace(outlet, name=clean_name(outlet.name), aliases=tuple(clean_name(a) for a in outlet.aliases))
+        where = f"{origin}: " if origin else ""
+        keys = []
+        for written, name in zip((outlet.name, *outlet.aliases), (clean.name, *clean.aliases)):
+            key = normalise_name(name)
+            known = self._by_name.get(key)
+            if known is not None and written != name:  # disguised: it could pass for `known`
+                if name == clean.name:
+                    log.warning("%soutlet %s reads %r once its invisible characters are removed: that is %r, "
+                                "already known; the entry is left out (write %r plainly to change it)",
+                                where, ascii(written), name, known.name, known.name)
+                    return
+                log.warning("%salias %s of %r reads %r, which is %r: the alias is left out",
+                            where, ascii(written), clean.name, name, known.name)
+                continue
+            if known is not None and origin and name not in (known.name, *known.aliases):
+                log.warning("%soutlet %r is %r once case, accents and invisible characters are ignored: "
+                            "it replaces it", where, name, known.name)
+            keys.append(key)
+        for key in keys:
+            self._by_name[key] = clean
+        for domain in clean.domains:
+            self._by_domain[domain] = clean
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         return iter({o.name: o for o in self._by_name.values()}.values())

@@ -7,7 +7,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from ..errors import ArticleNotFound, InvalidInput, StoryNotFound
+from ..errors import ArticleNotFound, InvalidInput, StoryNotFound, VectorsMissing
+from ..index.paths import SENTENCE_VECTORS
 from ..records import Article, Story
 from ..vocabulary import DISPLAY_LANGUAGE, parse_camp
 
@@ -19,15 +20,34 @@ __all__ = ["get_story", "adhoc_story", "list_stories", "parse_since"]
 
 def _representative_title(index: Index, articles: list[Article]) -> str:
     """The title of the article in the display language nearest the story's centre, else of any
-    article nearest it."""
+    article nearest it. Without the articles' vectors (articles.faiss lost, or older than the
+    rows: the index has said so, naming `crosscheck check --repair`), the first such article's."""
     if len(articles) == 1:
         return articles[0].title
-    vecs = index.article_vectors.reconstruct([a.rowid for a in articles])
-    centre = vecs.sum(axis=0)
-    scores = vecs @ centre
     preferred = [i for i, a in enumerate(articles) if a.language == DISPLAY_LANGUAGE]
     pool = preferred or list(range(len(articles)))
+    try:
+        vecs = index.article_vectors.reconstruct([a.rowid for a in articles])
+    except RuntimeError:  # faiss: "key ... not found"
+        return articles[pool[0]].title
+    centre = vecs.sum(axis=0)
+    scores = vecs @ centre
     return articles[max(pool, key=lambda i: float(scores[i]))].title
+
+
+def _require_sentence_vectors(index: Index, articles: list[Article]) -> None:
+    """VectorsMissing, naming the fix, when some of the articles' sentences have no vector: their
+    claims cannot be compared (sentences.faiss lost or older than the rows, or articles not
+    embedded yet)."""
+    rowids = index.store.sentence_rowids([a.rowid for a in articles])
+    if not rowids:
+        return
+    vectors = index.sentence_vectors
+    try:
+        vectors.reconstruct(rowids)
+    except RuntimeError:  # faiss: "key ... not found"
+        present = set(vectors.ids().tolist())
+        raise VectorsMissing(index.path, sum(1 for r in rowids if r not in present), SENTENCE_VECTORS) from None
 
 
 def get_story(index: Index, story_id: str) -> Story:
@@ -37,6 +57,7 @@ def get_story(index: Index, story_id: str) -> Story:
 
         closest = difflib.get_close_matches(story_id, index.store.story_ids(), n=5, cutoff=0.3)
         raise StoryNotFound(story_id, closest)
+    _require_sentence_vectors(index, members)
     return Story(story_id, _representative_title(index, members), members)
 
 
@@ -50,6 +71,7 @@ def adhoc_story(index: Index, article_ids: list[str]) -> Story:
         articles.append(article)
     if not articles:
         raise ArticleNotFound("")
+    _require_sentence_vectors(index, articles)
     return Story("articles:" + ",".join(article_ids), _representative_title(index, articles), articles)
 
 

@@ -1,38 +1,22 @@
 """Stories: articles about the same event, across languages, outlets and days.
 
-Clustering is average-linkage agglomeration over the faiss article index, run
-incrementally:
+Clustering is average-linkage agglomeration (crosscheck/linkage.py), run incrementally:
 
 - each new article's nearest neighbours among the articles published within the time
   window of it are its candidates (`_neighbours_in_window`);
 - existing stories enter as fixed clusters, new articles as singletons;
-- the closest pair of clusters merges while their *average* pairwise similarity is at
-  least the threshold. Average linkage does not chain: an article that resembles one member
-  of a story, but not the story as a whole, stays out. Unit vectors make the average between
-  clusters A and B exactly `sum(A) · sum(B) / (|A| |B|)`, so a merge costs one dot product;
+- two articles are one event with the probability the story pair model gives (pairs.py:
+  their vectors, shared names and numbers, matching facts, the names of their leads, the
+  days between them); the closest pair of clusters merges while the *average* probability
+  between their members is at least the model's threshold. Average linkage does not chain:
+  an article that resembles one member of a story, but not the story as a whole, stays out;
 - clusters merge only when they are within the window of each other and together span at
   most `max_span_days`, so that a topic reported every day for weeks does not chain into
   one story. An event covered for longer (an earthquake and its aftermath) runs up to
   `event_span_days` while its reports keep naming what only it has: a name that the two
   clusters share and that few other articles of the same days hold (`_continues`);
 - two existing stories never merge, so a story keeps its id when articles join it; the
-  same data gives the same stories and ids again (articles are taken oldest first, ties by id);
-- a story of three or more articles is vetted (vetting.py): a new article that holds none of
-  its identifiers, while the text alone does not make it part of it, is taken out again.
-
-Similarity is the articles' cosine plus shared names and numbers (crosscheck/text/anchors.py):
-`(1 - anchor_weight) * cosine + anchor_weight * anchor_cosine`, where each article's anchors
-form a unit-length sparse vector weighted by rarity in the index. Sums of both kinds of unit
-vector keep the average-linkage trick exact.
-
-The weight and threshold were set on real data (`python benchmarks/accuracy.py --only
-semeval`, docs/accuracy.md). On the 1,283 SemEval-2022 pairs, Pearson with the human rating is
-0.707 with anchors at weight 0 and 0.3, 0.711 at 0.1-0.2, and falls past 0.3; anchors alone
-reach 0.474. At weight 0.3, F1 of "same story" is flat (0.737-0.744) for thresholds 0.34 to
-0.40. Within that range 0.38 is the value at which the samples' seed story (ru, tr and en, ten
-articles) stays whole and apart from its same-day distractors (benchmarks/annotated.py): at
-0.36 the ceasefire story joins it, at 0.40 the Anadolu Ajansı report drops out. Without
-anchors no threshold does both. The margin on the samples is narrow; `--threshold` changes it.
+  same data gives the same stories and ids again (articles are taken oldest first, ties by id).
 """
 
 from __future__ import annotations
@@ -42,22 +26,27 @@ import json
 import logging
 from collections import Counter
 from dataclasses import asdict, dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..linkage import agglomerate
 from ..records import Article, parse_datetime
-from ..text.anchors import anchor_weights, sparse_dot
+from ..text.anchors import anchor_weights, name_key
+from ..text.claims import is_claim
+from ..text.evidence import days_named
+from ..text.rules import rules_for
 from .ids import new_story_id
-from .params import SECONDS_PER_DAY, StoryParams, story_similarity, stored_params
-from .vetting import VET_FROM, is_identifier, key_holders, vet
+from .pairs import ArticleEvidence, StoryPairModel, lead_names, story_pair_features
+from .params import METHOD, SECONDS_PER_DAY, StoryParams, stored_params
+from .identifiers import is_identifier, key_holders
 
 if TYPE_CHECKING:
     from ..index.folder import Index
     from ..index.store import Store
 
-__all__ = ["ClusterReport", "update_stories"]
+__all__ = ["ClusterReport", "EvidenceReader", "update_stories"]
 
 log = logging.getLogger("crosscheck")
 
@@ -75,33 +64,28 @@ def _timestamp(published: str | None) -> float | None:
     return dt.timestamp() if dt else None
 
 
+def _day(published: str | None) -> date | None:
+    """The day of `published` in its own time zone."""
+    dt = parse_datetime(published)
+    return dt.date() if dt else None
+
+
 @dataclass
 class _Cluster:
     members: list[int]
-    total: np.ndarray           # sum of the members' unit vectors
     first: float | None
     last: float | None
-    anchors: dict[str, float]    # sum of the members' unit anchor vectors
     holders: Counter[str]        # how many members hold each anchor key
     story_id: str | None = None  # set for a story that existed before this run
 
     def merge(self, other: "_Cluster") -> None:
         self.members += other.members
-        self.total = self.total + other.total
-        for key, weight in other.anchors.items():
-            self.anchors[key] = self.anchors.get(key, 0.0) + weight
         self.holders.update(other.holders)
         firsts = [t for t in (self.first, other.first) if t is not None]
         lasts = [t for t in (self.last, other.last) if t is not None]
         self.first = min(firsts) if firsts else None
         self.last = max(lasts) if lasts else None
         self.story_id = self.story_id or other.story_id
-
-
-def _average(a: _Cluster, b: _Cluster, anchor_weight: float) -> float:
-    pairs = len(a.members) * len(b.members)
-    return story_similarity(float(a.total @ b.total) / pairs, sparse_dot(a.anchors, b.anchors) / pairs,
-                            anchor_weight)
 
 
 def _within_window(a: _Cluster, b: _Cluster, window: float, max_span: float) -> bool:
@@ -196,11 +180,13 @@ def _neighbours_in_window(index: Index, new: list[Article], new_vectors: np.ndar
     return out
 
 
-def update_stories(index: Index, params: StoryParams | None = None, rebuild: bool = False) -> ClusterReport:
+def update_stories(index: Index, params: StoryParams | None = None, rebuild: bool = False,
+                   model: StoryPairModel | None = None) -> ClusterReport:
     """Put every embedded article that is in no story yet into a story (an existing or a new one).
 
     `params` apply with `rebuild` (all stories formed again) or to a new index; otherwise the
-    index keeps the parameters its stories were formed with, so that ids stay stable. Articles
+    index keeps the parameters its stories were formed with, so that ids stay stable. `model` is
+    the story pair model (the shipped one by default; benchmarks/protocol.py fits others). Articles
     stored without vectors (an ingest that was stopped) join stories once they are embedded.
     Holds the index's write lock throughout.
     """
@@ -210,11 +196,12 @@ def update_stories(index: Index, params: StoryParams | None = None, rebuild: boo
             store.clear_stories()
         if params is None or not (rebuild or not store.story_ids()):
             params = stored_params(index)
-        store.set_meta("story_params", json.dumps(asdict(params)))
+        store.set_meta("story_params", json.dumps({**asdict(params), "method": METHOD}))
         new = store.unassigned_articles()
         report = ClusterReport(new_articles=len(new))
         if new:
-            _assign(store, _Run(index, new, params).groups(), {a.rowid: a for a in new}, report)
+            _assign(store, _Run(index, new, params, model or StoryPairModel.default()).groups(),
+                    {a.rowid: a for a in new}, report)
             store.commit()
         report.stories = len(store.story_ids())
         if new:
@@ -241,10 +228,11 @@ def _assign(store: Store, groups: list[tuple[str | None, list[int]]], new: dict[
 
 class _Run:
     """One clustering run: the new articles as singletons and the stories they may join as
-    fixed clusters, merged by average linkage (crosscheck/linkage.py), then vetted."""
+    fixed clusters, merged by average linkage (crosscheck/linkage.py) over the probabilities
+    of the story pair model (pairs.py)."""
 
-    def __init__(self, index: Index, new: list[Article], params: StoryParams) -> None:
-        self.index, self.new, self.params = index, new, params
+    def __init__(self, index: Index, new: list[Article], params: StoryParams, model: StoryPairModel) -> None:
+        self.index, self.new, self.params, self.model = index, new, params, model
         self.store = index.store
         self.vectors_index = index.article_vectors
         self.new_vectors = self.vectors_index.reconstruct([a.rowid for a in new])
@@ -254,31 +242,34 @@ class _Run:
         self.cluster_of_story: dict[str, int] = {}
         self.cluster_of_article: dict[int, int] = {}
         self.published_at: dict[int, float | None] = {}
-        for a, v in zip(new, self.new_vectors):
+        self.reader = EvidenceReader(index, self.anchors)
+        self.reader.know(new, self.new_vectors)
+        self.probability: dict[tuple[int, int], float] = {}
+        for a in new:
             t = self.published_at[a.rowid] = _timestamp(a.published)
             self.cluster_of_article[a.rowid] = len(self.clusters)
-            self.clusters.append(_Cluster([a.rowid], v.astype(np.float64), t, t, self.anchors.total([a.rowid]),
-                                          key_holders([a.rowid], self.anchors.keys)))
+            self.clusters.append(_Cluster([a.rowid], t, t, key_holders([a.rowid], self.anchors.keys)))
 
     def groups(self) -> list[tuple[str | None, list[int]]]:
-        """(the id of the story before this run or None, members) of every cluster, vetted."""
+        """(the id of the story before this run or None, members) of every cluster, in order of
+        their first member."""
         neighbours = self._neighbours()
         self.timeline = self._timeline()
-        alive = agglomerate(len(self.clusters), neighbours, self.params.threshold, self._score, self._merge)
-        return self._vetted(alive)
+        threshold = self.params.threshold if self.params.threshold is not None else self.model.threshold
+        alive = agglomerate(len(self.clusters), neighbours, threshold, self._score, self._merge)
+        return sorted(((self.clusters[i].story_id, self.clusters[i].members) for i in alive), key=lambda g: min(g[1]))
 
     def _story_cluster(self, story_id: str) -> int:
         """The cluster of an existing story, made when a new article first has it as a neighbour."""
         if story_id not in self.cluster_of_story:
             members = self.store.story_members(story_id)
             rowids = [m.rowid for m in members]
-            vecs = self.vectors_index.reconstruct(rowids).astype(np.float64)
+            self.reader.know(members, self.vectors_index.reconstruct(rowids))
             self.published_at.update((m.rowid, _timestamp(m.published)) for m in members)
             times = [t for t in (self.published_at[r] for r in rowids) if t is not None]
+            self.anchors.total(rowids)  # loads the members' keys
             self.cluster_of_story[story_id] = len(self.clusters)
-            total = self.anchors.total(rowids)  # loads the members' keys
-            self.clusters.append(_Cluster(rowids, vecs.sum(axis=0), min(times) if times else None,
-                                          max(times) if times else None, total,
+            self.clusters.append(_Cluster(rowids, min(times) if times else None, max(times) if times else None,
                                           key_holders(rowids, self.anchors.keys), story_id=story_id))
         return self.cluster_of_story[story_id]
 
@@ -313,7 +304,8 @@ class _Run:
         return timeline
 
     def _score(self, i: int, j: int) -> float | None:
-        """The average similarity of two clusters, or None when they may not be one story."""
+        """The average probability that the two clusters' articles report one event, or None when
+        they may not be one story."""
         a, b = self.clusters[i], self.clusters[j]
         if a.story_id and b.story_id:
             return None  # existing stories never merge: ids stay stable
@@ -322,32 +314,49 @@ class _Run:
                 _within_window(a, b, self.window, params.event_span_days * SECONDS_PER_DAY)
                 and _continues(a, b, self.timeline, self.window)):
             return None
-        return _average(a, b, params.anchor_weight)
+        return sum(self._pair(x, y) for x in a.members for y in b.members) / (len(a.members) * len(b.members))
 
     def _merge(self, i: int, j: int) -> None:
         self.clusters[i].merge(self.clusters[j])  # i < j: the older cluster absorbs the newer
 
-    def _vetted(self, alive: set[int]) -> list[tuple[str | None, list[int]]]:
-        """Each cluster's members without the new articles vetting takes out, which become stories
-        of their own; in order of their first member."""
-        position = {a.rowid: i for i, a in enumerate(self.new)}
-        groups: list[tuple[str | None, list[int]]] = []
-        for idx in alive:
-            c = self.clusters[idx]
-            fresh = {r for r in c.members if r in position}
-            evicted: list[int] = []
-            if len(c.members) >= VET_FROM and fresh:
-                old = [r for r in c.members if r not in position]
-                vectors = {r: self.new_vectors[position[r]].astype(np.float64) for r in fresh}
-                if old:
-                    vectors.update(zip(old, self.vectors_index.reconstruct(old).astype(np.float64)))
-                evicted = vet(c.members, fresh, vectors, {r: self.anchors.total([r]) for r in c.members},
-                              {r: set(self.anchors.keys.get(r, ())) for r in c.members}, self.anchors.counts,
-                              self.params)
-            groups.append((c.story_id, [r for r in c.members if r not in evicted]))
-            groups += [(None, [r]) for r in evicted]
-        groups.sort(key=lambda g: min(g[1]))
-        return groups
+    def _pair(self, x: int, y: int) -> float:
+        """The story pair model's probability for two articles (by rowid), computed once."""
+        key = (min(x, y), max(x, y))
+        if key not in self.probability:
+            self.probability[key] = self.model.probability(story_pair_features(self.reader.evidence(x),
+                                                                               self.reader.evidence(y)))
+        return self.probability[key]
+
+
+class EvidenceReader:
+    """Reads what the story pair model needs of each article (pairs.py, `ArticleEvidence`): its
+    vector, its rarity-weighted anchors, its claims' vectors, its lead's names, once each."""
+
+    def __init__(self, index: Index, anchors: _AnchorVectors | None = None) -> None:
+        self.index = index
+        self.anchors = anchors or _AnchorVectors(index.store, [])
+        self.articles: dict[int, Article] = {}
+        self.vectors: dict[int, np.ndarray] = {}
+        self.cache: dict[int, ArticleEvidence] = {}
+
+    def know(self, articles: list[Article], vectors: np.ndarray) -> None:
+        """Articles whose evidence may be asked for, with their vectors (as the index holds them)."""
+        self.articles.update((a.rowid, a) for a in articles)
+        self.vectors.update((a.rowid, v) for a, v in zip(articles, vectors))
+
+    def evidence(self, rowid: int) -> ArticleEvidence:
+        if rowid not in self.cache:
+            article = self.articles[rowid]
+            rules = rules_for(article.language)
+            claims = [s[0] for s in self.index.store.article_sentences(rowid) if is_claim(s[5], rules)]
+            outlet = frozenset(k for word in article.outlet.split() if (k := name_key(word, rules.rules)))
+            self.cache[rowid] = ArticleEvidence(
+                self.vectors[rowid].astype(np.float64), self.anchors.total([rowid]),
+                self.index.sentence_vectors.reconstruct(claims).astype(np.float64),
+                lead_names(article.title, article.text, article.language), article.language,
+                _timestamp(article.published), days_named(article.text, rules, article.published),
+                _day(article.published), outlet)
+        return self.cache[rowid]
 
 
 def _continues(a: _Cluster, b: _Cluster, timeline: dict[str, list[float]], window: float) -> bool:

@@ -17,11 +17,15 @@ A name is a capitalised word that does not open a sentence (so "The" and "Быв
 names) and is not one of the language's function words ("And" in an English title), or an
 all-capitals acronym anywhere ("TASS", "ТАСС", "NATO"). In a language that capitalises its
 nouns (German), a capitalised word right after an article ("der Senator") is a noun, not a
-name. Keys are folded to Latin by
-`crosscheck.languages.fold` (Cyrillic transliterated, Turkish and other accents removed) and
-cut to their first
-KEY_LETTERS letters, which absorbs case endings and suffixes ("Путина", "Putin'in") at the
-price of some collisions between long names, which rarity weighting mostly makes harmless.
+name; nor is a German word the lemmatiser's dictionary knows ("Flughafen", "Angaben"). Keys are folded to Latin by `crosscheck.languages.fold` (Cyrillic transliterated,
+Turkish and other accents removed), without the suffix after an apostrophe ("Putin'in") or
+the language's case ending ("Ларсом"), and then reduced to a skeleton that survives
+transliteration: the digraphs of the transliterations folded ("ch", "sh", "zh", "kh", "dzh"),
+the vowels after the first letter dropped, and the first SKELETON_LETTERS letters kept. So
+"Karlıova", "Карлыова" and "Karliova" are all "krlv", "Çavuşoğlu" and "Чавушоглу" "cvsgl",
+"Ekinci" and "Экинджи" "eknc", "Bingöl" and "Бингёль" "bngl". Acronyms keep their letters
+("TASS", "ТАСС": "tass"). Collisions between names are the price, which rarity weighting
+mostly makes harmless.
 """
 
 from __future__ import annotations
@@ -34,11 +38,21 @@ from functools import cache, lru_cache
 from .. import languages
 from ..languages import LanguageRules, fold
 from ..languages.places import place_table
+from .lemmas import is_dictionary_word
 from .rules import Language, TextRules
 
-__all__ = ["fold", "extract_anchors", "query_anchors", "name_keys", "anchor_weights", "sparse_dot", "KEY_LETTERS"]
+__all__ = ["fold", "extract_anchors", "query_anchors", "name_key", "name_keys", "skeleton", "anchor_weights", "sparse_dot",
+           "KEY_LETTERS"]
 
-KEY_LETTERS = 5  # measured on SemEval-2022 pairs: 4, 5 and 6 letters within 0.002 Pearson of each other
+KEY_LETTERS = 5  # letters of an acronym's key, and of a query word's (index/query.py)
+# letters of a name's skeleton: its first letter and up to four consonants, enough to tell most
+# names apart while a case ending that adds a consonant ("-ом") is cut off beforehand
+SKELETON_LETTERS = 5
+# What transliterations write differently for one sound, folded to one letter: Russian дж and
+# Turkish c ("Экинджи", "Ekinci"), ч and ç, ш and ş, ж, х, and German "sch".
+_DIGRAPHS = (("dzh", "c"), ("tsch", "c"), ("sch", "s"), ("dj", "c"), ("ch", "c"), ("sh", "s"), ("zh", "j"),
+             ("kh", "h"), ("ts", "c"), ("ph", "f"), ("ck", "k"), ("w", "v"), ("q", "k"), ("x", "ks"))
+_VOWELS = re.compile(r"[aeiouy]+")
 
 _WORD = re.compile(r"[^\W\d_]+(?:[-‐][^\W\d_]+)*")
 _NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,\u00a0\u202f ]\d{3})*(?:[.,]\d+)?(?![\w])")
@@ -54,9 +68,49 @@ def _folded(word: str) -> str:
     return "".join(c for c in fold(_SUFFIX.sub("", word)) if c.isalpha())
 
 
+@cache
+def _case_ending(rules: LanguageRules) -> re.Pattern[str] | None:
+    """The case endings the language puts on names that add a consonant to the skeleton
+    (Russian "-ом", "-ами"), at a word's end; endings of vowels alone drop out anyway."""
+    endings = [e for e in rules.name_endings.split("|") if _folded(e) and skeleton(_folded(e)).strip("aeiouy")]
+    return re.compile(f"(?:{'|'.join(endings)})$") if endings else None
+
+
+def _digraphs_folded(folded: str) -> str:
+    for digraph, letter in _DIGRAPHS:
+        folded = folded.replace(digraph, letter)
+    return folded
+
+
+def skeleton(folded: str) -> str:
+    """A folded name's skeleton: digraphs folded, the vowels after the first letter dropped,
+    doubled letters once, its first SKELETON_LETTERS letters ("karliova" -> "krlv")."""
+    folded = _digraphs_folded(folded)
+    out = folded[:1] + _VOWELS.sub("", folded[1:])
+    out = re.sub(r"(.)\1+", r"\1", out)
+    return out[:SKELETON_LETTERS]
+
+
+def name_key(word: str, rules: LanguageRules | None = None) -> str:
+    """The anchor key of a capitalised word (a name) in a language."""
+    return _key(word, rules)
+
+
 @lru_cache(maxsize=200_000)
-def _key(word: str) -> str:
-    return _folded(word)[:KEY_LETTERS]
+def _key(word: str, rules: LanguageRules | None = None) -> str:
+    """A name's key: an acronym's first KEY_LETTERS letters, else its skeleton (see above); a
+    short name whose skeleton is under three letters keeps its vowels ("Шойгу", "Şoygu" and
+    "Shoigu": "soigu")."""
+    if len(word) >= 2 and word.isupper():
+        return _folded(word)[:KEY_LETTERS]
+    ending = _case_ending(rules) if rules is not None else None
+    lowered = rules.lower(word) if rules is not None else word.lower()
+    if ending is not None and len(lowered) > 4 and re.fullmatch(rules.name_endings_script, lowered):  # type: ignore[union-attr]
+        stem = ending.sub("", lowered)
+        word = stem if len(stem) >= 3 else word
+    folded = _folded(word)
+    out = skeleton(folded)
+    return out if len(out) >= 3 else _digraphs_folded(folded).replace("y", "i")[:KEY_LETTERS]
 
 
 @lru_cache(maxsize=200_000)
@@ -82,7 +136,7 @@ def _is_acronym(word: str) -> bool:
 @cache
 def _not_names(rules: LanguageRules) -> frozenset[str]:
     """Keys of the language's function words, capitalised mid-sentence in titles yet not names."""
-    return frozenset(_key(w) for w in rules.stopwords)
+    return frozenset(_key(w, rules) for w in rules.stopwords)
 
 
 @cache
@@ -112,11 +166,12 @@ def _keys(parts: tuple[str, ...], rules: LanguageRules, table_code: str, query: 
             if not _is_acronym(word):
                 if not query and _opens_sentence(part, m.start()):
                     continue
-                if rules.capitalised_nouns and _after_article(part, m.start(), rules):
+                if rules.capitalised_nouns and (_after_article(part, m.start(), rules)
+                                                or is_dictionary_word(word, rules.code)):
                     continue
                 if month and month.match(word):
                     continue
-            key = _key(word)
+            key = _key(word, rules)
             if len(key) >= 3 and key not in not_names:
                 keys.add(key)
         for m in _NUMBER.finditer(part):
@@ -143,25 +198,30 @@ def query_anchors(text: str) -> list[str]:
 @cache
 def _not_names_first(rules: LanguageRules) -> frozenset[str]:
     """Keys of the language's function words and usual sentence openers."""
-    return _not_names(rules) | frozenset(_key(w) for w in rules.sentence_starters)
+    return _not_names(rules) | frozenset(_key(w, rules) for w in rules.sentence_starters)
 
 
 def name_keys(sentence: str, language: Language = None) -> list[str]:
     """The name keys of one sentence in the order they first appear (claims compare who comes
-    first: "NATO asked Ankara" is not "Ankara asked NATO"). Unlike `extract_anchors`, a name
+    first: "NATO asked Ankara" is not "Ankara asked NATO"), places as their place keys in every
+    language ("Турция", "turecki", "Turkey": "@TR"). Unlike `extract_anchors`, a name
     may open the sentence ("Rusya Savunma Bakanlığı ..."), unless it is a function word or a
     usual sentence opener of the language."""
-    if isinstance(language, TextRules):
-        skip = _not_names_first(language.rules)
-    else:
-        skip = _not_names_first(languages.get(language)) if language else frozenset()
+    rules = language.rules if isinstance(language, TextRules) else languages.get(language) if language else None
+    skip = _not_names_first(rules) if rules is not None else frozenset()
+    table = rules.code if rules is not None else languages.GENERIC.code
     out: list[str] = []
     for m in _WORD.finditer(sentence):
         word = m.group()
-        if not word[0].isupper():
-            continue
-        key = _key(word)
-        if len(key) >= 3 and key not in skip and key not in out:
+        key = _place(word, table, False)
+        if key is None:
+            if not word[0].isupper() or (rules is not None and rules.capitalised_nouns and not _is_acronym(word)
+                                         and is_dictionary_word(word, rules.code)):
+                continue
+            key = _key(word, rules)
+            if len(key) < 3 or key in skip:
+                continue
+        if key not in out:
             out.append(key)
     return out
 

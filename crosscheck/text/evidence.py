@@ -20,6 +20,7 @@ cosine in one calibrated pair model (crosscheck/data/claim_pairs.json).
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -27,10 +28,12 @@ from datetime import datetime, timedelta
 from ..records import parse_datetime
 from .anchors import name_keys
 from .attribution import attribution
+from .lemmas import lemmas
 from .numbers import Number, extract_numbers
 from .rules import EvidencePatterns, Language, TextRules, rules_for
 
-__all__ = ["Quantity", "ClaimEvidence", "quantities", "negated", "denies", "evidence", "kinds_compatible", "close_values"]
+__all__ = ["days_named", "Quantity", "ClaimEvidence", "PEOPLE", "quantities", "negated", "denies", "evidence", "kinds_compatible",
+           "same_quantity", "close_values"]
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,8 @@ class Quantity:
     start: int
     end: int
     kind: str
+    what: str | None = None  # for a count: the word it counts, as written ("provinces", "человек")
+    thing: str | None = None  # what it counts as compare resolved it across languages ("people", ...)
 
 
 @dataclass(frozen=True)
@@ -56,8 +61,7 @@ class ClaimEvidence:
 
 # Words after (or, for magnitude and percent, before) a number that say what it counts.
 # The kinds are language-independent; the words are each language's.
-_WINDOW = 40  # characters read after a number for its kind: two or three words
-_WORDS_BEFORE = 20  # characters read before it ("погибли 14 человек")
+_WINDOW = 40  # characters read after (or before) a number for its unit or currency: two or three words
 
 
 _DAY_MONTH = re.compile(r"(?<!\d)(\d{1,2})(?:\.|-?(?:st|nd|rd|th))?\s+(?:of\s+)?([^\W\d_]{3,})", re.IGNORECASE)
@@ -89,17 +93,31 @@ def _dates(sentence: str, rules: EvidencePatterns) -> list[tuple[int, int, int, 
     return out
 
 
+PEOPLE = "people"  # the thing the dead, the injured and the missing are
+
+
 def kinds_compatible(a: str, b: str) -> bool:
     """Whether two kinds of number can state the same quantity: a plain count may be a death
     toll written without the word ("21 of them"); every other kind only matches itself."""
-    return a == b or {a, b} <= {"count", "dead", "injured"} and "count" in (a, b)
+    return a == b or {a, b} <= {"count", "dead", "injured", "missing"} and "count" in (a, b)
 
 
-def _kind(sentence: str, start: int, end: int, rules: EvidencePatterns) -> str:
+def same_quantity(a: Quantity, b: Quantity) -> bool:
+    """Whether two numbers can state one quantity: compatible kinds, and counts of one thing
+    when compare has told what each counts (`thing`; unknown things never keep two apart)."""
+    if not kinds_compatible(a.kind, b.kind):
+        return False
+    things = {q.thing if q.kind == "count" else PEOPLE for q in (a, b) if q.kind != "count" or q.thing}
+    return len(things) <= 1
+
+
+def _fixed_kind(sentence: str, start: int, end: int, rules: EvidencePatterns) -> str | None:
+    """A kind the words right around a number settle: percent, money, magnitude, a unit, a duration."""
     before = sentence[max(0, start - _WINDOW):start].lower()
     after = sentence[end:end + _WINDOW].lower()
     text = sentence[start:end]
-    if rules.percent_after.search(text) or rules.percent_before.search(before) or rules.percent_after.match(after.lstrip()):
+    if (rules.percent_after.search(text) or rules.percent_before.search(before) or rules.percent_opening.match(text)
+            or rules.percent_after.match(after.lstrip())):
         return "percent"
     if any(sign in text for sign in "$€£₺₽") or rules.money_after.match(after):
         return "money"
@@ -110,16 +128,103 @@ def _kind(sentence: str, start: int, end: int, rules: EvidencePatterns) -> str:
             return f"unit:{unit}"
     if rules.duration_after.match(after):
         return "duration"
-    # "9 killed, 21 injured": the words after a number first, up to the next number or clause
-    clause_after = re.split(r"[\d,;:]", after, maxsplit=1)[0]
-    clause_before = re.split(r"[\d,;:]", before[-_WORDS_BEFORE:])[-1]
-    for near in (clause_after, clause_before):
-        dead, injured = rules.dead.search(near), rules.injured.search(near)
-        if dead and (not injured or dead.start() < injured.start()):
-            return "dead"
-        if injured:
-            return "injured"
-    return "count"
+    return None
+
+
+_CLAUSE_MARK = re.compile(r"[,;:()\[\]–—]")
+
+
+def _clause_breaks(sentence: str, words: list[tuple[str, int, int]], rules: TextRules) -> list[int]:
+    """Where the sentence's clauses begin: at punctuation, and at the language's clause words
+    ("and", "и", "ve"), so that "killing 12 people and injuring 40 others" is two clauses."""
+    breaks = [m.start() for m in _CLAUSE_MARK.finditer(sentence)]
+    breaks += [start for lemma_, start, end in words
+               if lemma_ in rules.evidence.clause_words or rules.lower(sentence[start:end]) in rules.evidence.clause_words]
+    return sorted(breaks)
+
+
+def _people_words(words: list[tuple[str, int, int]], sentence: str, rules: TextRules) -> list[tuple[int, str]]:
+    """(position, kind) of each word or phrase that says a count is of the dead, the injured or
+    the missing, matched by lemma or as written."""
+    e = rules.evidence
+    out: list[tuple[int, str]] = []
+    forms = [(w, rules.lower(sentence[s:end])) for w, s, end in words]
+    i = 0
+    while i < len(words):
+        size = min(e.longest_people, len(words) - i)
+        while size:
+            span = forms[i:i + size]
+            kind = e.people.get(tuple(w for w, _ in span)) or e.people.get(tuple(f for _, f in span))
+            if kind:
+                out.append((words[i][1], kind))
+                break
+            size -= 1
+        i += max(size, 1)  # a phrase's words are not read again on their own ("can kaybı" is no "kayıp")
+    return out
+
+
+def _people_kinds(sentence: str, numbers: list[tuple[int, int]], rules: TextRules) -> list[str | None]:
+    """For each number (start, end): dead, injured or missing when a word of its clause says so
+    (in a clause of several numbers, a word belongs to the number nearest it), else when the
+    nearest clause that says so holds no other number and none lies between; None otherwise."""
+    words = lemmas(sentence, rules)
+    found = _people_words(words, sentence, rules)
+    if not found or not numbers:
+        return [None] * len(numbers)
+    breaks = _clause_breaks(sentence, words, rules)
+    clause = [bisect.bisect_right(breaks, start) for start, _end in numbers]
+    kinds: list[str | None] = []
+    for n, (start, end) in enumerate(numbers):
+        mine = []
+        for at, kind in found:
+            if bisect.bisect_right(breaks, at) != clause[n]:
+                continue
+            owner = min((m for m in range(len(numbers)) if clause[m] == clause[n]),
+                        key=lambda m: _distance(at, numbers[m], rules.evidence.kind_after_number))
+            if owner == n:
+                mine.append((min(abs(at - start), abs(at - end)), kind))
+        kinds.append(min(mine)[1] if mine else _nearby_kind(clause[n], found, breaks, set(clause) - {clause[n]}))
+    return kinds
+
+
+def _distance(at: int, number: tuple[int, int], after_number: bool) -> tuple[int, int]:
+    """How far a kind word at `at` is from a number: characters, with the side the language puts
+    such words on first (a verb-final language: after the number)."""
+    start, end = number
+    wrong_side = (at < start) if after_number else False
+    return (int(wrong_side), min(abs(at - start), abs(at - end)))
+
+
+def _nearby_kind(clause: int, found: list[tuple[int, str]], breaks: list[int], taken: set[int]) -> str | None:
+    """The kind said in the nearest clause after or before `clause` (after first), not reaching
+    past a clause with another number (`taken`)."""
+    said: dict[int, str] = {}
+    for at, kind in found:
+        said.setdefault(bisect.bisect_right(breaks, at), kind)
+    for distance in range(1, len(breaks) + 1):
+        for c in (clause + distance, clause - distance):
+            if c in said and not any(min(c, clause) < t < max(c, clause) or t == c for t in taken):
+                return said[c]
+    return None
+
+
+def _counted(sentence: str, end: int, rules: TextRules) -> str | None:
+    """The word a count counts: the word right after the number, unless the number carries a
+    suffix of its own ("41'e") or a function word follows."""
+    if sentence[end:end + 1] in "'’":
+        return None
+    m = _NEXT_WORD.match(sentence, end)
+    if m is not None and rules.lower(m.group(1)) in rules.evidence.count_fillers:
+        m = _NEXT_WORD.match(sentence, m.end())
+    if m is None:
+        return None
+    word = m.group(1)
+    if rules.lower(word) in rules.rules.stopwords or len(word) < 3:
+        return None
+    return word
+
+
+_NEXT_WORD = re.compile(r"[ \u00a0]+([^\W\d_]+(?:-[^\W\d_]+)?)")
 
 
 # How far apart two values of one kind may be and still be two sources' figures for one fact
@@ -186,17 +291,34 @@ def _relative_dates(sentence: str, rules: EvidencePatterns, published: datetime)
     return out
 
 
+def days_named(text: str, language: Language, published: str | None = None) -> frozenset[int]:
+    """The calendar days a text names (month * 100 + day): its dates, and with `published` its
+    weekdays and "yesterday" counted back from that day. A later report of an event names the
+    day it happened ("the floods of 12 January", "14 Eylül Pazartesi günü meydana gelen deprem")."""
+    rules = rules_for(language).evidence
+    days = {month * 100 + day for day, month, _start, _end in _dates(text, rules)}
+    when = parse_datetime(published)
+    if when is not None:
+        days |= {int(q.value) for q in _relative_dates(text, rules, when)}
+    return frozenset(days)
+
+
 def quantities(sentence: str, language: Language, published: str | None = None) -> tuple[Quantity, ...]:
     """The numbers of `sentence` with their kinds, plus its years and calendar dates; with the
     article's `published` date, weekdays and "yesterday" are read as dates too."""
     text_rules = rules_for(language)
     rules = text_rules.evidence
+    numbers = [n for n in _compound_thousands(extract_numbers(sentence, text_rules), sentence, text_rules)
+               if not rules.ordinal_after.match(sentence[n.end:n.end + 20])]  # "третьим фильмом": a rank
+    fixed = [_fixed_kind(sentence, n.start, n.end, rules) for n in numbers]
+    people = _people_kinds(sentence, [(n.start, n.end) for n, k in zip(numbers, fixed) if k is None], text_rules)
     found: list[Quantity] = []
     taken: list[tuple[int, int]] = []
-    for n in _compound_thousands(extract_numbers(sentence, text_rules), sentence, text_rules):
-        if rules.ordinal_after.match(sentence[n.end:n.end + 20]):
-            continue  # "третьим фильмом", "third": a rank, not an amount
-        found.append(Quantity(n.value, n.text, n.start, n.end, _kind(sentence, n.start, n.end, rules)))
+    for n, kind in zip(numbers, fixed):
+        if kind is None:
+            kind = people.pop(0) or "count"
+        what = _counted(sentence, n.end, text_rules) if kind == "count" else None
+        found.append(Quantity(n.value, n.text, n.start, n.end, kind, what))
         taken.append((n.start, n.end))
     for day, month, start, end in _dates(sentence, rules):
         found.append(Quantity(float(month * 100 + day), sentence[start:end], start, end, "date"))

@@ -162,10 +162,10 @@ def _digit_numbers(sentence: str, c: TextRules) -> list[Number]:
         if any(s < end and start < e for s, e in blocked):
             continue
         before, after = sentence[:start], sentence[end:]
-        if (_NAME_BEFORE.search(before) or (c.ordinal_after and c.ordinal_after.match(after))
-                or _CODE_AFTER.match(after)):
-            continue
         plain = token.isdigit()
+        if (_NAME_BEFORE.search(before) or (c.ordinal_after and c.ordinal_after.match(after))
+                or _CODE_AFTER.match(after) or (plain and len(token) <= 3 and _labels(before, c))):
+            continue
         if plain and c.rules.ordinal_dot and _ORDINAL_DOT.match(after):
             continue
         if (plain and 1 <= int(token) <= 31 and c.day_before_month and c.month_before_day
@@ -184,17 +184,56 @@ def _digit_numbers(sentence: str, c: TextRules) -> list[Number]:
     return found
 
 
+def _place(value: float) -> int:
+    """The smallest place a whole number fills: 10 for 250, 100 for 200, 1 for 25."""
+    place, v = 1, int(value)
+    while v and v % 10 == 0:
+        place, v = place * 10, v // 10
+    return place if value == int(value) else 1
+
+
+_WORD_BEFORE = re.compile(r"([^\W\d_]+)[ \u00a0]\Z")
+_SENTENCE_OPENING = re.compile(r"(?:\A|[.!?:;]\s+|\n)\Z")
+
+
+def _labels(before: str, c: TextRules) -> bool:
+    """A short number right after a capitalised word within the sentence is part of a name:
+    "Terminal 2", "Block 4", "Flight 370" (not a month or weekday: "April 15" is a date; not in
+    a language that capitalises every noun: "26 Tote", "vor 37 Verdächtigen")."""
+    if c.rules.capitalised_nouns:
+        return False
+    m = _WORD_BEFORE.search(before)
+    if m is None or not m.group(1)[0].isupper() or m.group(1).isupper():
+        return False
+    if _SENTENCE_OPENING.search(before, 0, m.start()):
+        return False
+    word = c.lower(m.group(1))
+    months = c.rules.evidence.month_numbers
+    return not any(word.startswith(stem) for stem in months) and word not in c.rules.evidence.weekdays
+
+
 def _spelled_numbers(sentence: str, c: TextRules) -> list[Number]:
+    """Numbers written in words, compounds included: "twelve", "two hundred and fifty",
+    "thirty-one", "двадцать пять", "iki yüz elli", "deux cent cinquante"."""
     found: list[Number] = []
     if c.spelled is None:
         return found
+    words = {**c.rules.cardinals, **c.rules.cardinal_ones}
     for m in c.spelled.finditer(sentence):
-        value = float(c.rules.cardinals[" ".join(c.lower(m.group("w")).split())])
+        value = float(words[" ".join(c.lower(m.group("w")).split())])
         end = m.end()
-        for multiplier, extra in c.multipliers:
-            more = extra.match(sentence, end)
-            if more:
-                value, end = value * multiplier, more.end()
+        while True:
+            for multiplier, extra in c.multipliers:
+                more = extra.match(sentence, end)
+                if more:
+                    value, end = value * multiplier, more.end()
+            nxt = c.continuation.match(sentence, end) if c.continuation is not None else None
+            if nxt is None:
+                break
+            add = float(words[" ".join(c.lower(nxt.group("w")).split())])
+            if not (10 <= _place(value) and add < _place(value)):
+                break
+            value, end = value + add, nxt.end()
         value, start, end, _ = _extend(sentence, m.start(), end, value, c)
         found.append(Number(value, sentence[start:end], start, end))
     return found

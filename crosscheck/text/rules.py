@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from .. import languages
 from ..languages import LanguageRules
+from ..languages.base import EvidenceRules
 
 __all__ = ["TextRules", "EvidencePatterns", "Language", "rules_for", "alternation"]
 
@@ -48,15 +49,19 @@ _UNIVERSAL_UNITS = {"mw": r"\W{0,2}(?:mw|gw)\b", "m3": r"\W{0,2}(?:m³|m3\b)", "
 class EvidencePatterns:
     """A language's EvidenceRules, compiled (crosscheck/text/evidence.py)."""
 
-    percent_before: re.Pattern[str]
+    percent_before: re.Pattern[str]   # ends where the number starts: "yüzde "
+    percent_opening: re.Pattern[str]  # opens the number's own text: "yüzde 8,3"
     percent_after: re.Pattern[str]
     money_after: re.Pattern[str]
     magnitude_before: re.Pattern[str]
     magnitude_after: re.Pattern[str]
     units: dict[str, re.Pattern[str]]
     duration_after: re.Pattern[str]
-    dead: re.Pattern[str]
-    injured: re.Pattern[str]
+    people: dict[tuple[str, ...], str]  # a lemma sequence -> the kind it gives a count (dead, injured, missing)
+    longest_people: int                 # words in the longest such sequence
+    clause_words: frozenset[str]
+    kind_after_number: bool
+    count_fillers: frozenset[str]
     ordinal_after: re.Pattern[str]
     months: Mapping[str, int]
     negation: re.Pattern[str]
@@ -87,6 +92,7 @@ class TextRules:
     year_after: re.Pattern[str] | None
     spelled: re.Pattern[str] | None
     multipliers: tuple[tuple[float, re.Pattern[str]], ...]
+    continuation: re.Pattern[str] | None  # the next word of a compound number, after a joiner
     # attribution (text/attribution.py)
     roles: re.Pattern[str] | None
     modifiers: re.Pattern[str] | None
@@ -148,6 +154,8 @@ def _compile(rules: LanguageRules) -> TextRules:
                        re.IGNORECASE),
         multipliers=tuple((value, re.compile(rf"\s+(?:{pattern})", re.IGNORECASE))
                           for pattern, value in rules.cardinal_multipliers),
+        continuation=_maybe(alternation({**rules.cardinals, **rules.cardinal_ones}),
+                            rf"(?:{rules.cardinal_joiner})(?P<w>{{}})(?!{rules.cardinal_not_after})", re.IGNORECASE),
         roles=_maybe(rules.roles),
         modifiers=_maybe(rules.modifiers),
         verb_end=re.compile(sg.verb_end) if sg else None,
@@ -165,11 +173,23 @@ def _compile(rules: LanguageRules) -> TextRules:
 def _evidence(lang: LanguageRules) -> EvidencePatterns:
     e = lang.evidence
     return EvidencePatterns(
-        percent_before=_rx(lang.percent_before), percent_after=_rx(lang.percent_after),
+        percent_before=_rx(f"(?:{lang.percent_before})\\s*$"), percent_opening=_rx(lang.percent_before),
+        percent_after=_rx(lang.percent_after),
         money_after=_rx(e.money_after), magnitude_before=_rx(e.magnitude_before),
         magnitude_after=_rx(e.magnitude_after),
         units={k: _rx(v) for k, v in {**_UNIVERSAL_UNITS, **e.units}.items()},
-        duration_after=_rx(e.duration_after), dead=_rx(e.dead), injured=_rx(e.injured),
+        duration_after=_rx(e.duration_after), people=_people(e), longest_people=max(
+            (len(w.split()) for w in (*e.dead, *e.injured, *e.missing)), default=1),
+        clause_words=e.clause_words, kind_after_number=e.kind_after_number, count_fillers=e.count_fillers,
         ordinal_after=_rx(e.ordinal_after), months=e.month_numbers, negation=_rx(e.negation),
         denial=_rx(e.denial), weekdays=e.weekdays, relative_days=e.relative_days,
         media_speaker=_rx(e.media_speaker), institution_speaker=_rx(e.institution_speaker))
+
+
+def _people(e: EvidenceRules) -> dict[tuple[str, ...], str]:
+    """Each dead, injured or missing word or phrase as a word sequence, with its kind."""
+    out: dict[tuple[str, ...], str] = {}
+    for kind, words in (("missing", e.missing), ("injured", e.injured), ("dead", e.dead)):
+        for w in words:
+            out[tuple(w.split())] = kind
+    return out

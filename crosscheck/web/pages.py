@@ -2,7 +2,7 @@
 search results, one article, and errors. Rendered with the report's Jinja2 environment, CSS and
 Content-Security-Policy (crosscheck/present/html.py; only the form target differs: these pages'
 forms submit to the server), and with its escaping rules: every value is escaped, only http(s)
-URLs become links.
+URLs become links, and every untrusted string is its own bidi isolate.
 
 The story page is `present.report.render_story` itself.
 """
@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from ..compare.results import STATUSES, Comparison
-from ..present.html import camp_key, environment, fmt_date, language_code, page_context, plural
+from ..present.html import balance_bidi, camp_key, environment, fmt_date, language_code, page_context, plural
 from ..present.listing import IndexRow, render_index
 from ..present.views import article_views
 from ..records import Hit
@@ -126,7 +126,7 @@ def render_search(search: SearchForm, hits: list[Hit], story_of: Mapping[str, st
         views.append(_HitView(a.title, article_href(a.id), a.outlet, camp_key(a.camp), CAMP_LABELS[camp_key(a.camp)],
                               language_code(a.language), a.published, fmt_date(a.published), f"{h.score:.3f}",
                               h.sentence, sid, story_href(sid) if sid else None))
-    title = f"{search.q} · Search" if search.q else "Search"
+    title = f"{balance_bidi(search.q)} · Search" if search.q else "Search"  # an override in q ends with q
     context = page_context(f"{title} · crosscheck", script=False, forms=True)
     context.update(_common(languages, search), hits=views, error=error, generated_at=None)
     return environment().get_template("search.html.j2").render(context)
@@ -137,7 +137,7 @@ def render_article(comparison: Comparison, article_id: str, in_story: bool, lang
     claim marks link to the story page when the article is in a story (`in_story`)."""
     anchors = {a.id: f"article-{i}" for i, a in enumerate(comparison.story.articles, start=1)}
     view = next(v for v in article_views(comparison, anchors, {}) if v.article.id == article_id)
-    context = page_context(f"{view.article.title} · crosscheck", script=False, forms=True)
+    context = page_context(f"{balance_bidi(view.article.title)} · crosscheck", script=False, forms=True)
     context.update(_common(languages, SearchForm()), a=view, generated_at=None,
                    story_id=comparison.story.id if in_story else None,
                    story_href=story_href(comparison.story.id) if in_story else None,

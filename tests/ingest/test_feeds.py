@@ -182,10 +182,11 @@ def invoke(*args: str) -> tuple[int, str, str]:
 def test_feeds_add_fetch_stories_and_a_second_fetch_costs_one_304_per_feed(site: Site, tmp_path: Path) -> None:
     ix = str(tmp_path / "ix")
     for path, outlet in (("/feeds/ru.xml", "TASS"), ("/feeds/tr.atom", "Hürriyet"), ("/feeds/en.rdf", "Reuters")):
-        code, out, err = invoke("feeds", "add", site.url(path), "--outlet", outlet, "--index", ix)
+        code, out, err = invoke("feeds", "add", site.url(path), "--outlet", outlet, "--index", ix, "--allow-private")
         assert code == 0, err
     assert "following" in out and "camp west" in out
-    code, out, err = invoke("fetch", "--index", ix, "--json", "--quiet", "--delay", "0", "--timeout", "5")
+    code, out, err = invoke("fetch", "--index", ix, "--json", "--quiet", "--delay", "0", "--timeout", "5",
+                            "--allow-private")
     assert code == 0, err
     summary = json.loads(out)
     assert summary == {"feeds": 3, "items": 6, "new": 6, "unchanged": 0, "not_modified": 0, "duplicates": 0,
@@ -219,7 +220,7 @@ def test_feeds_add_fetch_stories_and_a_second_fetch_costs_one_304_per_feed(site:
     assert frozenset(site.url(p.path) for p in (RU_B, TR_B, EN_B)) in fetched
 
     before = len(site.log)
-    code, out, err = invoke("fetch", "--index", ix, "--json", "--quiet", "--delay", "0")
+    code, out, err = invoke("fetch", "--index", ix, "--json", "--quiet", "--delay", "0", "--allow-private")
     assert code == 0, err
     again = json.loads(out)
     assert (again["new"], again["not_modified"], again["failed"]) == (0, 3, [])
@@ -280,8 +281,8 @@ def test_each_bad_case_is_one_line_in_failed_and_the_good_articles_are_kept(tmp_
         feeds = ["/feeds/good.xml", "/feeds/cut.xml", "/feeds/missing.xml", "/feeds/500.xml", "/feeds/slow.xml",
                  "/feeds/html.xml", "/feeds/garbage.xml"]
         for path in feeds:
-            add_feed(ix, site.url(path), outlet="TASS")
-        report = fetch_feeds(ix, fetcher=fetcher)
+            add_feed(ix, site.url(path), outlet="TASS", allow_private=True)
+        report = fetch_feeds(ix, fetcher=fetcher, allow_private=True)
 
         reasons = {f.url.replace(site.base, ""): f.reason for f in report.failed}
         assert len(report.failed) == len(reasons), "one line per bad case"
@@ -318,7 +319,8 @@ def test_each_bad_case_is_one_line_in_failed_and_the_good_articles_are_kept(tmp_
         assert states["/feeds/good.xml"].etag == '"g"'
 
     # through the command line: exit 0 since something was fetched; 1 when every feed fails
-    code, out, err = invoke("fetch", "--index", str(tmp_path / "ix"), "--quiet", "--timeout", "0.3", "--delay", "0")
+    code, out, err = invoke("fetch", "--index", str(tmp_path / "ix"), "--quiet", "--timeout", "0.3", "--delay", "0",
+                            "--allow-private")
     assert code == 1 and "every feed failed" in err  # the server is gone now
     assert "connection failed" in out and "Traceback" not in out + err
 
@@ -327,19 +329,19 @@ def test_a_failed_page_is_tried_again_while_its_feed_is_unchanged_then_given_up(
     site.routes["/feeds/ru.xml"] = Route(rss2(site, "ТАСС", [RU_A], [("/flaky", "Flaky")]), headers=XML, etag='"1"')
     site.routes["/flaky"] = Route(b"busy", status=503, headers={"Retry-After": "0"})
     with Index.open(tmp_path / "ix", model="hash-test", create=True) as ix, Fetcher(FAST) as fetcher:
-        add_feed(ix, site.url("/feeds/ru.xml"))
-        first = fetch_feeds(ix, fetcher=fetcher)
+        add_feed(ix, site.url("/feeds/ru.xml"), allow_private=True)
+        first = fetch_feeds(ix, fetcher=fetcher, allow_private=True)
         assert first.new == 1 and [f.url for f in first.failed] == [site.url("/flaky")]
         assert "HTTP 503 Service Unavailable after 2 tries" in first.failed[0].reason
         assert first.failed[0].as_dict()["feed"] == site.url("/feeds/ru.xml")
         site.routes["/flaky"] = RU_B.route()
-        second = fetch_feeds(ix, fetcher=fetcher)
+        second = fetch_feeds(ix, fetcher=fetcher, allow_private=True)
         assert (second.not_modified, second.new, second.failed) == (1, 1, [])
         assert site.url(RU_A.path) not in [r.path for r in site.log[-3:]]
         # a page that keeps failing is given up after MAX_ITEM_ATTEMPTS, and says so
         # (the feed has no validators now, so it is read whole every time and lists the page again)
         site.routes["/feeds/ru.xml"] = Route(rss2(site, "ТАСС", [], [("/gone", "Gone")]), headers=XML)
-        reasons = [fetch_feeds(ix, fetcher=fetcher).failed for _ in range(MAX_ITEM_ATTEMPTS + 1)]
+        reasons = [fetch_feeds(ix, fetcher=fetcher, allow_private=True).failed for _ in range(MAX_ITEM_ATTEMPTS + 1)]
         assert [len(r) for r in reasons] == [1] * MAX_ITEM_ATTEMPTS + [0]
         assert "not tried again" in reasons[MAX_ITEM_ATTEMPTS - 1][0].reason
         assert len(site.requests_to("/gone")) == MAX_ITEM_ATTEMPTS
@@ -355,46 +357,46 @@ def test_since_max_per_feed_and_canonical_duplicates(site: Site, tmp_path: Path)
                                                                           ("/ru/reprint", "Reprint")]),
                                          headers=XML)
     with Index.open(tmp_path / "ix", model="hash-test", create=True) as ix, Fetcher(FAST) as fetcher:
-        add_feed(ix, site.url("/feeds/ru.xml"), language="ru")
-        add_feed(ix, site.url("/feeds/en.rdf"), outlet="Reuters")
-        report = fetch_feeds(ix, since="2026-11-21", max_per_feed=1, fetcher=fetcher)
+        add_feed(ix, site.url("/feeds/ru.xml"), language="ru", allow_private=True)
+        add_feed(ix, site.url("/feeds/en.rdf"), outlet="Reuters", allow_private=True)
+        report = fetch_feeds(ix, since="2026-11-21", max_per_feed=1, fetcher=fetcher, allow_private=True)
         assert report.new == 2 and report.older == 4
         assert {a.url for a in ix.store.iter_articles()} == {site.url(RU_B.path), site.url(EN_B.path)}
-        report = fetch_feeds(ix, fetcher=fetcher)  # ru.xml has no validators: read again
+        report = fetch_feeds(ix, fetcher=fetcher, allow_private=True)  # ru.xml has no validators: read again
         assert (report.new, report.not_modified, report.duplicates) == (2, 1, 1)
         assert report.unchanged == 2  # RU_B already in, and the AMP copy is RU_A by its canonical URL
         stored = {a.url: a for a in ix.store.iter_articles()}
         assert sum(1 for a in stored.values() if a.text == RU_A.text) == 2
         assert stored[site.url("/ru/reprint")].duplicate_of == stored[site.url(RU_A.path)].id
         with pytest.raises(FeedError):
-            fetch_feeds(ix, since="last week", fetcher=fetcher)
+            fetch_feeds(ix, since="last week", fetcher=fetcher, allow_private=True)
 
 
 def test_fetch_reads_the_network_without_the_write_lock_and_stores_under_it(site: Site, tmp_path: Path) -> None:
     path = tmp_path / "ix"
     with Index.open(path, model="hash-test", create=True) as ix:
-        add_feed(ix, site.url("/feeds/ru.xml"), outlet="TASS")
+        add_feed(ix, site.url("/feeds/ru.xml"), outlet="TASS", allow_private=True)
     other_writer = WriteLock(path)
     other_writer.acquire()
     try:
         with Index.open(path, wait=False) as ix, Fetcher(FAST) as fetcher, pytest.raises(IndexLocked):
-            fetch_feeds(ix, fetcher=fetcher)
+            fetch_feeds(ix, fetcher=fetcher, allow_private=True)
         assert site.requests_to(RU_A.path) and site.requests_to(RU_B.path)  # read while the lock was taken
-        code, out, err = invoke("fetch", "--index", str(path), "--no-wait", "--delay", "0", "-q")
+        code, out, err = invoke("fetch", "--index", str(path), "--no-wait", "--delay", "0", "-q", "--allow-private")
         assert code == 1 and "is writing to the index" in err
     finally:
         other_writer.release()
     with Index.open(path) as ix, Fetcher(FAST) as fetcher:
         assert ix.store.totals()["articles"] == 0 and list_feeds(ix)[0].last_fetch is None  # nothing half-stored
-        assert fetch_feeds(ix, fetcher=fetcher).new == 2
+        assert fetch_feeds(ix, fetcher=fetcher, allow_private=True).new == 2
 
 
 def test_feeds_add_list_remove_import(site: Site, tmp_path: Path) -> None:
     ix = str(tmp_path / "ix")
-    code, out, err = invoke("feeds", "add", site.url("/feeds/en.rdf"), "--index", ix)
+    code, out, err = invoke("feeds", "add", site.url("/feeds/en.rdf"), "--index", ix, "--allow-private")
     assert code == 0 and "warning:" in err and "camp is 'unknown'" in err
     code, out, err = invoke("feeds", "add", site.url("/feeds/ru.xml"), "--outlet", "Local RU", "--camp", "ru",
-                            "--language", "ru", "--index", ix)
+                            "--language", "ru", "--index", ix, "--allow-private")
     assert code == 0 and "camp ru" in out and not err
     assert invoke("feeds", "add", "ftp://x/feed", "--index", ix)[0] == 2  # usage errors
     assert invoke("feeds", "add", site.url("/x"), "--camp", "blue", "--index", ix)[0] == 2
@@ -402,11 +404,11 @@ def test_feeds_add_list_remove_import(site: Site, tmp_path: Path) -> None:
     opml.write_text(f"""<?xml version="1.0"?><opml version="2.0"><head><title>t</title></head><body>
         <outline text="news"><outline text="Hürriyet" type="rss" xmlUrl="{site.url('/feeds/tr.atom')}" outlet="Hürriyet"/>
         <outline text="bad" type="rss" xmlUrl="mailto:someone"/></outline></body></opml>""", encoding="utf-8")
-    code, out, err = invoke("feeds", "import", str(opml), "--index", ix)
+    code, out, err = invoke("feeds", "import", str(opml), "--index", ix, "--allow-private")
     assert code == 0 and "Hürriyet, camp tr" in out and "mailto:someone" in err
     plain = tmp_path / "feeds.txt"
     plain.write_text(f"# my feeds\n{site.url('/feeds/ru.xml')}\n\n", encoding="utf-8")
-    assert invoke("feeds", "import", str(plain), "--index", ix)[0] == 0
+    assert invoke("feeds", "import", str(plain), "--index", ix, "--allow-private")[0] == 0
     code, out, err = invoke("feeds", "list", "--index", ix, "--json")
     listed = [(f["outlet"], f["camp"], f["language"]) for f in json.loads(out)]
     assert listed == [("127.0.0.1", "unknown", None), ("Local RU", "ru", "ru"), ("Hürriyet", "tr", None)]
@@ -419,7 +421,7 @@ def test_feeds_add_list_remove_import(site: Site, tmp_path: Path) -> None:
 
 def test_outlet_from_the_feed_domain_and_library_errors(tmp_index: Index) -> None:
     directory = OutletDirectory([Outlet("Local TR", "tr", "TR", ("127.0.0.1",))])
-    added = add_feed(tmp_index, "http://127.0.0.1:9/rss", outlets=directory)
+    added = add_feed(tmp_index, "http://127.0.0.1:9/rss", outlets=directory, allow_private=True)
     assert (added.feed.outlet, added.feed.camp, added.warning) == ("Local TR", "tr", None)
     assert add_feed(tmp_index, "https://tass.ru/rss/v2.xml").feed.outlet == "TASS"
     with pytest.raises(FeedNotFound):
@@ -433,11 +435,12 @@ def test_outlet_from_the_feed_domain_and_library_errors(tmp_index: Index) -> Non
 def test_ingest_url_and_watch(site: Site, tmp_path: Path) -> None:
     ix = str(tmp_path / "ix")
     assert Index.open(ix, model="hash-test", create=True).close() is None
-    code, out, err = invoke("ingest", site.url(TR_B.path), site.url("/nothing"), "--index", ix, "-q")
+    code, out, err = invoke("ingest", site.url(TR_B.path), site.url("/nothing"), "--index", ix, "-q", "--allow-private")
     assert code == 0 and "ingested 1 new article " in out
     assert "/nothing: HTTP 404 Not Found" in err
-    assert invoke("feeds", "add", site.url("/feeds/en.rdf"), "--outlet", "Reuters", "--index", ix)[0] == 0
-    code, out, err = invoke("watch", "--every", "0.05s", "--rounds", "2", "--delay", "0", "--index", ix)
+    assert invoke("feeds", "add", site.url("/feeds/en.rdf"), "--outlet", "Reuters", "--index", ix, "--allow-private")[0] == 0
+    code, out, err = invoke("watch", "--every", "0.05s", "--rounds", "2", "--delay", "0", "--index", ix,
+                            "--budget", "30s", "--allow-private")
     assert code == 0, err
     rounds = out.strip().splitlines()
     assert len(rounds) == 2 and "2 new articles" in rounds[0] and "1 feeds not modified" in rounds[1]
@@ -446,10 +449,11 @@ def test_ingest_url_and_watch(site: Site, tmp_path: Path) -> None:
 
 
 def test_watch_goes_on_when_every_feed_fails(tmp_index: Index) -> None:
-    add_feed(tmp_index, "http://127.0.0.1:9/rss", outlet="TASS")  # nothing listens on port 9
+    add_feed(tmp_index, "http://127.0.0.1:9/rss", outlet="TASS", allow_private=True)  # nothing listens on port 9
     slept: list[float] = []
     with Fetcher(FAST) as fetcher:
-        rounds = list(watch(tmp_index, 60, update_stories, rounds=3, fetcher=fetcher, sleep=slept.append))
+        rounds = list(watch(tmp_index, 60, update_stories, rounds=3, fetcher=fetcher, sleep=slept.append,
+                            allow_private=True))
     assert [r.all_failed for r, _ in rounds] == [True] * 3 and len(slept) == 2 and slept[0] > 59
     assert "connection failed" in rounds[0][0].failed[0].reason
     # a feed that keeps failing is reported, never dropped
@@ -466,6 +470,7 @@ def test_retry_after_host_delay_and_crawl_delay_are_honoured() -> None:
     site.routes["/forever"] = Route(b"", status=503, headers={"Retry-After": "3600"})
     slept: list[float] = []
     with serve(site), Fetcher(FetchPolicy(host_delay=0.5, max_retry_after=10, retries=2), sleep=slept.append) as f:
+        f.allow_private([site.base])
         assert f.get(site.url("/busy")).content == b"ok"
         assert 7 in slept
         assert all(2.5 < s <= 3 for s in slept if s != 7), slept  # Crawl-delay 3 beats host_delay 0.5
@@ -479,6 +484,7 @@ def test_requests_to_one_host_are_spaced_by_the_host_delay() -> None:
     site.routes["/a"] = Route(b"a")
     slept: list[float] = []
     with serve(site), Fetcher(FetchPolicy(host_delay=5), sleep=slept.append) as f:
+        f.allow_private([site.base])
         f.get(site.url("/a"))  # robots.txt (404: everything allowed), then /a
         f.get(site.url("/a"))
     assert len(slept) == 2 and all(4.5 < s <= 5 for s in slept), slept
@@ -490,6 +496,7 @@ def test_robots_unreachable_or_forbidden_stops_the_host() -> None:
         site.routes["/robots.txt"] = Route(b"", status=status)
         site.routes["/page"] = Route(b"<p>x</p>", headers={"Content-Type": "text/html"})
         with serve(site), Fetcher(FAST) as f, pytest.raises(Exception, match=words):
+            f.allow_private([site.base])
             f.get(site.url("/page"))
         assert not site.requests_to("/page")
 
@@ -499,6 +506,7 @@ def test_robots_txt_is_read_again_after_its_time() -> None:
     site.routes["/robots.txt"] = Route(b"", status=503)
     site.routes["/page"] = Route(b"ok")
     with serve(site), Fetcher(replace(FAST, robots_retry=0.2)) as f:
+        f.allow_private([site.base])
         assert not f.allowed(site.url("/page")) and not f.allowed(site.url("/page"))
         assert len(site.requests_to("/robots.txt")) == 2  # one try and one retry, then remembered
         site.routes["/robots.txt"] = Route(b"User-agent: *\nDisallow:\n")

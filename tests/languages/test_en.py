@@ -136,7 +136,7 @@ def test_claim() -> None:
 
 def test_anchors_and_slug() -> None:
     keys = extract_anchors(TITLE, TEXT, LANG)
-    assert {"lebed", "igor", "novor", "#15", "#3", "@RU", "@TR", "@bosphorus", "@ankara"} <= set(keys)
+    assert {"lbdv", "igr", "nvrsk", "#15", "#3", "@RU", "@TR", "@bosphorus", "@ankara"} <= set(keys)
     assert "talks" not in keys  # a capitalised word opening a sentence is no name
     assert slugify(TITLE, language=LANG) == "russia-turkey-agree"
     assert slugify("Erdogan, Putin meet in Sochi", language=LANG) == "erdogan-putin-meet"
@@ -149,7 +149,7 @@ def test_places_and_names_fold_to_keys_shared_with_every_language() -> None:
     assert extract_anchors("", text, LANG) == ["@RU", "@TR", "@ankara", "@bosphorus", "@dardanelles", "@istanbul"]
     text = ("American and British diplomats arrived in Geneva. President Erdogan discussed Crimea and ties with the "
             "USA with Putin.")
-    assert extract_anchors("", text, LANG) == ["@GB", "@US", "@crimea", "@geneva", "erdog", "putin"]
+    assert extract_anchors("", text, LANG) == ["@GB", "@US", "@crimea", "@geneva", "erdgn", "ptn"]
     # CLDR's English name for Turkey
     assert "@TR" in extract_anchors("", "Officials from Türkiye met in Syria.", LANG)
 

@@ -126,7 +126,7 @@ def test_claim() -> None:
 
 def test_anchors_and_slug() -> None:
     keys = extract_anchors(TITLE, TEXT, LANG)
-    assert {"lebed", "igor", "novor", "#15", "@RU", "@TR", "@bosphorus", "@ankara"} <= set(keys)
+    assert {"lbdv", "igr", "nvrsk", "#15", "@RU", "@TR", "@bosphorus", "@ankara"} <= set(keys)
     assert slugify(TITLE, language=LANG) == "rossiya-turtsiya-dogovorilis"
     assert slugify("Объём торговли с Турцией вырос", language=LANG) == "obem-torgovli-turtsiey"
 
@@ -138,7 +138,7 @@ def test_places_and_names_fold_to_keys_shared_with_every_language() -> None:
     assert extract_anchors("", text, LANG) == ["@RU", "@TR", "@ankara", "@bosphorus", "@dardanelles", "@istanbul"]
     text = ("Американские и британские дипломаты прибыли в Женеву. Президент Эрдоган обсудил с Путиным Крым и "
             "отношения с США.")
-    assert extract_anchors("", text, LANG) == ["@GB", "@US", "@crimea", "@geneva", "erdog", "putin"]
+    assert extract_anchors("", text, LANG) == ["@GB", "@US", "@crimea", "@geneva", "erdgn", "ptn"]
 
 
 def test_outlets_have_domains_and_camps() -> None:

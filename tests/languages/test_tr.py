@@ -131,7 +131,7 @@ def test_claim() -> None:
 
 def test_anchors_and_slug() -> None:
     keys = extract_anchors(TITLE, TEXT, LANG)
-    assert {"demir", "mehme", "kaya", "novor", "#15", "@RU", "@TR", "@bosphorus", "@ankara"} <= set(keys)
+    assert {"dmr", "mhmt", "kaia", "nvrsk", "#15", "@RU", "@TR", "@bosphorus", "@ankara"} <= set(keys)
     assert slugify(TITLE, language=LANG) == "rusya-turkiye-bogaz"
     assert slugify("Çavuşoğlu ile Lavrov Soçi'de görüştü", language=LANG) == "cavusoglu-lavrov-soci"
 
@@ -143,7 +143,7 @@ def test_places_and_names_fold_to_keys_shared_with_every_language() -> None:
     assert extract_anchors("", text, LANG) == ["@RU", "@TR", "@ankara", "@bosphorus", "@dardanelles", "@istanbul"]
     text = ("Amerikan ve İngiliz diplomatlar Cenevre'ye geldi. Cumhurbaşkanı Erdoğan, Putin ile Kırım'ı ve ABD ile "
             "ilişkileri görüştü.")
-    assert extract_anchors("", text, LANG) == ["@GB", "@US", "@crimea", "@geneva", "erdog", "putin"]
+    assert extract_anchors("", text, LANG) == ["@GB", "@US", "@crimea", "@geneva", "erdgn", "ptn"]
 
 
 def test_outlets_have_domains_and_camps() -> None:

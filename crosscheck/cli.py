@@ -10,7 +10,7 @@ import re
 import shutil
 import sqlite3
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar
@@ -29,7 +29,8 @@ from rich.table import Table
 from rich.text import Text
 
 from .index.paths import DEFAULT_MODEL
-from .errors import CrosscheckError, InvalidInput, NothingFetched, NothingIngested, check_folder, check_output_file
+from .errors import (BadPath, CrosscheckError, InvalidInput, NothingFetched, NothingIngested, check_folder,
+                     check_output_file)
 from .index.paths import DEFAULT_INDEX, ENV_VAR, index_dir
 from .present.shapes import comparison_json, hits_json, info_json, stories_json
 from .stories.params import StoryParams, shipped_threshold
@@ -39,9 +40,10 @@ from .web.address import DEFAULT_HOST, DEFAULT_PORT, is_loopback
 
 if TYPE_CHECKING:
     from .compare.results import Comparison
+    from .stories.catalog import StoryPage
     from .present.translate import TranslationOptions
     from .index.folder import Index, ProgressFn
-    from .records import Hit, IngestReport
+    from .records import Hit, IngestReport, Story
     from .ingest.workers import Executor
 
 class _Argument(TyperArgument):
@@ -344,18 +346,32 @@ def _ingest(paths: list[Path] | list[str], index: Path | None, model: str | None
     urls = [str(p) for p in paths if str(p).startswith(("http://", "https://"))]
     files = [Path(p) for p in paths if str(p) not in urls]
     new_folder = _first_missing(index_dir(index))
-    with _open(index, model, create=True, wait=wait) as ix, _progress(quiet) as progress:
-        if urls:  # article pages: fetched politely, then stored like the files' records
-            from itertools import chain
+    began_with: int | None = None  # the index's articles when this run began
+    try:
+        with _open(index, model, create=True, wait=wait) as ix, _progress(quiet) as progress:
+            began_with = ix.store.totals()["articles"]
+            if urls:  # article pages: fetched politely, then stored like the files' records
+                from itertools import chain
 
-            from .sources.feeds import read_pages
-            from .sources.files import read_paths
+                from .sources.feeds import read_pages
+                from .sources.files import read_paths
 
-            pages = read_pages(urls, allow_private=allow_private or None)  # None: CROSSCHECK_ALLOW_PRIVATE decides
-            report = add_records(ix, chain(read_paths(files, outlet), pages), directory, progress, executor)
-        else:
-            report = ingest_paths(ix, files, directory, progress, outlet=outlet, executor=executor)
-        update_stories(ix)  # new articles join stories here, so that reads never have to write
+                pages = read_pages(urls, allow_private=allow_private or None)  # None: CROSSCHECK_ALLOW_PRIVATE decides
+                report = add_records(ix, chain(read_paths(files, outlet), pages), directory, progress, executor)
+            else:
+                report = ingest_paths(ix, files, directory, progress, outlet=outlet, executor=executor)
+            update_stories(ix)  # new articles join stories here, so that reads never have to write
+    except KeyboardInterrupt:  # Ctrl-C: say what was kept and what to run next
+        from .ingest.writer import stopped_ingest
+
+        err.print(stopped_ingest(index_dir(index), began_with, new_folder).message(), markup=False)
+        raise typer.Exit(130) from None
+    except BaseException:
+        if new_folder is not None:  # a first ingest that failed before storing anything leaves no index
+            from .index.folder import remove_if_empty
+
+            remove_if_empty(index_dir(index), new_folder)
+        raise
     if report.added + report.unchanged == 0:
         if new_folder is not None:  # made by this run, and nothing went in: leave no empty index
             shutil.rmtree(new_folder, ignore_errors=True)
@@ -467,12 +483,19 @@ def info(index: IndexOpt = None, as_json: JsonOpt = False) -> None:
               markup=False)
 
 
+STORIES_SHOWN = 50  # stories `crosscheck stories` lists in its table unless --limit says otherwise
+
+
 @command
 def stories(
     since: SinceOpt = None,
     camp: StoryCampOpt = None,
-    min_articles: Annotated[int, typer.Option("--min-articles", metavar="N", min=1,
-                                              help="Only stories with this many articles.")] = 1,
+    min_articles: Annotated[Optional[int], typer.Option(
+        "--min-articles", metavar="N", min=1, help="Only stories with this many articles [default: 2 in the table, "
+        "which counts the one-article stories it leaves out; 1 with --json].", show_default=False)] = None,
+    limit: Annotated[Optional[int], typer.Option(
+        "--limit", metavar="N", min=0, help=f"Only the N newest stories [default: {STORIES_SHOWN} in the table, "
+        "which says how many more there are; all with --json]; 0 for all.", show_default=False)] = None,
     threshold: Annotated[Optional[float], typer.Option(
         metavar="X", help="Average probability, by the story pair model, that two groups of articles report one "
         f"event, for them to form one story [default: the model's, {shipped_threshold():g}].",
@@ -490,9 +513,9 @@ def stories(
     no_wait: NoWaitOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Group articles about the same event into stories, across languages, and list them."""
+    """Group articles about the same event into stories, across languages, and list them (the newest first)."""
     from .stories.params import StoryParams
-    from .stories.catalog import list_stories
+    from .stories.catalog import newest_stories
     from .stories.clustering import update_stories
 
     options = {"threshold": threshold, "window_days": window_days, "max_span_days": max_span_days,
@@ -506,23 +529,48 @@ def stories(
         raise typer.BadParameter(f"--event-span-days ({params.event_span_days:g}) is shorter than --max-span-days "
                                  f"({params.max_span_days:g}): give at least as many days (equal turns long events off)")
     with _open(index, wait=not no_wait) as ix:
-        ix.embed_pending()  # articles a stopped ingest (or a lost vector file) left without vectors
-        update_stories(ix, params, rebuild=rebuild)
-        found = list_stories(ix, since=since, camp=camp, min_articles=min_articles)
+        with ix.writing():  # one hold of the lock for both: the vector files are loaded (and checked) once
+            ix.embed_pending()  # articles a stopped ingest (or a lost vector file) left without vectors
+            update_stories(ix, params, rebuild=rebuild)
+        shown = limit if limit is not None else 0 if as_json else STORIES_SHOWN  # 0: all
+        page = newest_stories(ix, since=since, camp=camp, min_articles=min_articles or (1 if as_json else 2),
+                              limit=shown or None)
     if as_json:
-        out.print_json(json.dumps(stories_json(found), ensure_ascii=False))
+        out.print_json(json.dumps(stories_json(page.stories), ensure_ascii=False))
         return
-    if not found:
-        out.print("no stories", markup=False)
-        return
+    if page.stories:
+        out.print(_stories_table(page.stories))
+    _print_stories_left_out(page, min_articles or 2)
+
+
+
+def _stories_table(found: list[Story]) -> Table:
+    from .stories.catalog import untranslated_title_note
+
     table = Table()
     for col in ("id", "title", "dates", "articles by camp", "outlets", ""):
         table.add_column(col, overflow="fold")
     for s in found:
         dates = (s.start or "")[:10] + (f" – {(s.end or '')[:10]}" if (s.end or "")[:10] != (s.start or "")[:10] else "")
-        table.add_row(_t(s.id), _t(s.title), _t(dates), _t(" ".join(f"{k} {v}" for k, v in s.camps.items())),
+        note = untranslated_title_note(s)
+        title = Text.assemble(_t(s.title), _t(f" ({note})", style="dim") if note else "")
+        table.add_row(_t(s.id), title, _t(dates), _t(" ".join(f"{k} {v}" for k, v in s.camps.items())),
                       _t(", ".join(s.outlets)), "blindspot" if s.blindspot else "")
-    out.print(table)
+    return table
+
+
+def _print_stories_left_out(page: StoryPage, min_articles: int) -> None:
+    """One line each for what the table leaves out: older stories, and smaller ones."""
+    size = f" of {min_articles} or more articles" if min_articles > 1 else ""
+    if not page.stories:
+        out.print(f"no stories{size}", markup=False)
+    elif len(page.stories) < page.matching:
+        out.print(f"the {len(page.stories):,} newest of {page.matching:,} stories{size}: --limit 0 lists them all",
+                  markup=False)
+    if page.smaller:
+        smaller = "one-article" if min_articles == 2 else "smaller"
+        out.print(f"{page.smaller:,} {smaller} {'story' if page.smaller == 1 else 'stories'} not listed: "
+                  "--min-articles 1 lists them", markup=False)
 
 
 
@@ -541,10 +589,11 @@ def remove(
         report = ix.remove(article_ids)
     if as_json:
         out.print_json(json.dumps(report.as_dict(), ensure_ascii=False))
-    for article_id in report.not_found:
+    named = report.not_found[:1] if not report.removed else []  # the error names it: no warning saying the same
+    for article_id in report.not_found[len(named):]:
         err.print(f"warning: no article {_clean(article_id)!r} in the index", markup=False)
-    if not report.removed:
-        raise ArticleNotFound(report.not_found[0])
+    if named:
+        raise ArticleNotFound(named[0])
     if not as_json:
         out.print(f"removed {len(report.removed)} articles" + (
             f" and {len(report.stories_removed)} stories left empty" if report.stories_removed else ""), markup=False)
@@ -598,6 +647,10 @@ def backup(
               + ", ".join(f"{name} {size / 1024:.0f} KiB" for name, size in report.files.items()), markup=False)
 
 
+def _shortened(text: str, limit: int = 90) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
 def _print_comparison(comparison: Comparison) -> None:
     story = comparison.story
     out.print(f"[bold]{escape(story.id)}[/bold]  {escape(story.title)}")
@@ -613,8 +666,12 @@ def _print_comparison(comparison: Comparison) -> None:
         out.print(f"\n[bold]{status}[/bold] ({len(groups)}): {STATUS_INFO[status].description}")
         for g in groups:
             flag = "  [red]numbers conflict[/red]" if g.conflicts else ""
+            relays = f" · relayed by {escape(', '.join(g.relays))}" if g.relays else ""
             out.print(f"  [bold]{escape(g.id)}[/bold] camps {escape(','.join(g.camps))} · {g.independent_sources} source(s): "
-                      f"{escape(', '.join(g.origin_outlets))}{flag}")
+                      f"{escape(', '.join(g.origin_outlets))}{relays} · confidence {g.confidence:.2f}{flag}")
+            for near in g.closest:
+                out.print(f"    [dim]closest in {escape(near.camp)}: {escape(near.outlet)} {near.probability:.2f} "
+                          f"({escape(near.claim_id)}) “{escape(_shortened(near.text))}”[/dim]")
             wordings: dict[str, list[str]] = {}  # each wording with the outlets that use it
             for m in g.mentions:
                 wordings.setdefault(m.text, []).append(m.article.outlet)
@@ -651,6 +708,9 @@ def compare(
     options = _translation_options(translate_to, no_translate, translator, translator_url)
     if html:
         check_output_file(html, "--html")
+        if not html.parent.is_dir():  # never make folders unasked: a typo in the path would go unseen
+            raise BadPath(html, "--html", f"the folder {html.parent} does not exist",
+                          "create it first, or give a file in a folder that exists")
     with _open_for_cache(index) as ix:
         if articles is not None:
             comparison = compare_articles(ix, adhoc_story(ix, [a.strip() for a in articles.split(",") if a.strip()]))
@@ -681,20 +741,72 @@ def report(
     from .present.translate import report_translations
 
     options = _translation_options(translate_to, no_translate, translator, translator_url)
-    notes: list[str] = []
     with _open_for_cache(index) as ix:
         translate = report_translations(ix.store, options)
-
-        def translations_for(comparison: Comparison) -> tuple[Mapping[str, str], str | None]:
-            translations, note = translate(comparison)
-            if note and options.enabled:
-                notes.append(note)
-            return translations, note
-
-        written = write_reports(ix, out_dir, since=since, translations_for=translations_for)
+        written = write_reports(ix, out_dir, since=since, translations_for=translate)
     out.print(f"wrote {_plural(len(written) - 1, 'story report')} and {written[0]}", markup=False)
-    if notes:  # as compare --html says it: the pages carry the note too
-        err.print(f"translations missing in {_plural(len(notes), 'story report')}: {notes[0]}", markup=False)
+    missing = translate.summary()  # counted over every story; the pages carry their own notes too
+    if missing:
+        err.print(missing, markup=False)
+
+
+@command
+def speakers(
+    story: Annotated[Optional[str], typer.Option(
+        "--story", metavar="ID", help="Only this story's speakers (an id as `stories` lists it).",
+        show_default=False)] = None,
+    since: SinceOpt = None,
+    index: IndexOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Who is quoted, by whom: each speaker (one across scripts: Лавров = Lavrov) with, per camp, the outlets that quote them and the claims."""
+    from .compare.speakers import index_speakers, speakers_json
+
+    if story is not None and since is not None:
+        raise typer.BadParameter("--story gives one story's speakers and --since the stories from a date: give one of them")
+    with _read(index) as ix:
+        found = index_speakers(ix, since=since, story_id=story)
+    if as_json:
+        out.print_json(json.dumps(speakers_json(found), ensure_ascii=False))
+        return
+    if not found:
+        out.print("no speakers: no claim names who said it", markup=False)
+        return
+    table = Table()
+    for col in ("speaker", "outlets", "quoted in each camp by"):
+        table.add_column(col, overflow="fold")
+    for s in found:
+        camps = "; ".join(f"{camp} {len(v['outlets'])}: {', '.join(v['outlets'])} ({_plural(len(v['quotes']), 'claim')})"
+                          for camp, v in s.camps.items())
+        table.add_row(_t(s.name), str(len(s.outlets)), _t(camps))
+    out.print(table)
+
+
+@command
+def digest(
+    since: Annotated[str, typer.Option(
+        "--since", metavar="WHEN", help="What arrived since: a duration back from now (24h, 90m, 2d) or a date "
+        "or time (2026-12-01, 2026-12-01T08:00+03:00).")] = "24h",
+    out_file: Annotated[Optional[Path], typer.Option(
+        "--out", metavar="FILE.html", help="Write the digest as one HTML page; its links go to the story pages "
+        "`crosscheck report` writes, in the same folder.", show_default=False)] = None,
+    index: IndexOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """What is new since a time: new stories (blindspots first), new single-source and one-camp claims, new conflicts and updates of figures."""
+    from .present.digest import make_digest, parse_since_instant, render_digest, report_href
+    from .present.html import write_page
+
+    if out_file is not None:
+        check_output_file(out_file, "--out")
+    start = parse_since_instant(since)
+    with _read(index) as ix:
+        found = make_digest(ix, start, report_href)
+    if out_file is not None:
+        write_page(out_file, render_digest(found))
+        err.print(f"digest written to {out_file}", markup=False)
+    if as_json or out_file is None:
+        out.print_json(json.dumps(found.as_dict(), ensure_ascii=False))
 
 
 @command
@@ -703,7 +815,8 @@ def demo(
     index: IndexOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
-    """Ingest samples/ with the default model, query it, form stories and compare the seed story."""
+    """Ingest samples/ with the default model, query it, form stories and compare the seed story; its HTML
+    report goes into the index's folder (indexes/default/reports/ by default)."""
     from .compare.diff import compare_story
     from .stories.catalog import list_stories
     from .stories.clustering import update_stories
@@ -713,7 +826,7 @@ def demo(
         raise NothingIngested(f"no sample corpus at {samples}: run this from the crosscheck checkout, "
                               "or pass --samples DIR")
     check_folder(index_dir(index), "--index")
-    check_folder(index_dir(index).parent / "reports", "the demo's report folder")
+    check_folder(index_dir(index) / "reports", "the demo's report folder")  # inside the index's own folder
     report = _ingest([samples], index, None, None, quiet)
     _print_report(report)
     out.print(f"\n[bold]query[/bold] {escape(DEMO_QUERY)!r}")
@@ -732,7 +845,7 @@ def demo(
         out.print(f"\n[bold]compare[/bold] {escape(top.id)}\n")
         comparison = compare_story(ix, top.id)
         _print_comparison(comparison)
-        path = (ix.path.parent / "reports" / f"{top.id}.html").resolve()
+        path = (ix.path / "reports" / f"{top.id}.html").resolve()
         note = _write_story_report(ix, comparison, path, _translation_options(None, False, None, None))
     out.print(f"\nHTML report of the story: {path}" + (f"\n({note})" if note else ""), markup=False)
 
@@ -933,6 +1046,9 @@ def watch(
         metavar="DURATION", help="Longest time on the network per round: 90s, 15m, 1h ... [default: --every]; what a round "
         "leaves unfetched is listed and fetched the next round.", show_default=False)] = None,
     allow_private: AllowPrivateFetchOpt = False,
+    digest_dir: Annotated[Optional[Path], typer.Option(
+        "--digest", metavar="DIR", help="Write a digest of what is new (`crosscheck digest`) into DIR once a day, "
+        "with the pages of the stories it lists.", show_default=False)] = None,
     index: IndexOpt = None,
     no_wait: NoWaitOpt = False,
 ) -> None:
@@ -945,6 +1061,12 @@ def watch(
 
     seconds = parse_interval(every)
     round_budget = parse_interval(budget) if budget is not None else None
+    daily = None
+    if digest_dir is not None:
+        from .present.digest import DailyDigests
+
+        check_folder(digest_dir, "--digest")
+        daily = DailyDigests(digest_dir)
     try:
         with _open(index, wait=not no_wait) as ix, _fetcher(timeout, delay) as fetcher:
             for report, clusters in watch_feeds(ix, seconds, update_stories, rounds=rounds, since=since,
@@ -956,6 +1078,9 @@ def watch(
                           f"{clusters.joined_existing} joined, {clusters.stories} in all", markup=False)
                 for f in report.failed:
                     err.print(f"  failed {f.url}: {f.reason}", markup=False)
+                written = daily.maybe_write(ix) if daily is not None else None
+                if written is not None:
+                    out.print(f"digest written to {written}", markup=False)
     except KeyboardInterrupt:
         err.print("stopped", markup=False)
 

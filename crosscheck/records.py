@@ -8,7 +8,7 @@ from typing import Any
 
 from .vocabulary import KNOWN_CAMPS, Camp, as_camp
 
-__all__ = ["parse_datetime", "plausible_date", "EARLIEST_YEAR", "FUTURE_SLACK", "Outlet", "ArticleRecord", "Article", "Problem", "IngestReport", "Hit", "Story", "Feed"]
+__all__ = ["parse_datetime", "utc_sort_key", "published_instant", "time_order", "plausible_date", "EARLIEST_YEAR", "FUTURE_SLACK", "Outlet", "ArticleRecord", "Article", "Problem", "IngestReport", "Hit", "Story", "Feed"]
 
 # Publication dates crosscheck uses: from 1900 (older dates in news data are placeholders such
 # as 0001-01-01 or typos) to a day after now (time zones ahead of UTC). Dates outside are kept
@@ -37,6 +37,35 @@ def parse_datetime(value: str | None) -> datetime | None:
     except (ValueError, OverflowError):
         return None
     return dt if plausible_date(dt) else None
+
+
+def utc_sort_key(published: str | None) -> str | None:
+    """`published` as the instant it names, in UTC, as fixed-width text that sorts in time order
+    ("2025-03-03T11:10:00.000000Z" for "2025-03-03T14:10:00+03:00"); None if unknown. Stored
+    dates keep their own offset, so as text "13:45Z" sorts before "14:10+03:00" (11:10 UTC):
+    order by this key, never by `published` itself (the index keeps it as `published_utc`)."""
+    dt = parse_datetime(published)
+    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ") if dt else None
+
+
+def published_instant(published: str | None) -> float | None:
+    """The Unix time `published` names (UTC when it has no offset), None if unknown or unreadable.
+    Cheap (about 1 µs: a listing of 100,000 articles orders them by it): it does not check that
+    the date is plausible, as stored dates were checked when they were stored."""
+    if not published:
+        return None
+    try:
+        dt = datetime.fromisoformat(published)
+        return (dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)).timestamp()
+    except (ValueError, OverflowError):
+        return None
+
+
+def time_order(article: Article) -> tuple[bool, float, str]:
+    """Sort key of articles in time order: by the instant of publication (offsets applied, never
+    the text), undated last, then by id."""
+    instant = published_instant(article.published)
+    return (instant is None, instant or 0.0, article.id)
 
 
 @dataclass(frozen=True)
@@ -155,15 +184,22 @@ class Story:
     title: str
     articles: list[Article]
 
+    def _dated(self) -> list[tuple[float, str, str]]:
+        return [(t, a.id, a.published) for a in self.articles
+                if a.published and (t := published_instant(a.published)) is not None]
+
     @property
     def start(self) -> str | None:
-        dates = sorted(a.published for a in self.articles if a.published)
-        return dates[0] if dates else None
+        """The `published` of its earliest article (instants compared, not text), as that
+        article gives it, in its own zone."""
+        dated = self._dated()
+        return min(dated)[2] if dated else None
 
     @property
     def end(self) -> str | None:
-        dates = sorted(a.published for a in self.articles if a.published)
-        return dates[-1] if dates else None
+        """The `published` of its latest article, as that article gives it."""
+        dated = self._dated()
+        return max(dated)[2] if dated else None
 
     @property
     def camps(self) -> dict[str, int]:

@@ -74,6 +74,26 @@ def sample_index(sample_index_path: Path) -> Iterator[Index]:
         yield ix
 
 
+# A story of 3 March 2025 told in three time zones (TASS at 14:10+03:00 = 11:10 UTC, Reuters at
+# 13:45 UTC, AP at 09:20-05:00 = 14:20 UTC, and five more), a German storm report and a French
+# metro report of the same day that share nothing with it: the articles of issue 23. Invented for
+# the tests, like the samples (the outlets are real, the texts are not theirs).
+GRAIN_CORRIDOR = ROOT / "tests" / "data" / "grain_corridor.jsonl"
+
+
+@pytest.fixture(scope="session")
+def grain_index_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """samples/ and the grain corridor story ingested with the real default model, stories formed."""
+    from crosscheck.stories.clustering import update_stories
+
+    path = tmp_path_factory.mktemp("grain") / "ix"
+    with Index.open(path, create=True) as ix:
+        report = ingest_paths(ix, [SAMPLES, GRAIN_CORRIDOR], OutletDirectory())
+        assert report.added == 30 and report.skipped == 0, report
+        update_stories(ix)
+    return path
+
+
 # -- the browser: Debian's Chromium through Playwright, one for the whole session ----------------
 @pytest.fixture(scope="session")
 def chromium_path() -> str:

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..records import Article, Story
+from ..records import Article, Story, time_order
 from ..sources.outlets import OutletDirectory
 from ..stories.catalog import get_story
 from ..text.claims import analyse
@@ -47,12 +47,12 @@ from .grouping import groups_from_probabilities, probabilities
 from .pairs import PairModel, pair_features
 from .provenance import Sources, find_reprints
 from .things import assign_things
-from .results import STATUSES, ClaimGroup, Comparison, Conflict, ConflictValue, Mention, SentenceView
+from .results import STATUSES, Candidate, ClaimGroup, Comparison, Conflict, ConflictValue, Mention, SentenceView
 
 if TYPE_CHECKING:
     from ..index.folder import Index
 
-__all__ = ["Prepared", "claim_mentions", "prepare", "finish", "compare_articles", "compare_story"]
+__all__ = ["CANDIDATE_FLOOR", "Prepared", "claim_mentions", "prepare", "finish", "compare_articles", "compare_story"]
 
 log = logging.getLogger("crosscheck")
 
@@ -64,10 +64,12 @@ def _disputes(mentions: list[Mention]) -> tuple[list[Conflict], list[Conflict]]:
     conflicts: list[Conflict] = []
     updates: list[Conflict] = []
     kind_of = _quantity_kinds(mentions)
+    together = _stated_apart(mentions, kind_of)
     for kind in sorted(set(kind_of.values())):
         giving = [(m, frozenset(q.value for q in m.numbers if kind_of.get(id(q)) == kind)) for m in mentions]
         giving = [(m, v) for m, v in giving if v]
-        disjoint = [(a, b) for x, (a, va) in enumerate(giving) for b, vb in giving[x + 1:] if not va & vb]
+        disjoint = [(a, b) for x, (a, va) in enumerate(giving) for b, vb in giving[x + 1:]
+                    if not va & vb and any(frozenset((p, q)) not in together for p in va for q in vb)]
         if not disjoint:
             continue
         values: dict[float, ConflictValue] = {}
@@ -84,6 +86,16 @@ def _disputes(mentions: list[Mention]) -> tuple[list[Conflict], list[Conflict]]:
         between_sources = any((a.origin or a.article.outlet) != (b.origin or b.article.outlet) for a, b in disjoint)
         (conflicts if between_sources else updates).append(dispute)
     return conflicts, updates
+
+
+def _stated_apart(mentions: list[Mention], kind_of: dict[int, str]) -> set[frozenset[float]]:
+    """Pairs of values that one mention states side by side as figures of different kinds or
+    things: that sentence tells them apart ("312 passengers and 24 crew"; "14 injured, three of
+    them in hospital"), so they are never rivals, even where another mention's reading puts them
+    under one kind ("Three of the injured"). Two values of one kind in one sentence stay rivals: a
+    sentence may report the disagreement itself ("Ankara says 2027, Moscow 2028")."""
+    return {frozenset((p.value, q.value)) for m in mentions for p in m.numbers for q in m.numbers
+            if p.value != q.value and kind_of.get(id(p)) != kind_of.get(id(q))}
 
 
 def _quantity_kinds(mentions: list[Mention]) -> dict[int, str]:
@@ -191,18 +203,48 @@ def finish(prepared: Prepared, model: PairModel | None = None) -> Comparison:
     grouped, each mention followed back to its source, statuses, conflicts and updates, ids."""
     model = model or PairModel.default()
     mentions, sources = prepared.mentions, prepared.sources
-    parts = groups_from_probabilities(probabilities(prepared.pairs, prepared.features, len(mentions), model),
-                                      [m.article.id for m in mentions], model)
+    prob = probabilities(prepared.pairs, prepared.features, len(mentions), model)
+    parts = groups_from_probabilities(prob, [m.article.id for m in mentions], model)
     groups: list[ClaimGroup] = []
     for p in parts:
-        group_mentions = sorted((mentions[i] for i in p), key=lambda m: (m.article.published or "", m.article.id))
+        group_mentions = sorted((mentions[i] for i in p), key=lambda m: time_order(m.article))
         for m in group_mentions:
             sources.resolve(m, group_mentions)
         origin_camps = {m.origin: sources.camp_of(m.origin) for m in group_mentions}
         conflicts, updates = _disputes(group_mentions)
         groups.append(ClaimGroup("", _status(origin_camps), group_mentions, origin_camps, conflicts, updates))
-    _number(groups, prepared.views)
+    in_order_of_parts = list(groups)
+    _number(groups, prepared.views)  # sorts `groups` by their new ids
+    _uncertainty(in_order_of_parts, parts, prob, mentions, [sources.camp_of(m.origin) for m in mentions])
     return Comparison(prepared.story, groups, prepared.views, prepared.reprints)
+
+
+# A candidate in another camp is listed from this probability up: below it, it is no near miss worth a look.
+CANDIDATE_FLOOR = 0.2
+
+
+def _uncertainty(groups: list[ClaimGroup], parts: list[list[int]], prob: np.ndarray, mentions: list[Mention],
+                 camp_of: list[str]) -> None:
+    """Each group's confidence, and for a one-camp or single-source group the closest claim of each
+    known camp it is not in (`ClaimGroup.closest`), in place. `parts[k]` are the indexes in
+    `mentions` (and in `prob`) of `groups[k]`'s mentions; `camp_of` is each mention's source camp."""
+    group_of = {i: k for k, part in enumerate(parts) for i in part}
+    for k, (part, group) in enumerate(zip(parts, groups)):
+        inside = prob[np.ix_(part, part)]
+        within = float(inside[np.triu_indices(len(part), 1)].mean()) if len(part) > 1 else 1.0
+        outside = np.delete(prob[part], part, axis=1)
+        group.confidence = min(within, 1.0 - (float(outside.max()) if outside.size else 0.0))
+        if group.status == Status.SHARED:
+            continue
+        best = prob[part].max(axis=0)  # each mention's strongest pair with the group
+        for camp in KNOWN_CAMPS:
+            others = [j for j, c in enumerate(camp_of) if c == camp and group_of[j] != k]
+            if camp in group.camps or not others:
+                continue
+            j = max(others, key=lambda x: float(best[x]))
+            if best[j] >= CANDIDATE_FLOOR:
+                group.closest.append(Candidate(str(camp), mentions[j].article.outlet, float(best[j]), mentions[j].text,
+                                               groups[group_of[j]].id))
 
 
 def _number(groups: list[ClaimGroup], views: dict[str, list[SentenceView]]) -> None:
@@ -213,7 +255,7 @@ def _number(groups: list[ClaimGroup], views: dict[str, list[SentenceView]]) -> N
         v.claim_id = None
     order = sorted(range(len(groups)), key=lambda g: (
         STATUSES.index(groups[g].status), -groups[g].independent_sources,
-        min((m.article.published or "", m.article.id, m.position) for m in groups[g].mentions)))
+        min((*time_order(m.article), m.position) for m in groups[g].mentions)))
     width = len(str(len(groups)))
     for rank, g in enumerate(order, start=1):
         groups[g].id = f"c{rank:0{width}d}"

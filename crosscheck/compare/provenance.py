@@ -9,7 +9,7 @@ import unicodedata
 
 import numpy as np
 
-from ..records import Article
+from ..records import Article, time_order
 from ..sources.outlets import OutletDirectory, normalise_name
 from ..text.citations import cited_outlets
 from ..text.evidence import is_institution_speaker, is_media_speaker
@@ -148,7 +148,7 @@ class Sources:
 
 def find_reprints(articles: list[Article], vectors: dict[str, np.ndarray]) -> dict[str, str]:
     """article id -> the earlier article it copies (the same text, or most sentences near-verbatim)."""
-    order = sorted(articles, key=lambda a: (a.published or "", a.id))
+    order = sorted(articles, key=time_order)  # instants, not text in each outlet's own offset
     out: dict[str, str] = {}
     for i, a in enumerate(order):
         if a.duplicate_of:

@@ -10,7 +10,7 @@ from ..records import Article, Story
 from ..text.evidence import ClaimEvidence, Quantity
 from ..vocabulary import DISPLAY_LANGUAGE, Status
 
-__all__ = ["STATUSES", "Mention", "ConflictValue", "Conflict", "ClaimGroup", "SentenceView", "Comparison"]
+__all__ = ["STATUSES", "Mention", "ConflictValue", "Conflict", "Candidate", "ClaimGroup", "SentenceView", "Comparison"]
 
 STATUSES: tuple[Status, ...] = tuple(Status)
 
@@ -72,6 +72,22 @@ class Conflict:
 
 
 @dataclass
+class Candidate:
+    """The claim of another camp closest to a one-camp or single-source group: where to look for a
+    possible split ("closest in ru: TASS 0.44")."""
+
+    camp: str           # the camp of its source
+    outlet: str         # the outlet that states it
+    probability: float  # the pair model's, for its closest pair with the group
+    text: str
+    claim_id: str       # the group it is in
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"camp": self.camp, "outlet": self.outlet, "probability": round(self.probability, 3),
+                "text": self.text, "claim_id": self.claim_id}
+
+
+@dataclass
 class ClaimGroup:
     id: str
     status: Status
@@ -79,6 +95,10 @@ class ClaimGroup:
     origin_camps: dict[str, str]  # origin outlet -> its camp
     conflicts: list[Conflict] = field(default_factory=list)
     updates: list[Conflict] = field(default_factory=list)  # an outlet revising its own figure
+    # How sure the grouping is, 0-1: the lower of the average pair probability among its mentions
+    # (1 for one mention) and one minus its strongest pair with a mention outside it.
+    confidence: float = 1.0
+    closest: list[Candidate] = field(default_factory=list)  # one per camp it is not in, for one-camp claims
 
     @property
     def text(self) -> str:
@@ -89,7 +109,18 @@ class ClaimGroup:
 
     @property
     def camps(self) -> list[str]:
+        """The camps of its independent sources: a TASS report relayed by Hürriyet is one ru source."""
+        return sorted(set(self.origin_camps.values())) or sorted({m.article.camp for m in self.mentions})
+
+    @property
+    def outlet_camps(self) -> list[str]:
+        """The camps of the outlets that state it, relays included."""
         return sorted({m.article.camp for m in self.mentions})
+
+    @property
+    def relays(self) -> list[str]:
+        """Outlets that state it only by passing on another outlet's report."""
+        return sorted({m.article.outlet for m in self.mentions if m.origin and m.origin != m.article.outlet})
 
     @property
     def outlets(self) -> list[str]:
@@ -106,8 +137,9 @@ class ClaimGroup:
     def as_dict(self) -> dict[str, Any]:
         return {
             "id": self.id, "status": str(self.status), "text": self.text, "camps": self.camps,
-            "outlets": self.outlets, "independent_sources": self.independent_sources,
-            "origin_outlets": self.origin_outlets,
+            "outlets": self.outlets, "outlet_camps": self.outlet_camps, "relayed_by": self.relays,
+            "independent_sources": self.independent_sources, "origin_outlets": self.origin_outlets,
+            "confidence": round(self.confidence, 3), "closest_in_other_camps": [c.as_dict() for c in self.closest],
             "mentions": [m.as_dict() for m in self.mentions],
             "conflicts": [c.as_dict() for c in self.conflicts],
             "updates": [c.as_dict() for c in self.updates],

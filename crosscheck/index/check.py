@@ -55,8 +55,15 @@ class CheckReport:
     damaged: list[str] = field(default_factory=list)    # files that cannot be read
 
     @property
+    def unembedded(self) -> int:
+        """Articles without vectors (left by a stopped ingest, or by one running now): no query
+        finds them, so the index is not whole until repair (or the next ingest) embeds them."""
+        return self.articles - self.embedded_articles
+
+    @property
     def ok(self) -> bool:
         return (not self.integrity and not self.pending_migrations and not self.damaged
+                and not self.unembedded
                 and self.article_vectors == self.embedded_articles
                 and self.sentence_vectors == self.sentences)
 
@@ -64,6 +71,9 @@ class CheckReport:
         out = [f"SQLite integrity_check: {line}" for line in self.integrity] + list(self.damaged)
         if self.pending_migrations:
             out.append(f"upgrades not applied: {', '.join(self.pending_migrations)}")
+        if self.unembedded:
+            out.append(f"{self.unembedded} of {self.articles} articles have no vectors yet, so no query finds "
+                       "them (an ingest was stopped, or is running): `crosscheck check --repair` embeds them")
         if self.article_vectors != self.embedded_articles:
             out.append(f"{self.article_vectors} article vectors for {self.embedded_articles} embedded articles")
         if self.sentence_vectors != self.sentences:
@@ -71,7 +81,7 @@ class CheckReport:
         return out
 
     def as_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "ok": self.ok, "problems": self.problems()}
+        return {**asdict(self), "unembedded": self.unembedded, "ok": self.ok, "problems": self.problems()}
 
 
 def _measure(report: CheckReport, path: os.PathLike[str] | str) -> None:

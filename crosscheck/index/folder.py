@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import shutil
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -35,7 +36,8 @@ from .paths import ARTICLE_VECTORS, DB_NAME, DEFAULT_MODEL, SENTENCE_VECTORS, in
 from .store import Store, database_error
 from .vectors import APPROXIMATE_FROM, DEFAULT_VECTOR_INDEX, VectorIndex, VectorSink
 
-__all__ = ["Index", "RemoveReport", "ProgressFn", "LOST_DATABASE_FIX", "vectors_held", "lost_database_error"]
+__all__ = ["Index", "RemoveReport", "ProgressFn", "LOST_DATABASE_FIX", "vectors_held", "lost_database_error",
+           "remove_if_empty"]
 
 log = logging.getLogger("crosscheck")
 
@@ -69,6 +71,25 @@ def lost_database_error(folder: Path, detail: str) -> IndexDamaged | None:
     counts = ", ".join(f"{name} holds {'unreadable' if n is None else f'{n:,}'} vectors" for name, n in held.items())
     return IndexDamaged(folder / DB_NAME, f"{detail}, while {counts}: the database was lost, and vectors alone "
                         "cannot rebuild its articles", fix=LOST_DATABASE_FIX)
+
+
+def remove_if_empty(folder: Path, created: Path) -> bool:
+    """Remove `created` (a new folder, `folder` itself or one of its parents, that a first ingest
+    made) when the index in `folder` holds no article: a first ingest that failed or was stopped
+    before storing anything leaves no index behind. Returns whether it was removed."""
+    db_path = folder / DB_NAME
+    if db_path.exists():
+        try:
+            store = Store(db_path, readonly=True)
+            try:
+                if store.has_schema() and store.totals()["articles"]:
+                    return False
+            finally:
+                store.close()
+        except sqlite3.DatabaseError:
+            return False  # not ours to judge: leave it as it is
+    shutil.rmtree(created, ignore_errors=True)
+    return not created.exists()
 
 
 # progress(stage, advance, total): stages are "ingest" (records read) and "embed" (articles).
@@ -167,6 +188,9 @@ class Index:
         if not db_path.exists():
             if not create:
                 raise IndexNotFound(folder)
+            # an unusable model (a typo, a backend whose extra is missing) is refused before anything
+            # is written: a new index pinned to it could never be opened again
+            embedder = embedder or get_embedder(requested)
             folder.mkdir(parents=True, exist_ok=True)
         if not os.access(folder, os.W_OK) or not os.access(db_path if db_path.exists() else folder, os.W_OK):
             raise IndexReadOnly(folder)
@@ -186,6 +210,7 @@ class Index:
                     stored = store.get_meta("model")
                     if stored is None:
                         stored = requested or DEFAULT_MODEL
+                        embedder = embedder or get_embedder(stored)  # usable, before the index is pinned to it
                         store.set_meta("model", stored)
                         store.set_meta("vector_index", DEFAULT_VECTOR_INDEX)
             if requested and requested != stored:

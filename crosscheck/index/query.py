@@ -20,20 +20,31 @@ counts):
   scores are raised by the distance from its best candidate to the best candidate overall, at
   most `language_gap`, so the best report in each language competes on equal terms and a
   language whose best candidate is far below the rest (off topic) stays below.
+- relevance floor: equal terms must not lift what is off topic ("санкции удобрения" lifted the
+  only German article, a storm report, level with TASS). A query of a few words says little
+  about an article's topic across languages, so the lift goes by how close each article is to
+  the best match, article to article, as stories compare articles across languages. Below
+  `relevance_floor` an article gets none of its language's lift; from `relevance_full` on, all
+  of it; in between, a share. A language's lift is measured from its best article above the
+  floor, and a language with none stays where its scores put it.
 
 The weights were chosen on half of NTREX's English-title queries and checked on the other half
-and on samples/ (docs/accuracy.md, "Query").
+and on samples/ (docs/accuracy.md, "Query"); the floor likewise (docs/accuracy.md, "Off-topic
+articles and the relevance floor").
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, replace
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from .. import languages
 from ..errors import InvalidInput
@@ -45,7 +56,8 @@ from ..vocabulary import parse_camp
 if TYPE_CHECKING:
     from .folder import Index
 
-__all__ = ["QueryParams", "Candidate", "search", "rerank", "query_words", "SENTENCE_OVERFETCH"]
+__all__ = ["QueryParams", "Candidate", "ArticleFacts", "search", "rerank", "article_candidates", "query_words",
+           "SENTENCE_OVERFETCH"]
 
 SENTENCE_OVERFETCH = 3  # sentences searched per one wanted, so that dropping non-claims still leaves k
 
@@ -54,6 +66,8 @@ _WORD = re.compile(r"[^\W\d_]+")
 _MIN_WORD_LETTERS = 4
 # the lead an article's words are read from: its vector is made of its title and lead as well
 LEAD_CHARACTERS = 1500
+WORD_KEYS_CACHED = 1 << 16  # distinct words whose keys are kept (about 100 bytes each)
+CANDIDATES_CACHED = 4096  # candidates' title-and-lead keys kept (about 10 KB each)
 
 
 @dataclass(frozen=True)
@@ -64,17 +78,26 @@ class QueryParams:
     word_weight: float = 0.2
     language_gap: float = 0.4
     candidates: int = 100  # nearest articles by cosine that are re-scored
+    # closeness (cosine of article vectors) to the best match from which an article gets a share
+    # of its language's lift, and from which it gets all of it: chosen on the NTREX documents at
+    # even positions and annotated_dev, checked on the odd ones and annotated_dev2
+    # (benchmarks/query_topics.py, docs/accuracy.md "Off-topic articles and the relevance floor")
+    relevance_floor: float = 0.4
+    relevance_full: float = 0.8
 
 
 @dataclass(frozen=True)
 class Candidate:
-    """An article near the query: its cosine, language, title and lead, and anchor keys."""
+    """An article near the query: its cosine, language, title and lead, anchor keys, and its
+    article vector (unit length), which tells how close it is to the best match; a candidate
+    without one gets no lift from the language gap."""
 
     rowid: int
     cosine: float
     language: str | None
     text: str
     anchors: Sequence[str]
+    vector: np.ndarray | None = None
 
 
 @cache
@@ -84,28 +107,101 @@ def _stopwords() -> frozenset[str]:
 
 def query_words(text: str) -> set[str]:
     """Folded word keys of `text` (first KEY_LETTERS letters), without short and function words."""
-    stop = _stopwords()
-    keys = set()
-    for word in _WORD.findall(text):
-        folded = "".join(c for c in languages.fold(word) if c.isalpha())
-        if len(folded) >= _MIN_WORD_LETTERS and folded not in stop:
-            keys.add(folded[:KEY_LETTERS])
-    return keys
+    return {key for key in map(_word_key, _WORD.findall(text)) if key is not None}
+
+
+@lru_cache(maxsize=CANDIDATES_CACHED)
+def candidate_words(text: str) -> frozenset[str]:
+    """query_words of a candidate's title and lead, kept for the next search that meets it (a
+    server meets the same articles again and again; each costs about 0.3 ms to read)."""
+    return frozenset(query_words(text))
+
+
+@lru_cache(maxsize=WORD_KEYS_CACHED)
+def _word_key(word: str) -> str | None:
+    """One word's key, or None for a short or function word. Cached: a search reads the leads of
+    its 100 candidates, and folding each of their words anew took 150 of a search's 167 ms
+    (measured on 1,000 generated articles); words repeat, so most are folded once."""
+    folded = "".join(c for c in languages.fold(word) if c.isalpha())
+    if len(folded) >= _MIN_WORD_LETTERS and folded not in _stopwords():
+        return folded[:KEY_LETTERS]
+    return None
+
+
+class ArticleFacts:
+    """What re-ranking reads of each article (its language, title and lead, anchor keys and vector,
+    and its anchor weights), kept between the searches of one state of an index: a server's searches
+    meet the same articles again and again, and reading them anew from SQLite and faiss, and
+    weighting their anchors, took more of a search's time than embedding its query (measured on
+    2,000 generated articles, docs/performance.md "Serve at scale").
+
+    The owner makes a new one whenever the index changes (web/reader.py: whenever the vector files
+    change); the anchor weights are also kept per count of anchored articles, which every ingest
+    changes. Safe to share between threads; at most `capacity` articles are kept."""
+
+    def __init__(self, capacity: int = CANDIDATES_CACHED) -> None:
+        self.capacity = capacity
+        self._lock = threading.Lock()
+        self._articles: OrderedDict[int, Candidate] = OrderedDict()  # cosine 0: filled in per search
+        self._weights: dict[int, dict[int, dict[str, float]]] = {}  # anchored articles -> rowid -> weights
+
+    def known(self, rowids: Iterable[int]) -> dict[int, Candidate]:
+        with self._lock:
+            return {r: self._articles[r] for r in rowids if r in self._articles}
+
+    def keep(self, found: Iterable[Candidate]) -> None:
+        with self._lock:
+            for c in found:
+                self._articles[c.rowid] = c
+            while len(self._articles) > self.capacity:
+                dropped, _ = self._articles.popitem(last=False)
+                for weights in self._weights.values():
+                    weights.pop(dropped, None)
+
+    def anchor_weights(self, candidates: Sequence[Candidate], counts: dict[str, int],
+                       anchor_counts: Callable[[Iterable[str]], Mapping[str, int]],
+                       articles: int) -> dict[int, dict[str, float]]:
+        """rowid -> anchor_weights of each candidate's anchors, the new ones' keys counted through
+        `anchor_counts` (and added to `counts`), as `rerank` weights them."""
+        with self._lock:
+            kept = self._weights.setdefault(articles, {})
+            if len(self._weights) > 1:  # the index grew: the other counts' weights are stale
+                self._weights = {articles: kept}
+            out = {c.rowid: kept[c.rowid] for c in candidates if c.rowid in kept}
+        new = [c for c in candidates if c.rowid not in out]
+        if new:
+            out.update(_candidate_weights(new, counts, anchor_counts, articles))
+            with self._lock:
+                kept.update((c.rowid, out[c.rowid]) for c in new)
+        return out
+
+
+def _candidate_weights(candidates: Sequence[Candidate], counts: dict[str, int],
+                       anchor_counts: Callable[[Iterable[str]], Mapping[str, int]],
+                       articles: int) -> dict[int, dict[str, float]]:
+    """rowid -> anchor_weights of each candidate's anchors; the keys `counts` lacks are counted
+    through `anchor_counts` and added to it."""
+    counts.update(anchor_counts({k for c in candidates for k in c.anchors} - counts.keys()))
+    return {c.rowid: anchor_weights(c.anchors, counts, articles) for c in candidates}
 
 
 def rerank(text: str, candidates: Sequence[Candidate], anchor_counts: Callable[[Iterable[str]], Mapping[str, int]],
-           articles: int, params: QueryParams = QueryParams()) -> list[tuple[int, float]]:
+           articles: int, params: QueryParams = QueryParams(),
+           facts: ArticleFacts | None = None) -> list[tuple[int, float]]:
     """(rowid, score) of the candidates, best first. `anchor_counts(keys)`: how many of the index's
-    articles have each key; `articles`: how many articles have anchors in the index."""
+    articles have each key; `articles`: how many articles have anchors in the index; `facts`: the
+    candidates' anchor weights kept from earlier searches (the same scores, sooner)."""
     if not candidates:
         return []
     keys = query_anchors(text)
     counts = dict(anchor_counts(keys)) if keys and params.anchor_weight else {}
     query = anchor_weights([k for k in keys if counts.get(k)], counts, articles) if counts else {}
+    weights: dict[int, dict[str, float]] = {}
     if query:
-        counts.update(anchor_counts({k for c in candidates for k in c.anchors} - counts.keys()))
+        weights = (facts.anchor_weights(candidates, counts, anchor_counts, articles) if facts is not None
+                   else _candidate_weights(candidates, counts, anchor_counts, articles))
     words = query_words(text) if params.word_weight else set()
-    found = {c.rowid: query_words(c.text) & words for c in candidates} if words else {}
+    found = {c.rowid: candidate_words(c.text) & words for c in candidates} if words else {}
     df = Counter(k for ks in found.values() for k in ks)
     idf = {k: math.log((len(candidates) + 1) / (df[k] + 1)) for k in words}
     total = sum(v * v for v in idf.values())
@@ -113,32 +209,58 @@ def rerank(text: str, candidates: Sequence[Candidate], anchor_counts: Callable[[
     for c in candidates:
         score = (1 - params.anchor_weight - params.word_weight) * c.cosine
         if query:
-            score += params.anchor_weight * sparse_dot(query, anchor_weights(c.anchors, counts, articles))
+            score += params.anchor_weight * sparse_dot(query, weights[c.rowid])
         if total:
             score += params.word_weight * sum(idf[k] ** 2 for k in found[c.rowid]) / total
         scored.append((c, score))
     if params.language_gap:
-        best: dict[str | None, float] = {}
-        for c, score in scored:
-            best[c.language] = max(best.get(c.language, score), score)
-        top = max(best.values())
-        scored = [(c, score + min(top - best[c.language], params.language_gap)) for c, score in scored]
+        scored = _lift_languages(scored, params)
     return [(c.rowid, score) for c, score in sorted(scored, key=lambda pair: -pair[1])]
 
 
+def _lift_languages(scored: list[tuple[Candidate, float]], params: QueryParams) -> list[tuple[Candidate, float]]:
+    """The language gap within the relevance floor (module docstring): each language's scores
+    raised by the distance from its best candidate above the floor to the best overall (at most
+    `language_gap`), each candidate by the share its closeness to the best match earns."""
+    leader = max(scored, key=lambda pair: pair[1])[0]
+    reach = {c.rowid: _reach(c, leader, params) for c, _ in scored}
+    top = max(score for _, score in scored)
+    best: dict[str | None, float] = {}
+    for c, score in scored:
+        if reach[c.rowid] > 0:
+            best[c.language] = max(best.get(c.language, score), score)
+    return [(c, score + min(top - best[c.language], params.language_gap) * reach[c.rowid])
+            if c.language in best else (c, score) for c, score in scored]
+
+
+def _reach(candidate: Candidate, leader: Candidate, params: QueryParams) -> float:
+    """The share of its language's lift a candidate gets: 0 up to `relevance_floor` closeness to the
+    best match (`leader`), 1 from `relevance_full`, linear in between; 0 without vectors."""
+    if candidate.vector is None or leader.vector is None:
+        return 0.0
+    closeness = float(np.dot(candidate.vector, leader.vector))
+    if closeness >= params.relevance_full:
+        return 1.0
+    if closeness <= params.relevance_floor:
+        return 0.0
+    return (closeness - params.relevance_floor) / (params.relevance_full - params.relevance_floor)
+
+
 def search(index: Index, text: str, k: int = 10, language: str | None = None, camp: str | None = None,
-           sentences: bool = False, params: QueryParams = QueryParams()) -> list[Hit]:
+           sentences: bool = False, params: QueryParams = QueryParams(), facts: ArticleFacts | None = None
+           ) -> list[Hit]:
     """Articles (or, with `sentences`, sentences) of `index` nearest to `text` in any language;
     articles are ranked by their cosine, the places, names and words they share with `text`, and
-    fairly between languages (`rerank`). InvalidInput for empty text, an unknown camp, or a
-    language no article here is in."""
+    fairly between languages (`rerank`). `facts`: what earlier searches of this state of the index
+    read of their candidates (ArticleFacts), kept by a caller that searches often. InvalidInput
+    for empty text, an unknown camp, or a language no article here is in."""
     _check_query(index, text, language, camp)
     store = index.store
     vector = index.embedder.embed([text])[0]
     allowed = store.embedded_rowids(language, camp) if (language or camp) else None
     if not sentences:
         found = index.article_vectors.search(vector, max(k, params.candidates), allowed)
-        found = _rerank(index, text, found, params)[:k]
+        found = _rerank(index, text, found, params, facts)[:k]
         articles = store.articles_by_rowid(i for i, _ in found)
         return [Hit(articles[i], score) for i, score in found if i in articles]
     allowed_sentences = store.sentence_rowids(allowed) if allowed is not None else None
@@ -151,15 +273,37 @@ def search(index: Index, text: str, k: int = 10, language: str | None = None, ca
     return [h for h in hits if h.sentence is not None and is_claim(h.sentence, h.article.language)][:k]
 
 
-def _rerank(index: Index, text: str, found: list[tuple[int, float]], params: QueryParams) -> list[tuple[int, float]]:
+def _rerank(index: Index, text: str, found: list[tuple[int, float]], params: QueryParams,
+            facts: ArticleFacts | None = None) -> list[tuple[int, float]]:
     """`found` (rowid, cosine) re-scored by `rerank`, best first."""
+    store = index.store
+    return rerank(text, article_candidates(index, found, facts), store.anchor_counts, store.anchored_articles(),
+                  params, facts)
+
+
+def article_candidates(index: Index, found: Sequence[tuple[int, float]],
+                       facts: ArticleFacts | None = None) -> list[Candidate]:
+    """The articles `found` (rowid, cosine: the nearest to a query's vector) as `rerank` takes them;
+    those `facts` knows are not read again, the others are read and kept there."""
+    if facts is None:
+        return _read_candidates(index, found)
+    known = facts.known(rowid for rowid, _ in found)
+    read = {c.rowid: c for c in _read_candidates(index, [(r, 0.0) for r, _ in found if r not in known])}
+    facts.keep(read.values())
+    return [replace(known.get(rowid) or read[rowid], cosine=cosine)
+            for rowid, cosine in found if rowid in known or rowid in read]
+
+
+def _read_candidates(index: Index, found: Sequence[tuple[int, float]]) -> list[Candidate]:
+    """The articles `found` (rowid, cosine), read from the index's rows and vectors."""
     store = index.store
     articles = store.articles_by_rowid(rowid for rowid, _ in found)
     stored = store.anchors_of([rowid for rowid, _ in found])
-    candidates = [Candidate(rowid, cosine, articles[rowid].language,
-                            f"{articles[rowid].title}\n{articles[rowid].text[:LEAD_CHARACTERS]}",
-                            stored.get(rowid, ())) for rowid, cosine in found if rowid in articles]
-    return rerank(text, candidates, store.anchor_counts, store.anchored_articles(), params)
+    found = [(rowid, cosine) for rowid, cosine in found if rowid in articles]
+    vectors = index.article_vectors.reconstruct([rowid for rowid, _ in found])  # found there: all present
+    return [Candidate(rowid, cosine, articles[rowid].language,
+                      f"{articles[rowid].title}\n{articles[rowid].text[:LEAD_CHARACTERS]}",
+                      stored.get(rowid, ()), vector) for (rowid, cosine), vector in zip(found, vectors)]
 
 
 def _check_query(index: Index, text: str, language: str | None, camp: str | None) -> None:

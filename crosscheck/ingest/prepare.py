@@ -55,6 +55,12 @@ def detect_language(text: str) -> tuple[str | None, float | None]:
         found = detect_langs(text[:DETECT_PREFIX])
     except NoFeatures:
         return None, None
+    except Exception as e:
+        # langdetect loads its profiles (on the first call) under a bare `except:` that turns any
+        # exception into a "profile format error", Ctrl-C included: a stop is a stop
+        if isinstance(e.__context__, KeyboardInterrupt):
+            raise e.__context__ from None
+        raise
     if not found:  # no language above langdetect's threshold of 0.1
         return None, None
     return found[0].lang, round(found[0].prob, 4)

@@ -17,14 +17,17 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ..errors import IndexModelMismatch
-from ..index.folder import Index, ProgressFn
+from ..errors import IndexModelMismatch, IndexNotFound
+from ..index.folder import Index, ProgressFn, remove_if_empty
 from ..index.vectors import VectorSink
 from ..records import EARLIEST_YEAR, ArticleRecord, IngestReport, Problem
 from ..sources.files import read_paths, record_from_fields
@@ -33,7 +36,8 @@ from ..sources.outlets import OutletDirectory
 from .prepare import PREPARE_ERRORS, Prepared, PreparedArticle, error_reason
 from .workers import Executor, LocalExecutor
 
-__all__ = ["add_records", "ingest_paths", "COMMIT_ARTICLES", "RECORD_ERRORS"]
+__all__ = ["add_records", "ingest_paths", "COMMIT_ARTICLES", "COMMIT_SECONDS", "RECORD_ERRORS", "StoppedIngest",
+           "stopped_ingest"]
 
 log = logging.getLogger("crosscheck")
 
@@ -42,6 +46,9 @@ log = logging.getLogger("crosscheck")
 RecordLike = ArticleRecord | Mapping[str, Any] | Problem | PreparedArticle
 
 COMMIT_ARTICLES = 1000  # stored articles are committed this often while reading input
+# ... and at least this often in seconds: a run killed outright (kill -9, out of memory) keeps all
+# but its last seconds of rows, and another process can follow a long run's progress in the index.
+COMMIT_SECONDS = 5.0
 
 
 # What one bad record can raise while it is prepared or stored: it is reported and skipped.
@@ -104,6 +111,7 @@ class _Writer:
         self.unused_dates = _UnusedDates()
         _ = index.article_vectors  # loaded (and checked against the rows) before anything is stored
         self.sink = VectorSink(index)
+        self.committed = time.monotonic()
         self.article_ids: list[int] = []
         self.article_vectors: list[np.ndarray] = []
         self.sentence_ids: list[int] = []
@@ -166,8 +174,14 @@ class _Writer:
         else:
             self.saved_outlets.add(prepared.outlet.name)
         report.added += 1
-        if report.added % COMMIT_ARTICLES == 0:
-            self.store.commit()  # a stopped run keeps what it has read
+        if report.added % COMMIT_ARTICLES == 0 or time.monotonic() - self.committed >= COMMIT_SECONDS:
+            self.commit()  # a stopped run keeps what it has read
+
+    def commit(self) -> None:
+        """Commit the rows stored so far. Their vectors are saved at the sink's checkpoints: rows
+        without saved vectors are embedded by the next ingest or `crosscheck check --repair`."""
+        self.store.commit()
+        self.committed = time.monotonic()
 
     def flush_vectors(self) -> None:
         """The vectors of the articles stored since the last call, into faiss in one go."""
@@ -208,8 +222,10 @@ def add_records(index: Index, records: Iterable[RecordLike], outlets: OutletDire
     process by default (`LocalExecutor`), in worker processes (`LocalExecutor(workers=N)`) or on
     a Ray cluster (`ray_workers.RayExecutor`). Records already stored with the same text are
     counted as unchanged before they are sent. Holds the index's write lock throughout; rows
-    are committed every COMMIT_ARTICLES and vectors saved every CHECKPOINT_SECONDS
-    (index/vectors.py), so a stopped run keeps them."""
+    are committed every COMMIT_ARTICLES or COMMIT_SECONDS and when Ctrl-C stops the run
+    (KeyboardInterrupt, raised again), and vectors saved every CHECKPOINT_SECONDS
+    (index/vectors.py), so a stopped run keeps them; rows whose vectors were not saved yet are
+    embedded by the next `add_records` or by `crosscheck check --repair`."""
     with index.writing():
         report = _store_all(index, records, outlets or OutletDirectory(), progress, executor or LocalExecutor())
         articles, sentences = index.embed_pending(progress)  # rows stored without vectors by a stopped run
@@ -232,11 +248,20 @@ def _store_all(index: Index, records: Iterable[RecordLike], directory: OutletDir
             for slot in slots:
                 writer.take(next(answers) if isinstance(slot, ArticleRecord) else slot)
             writer.flush_vectors()
+    except KeyboardInterrupt:  # Ctrl-C: keep every article stored whole so far, then stop the workers
+        writer.commit()  # (a record half stored was rolled back by its savepoint)
+        _close(prepared_batches)
+        raise
     finally:  # a generator is closed at once on an error here: a Ray run stops its workers
-        close = getattr(prepared_batches, "close", None)
-        if close is not None:
-            close()
+        _close(prepared_batches)
     return writer.finish()
+
+
+def _close(results: Iterator[list[Prepared]]) -> None:
+    """Close an executor's generator of results (its workers stop); closing twice does nothing."""
+    close = getattr(results, "close", None)
+    if close is not None:
+        close()
 
 
 def _batches(index: Index, records: Iterable[RecordLike], size: int,
@@ -273,3 +298,46 @@ def _stored_unchanged(index: Index, record: ArticleRecord) -> bool:
     except RECORD_ERRORS:
         return False  # the pure step reports it
     return any(stored == digest for _, stored in index.store.revisions_of(key))
+
+
+@dataclass(frozen=True)
+class StoppedIngest:
+    """What an ingest stopped by Ctrl-C left in the index (`stopped_ingest`)."""
+
+    kept: int        # articles the stopped run stored, all kept
+    articles: int    # articles in the index now
+    unembedded: int  # articles in the index without vectors yet (no query finds them)
+    removed: Path | None = None  # the new index folder removed, the run having stored nothing
+
+    def message(self) -> str:
+        """One line: what was kept, and what to run next."""
+        if self.removed is not None:
+            return (f"stopped before any article was stored, so no index was made at {self.removed}: "
+                    "run the same command again to start over")
+        if self.kept:
+            said = f"stopped: kept the {self.kept} articles stored so far (the index holds {self.articles})"
+            then = "run the same command again to go on (the articles stored are skipped)"
+        else:
+            said = f"stopped before any article was stored (the index holds {self.articles}, as before)"
+            then = "run the same command again to start over"
+        if self.unembedded:
+            return (f"{said}; {self.unembedded} have no vectors yet, so no query finds them: {then}, "
+                    "or `crosscheck check --repair` to embed them")
+        return f"{said}, with their vectors: {then}" if self.kept else f"{said}: {then}"
+
+
+def stopped_ingest(path: Path, began_with: int | None, created: Path | None = None) -> StoppedIngest:
+    """What the index at `path` holds after an ingest that Ctrl-C stopped. `began_with` is how many
+    articles it held when the run began (None: the run stopped before it opened the index);
+    `created` is the folder the run made for a new index, removed when the run stored nothing.
+    Reads the index only otherwise: the run has let go of it by then."""
+    if created is not None and remove_if_empty(path, created):
+        return StoppedIngest(0, 0, 0, removed=created)
+    try:
+        with Index.open(path, readonly=True) as ix:
+            totals = ix.store.totals()
+    except IndexNotFound:  # stopped while the index was being set up
+        return StoppedIngest(0, 0, 0)
+    articles = int(totals["articles"])
+    return StoppedIngest(kept=max(0, articles - began_with) if began_with is not None else 0,
+                         articles=articles, unembedded=int(totals["unembedded"]))

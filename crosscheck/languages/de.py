@@ -50,7 +50,7 @@ EVIDENCE = EvidenceRules(
         "t": r"\s?(?:(?:mio|mrd)\.?\s+)?tonnen\b",
     }),
     duration_after=r"\s?(?:stunden?|tagen?|wochen?|monaten?|jahren?|jahre)\b",
-    dead=frozenset({'leiche', 'getötet', 'sterben', 'todesopfer', 'tot', 'tote', 'toter', 'töten', 'ums leben', 'ums leben kommen', 'leben', 'menschenleben', 'tod'}),
+    dead=frozenset({'leiche', 'getötet', 'sterben', 'todesopfer', 'tot', 'tote', 'toter', 'töten', 'ums leben', 'ums leben kommen', 'leben kosten', 'leben verlieren', 'leben verloren', 'menschenleben', 'tod'}),
     injured=frozenset({'verletzen', 'verletzt', 'verletzte', 'verletzter', 'verwunden', 'verwundet'}),
     missing=frozenset({'vermissen', 'vermisst', 'vermisste', 'vermisster'}),
     clause_words=words("und während aber sowie"),

@@ -19,7 +19,8 @@ EVIDENCE = EvidenceRules(
         "km": r"\s?(?:km|kilomet(?:re|er)s?)\b",
         "t": r"\s?(?:(?:million|billion)\s+)?(?:tonnes|tons)\b",
     }),
-    duration_after=r"\s?(?:more\s+)?(?:hours?|days?|weeks?|months?|years?)\b(?!\s+(?:old|ago))",
+    # "11 days", "an 11-day shutdown" (a number and a unit of time made one adjective), not an age
+    duration_after=r"(?:\s|[-‐])?(?:more\s+)?(?:hours?|days?|weeks?|months?|years?)\b(?![\s\-‐]+(?:old|ago))",
     dead=frozenset({'body', 'dead', 'death', 'die', 'fatality', 'kill', 'lives', 'perish', 'toll'}),
     injured=frozenset({'hurt', 'injure', 'injured', 'injury', 'wound', 'wounded'}),
     missing=frozenset({'miss', 'missing', 'unaccounted'}),

@@ -28,6 +28,7 @@ import ipaddress
 import os
 import re
 import secrets
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -136,13 +137,27 @@ def fmt_date(value: str | None) -> str:
     return f"{dt.day} {dt:%b %Y}"
 
 
+def zone_label(dt: datetime) -> str:
+    """ "UTC" for an offset of zero, else "UTC+03:00" or "UTC-05:00"."""
+    offset = dt.utcoffset() or timedelta(0)
+    if not offset:
+        return "UTC"
+    sign, minutes = ("+" if offset > timedelta(0) else "-"), abs(int(offset.total_seconds())) // 60
+    return f"UTC{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
 def fmt_datetime(value: str | None) -> str:
+    """A stored `published` as shown: the day and time in the outlet's own zone, which it names
+    ("3 Mar 2025, 14:10 UTC+03:00"; "13:45 UTC"), so that times in several zones are not read as
+    one. A date alone, or a midnight without a zone (how a date-only input is stored), is the day;
+    another time without a zone says it has none (crosscheck orders it as UTC)."""
     dt = parse_datetime(value)
-    if dt is None:
+    if dt is None or value is None:
         return value or "undated"
-    if value and len(value) <= 10:
+    zoned = datetime.fromisoformat(value).tzinfo is not None
+    if len(value) <= 10 or (not zoned and dt.time() == time(0)):
         return fmt_date(value)
-    return f"{dt.day} {dt:%b %Y}, {dt:%H:%M}"
+    return f"{dt.day} {dt:%b %Y}, {dt:%H:%M} " + (zone_label(dt) if zoned else "(no time zone given)")
 
 
 def date_span(story: Story) -> str:

@@ -33,6 +33,8 @@ class IndexRow:
     top_single_text: str = ""
     top_single_outlets: int = 0
     top_single_origin: str = ""
+    compared: bool = True  # False: a row of `crosscheck serve` whose story is being compared (no counts yet)
+    title_note: str = ""   # shown beside the title ("title in Russian, untranslated")
 
     @classmethod
     def from_comparison(cls, comparison: Comparison, href: str) -> IndexRow:
@@ -48,6 +50,11 @@ class IndexRow:
             entry.top_single_outlets = len(top.outlets)
             entry.top_single_origin = ", ".join(balance_bidi(o) for o in top.origin_outlets)
         return entry
+
+    @classmethod
+    def pending(cls, story: Story, href: str) -> IndexRow:
+        """A row whose story is not compared yet: its coverage, but no claim counts."""
+        return cls(story, href, 0, 0, compared=False)
 
 
 def render_index(entries: list[IndexRow], generated_at: str | None = None,

@@ -20,12 +20,14 @@ from urllib.parse import quote
 from ..compare.diff import compare_articles
 from ..compare.results import STATUSES, Comparison, Conflict
 from ..errors import check_folder
-from ..records import Story
+from ..records import Story, time_order
 from ..stories.catalog import list_stories, parse_since
 from ..vocabulary import CAMPS, CAMP_LABELS, DISPLAY_LANGUAGE, KNOWN_CAMPS, STATUS_INFO, Camp
 from .html import (balance_bidi, camp_key, date_span, environment, page_context, plural, safe_href,
                    story_file_name, write_page)
 from .listing import IndexRow, render_index
+from .figures import figures_context
+from .speakers import speakers_context
 from .views import (MANY_OUTLETS, SUMMARY_ITEMS, article_views, claim_rows, coverage, independent_sources,
                     story_outlets, summary_of, timeline_of)
 
@@ -47,7 +49,8 @@ def _names_balanced(comparison: Comparison) -> Comparison:
     names = [*(a.outlet for a in articles.values()), *(a.title for a in articles.values()),
              *(n for g in comparison.groups for m in g.mentions for n in (m.origin, m.attributed_to or "", *m.via)),
              *(n for g in comparison.groups for c in (*g.conflicts, *g.updates) for v in c.values
-               for n in (*v.outlets, *v.origins))]
+               for n in (*v.outlets, *v.origins)),
+             *(c.outlet for g in comparison.groups for c in g.closest)]
     if all(balance_bidi(n) == n for n in names):
         return comparison
     b = balance_bidi
@@ -61,7 +64,8 @@ def _names_balanced(comparison: Comparison) -> Comparison:
                                            attributed_to=b(m.attributed_to) if m.attributed_to else m.attributed_to)
                                    for m in g.mentions],
                       origin_camps={b(k): v for k, v in g.origin_camps.items()},
-                      conflicts=disputes(g.conflicts), updates=disputes(g.updates))
+                      conflicts=disputes(g.conflicts), updates=disputes(g.updates),
+                      closest=[replace(c, outlet=b(c.outlet)) for c in g.closest])
               for g in comparison.groups]
     story = Story(comparison.story.id, b(comparison.story.title), [new[a.id] for a in comparison.story.articles])
     return Comparison(story, groups, comparison.sentences, comparison.reprints)
@@ -80,7 +84,7 @@ def render_story(comparison: Comparison, translations: Mapping[str, str] | None 
     translations = translations or {}
     comparison = _names_balanced(comparison)
     story = comparison.story
-    articles = sorted(story.articles, key=lambda a: (a.published or "9999", a.id))
+    articles = sorted(story.articles, key=time_order)  # by instant, undated last
     story_sorted = Story(story.id, story.title, articles)
     sorted_comparison = Comparison(story_sorted, comparison.groups, comparison.sentences, comparison.reprints)
     anchors = {a.id: f"article-{i}" for i, a in enumerate(articles, start=1)}
@@ -127,6 +131,8 @@ def render_story(comparison: Comparison, translations: Mapping[str, str] | None 
         index_href=safe_href(index_href) if index_href else None,
         plural=plural,
     )
+    context.update(figures_context(sorted_comparison, anchors))  # figures over time (present/figures.py)
+    context.update(speakers_context(sorted_comparison))  # who is quoted, by whom (present/speakers.py)
     return environment().get_template("story.html.j2").render(context)
 
 

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from ..index.folder import Index
     from ..records import Hit, Story
 
-__all__ = ["hits_json", "stories_json", "story_json", "comparison_json", "info_json"]
+__all__ = ["hits_json", "stories_json", "story_json", "comparison_json", "figures_json", "info_json"]
 
 
 def hits_json(hits: Iterable[Hit]) -> list[dict[str, Any]]:
@@ -34,8 +34,18 @@ def stories_json(stories: Iterable[Story]) -> list[dict[str, Any]]:
 
 
 def comparison_json(comparison: Comparison) -> dict[str, Any]:
-    """`compare ID --json` and `GET /api/stories/{id}/compare`."""
-    return comparison.as_dict()
+    """`compare ID --json` and `GET /api/stories/{id}/compare`: the claims, and the figures they
+    give by kind over time (compare/figures.py)."""
+    return {**comparison.as_dict(), "figures": figures_json(comparison)["figures"]}
+
+
+def figures_json(comparison: Comparison) -> dict[str, Any]:
+    """`GET /api/stories/{id}/figures`: the story, and its figures as series by kind of number,
+    oldest report first (the `figures` of `compare --json`)."""
+    from ..compare.figures import figures_json as series_json, story_figures  # not at `crosscheck --help`
+
+    story = comparison.story
+    return {"story": {"id": story.id, "title": story.title}, "figures": series_json(story_figures(comparison))}
 
 
 def info_json(index: Index) -> dict[str, Any]:

@@ -57,6 +57,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "TranslationOptions",
+    "ReportTranslations",
     "report_translations",
     "DEFAULT_PROVIDER",
     "DEFAULT_TARGET",
@@ -463,18 +464,44 @@ class TranslationOptions:
     url: str | None = None
 
 
-def report_translations(store: Store, options: TranslationOptions
-                        ) -> Callable[[Comparison], tuple[dict[str, str], str | None]]:
-    """A function giving each story's (translations, note to show when some are missing), for
-    `report.write_reports`. One Translator serves every story, so a provider that failed once
-    is not asked again for the next story."""
-    if not options.enabled:
-        return lambda comparison: ({}, "Translation was turned off (--no-translate): claims are shown "
-                                       "in their original language.")
-    translator = Translator(store, options.provider, options.target, options.url)
+TRANSLATION_OFF_NOTE = "Translation was turned off (--no-translate): claims are shown in their original language."
 
-    def translations_for(comparison: Comparison) -> tuple[dict[str, str], str | None]:
-        result = translator.translate(_claim_texts(comparison))
+
+@dataclass
+class ReportTranslations:
+    """Gives each story's (translations, note to show when some are missing), for
+    `report.write_reports`, and keeps the count over all the stories for the one line a report
+    ends with (`summary`): that line once quoted the first story's note, "3 text(s) untranslated",
+    where one page alone said 17. One Translator serves every story, so a provider that failed
+    once is not asked again for the next story. Without a translator: --no-translate."""
+
+    translator: Translator | None
+    missing: int = 0          # texts left untranslated, over every story so far
+    stories_missing: int = 0  # stories with any
+
+    def __call__(self, comparison: Comparison) -> tuple[dict[str, str], str | None]:
+        if self.translator is None:
+            return {}, TRANSLATION_OFF_NOTE
+        result = self.translator.translate(_claim_texts(comparison))
+        if result.missing:
+            self.missing += result.missing
+            self.stories_missing += 1
         return result.translations, result.error
 
-    return translations_for
+    def summary(self) -> str | None:
+        """"translations missing in 4 story reports: 87 text(s) untranslated in all (translation
+        provider google unreachable: ...; showing originals)", or None when nothing is missing."""
+        if not self.missing or self.translator is None:
+            return None
+        t = self.translator
+        why = (f"translation provider {t._where} {t.failed}" if t.failed else
+               f"too long for {t.provider}, in a language it does not know, or answered without a translation")
+        stories = f"{self.stories_missing} story report{'' if self.stories_missing == 1 else 's'}"
+        return f"translations missing in {stories}: {self.missing} text(s) untranslated in all ({why}; showing originals)"
+
+
+def report_translations(store: Store, options: TranslationOptions) -> ReportTranslations:
+    """Each story's translations for `report.write_reports` (ReportTranslations), with the total."""
+    if not options.enabled:
+        return ReportTranslations(None)
+    return ReportTranslations(Translator(store, options.provider, options.target, options.url))

@@ -74,6 +74,20 @@ class Row:
     origin_outlets: list[str]
     cells: dict[str, list[Wording]]
     conflicts: list[ConflictView]
+    relays: list[str] = field(default_factory=list)        # outlets that only pass the claim on
+    confidence: float = 1.0                                 # ClaimGroup.confidence
+    closest: list[Closest] = field(default_factory=list)    # one-camp claims: the closest claim of each other camp
+
+
+@dataclass
+class Closest:
+    """The claim of another camp closest to a one-camp claim, as the page shows it."""
+
+    camp_label: str
+    outlet: str
+    probability: float
+    text: str
+    claim_id: str
 
 
 @dataclass
@@ -279,8 +293,10 @@ def claim_rows(comparison: Comparison, camps: Sequence[str], anchors: dict[str, 
         if g.conflicts:
             classes += " has-conflict"
         headline, headline_language = headline_of(g, translations)
+        closest = [Closest(CAMP_LABELS[camp_key(c.camp)], c.outlet, c.probability, c.text, c.claim_id)
+                   for c in g.closest]
         rows.append(Row(g.id, headline, headline_language, status, classes, g.independent_sources,
-                         g.origin_outlets, cells, conflicts))
+                         g.origin_outlets, cells, conflicts, g.relays, g.confidence, closest))
     return rows
 
 
@@ -298,12 +314,12 @@ def summary_of(comparison: Comparison, translations: Mapping[str, str]) -> Summa
     clashes = [Clash(item(g, ", ".join(g.outlets)), [(v.text, ", ".join(v.outlets)) for v in c.values])
                for g in comparison.groups for c in g.conflicts]
     camp_only = [item(g, f"{plural(g.independent_sources, 'independent source')}, all {camps_of(g)}: "
-                         f"{', '.join(g.origin_outlets)}")
+                         f"{', '.join(g.origin_outlets)}" + (f"; relayed by {', '.join(g.relays)}" if g.relays else ""))
                  for g in comparison.by_status(Status.CAMP_ONLY)]
     single = comparison.by_status(Status.SINGLE_SOURCE)
     repeated_groups = sorted((g for g in single if len(g.outlets) >= MANY_OUTLETS),
                              key=lambda g: (-len(g.outlets), g.id))
-    repeated = [item(g, f"{len(g.outlets)} outlets in {plural(len(g.camps), 'camp')} repeat it; "
+    repeated = [item(g, f"{len(g.outlets)} outlets in {plural(len(g.outlet_camps), 'camp')} repeat it; "
                         f"one source: {', '.join(g.origin_outlets)}") for g in repeated_groups]
     shown = {g.id for g in repeated_groups}
     folds: dict[str, list[Item]] = {}
@@ -386,6 +402,8 @@ def timeline_of(story: Story, camps: Sequence[str], anchors: dict[str, str]) -> 
         while tick <= hi:
             if tick >= lo:
                 label = f"{tick.day} {tick:%b}" if step_hours >= 24 else f"{tick.day} {tick:%b} {tick:%H:%M}"
+                if not ticks:  # the axis is in UTC (articles of several zones on one line): its first label says so
+                    label += " UTC"
                 ticks.append(Tick(x_of(tick), label))
             tick += timedelta(hours=step_hours)
         placed: dict[str, list[float]] = {}
@@ -401,7 +419,7 @@ def timeline_of(story: Story, camps: Sequence[str], anchors: dict[str, str]) -> 
             dots.append(Dot(x, y + offset, camp, f"{a.outlet}, {fmt_datetime(a.published)}: {a.title}",
                              anchors[a.id], name, y + (19 if below else -11)))
     per_camp = ", ".join(f"{CAMP_LABELS[c]} {sum(1 for a in story.articles if camp_key(a.camp) == c)}" for c in camps)
-    summary = f"Articles over time by camp ({per_camp}), {date_span(story)}"
+    summary = f"Articles over time by camp ({per_camp}), {date_span(story)}, on an axis in UTC"
     return Timeline(width, height, left, right, lanes, dots, ticks, undated, summary)
 
 

@@ -8,7 +8,7 @@ import re
 
 from .. import languages
 from ..languages import LanguageRules, fold
-from ..records import Article
+from ..records import Article, time_order
 from ..vocabulary import DISPLAY_LANGUAGE
 
 __all__ = ["slugify", "new_story_id"]
@@ -31,9 +31,9 @@ def new_story_id(articles: list[Article], taken: set[str]) -> str:
     """An id for a new story of `articles` that no story in `taken` has (added to it): the
     first report's date, and the title of the first report in the display language if there
     is one, else of the first report."""
-    first = min(articles, key=lambda a: (a.published or "9999", a.id))
+    first = min(articles, key=time_order)  # the earliest instant, undated last
     preferred = [a for a in articles if a.language == DISPLAY_LANGUAGE]
-    title_source = min(preferred, key=lambda a: (a.published or "9999", a.id)) if preferred else first
+    title_source = min(preferred, key=time_order) if preferred else first
     date = (first.published or "")[:10].replace("-", "")[2:] or "undated"
     base = f"{date}-{slugify(title_source.title, language=title_source.language)}"
     candidate, n = base, 2

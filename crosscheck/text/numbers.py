@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from ..languages import LanguageRules
 from .. import languages
+from .lemmas import lemma
 from .rules import Language, TextRules, rules_for
 
 __all__ = ["Number", "extract_numbers"]
@@ -199,7 +200,9 @@ _SENTENCE_OPENING = re.compile(r"(?:\A|[.!?:;]\s+|\n)\Z")
 def _labels(before: str, c: TextRules) -> bool:
     """A short number right after a capitalised word within the sentence is part of a name:
     "Terminal 2", "Block 4", "Flight 370" (not a month or weekday: "April 15" is a date; not in
-    a language that capitalises every noun: "26 Tote", "vor 37 Verdächtigen")."""
+    a language that capitalises every noun: "26 Tote", "vor 37 Verdächtigen"; not after a name
+    in an oblique case where names take case endings: in "в Турции 48 спасателей" Turkey is the
+    place of the phrase before, and a label's head is in the nominative)."""
     if c.rules.capitalised_nouns:
         return False
     m = _WORD_BEFORE.search(before)
@@ -208,6 +211,8 @@ def _labels(before: str, c: TextRules) -> bool:
     if _SENTENCE_OPENING.search(before, 0, m.start()):
         return False
     word = c.lower(m.group(1))
+    if c.rules.name_endings and lemma(word, c) != word:
+        return False  # a name in an oblique case belongs to the words before it: "в Турции 48 спасателей"
     months = c.rules.evidence.month_numbers
     return not any(word.startswith(stem) for stem in months) and word not in c.rules.evidence.weekdays
 

@@ -13,6 +13,10 @@ a month before a number ("Sept. | 12", "24. | Aug. 2016"), a title before a name
 ("am 24. | August").
 sentencex keeps a quotation of several sentences in one piece; each of them can be a claim of
 its own, so a quotation is split where sentencex splits its text without the quote marks.
+sentencex also runs a headline into the sentence on the next line ("Grain corridor to reopen
+on March 15\nRussia and Turkey agreed ..."): trafilatura gives each block of a web page as one
+line, and many JSONL texts start with their headline. A line break after a line that looks like
+a headline ends a sentence (`_headline_cuts`).
 """
 
 from __future__ import annotations
@@ -98,6 +102,58 @@ def _starts_lowercase(piece: str) -> bool:
     return False
 
 
+# A line is headline-like (a headline, a subheading, a dateline) when it ends without punctuation,
+# starts with no lowercase letter, is followed by a line that starts with no lowercase letter either,
+# and is at most this share of that line's length. Why the length: a hard-wrapped line (a .txt
+# file, an e-mail) also ends without punctuation, often before a capital (a name, a German noun),
+# but it is about as long as the line after it, while a headline stands above a longer paragraph.
+HEADLINE_SHARE = 0.7
+# What ends a line that goes on, or ends, a sentence: a headline has none of these at its end.
+_LINE_END_PUNCTUATION = frozenset(".!?…:;,-–—。！？；：，")
+_CLOSING = "\"'»”’)]"  # quote marks and brackets after that punctuation
+
+
+def _headline_like(line: str, following: str) -> bool:
+    """Whether `line` is a headline (or subheading, or dateline) above `following`."""
+    line, following = line.strip(), following.strip()
+    if not line or not following or len(line) > HEADLINE_SHARE * len(following):
+        return False
+    end = line.rstrip(_CLOSING) or line
+    if end[-1] in _LINE_END_PUNCTUATION:
+        return False
+    return _starts_not_lowercase(line) and _starts_not_lowercase(following)
+
+
+def _starts_not_lowercase(text: str) -> bool:
+    """True when the first letter or digit of `text` is a digit, a capital or a letter of a script
+    without case (a sentence may start so; a hard-wrapped line mostly does not)."""
+    for ch in text:
+        if ch.isdigit():
+            return True
+        if ch.isalpha():
+            return not ch.islower()
+    return False
+
+
+def _headline_cuts(para: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The piece para[start:end] cut after each headline-like line in it (one piece if none)."""
+    out: list[tuple[int, int]] = []
+    begin = start
+    line_start = para.rfind("\n", 0, start) + 1  # a line that ends another sentence first is no headline
+    newline = para.find("\n", start, end)
+    while newline >= 0:
+        next_end = para.find("\n", newline + 1)
+        following = para[newline + 1: next_end if next_end >= 0 else len(para)]
+        if (_headline_like(para[line_start:newline], following) and para[begin:newline].strip()
+                and not para[line_start:begin].strip()):
+            out.append((begin, newline))
+            begin = newline + 1
+        line_start = newline + 1
+        newline = para.find("\n", line_start, end)
+    out.append((begin, end))
+    return [(a, b) for a, b in out if para[a:b].strip()]
+
+
 _QUOTE = re.compile(r"«[^«»]+»|“[^“”]+”|\"[^\"]+\"")
 
 
@@ -144,7 +200,7 @@ def split_sentences(text: str, language: str | None = None) -> list[Span]:
                 pieces[-1] = (pieces[-1][0], end)
             else:
                 pieces.append((start, end))
-        for start, end in pieces:
+        for start, end in (cut for piece in pieces for cut in _headline_cuts(para, *piece)):
             for a, b in _split_quotations(para[start:end], lang):
                 text = para[start + a:start + b]
                 lead = len(text) - len(text.lstrip())

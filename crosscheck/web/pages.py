@@ -18,13 +18,19 @@ from ..compare.results import STATUSES, Comparison
 from ..present.html import balance_bidi, camp_key, environment, fmt_date, language_code, page_context, plural
 from ..present.listing import IndexRow, render_index
 from ..present.views import article_views
+from ..present.speakers import speaker_camps, speaker_views
+from ..compare.speakers import Speaker
 from ..records import Hit
 from ..vocabulary import CAMP_LABELS, STATUS_INFO
 
-__all__ = ["StoryFilters", "SearchForm", "story_href", "article_href", "render_server_index", "render_search",
-           "render_article", "render_error"]
+__all__ = ["StoryFilters", "SearchForm", "MIN_ARTICLES_SHOWN", "story_href", "article_href", "render_server_index",
+           "render_search", "render_article", "render_error"]
 
 STORIES_PER_PAGE = 20  # rows of the index page: each needs its story compared, 0.1-1 s for 5-50 articles
+# The index page lists stories of this many articles or more unless asked (min_articles=1): on
+# an index fed by feeds most stories are one report that no other outlet matched, and they
+# filled 3 of 4 rows (issue #23). They are counted, with a link that shows them.
+MIN_ARTICLES_SHOWN = 2
 
 
 def story_href(story_id: str) -> str:
@@ -47,18 +53,28 @@ class StoryFilters:
     lang: str = ""
     since: str = ""
     until: str = ""
+    min_articles: int = MIN_ARTICLES_SHOWN
     page: int = 1
 
-    def query(self, page: int) -> str:
+    def query(self, page: int, min_articles: int | None = None) -> str:
         params = {k: v for k, v in (("camp", self.camp), ("lang", self.lang), ("since", self.since),
                                     ("until", self.until)) if v}
+        articles = self.min_articles if min_articles is None else min_articles
+        if articles != MIN_ARTICLES_SHOWN:
+            params["min_articles"] = str(articles)
         if page > 1:
             params["page"] = str(page)
         return "/?" + urlencode(params) if params else "/"
 
     @property
-    def active(self) -> bool:
+    def narrowed(self) -> bool:
+        """Whether camp, language or dates narrow the listing."""
         return bool(self.camp or self.lang or self.since or self.until)
+
+    @property
+    def active(self) -> bool:
+        """Whether any filter differs from the page's defaults."""
+        return self.narrowed or self.min_articles != MIN_ARTICLES_SHOWN
 
 
 @dataclass
@@ -91,25 +107,39 @@ def _common(languages: Sequence[str], search: SearchForm) -> dict[str, Any]:
 
 
 def render_server_index(entries: list[IndexRow], total: int, filters: StoryFilters, pages: int,
-                        languages: Sequence[str], failed: Sequence[str] = ()) -> str:
+                        languages: Sequence[str], failed: Sequence[str] = (), smaller: int = 0) -> str:
     """One page of the stories (newest first) with the search box, the filters and links to other
-    pages; `failed` names the stories of the page whose comparison failed (left out, and said)."""
+    pages; `failed` names the stories of the page whose comparison failed (left out, and said);
+    `smaller` counts the stories the min_articles filter left out (with a link that shows them)."""
     first = (filters.page - 1) * STORIES_PER_PAGE + 1
     if total:
-        summary = (f"Showing stories {first}–{first + len(entries) + len(failed) - 1} of {total}" if pages > 1
-                   else f"Showing {plural(total, 'story', 'stories')}") + (" matching the filters." if filters.active
-                                                                              else ".")
+        summary = (f"Showing stories {first:,}–{first + len(entries) + len(failed) - 1:,} of {total:,}" if pages > 1
+                   else f"Showing {plural(total, 'story', 'stories')}")
+        summary += f" of {filters.min_articles} or more articles" if filters.min_articles > 1 else ""
+        summary += " matching the filters." if filters.narrowed else "."
     else:
         summary = "No stories."
+    pending = sum(1 for e in entries if not e.compared)
+    if pending:
+        summary += f" The claims of {plural(pending, 'story', 'stories')} are being compared: reload to see them."
     if failed:
         summary += (f" Left out of this page because their claims could not be compared (the server's log "
                     f"has the error): {', '.join(failed)}.")
-    empty = ("No story matches these filters." if filters.active
-             else "No stories yet: ingest some articles first (crosscheck ingest samples/); they form stories as they arrive.")
+    if smaller and not filters.narrowed:
+        empty = f"No story of {filters.min_articles} or more articles yet."
+    elif filters.active:
+        empty = "No story matches these filters."
+    else:
+        empty = "No stories yet: ingest some articles first (crosscheck ingest samples/); they form stories as they arrive."
+    sizes = dict.fromkeys([MIN_ARTICLES_SHOWN, filters.min_articles, 1])  # the page's choice, and the one asked for
     extra = {
         **_common(languages, SearchForm()),
         "filters": filters, "filtering": filters.active, "total": total, "summary": summary, "empty_message": empty,
         "page": filters.page, "pages": pages,
+        "smaller": (f"{plural(smaller, 'story', 'stories')} of fewer than {filters.min_articles} articles "
+                    f"{'is' if smaller == 1 else 'are'} not listed.") if smaller else "",
+        "smaller_href": filters.query(1, min_articles=1),
+        "min_articles_options": [(n, "any" if n == 1 else f"{n} or more") for n in sizes],
         "prev_href": filters.query(filters.page - 1) if filters.page > 1 else None,
         "next_href": filters.query(filters.page + 1) if filters.page < pages else None,
     }
@@ -143,6 +173,15 @@ def render_article(comparison: Comparison, article_id: str, in_story: bool, lang
                    story_href=story_href(comparison.story.id) if in_story else None,
                    statuses=[STATUS_INFO[s] for s in STATUSES])
     return environment().get_template("article.html.j2").render(context)
+
+
+def render_speakers(speakers: Sequence[Speaker], stories: int, since: str | None) -> str:
+    """Who is quoted across the index (or the stories from `since`): each claim links to its story."""
+    views = speaker_views(speakers, lambda story_id, claim_id: f"{story_href(story_id)}#claim-{quote(claim_id)}")
+    context = page_context("Speakers · crosscheck", script=False, forms=True)
+    context.update(speakers=views, speaker_camps=speaker_camps(views), stories=stories, since=since or "",
+                   plural=plural, generated_at=None)
+    return environment().get_template("speakers.html.j2").render(context)
 
 
 def render_error(status: int, heading: str, message: str) -> str:

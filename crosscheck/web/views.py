@@ -15,16 +15,18 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
-from ..errors import ArticleNotFound
+from ..compare.speakers import Speaker, speakers_json, speakers_of
+from ..errors import ArticleNotFound, InvalidInput
+from ..present.digest import DEFAULT_SINCE, Digest, make_digest, parse_since_instant, render_digest
 from ..present.html import LANGUAGE_CODE
 from ..present.listing import IndexRow
 from ..present.report import render_story
-from ..present.shapes import comparison_json, hits_json, info_json, stories_json, story_json
+from ..present.shapes import comparison_json, figures_json, hits_json, info_json, stories_json, story_json
 from ..records import Story
 from ..vocabulary import CAMPS, DISPLAY_LANGUAGE
-from ..stories.catalog import get_story
-from .pages import (STORIES_PER_PAGE, SearchForm, StoryFilters, render_article, render_search, render_server_index,
-                    story_href)
+from ..stories.catalog import get_story, untranslated_title_note
+from .pages import (MIN_ARTICLES_SHOWN, STORIES_PER_PAGE, SearchForm, StoryFilters, render_article, render_search,
+                    render_server_index, render_speakers, story_href)
 from .reader import DEFAULT_K, ComparisonFailed, IndexReader
 
 __all__ = ["ROUTES", "BadParameter", "Params", "json_response", "html_response"]
@@ -105,24 +107,31 @@ def html_response(text: str, status: int = 200) -> HTMLResponse:
 def home(reader: IndexReader, request: Request) -> Response:
     p = Params(request)
     filters = StoryFilters(camp=p.camp() or "", lang=p.language() or "", since=p.day("since") or "",
-                           until=p.day("until") or "", page=p.integer("page", 1))
+                           until=p.day("until") or "", min_articles=p.integer("min_articles", MIN_ARTICLES_SHOWN),
+                           page=p.integer("page", 1))
     ix = reader.index()
-    found = reader.stories(ix, since=filters.since or None, camp=filters.camp or None)
+    found = reader.listing(ix, since=filters.since or None, camp=filters.camp or None)
     if filters.lang:
         found = [s for s in found if any(a.language == filters.lang for a in s.articles)]
     if filters.until:
         found = [s for s in found if s.start and s.start[:10] <= filters.until]
-    pages = max(1, math.ceil(len(found) / STORIES_PER_PAGE))
+    listed = [s for s in found if len(s.articles) >= filters.min_articles]
+    pages = max(1, math.ceil(len(listed) / STORIES_PER_PAGE))
     if filters.page > pages:
         raise HTTPException(404, f"no page {filters.page}: there are {pages}")
-    shown = found[(filters.page - 1) * STORIES_PER_PAGE: filters.page * STORIES_PER_PAGE]
+    shown = reader.titled(ix, listed[(filters.page - 1) * STORIES_PER_PAGE: filters.page * STORIES_PER_PAGE])
     entries, failed = [], []
     for s in shown:
         try:
-            entries.append(IndexRow.from_comparison(reader.comparison(ix, s), story_href(s.id)))
+            comparison = reader.compared(s)  # None: being compared in the background, the row says so
         except ComparisonFailed:  # one story that cannot be compared must not hide the others
             failed.append(s.id)
-    return html_response(render_server_index(entries, len(found), filters, pages, reader.languages(ix), failed))
+            continue
+        row = IndexRow.from_comparison(comparison, story_href(s.id)) if comparison else IndexRow.pending(s, story_href(s.id))
+        row.title_note = untranslated_title_note(s)
+        entries.append(row)
+    return html_response(render_server_index(entries, len(listed), filters, pages, reader.languages(ix), failed,
+                                             smaller=len(found) - len(listed)))
 
 
 def story_page(reader: IndexReader, request: Request) -> Response:
@@ -186,6 +195,49 @@ def api_compare(reader: IndexReader, request: Request) -> Response:
     return json_response(comparison_json(reader.comparison(ix, get_story(ix, request.path_params["story_id"]))))
 
 
+def api_figures(reader: IndexReader, request: Request) -> Response:
+    ix = reader.index()
+    return json_response(figures_json(reader.comparison(ix, get_story(ix, request.path_params["story_id"]))))
+
+
+def _speakers(reader: IndexReader, request: Request) -> tuple[list[Speaker], int, str | None]:
+    """The speakers of the stories from `since` (all when absent), each story compared once (cached)."""
+    p = Params(request)
+    since = p.day("since")
+    ix = reader.index()
+    found = reader.stories(ix, since=since)
+    return speakers_of(reader.comparison(ix, s) for s in found), len(found), since
+
+
+def speakers_page(reader: IndexReader, request: Request) -> Response:
+    speakers, stories, since = _speakers(reader, request)
+    return html_response(render_speakers(speakers, stories, since))
+
+
+def api_speakers(reader: IndexReader, request: Request) -> Response:
+    return json_response(speakers_json(_speakers(reader, request)[0]))
+
+
+def _digest(reader: IndexReader, request: Request) -> Digest:
+    """What arrived since `since` (a duration such as 24h, or a date or time; 24h when absent)."""
+    since = Params(request).text("since") or DEFAULT_SINCE
+    try:
+        start = parse_since_instant(since)
+    except InvalidInput as e:
+        raise BadParameter(str(e).replace("--since", "since")) from None
+    ix = reader.index()
+    return make_digest(ix, start, story_href, compare=lambda story: reader.comparison(ix, story))
+
+
+def digest_page(reader: IndexReader, request: Request) -> Response:
+    found = _digest(reader, request)
+    return html_response(render_digest(found, title="What is new", forms=True))
+
+
+def api_digest(reader: IndexReader, request: Request) -> Response:
+    return json_response(_digest(reader, request).as_dict())
+
+
 def api_query(reader: IndexReader, request: Request) -> Response:
     p = Params(request)
     text = p.text("q", required=True)
@@ -202,11 +254,16 @@ def api_info(reader: IndexReader, request: Request) -> Response:
 ROUTES: list[tuple[str, Callable[[IndexReader, Request], Response]]] = [
     ("/", home),
     ("/search", search_page),
+    ("/speakers", speakers_page),
+    ("/digest", digest_page),
     ("/stories/{story_id:path}", story_page),
     ("/articles/{article_id:path}", article_page),
     ("/api/stories", api_stories),
     ("/api/stories/{story_id}", api_story),
     ("/api/stories/{story_id}/compare", api_compare),
+    ("/api/stories/{story_id}/figures", api_figures),
+    ("/api/speakers", api_speakers),
+    ("/api/digest", api_digest),
     ("/api/query", api_query),
     ("/api/info", api_info),
 ]

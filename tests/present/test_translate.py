@@ -359,3 +359,28 @@ def test_translate_comparison_sends_the_non_english_claims(provider: FakeProvide
     assert set(provider.texts()) == russian
     assert result.translations == {t: "[en] " + t for t in russian}
     assert result.complete and again.cached == len(russian) and again.sent == 0
+
+
+# -- the report's summary ----------------------------------------------------------------------
+def test_the_report_summary_counts_the_untranslated_texts_of_every_story(tmp_path: Path) -> None:
+    """Issue 23: `report` ended with "13 text(s) untranslated", the first story's count, where one
+    story page alone said 45 (samples/, no translator reachable)."""
+    import re
+
+    from typer.testing import CliRunner
+
+    from crosscheck.cli import app
+
+    from ..conftest import SAMPLES
+
+    runner = CliRunner()
+    ix = str(tmp_path / "ix")
+    assert runner.invoke(app, ["ingest", str(SAMPLES), "--index", ix, "-q"]).exit_code == 0
+    result = runner.invoke(app, ["report", "--out", str(tmp_path / "out"), "--index", ix, "--translator", "libre",
+                                 "--translator-url", f"http://127.0.0.1:{closed_port()}/"])
+    assert result.exit_code == 0, result.output
+    pages = [p for p in (tmp_path / "out").glob("*.html") if p.name != "index.html"]
+    per_page = [int(m) for p in pages for m in re.findall(r"(\d+) text\(s\) untranslated", p.read_text(encoding="utf-8"))]
+    assert len(per_page) == len(pages) >= 4 and max(per_page) > min(per_page)
+    summary = re.findall(r"translations missing in (\d+) story reports: (\d+) text\(s\) untranslated in all", result.stderr)
+    assert summary == [(str(len(pages)), str(sum(per_page)))], result.stderr

@@ -72,6 +72,15 @@ def running(app: Any) -> Iterator[str]:
         thread.join(timeout=30)
 
 
+def wait_for_comparisons(url: str, seconds: float = 120) -> httpx.Response:
+    """The index page at `url` once no story on it is still being compared (in the background)."""
+    deadline = time.monotonic() + seconds
+    while "being compared" in (page := httpx.get(url, timeout=30)).text:
+        assert time.monotonic() < deadline, "the stories of the page were not compared in time"
+        time.sleep(0.2)
+    return page
+
+
 def cli_json(*args: str) -> Any:
     result = runner.invoke(cli_app, [*args, "--json"])
     assert result.exit_code == 0, result.output
@@ -117,11 +126,13 @@ def server(demo_index: Path) -> Iterator[str]:
 
 
 def test_serve_shows_the_seed_story_after_demo(server: str) -> None:
-    home = httpx.get(server + "/")
+    # a story's first page compares it, while the index page's stories are compared in the
+    # background: seconds on a busy machine (httpx's default timeout is 5 s)
+    home = httpx.get(server + "/", timeout=60)
     assert home.status_code == 200 and home.headers["content-type"].startswith("text/html")
     assert f'href="/stories/{SEED}"' in home.text
     assert "Russia, Turkey exchange military intelligence in Syria" in home.text
-    page = httpx.get(f"{server}/stories/{SEED}")
+    page = httpx.get(f"{server}/stories/{SEED}", timeout=60)
     assert page.status_code == 200 and 'id="matrix"' in page.text
     assert 'href="/"' in page.text  # back to all stories
     assert "Content-Security-Policy" in page.text and "form-action &#39;none&#39;" in page.text
@@ -183,9 +194,27 @@ def test_api_errors_are_json_with_status_codes(server: str) -> None:
     assert r.status_code == 400 and "camp must be one of" in r.text
 
 
+def same_hits(got: list[dict[str, Any]], expected: list[dict[str, Any]], tolerance: float = 1e-5) -> bool:
+    """The same hits in the same order, scores equal to float32 rounding: a query embedded in a
+    batch with others (web/embedding.py) gets its vector to within 1e-6, so a score may differ
+    in its last digits, and hits whose scores tie that closely may come in either order."""
+    def runs(hits: list[dict[str, Any]]) -> list[tuple[float, set[str]]]:
+        out: list[tuple[float, set[str]]] = []
+        for h in hits:
+            body = json.dumps({**h, "score": None}, sort_keys=True)
+            if out and abs(out[-1][0] - h["score"]) <= tolerance:
+                out[-1][1].add(body)
+            else:
+                out.append((h["score"], {body}))
+        return out
+
+    a, b = runs(got), runs(expected)
+    return len(a) == len(b) and all(abs(x[0] - y[0]) <= tolerance and x[1] == y[1] for x, y in zip(a, b))
+
+
 def test_concurrent_queries_give_the_same_answers(server: str) -> None:
-    """8 clients at once: every answer equals the one given alone (one SQLite connection per
-    thread, faiss and the model shared)."""
+    """8 clients at once: every answer is the one given alone (one SQLite connection per thread,
+    faiss shared, the queries embedded in worker processes, together when they wait together)."""
     queries = [("Russia Turkey intelligence", "false"), ("Türk Akımı doğalgaz boru hattı", "true"),
                ("перемирие в Сирии", "false"), ("warships Bosphorus", "true")]
     alone = {q: httpx.get(server + "/api/query", params={"q": q[0], "sentences": q[1]}).json() for q in queries}
@@ -206,7 +235,7 @@ def test_concurrent_queries_give_the_same_answers(server: str) -> None:
         t.join()
     assert len(results) == 48
     for q, status, data in results:
-        assert status == 200 and data == alone[q], q
+        assert status == 200 and same_hits(data, alone[q]), q
 
 
 # -- the pages in Chromium ---------------------------------------------------------------------
@@ -506,15 +535,20 @@ def test_index_pages_through_many_stories(tmp_path: Path, monkeypatch: pytest.Mo
         update_stories(ix)
         assert len(ix.store.story_ids()) == 5
     with running(create_app(tmp_path / "ix")) as url:
-        first = httpx.get(url + "/")
-        assert first.text.count('class="story-row') == 2 and "Showing stories 1–2 of 5" in first.text
-        assert "<span>5 stories</span>" in first.text and 'rel="next" href="/?page=2"' in first.text
-        last = httpx.get(url + "/?page=3")
-        assert last.text.count('class="story-row') == 1 and 'rel="prev" href="/?page=2"' in last.text
+        # one-article stories are counted, not listed, unless asked for (min_articles=1)
+        default = httpx.get(url + "/")
+        assert default.text.count('class="story-row') == 0
+        assert "5 stories of fewer than 2 articles are not listed." in default.text
+        assert 'href="/?min_articles=1">List them too</a>' in default.text
+        first = httpx.get(url + "/?min_articles=1")
+        assert first.text.count('class="story-row') == 2 and "Showing stories 1–2 of 5." in first.text
+        assert "<span>5 stories</span>" in first.text and 'rel="next" href="/?min_articles=1&amp;page=2"' in first.text
+        last = httpx.get(url + "/?min_articles=1&page=3")
+        assert last.text.count('class="story-row') == 1 and 'rel="prev" href="/?min_articles=1&amp;page=2"' in last.text
         assert "Museum Painting Stolen" not in last.text and "Harvest Wheat Farmers" in last.text  # oldest last
-        assert httpx.get(url + "/?page=4").status_code == 404
+        assert httpx.get(url + "/?min_articles=1&page=4").status_code == 404
         assert httpx.get(url + "/?page=0").status_code == 400
-        narrowed = httpx.get(url + "/", params={"since": "2016-09-13"})
+        narrowed = httpx.get(url + "/", params={"since": "2016-09-13", "min_articles": 1})
         assert narrowed.text.count('class="story-row') == 2 and "matching the filters" in narrowed.text
 
     # a story whose comparison fails: its page is a 500, the index leaves it out and says so
@@ -529,7 +563,7 @@ def test_index_pages_through_many_stories(tmp_path: Path, monkeypatch: pytest.Mo
     with running(create_app(tmp_path / "ix")) as url:
         stories = httpx.get(url + "/api/stories").json()
         volcano = next(s["id"] for s in stories if "Volcano" in s["title"])
-        page = httpx.get(url + "/?page=2")
+        page = wait_for_comparisons(url + "/?min_articles=1&page=2")  # compared in the background
         assert page.status_code == 200 and page.text.count('class="story-row') == 1
         assert f"could not be compared (the server&#39;s log has the error): {volcano}" in page.text
         for _ in range(2):  # computed once, the failure served from the cache after

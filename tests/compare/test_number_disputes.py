@@ -1,0 +1,69 @@
+"""Numbers in conflict only when sources disagree (issue 22), with the real default model.
+
+The story (tests/data/ferry_fire.jsonl, invented for the tests: a ferry fire told by eight
+outlets in ru/tr/en/de) states "312 passengers and 24 crew" in four languages and "14 injured,
+three of them in hospital", once as "Three of the injured were taken to hospital". Neither is a
+dispute: a sentence that states two values side by side counts two things, or a part and its
+whole. A real disagreement, one outlet's 16 injured against the others' 14, still is one.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from crosscheck import Index, OutletDirectory
+from crosscheck.compare.diff import compare_articles
+from crosscheck.compare.results import ClaimGroup, Comparison
+from crosscheck.ingest.writer import ingest_paths
+from crosscheck.stories.catalog import adhoc_story
+
+FERRY = Path(__file__).resolve().parent.parent / "data" / "ferry_fire.jsonl"
+SAME_DAY = ["tass-ferry-ru", "ria-ferry-ru", "aa-ferry-tr", "hurriyet-ferry-tr", "reuters-ferry-en", "bbc-ferry-en",
+            "dw-ferry-de"]
+
+
+def _compare(folder: Path, edit: dict[str, tuple[str, str]] | None = None) -> Comparison:
+    """The seven same-day reports ingested with the real model and compared; `edit` replaces text
+    in an article before ingest (article id -> (old, new))."""
+    records = [json.loads(line) for line in FERRY.read_text(encoding="utf-8").splitlines()]
+    for r in records:
+        if edit and r["id"] in edit:
+            old, new = edit[r["id"]]
+            assert old in r["text"]
+            r["text"] = r["text"].replace(old, new)
+    corpus = folder / "ferry.jsonl"
+    corpus.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    with Index.open(folder / "ix", create=True) as ix:
+        ingest_paths(ix, [corpus], OutletDirectory())
+        return compare_articles(ix, adhoc_story(ix, SAME_DAY))
+
+
+def _group(comparison: Comparison, article_id: str, contains: str) -> ClaimGroup:
+    view = next(v for v in comparison.sentences[article_id] if contains in v.text)
+    return next(g for g in comparison.groups if g.id == view.claim_id)
+
+
+@pytest.fixture(scope="module")
+def ferry(tmp_path_factory: pytest.TempPathFactory) -> Comparison:
+    return _compare(tmp_path_factory.mktemp("ferry"))
+
+
+def test_values_one_sentence_states_together_are_not_in_conflict(ferry: Comparison) -> None:
+    aboard = _group(ferry, "reuters-ferry-en", "312 passengers and 24 crew")
+    assert len(aboard.mentions) >= 3 and not aboard.conflicts  # 24 crew is not a rival of 312 passengers
+
+
+def test_a_part_of_a_figure_is_not_in_conflict_with_the_whole(ferry: Comparison) -> None:
+    part = _group(ferry, "reuters-ferry-en", "Three of the injured")
+    assert not part.conflicts, [(c.kind, [v.value for v in c.values]) for c in part.conflicts]
+    assert not ferry.conflicts
+
+
+def test_a_real_disagreement_is_still_a_conflict(tmp_path: Path) -> None:
+    edited = _compare(tmp_path, {"dw-ferry-de": ("wurden 14 Menschen verletzt", "wurden 16 Menschen verletzt")})
+    injured = _group(edited, "dw-ferry-de", "16 Menschen verletzt")
+    values = {v.value for c in injured.conflicts for v in c.values}
+    assert {14.0, 16.0} <= values, [(c.kind, [v.value for v in c.values]) for c in injured.conflicts]

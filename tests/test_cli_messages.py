@@ -1,0 +1,78 @@
+"""What the commands say and where they write (issue 23, items 9 and 10): the README's `ingest`
+synopsis names the options a warning asks for; the demo writes its report inside its index's
+folder; `remove` of a missing id says it once; `compare --html` into a folder that does not
+exist is refused with one line, and no folder is made."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import typer.main
+from typer.testing import CliRunner
+
+from crosscheck.cli import app
+
+from .conftest import ROOT
+from .test_cli_input import ARTICLES, one_line_error
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def small_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("messages")
+    corpus = folder / "a.jsonl"
+    corpus.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in ARTICLES), encoding="utf-8")
+    result = runner.invoke(app, ["ingest", str(corpus), "--index", str(folder / "ix"), "--model", "hash-test", "-q"])
+    assert result.exit_code == 0, result.output
+    return folder / "ix"
+
+
+def test_the_readme_ingest_synopsis_names_its_options() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    bullet = readme.split("- `crosscheck ingest PATH...", 1)[1].split("\n- `crosscheck ", 1)[0]
+    synopsis = bullet.split("`", 1)[0]
+    ingest = typer.main.get_group(app).commands["ingest"]
+    options = {name for p in ingest.params if p.param_type_name == "option" for name in p.opts if name.startswith("--")}
+    # --index and --help: every command takes them (README says so once); --ray has a sentence of its own
+    for option in sorted(options - {"--index", "--help", "--ray", "--batch-size"}):
+        assert re.search(rf"\[{option}\b", synopsis), f"{option} is not in the README's ingest synopsis"
+    assert "--ray [ADDRESS] [--workers N] [--batch-size N]" in bullet
+    # the warning about articles without an outlet asks for --outlet: the synopsis gives it
+    assert "[--outlet NAME]" in synopsis
+
+
+def test_the_demo_writes_its_report_inside_its_index_folder(tmp_path: Path) -> None:
+    index = tmp_path / "indexes" / "demo"
+    result = runner.invoke(app, ["demo", "--samples", str(ROOT / "samples"), "--index", str(index), "-q"])
+    assert result.exit_code == 0, result.output
+    report = Path(result.stdout.split("HTML report of the story: ")[1].split()[0])
+    assert report.exists() and report.parent == (index / "reports").resolve()
+    assert sorted(p.name for p in (tmp_path / "indexes").iterdir()) == ["demo"]  # nothing beside the index
+
+
+def test_remove_of_a_missing_id_says_it_once(small_index: Path) -> None:
+    line = one_line_error(runner.invoke(app, ["remove", "no-such-id", "--index", str(small_index)]), 1)
+    assert "no article 'no-such-id' in the index" in line
+    result = runner.invoke(app, ["remove", "no-such-id", "other-missing", "--index", str(small_index)])
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 2 and lines[0] == "warning: no article 'other-missing' in the index", lines
+    assert lines[1].startswith("error: no article 'no-such-id' in the index"), lines
+    assert len(ARTICLES) == json.loads(runner.invoke(app, ["info", "--index", str(small_index), "--json"]).stdout)["articles"]
+
+
+def test_compare_html_into_a_missing_folder_is_refused_and_makes_none(small_index: Path, tmp_path: Path) -> None:
+    target = tmp_path / "missing" / "dir" / "x.html"
+    line = one_line_error(runner.invoke(app, ["compare", "--articles", "ru1,en1", "--index", str(small_index),
+                                              "--html", str(target), "--no-translate"]), 2)
+    assert f"the folder {target.parent} does not exist" in line and "create it first" in line
+    assert not (tmp_path / "missing").exists()
+    (tmp_path / "here").mkdir()  # a folder that exists is fine
+    result = runner.invoke(app, ["compare", "--articles", "ru1,en1", "--index", str(small_index),
+                                 "--html", str(tmp_path / "here" / "x.html"), "--no-translate"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "here" / "x.html").exists()

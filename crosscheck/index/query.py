@@ -40,7 +40,7 @@ import re
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
@@ -146,10 +146,15 @@ class ArticleFacts:
         self._weights: dict[int, dict[int, dict[str, float]]] = {}  # anchored articles -> rowid -> weights
 
     def known(self, rowids: Iterable[int]) -> dict[int, Candidate]:
+        """The kept articles among `rowids` (with cosine 0), kept longer for being asked for."""
         with self._lock:
-            return {r: self._articles[r] for r in rowids if r in self._articles}
+            out = {r: self._articles[r] for r in rowids if r in self._articles}
+            for r in out:
+                self._articles.move_to_end(r)
+            return out
 
     def keep(self, found: Iterable[Candidate]) -> None:
+        """Keep these articles (their cosines are not read), dropping the least recently asked for."""
         with self._lock:
             for c in found:
                 self._articles[c.rowid] = c
@@ -290,8 +295,9 @@ def article_candidates(index: Index, found: Sequence[tuple[int, float]],
     known = facts.known(rowid for rowid, _ in found)
     read = {c.rowid: c for c in _read_candidates(index, [(r, 0.0) for r, _ in found if r not in known])}
     facts.keep(read.values())
-    return [replace(known.get(rowid) or read[rowid], cosine=cosine)
-            for rowid, cosine in found if rowid in known or rowid in read]
+    kept = {**known, **read}
+    return [Candidate(rowid, cosine, c.language, c.text, c.anchors, c.vector)
+            for rowid, cosine in found if (c := kept.get(rowid)) is not None]
 
 
 def _read_candidates(index: Index, found: Sequence[tuple[int, float]]) -> list[Candidate]:

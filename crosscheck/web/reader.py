@@ -9,7 +9,9 @@ Concurrency: uvicorn runs one event loop; Starlette runs each endpoint in its th
 - Queries run in parallel. Their texts are embedded by web/embedding.py's `QueryEmbedder`:
   the default model in one worker process per core, queries that arrive together as one
   batch. faiss searches a shared index from several threads at once (its CPU indexes are
-  safe for concurrent searches), one OpenMP thread each. Comparisons run in parallel too.
+  safe for concurrent searches), one OpenMP thread each. What re-ranking reads of each
+  candidate (its row, anchors, vector and anchor weights) is kept between searches until the
+  vector files change (`query.ArticleFacts`). Comparisons run in parallel too.
 - Reads never write: stories change only in the `--update-every` thread (or other commands).
 """
 

@@ -9,7 +9,7 @@ import numpy as np
 
 from crosscheck import Index
 from crosscheck.text.anchors import query_anchors
-from crosscheck.index.query import Candidate, QueryParams, query_words, rerank
+from crosscheck.index.query import ArticleFacts, Candidate, QueryParams, query_words, rerank
 from crosscheck.index.query import search
 
 SEED_QUERY = "Russia and Turkey exchange military intelligence in Syria"
@@ -78,6 +78,18 @@ def test_places_and_rare_words_of_the_query_lift_an_article() -> None:
     ranked = rerank("rusya türkiye paylaşımı", candidates, counts, 10, QueryParams(0.1, 0.2, 0.0))
     assert ranked[0][0] == 2
     assert rerank("rusya türkiye", candidates, counts, 10, QueryParams(0.5, 0.0, 0.0))[0][0] == 2
+
+
+def test_anchor_weights_kept_between_searches_follow_the_index_counts() -> None:
+    """A server keeps each candidate's anchor weights between searches (ArticleFacts): the same
+    scores as weighing them anew, and weighed anew once an ingest has changed the counts."""
+    facts = ArticleFacts()
+    candidates = [Candidate(1, 0.5, "en", "a report", ["@RU"]), Candidate(2, 0.5, "en", "a report", ["@TR", "@RU"]),
+                  Candidate(3, 0.4, "en", "a report", ["@TR"])]
+    for table, articles in (({"@RU": 2, "@TR": 1}, 10), ({"@RU": 2, "@TR": 1}, 10), ({"@RU": 9, "@TR": 1}, 20)):
+        kept = rerank("Russia Turkey", candidates, _counts(table), articles, facts=facts)
+        assert kept == rerank("Russia Turkey", candidates, _counts(table), articles)
+    assert dict(kept)[1] != dict(rerank("Russia Turkey", candidates, _counts({"@RU": 2, "@TR": 1}), 10))[1]
 
 
 def test_seed_query_has_english_russian_and_turkish_in_its_top_3(sample_index: Index) -> None:

@@ -375,3 +375,54 @@ def test_parallel_searches_give_what_serial_ones_give(sample_index_path: Path,
             os.kill(pid, signal.SIGKILL)
         again = httpx.get(url + "/api/query", params={"q": QUERIES[0][0]}, timeout=120)
         assert again.status_code == 200 and same_hits(again.json(), serial_answers[QUERIES[0]])
+
+
+# -- what a search reads: kept between searches until the index changes ------------------------------
+def statements(ix: Index, run: Any) -> list[str]:
+    """The SQL statements `run()` sends through `ix`'s connection."""
+    sent: list[str] = []
+    ix.store.db.set_trace_callback(sent.append)
+    try:
+        run()
+    finally:
+        ix.store.db.set_trace_callback(None)
+    return sent
+
+
+def test_a_server_reads_the_articles_it_ranks_once_until_the_index_changes(sample_index_path: Path,
+                                                                           tmp_path: Path) -> None:
+    """Issue #24 item 12: re-reading the 100 candidates' rows, anchors and vectors on every search
+    cost more than embedding the query. The server's searches read them once (ArticleFacts), give
+    what a search alone gives, and read them again when an ingest changes the index."""
+    import shutil
+
+    path = tmp_path / "ix"
+    shutil.copytree(sample_index_path, path)
+    model = UseMultilingual(threads=1)
+    reader = IndexReader(path, embedder=model)
+    ix = reader.index()
+    query = QUERIES[0][0]
+    first = statements(ix, lambda: reader.query(ix, query))
+    again = statements(ix, lambda: reader.query(ix, query))
+    read_rows = [s for s in first if "FROM articles WHERE rowid IN" in s]
+    assert len(read_rows) == 2, first  # the candidates', then the hits' whole articles
+    assert [s for s in again if "FROM articles WHERE rowid IN" in s] == read_rows[1:], again
+    assert not [s for s in again if "FROM article_anchors WHERE" in s], again
+
+    def alone(where: Path) -> dict[tuple[str, bool], Any]:
+        with Index.open(where, readonly=True, embedder=model) as fresh:
+            return {(q, s): hits_json(search(fresh, q, k=10, sentences=s)) for q, s in QUERIES}
+
+    served = {(q, s): hits_json(reader.query(reader.index(), q, sentences=s)) for q, s in QUERIES}
+    assert served == alone(path)
+    with Index.open(path, embedder=model) as writer:
+        report = add_records(writer, [{"id": "navy-talks-en", "outlet": "Reuters", "language": "en",
+                                       "title": "Russia and Turkey exchange intelligence on Syria's ceasefire",
+                                       "text": "Russia and Turkey agreed in Ankara to exchange military "
+                                               "intelligence on the ceasefire in Syria, officials said."}])
+        assert report.added == 1, report
+    served = {(q, s): hits_json(reader.query(reader.index(), q, sentences=s)) for q, s in QUERIES}
+    assert served == alone(path)
+    assert any(h["article_id"] == "navy-talks-en" for h in served[QUERIES[0]]), served[QUERIES[0]]
+    reader.close()
+    reader.shutdown()

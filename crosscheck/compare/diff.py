@@ -38,7 +38,8 @@ import numpy as np
 from ..records import Article, Story, time_order
 from ..sources.outlets import OutletDirectory
 from ..stories.catalog import get_story
-from ..text.claims import analyse
+from ..text.attribution import attribution
+from ..text.claims import analyse, says_only_who
 from ..text.anchors import extract_anchors
 from ..text.evidence import ClaimEvidence, evidence
 from ..text.rules import rules_for
@@ -135,13 +136,18 @@ def claim_mentions(index: Index, articles: Sequence[Article]
         views[a.id] = []
         kept = []
         rules = rules_for(a.language)
+        previous: Mention | None = None  # the article's last claim, while nothing else came after it
         for (rowid, position, paragraph, start, end, text), vec in zip(rows, vecs):
             views[a.id].append(SentenceView(text, start, end, paragraph, None, rowid))
             info = analyse(text, rules)
             if info is None:
+                if previous is not None and previous.attributed_to is None and says_only_who(text, rules):
+                    previous.attributed_to = attribution(text, rules)  # "Об этом сообщил ТАСС": who said it
+                previous = None
                 continue
             found = _names_kept(evidence(text, rules, a.published), named)
-            mentions.append(Mention(a, rowid, position, text, info.attributed_to, found.quantities, found))
+            previous = Mention(a, rowid, position, text, info.attributed_to, found.quantities, found)
+            mentions.append(previous)
             claim_vectors.append(vec)
             kept.append(vec)
         vectors_by_article[a.id] = np.vstack(kept) if kept else np.zeros((0, vecs.shape[1] if len(vecs) else 1))

@@ -24,7 +24,7 @@ from .attribution import attribution
 from .numbers import Number, extract_numbers
 from .rules import Language, rules_for
 
-__all__ = ["BOILERPLATE", "ClaimInfo", "analyse", "is_claim"]
+__all__ = ["BOILERPLATE", "ClaimInfo", "analyse", "is_claim", "says_only_who"]
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,15 @@ _DATELINE = re.compile(
 ATTRIBUTION_ONLY_WORDS = 14  # longer sentences that open with "Об этом сообщает ..." say more than that
 
 
+def says_only_who(sentence: str, language: Language) -> bool:
+    """Whether `sentence` only names who said the sentence before it ("Об этом сообщил ТАСС",
+    "Das sagte Innenminister Kenan Aksoy."): no claim of its own; its speaker is the previous
+    claim's (`crosscheck.compare.diff.claim_mentions`)."""
+    text = sentence.strip()
+    rules = rules_for(language)
+    return len(text.split()) <= ATTRIBUTION_ONLY_WORDS and any(p.search(text) for p in rules.attribution_only)
+
+
 def is_claim(sentence: str, language: Language) -> bool:
     """Whether `sentence` states something checkable: not boilerplate, a question, a dateline or a fragment."""
     text = sentence.strip()
@@ -68,7 +77,7 @@ def is_claim(sentence: str, language: Language) -> bool:
     rules = rules_for(language)
     if not text or any(p.search(text) for p in (*BOILERPLATE, *rules.boilerplate)):
         return False
-    if len(text.split()) <= ATTRIBUTION_ONLY_WORDS and any(p.search(text) for p in rules.attribution_only):
+    if says_only_who(text, rules):
         return False
     if text.rstrip("»”\"' )").endswith(("?", "？")):
         return False

@@ -182,6 +182,19 @@ def default_workdir() -> Path:
     return Path(tempfile.gettempdir()) / "crosscheck-bench"
 
 
+class TempFolders:
+    """What pytest's `tmp_path_factory` offers a fixture (`mktemp`), over a folder of one's own:
+    so that a benchmark can build the test suite's session indexes (tests/compare/test_real_data.py)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def mktemp(self, name: str) -> Path:
+        path = self.root / name
+        path.mkdir()
+        return path
+
+
 # -- the real eval data -----------------------------------------------------------------------
 class EvalDataMissing(RuntimeError):
     pass

@@ -34,7 +34,7 @@ from crosscheck.stories.catalog import list_stories
 from crosscheck.stories.clustering import update_stories
 from crosscheck.index.query import search  # noqa: E402
 from tests.compare.test_real_data import ntrex_index
-from _common import machine_info, print_machine  # noqa: E402
+from _common import TempFolders, machine_info, print_machine  # noqa: E402
 
 # the cosine alone, the shipped parameters, each of them changed alone, and the shipped ones
 # without the relevance floor (every article of a language lifted alike, as before issue 23)
@@ -42,15 +42,6 @@ GRID = [QueryParams(anchor_weight=a, word_weight=w, language_gap=g) for a, w, g 
     (0.0, 0.0, 0.0), (0.1, 0.2, 0.4), (0.0, 0.2, 0.4), (0.2, 0.2, 0.4), (0.1, 0.0, 0.4), (0.1, 0.2, 0.0),
     (0.1, 0.2, 0.3))] + [replace(QueryParams(), relevance_floor=-1.0, relevance_full=-1.0)]
 
-
-class _Folders:
-    def __init__(self, root: Path) -> None:
-        self.root = root
-
-    def mktemp(self, name: str) -> Path:
-        path = self.root / name
-        path.mkdir()
-        return path
 
 
 def main() -> None:
@@ -62,7 +53,7 @@ def main() -> None:
         sys.exit(f"no NTREX data at {real_data.NTREX}")
     print_machine(machine_info())
     with tempfile.TemporaryDirectory() as tmp:
-        path, doc_of = ntrex_index.__wrapped__(_Folders(Path(tmp)))  # type: ignore[attr-defined]
+        path, doc_of = ntrex_index.__wrapped__(TempFolders(Path(tmp)))  # type: ignore[attr-defined]
         found = top3 = total = 0
         half_of = {doc: n % 2 for n, doc in enumerate(sorted(set(doc_of.values())))}
         sweep: dict[QueryParams, list[int]] = {p: [0, 0] for p in GRID}  # top-3 hits on the even, odd half

@@ -1232,24 +1232,7 @@ def bench_serve(args: argparse.Namespace) -> Result:
             subprocess.run(cold_cmd, stdout=subprocess.DEVNULL, check=True)
         cold.append(t[0])
 
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([*crosscheck_command(), "serve", "--index", str(path), "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    try:
-        with timer() as startup:
-            deadline = time.monotonic() + SERVE_STARTUP
-            while True:
-                if server.poll() is not None:
-                    raise RuntimeError(f"crosscheck serve stopped: {server.stderr.read() if server.stderr else ''}")
-                try:
-                    if httpx.get(base + "/api/info", timeout=5).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise RuntimeError("crosscheck serve did not answer in time")
-                time.sleep(0.2)
+    with serving(path) as (base, server, startup_seconds):
         with httpx.Client(base_url=base, timeout=SERVE_TIMEOUT) as c:
             for q in queries[:5]:
                 c.get("/api/query", params={"q": q})  # warm: the first requests of the connection path
@@ -1270,13 +1253,6 @@ def bench_serve(args: argparse.Namespace) -> Result:
                     times.append(t[0])
                 pages.append([label, times[0], median(times[1:]), ",".join(sorted(set(codes)))])
         rss = proc_rss_mb(server.pid)
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
     rows = []
     for label, lat, fails, seconds in ((f"{args.clients} concurrent clients", concurrent, failed, wall),
                                        ("1 client", alone, failed_alone, wall_alone)):
@@ -1288,7 +1264,7 @@ def bench_serve(args: argparse.Namespace) -> Result:
     table("serve: against a cold `crosscheck query` (new process, loads the model), seconds",
           ["command", "median", "min", "max"],
           [[f"crosscheck query ... -k {K} --json ({args.cold_runs} runs)", median(cold), min(cold), max(cold)],
-           ["crosscheck serve: start until /api/info answers", startup[0], startup[0], startup[0]]])
+           ["crosscheck serve: start until /api/info answers", startup_seconds, startup_seconds, startup_seconds]])
     table(f"serve: pages and listings, seconds (first request, then median of {PAGE_RUNS - 1} more)",
           ["request", "first", "warm median", "status"], pages)
     print(f"  server resident memory after the runs: {rss:,.0f} MB")
@@ -1296,7 +1272,7 @@ def bench_serve(args: argparse.Namespace) -> Result:
             "requests": args.requests, "clients": args.clients, "queries": mix,
             "concurrent": {"latencies": concurrent, "failed": failed, "wall_seconds": wall},
             "one_client": {"latencies": alone, "failed": failed_alone, "wall_seconds": wall_alone},
-            "cold_query_seconds": cold, "startup_seconds": startup[0], "pages": pages, "server_rss_mb": rss}
+            "cold_query_seconds": cold, "startup_seconds": startup_seconds, "pages": pages, "server_rss_mb": rss}
 
 
 def proc_rss_mb(pid: int) -> float:

@@ -45,7 +45,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import DEFAULT_EVAL, machine_info, print_machine, table  # noqa: E402
+from _common import DEFAULT_EVAL, TempFolders, machine_info, print_machine, table  # noqa: E402
 
 import tests.compare.test_real_data as real_data  # noqa: E402
 from crosscheck import Index, OutletDirectory  # noqa: E402
@@ -181,19 +181,10 @@ def measure(corpus: Corpus, params: QueryParams, half: int | None = None) -> Tal
     return out
 
 
-class _Folders:
-    def __init__(self, root: Path) -> None:
-        self.root = root
-
-    def mktemp(self, name: str) -> Path:
-        path = self.root / name
-        path.mkdir()
-        return path
-
 
 def build(eval_dir: Path, tmp: Path) -> list[Corpus]:
     real_data.NTREX = eval_dir / "ntrex128_en_ru_tr"
-    path, doc_of = real_data.ntrex_index.__wrapped__(_Folders(tmp))  # type: ignore[attr-defined]
+    path, doc_of = real_data.ntrex_index.__wrapped__(TempFolders(tmp))  # type: ignore[attr-defined]
     half_of = {doc: n % 2 for n, doc in enumerate(sorted(set(doc_of.values())))}
     corpora = []
     with Index.open(path) as ix:

@@ -194,17 +194,24 @@ def story_speakers(comparison: Comparison) -> list[Speaker]:
     """The story's speakers, quoted by most outlets first."""
     outlets = _outlet_keys(comparison)
     names = frozenset().union(*(m.evidence.names for g in comparison.groups for m in g.mentions if m.evidence))
-    found: dict[str, Speaker] = {}
+    quoted = []
     for g in comparison.groups:
         for m in g.mentions:
             phrase = m.attributed_to
             if not phrase or is_media_speaker(phrase, m.article.language):
                 continue
             named = _named(phrase, m.article.language, names)
-            if named is None or len(named[0]) < 2 or named[0] in outlets:
-                continue
-            key, name = named
-            found.setdefault(key, Speaker(key)).quotes.append(_quote(comparison, g.id, str(g.status), m, name))
+            if named is not None and len(named[0]) >= 2 and named[0] not in outlets:
+                quoted.append((g, m, *named))
+    # surnames the story gives with a first name ("Олег Самарин"): the same word alone is that
+    # person, even where it also reads as a place ("добавил Самарин" is no "Samara")
+    people = {key for _, _, key, name in quoted if " " in name and " " not in key and not key.startswith("@")}
+    found: dict[str, Speaker] = {}
+    for g, m, key, name in quoted:
+        if key.startswith("@") and " " not in name:
+            person = name_key(name, languages.get(m.article.language) if m.article.language else None)
+            key = person if person in people else key
+        found.setdefault(key, Speaker(key)).quotes.append(_quote(comparison, g.id, str(g.status), m, name))
     return _finished(found.values())
 
 

@@ -151,6 +151,12 @@ class LanguageRules:
     cardinal_joiner: str = r"[ \u00a0]+"
     # words for one, read only as the last word of a compound ("thirty-one", "trente et une", "otuz bir")
     cardinal_ones: Mapping[str, int] = field(default_factory=dict)
+    # words for a number that are also other words, read only before a plural noun: French "neuf"
+    # ("neuf personnes"; "un navire neuf" is new)
+    cardinals_before_plural: Mapping[str, int] = field(default_factory=dict)
+    # words right after a word for one that make it a count of one thing: "one of the sailors",
+    # "один из моряков" (a word for one before a unit of time is read too: "by one year")
+    one_of: str = ""
     not_quantities: tuple[str, ...] = ()  # regexes of spans that are never quantities: "19 Uhr", "19h30"
     time_cues_before: str = ""  # regex ending right before a clock time written "19.00": "at", "saat"
     time_cues_after: str = ""  # regex right after it: "local", "по местному", "'da"

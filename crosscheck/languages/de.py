@@ -41,17 +41,19 @@ _VERBS = ("sagte sagten sagt sagen erklärte erklärten erklärt betonte betonte
           "behauptete behaupteten behauptet verkündete bekräftigte dementierte bestritt bestritten bestreitet zufolge")
 
 EVIDENCE = EvidenceRules(
-    money_after=r"\s?(?:(?:mio|mrd|millionen|milliarden)\.?\s+)?(?:dollar|euro|rubel|lira)\b",
+    money_after=r"\s?(?:(?:mio|mrd|millionen|milliarden)\.?\s+)?(?:\w+\s+)?(?:dollar|euro|rubel|lira|pfund|yuan)\b",
     magnitude_before=r"(?:stärke)\s*$",
     units=frozen_map({
         "mw": r"\s?(?:mw|gw|megawatt|gigawatt)\b",
         "m3": r"\s?(?:(?:mio|mrd|millionen|milliarden)\.?\s+)?(?:kubikmeter|m³|m3)",
         "km": r"\s?(?:km|kilometer\w*)",
         "t": r"\s?(?:(?:mio|mrd)\.?\s+)?tonnen\b",
+        "nmi": r"\s?seemeilen?\b",
+        "m": r"\s?meter(?:n)?\b",
     }),
     duration_after=r"\s?(?:stunden?|tagen?|wochen?|monaten?|jahren?|jahre)\b",
     dead=frozenset({'leiche', 'getötet', 'sterben', 'todesopfer', 'tot', 'tote', 'toter', 'töten', 'ums leben', 'ums leben kommen', 'leben kosten', 'leben verlieren', 'leben verloren', 'menschenleben', 'tod'}),
-    injured=frozenset({'verletzen', 'verletzt', 'verletzte', 'verletzter', 'verwunden', 'verwundet'}),
+    injured=frozenset({'verletzen', 'verletzt', 'verletzte', 'verletzter', 'verletzung', 'verwunden', 'verwundet'}),
     missing=frozenset({'vermissen', 'vermisst', 'vermisste', 'vermisster'}),
     clause_words=words("und während aber sowie"),
     month_numbers={m: i for i, m in enumerate(("januar", "februar", "märz", "april", "mai", "juni", "juli",
@@ -76,7 +78,7 @@ RULES = LanguageRules(
     char_folds=frozen_map({"ß": "ss"}),
     upper_letters="ÄÖÜ",
     capitalised_nouns=True,
-    stopwords=words("der die das des dem den ein eine und in im am zu zur zum mit von vom für auf nach bei an"),
+    stopwords=words("der die das des dem den ein eine und in im am ins ans zu zur zum mit von vom für auf aufs nach bei beim an"),
     segmenter="de",
     abbreviations=words("jan feb mär apr jun jul aug sep sept okt nov dez nr"),
     titles=words("dr prof st hl"),

@@ -10,7 +10,9 @@ _MONTHS = (r"(?:January|February|March|April|May|June|July|August|September|Octo
            r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?(?![^\W\d_])")
 
 EVIDENCE = EvidenceRules(
-    money_after=r"\s?(?:(?:million|billion|thousand)\s+)?(?:dollars|euros|rubles|roubles|lira|pounds)\b",
+    # a currency, after at most one word naming whose ("20,000 Turkish liras", "5 US dollars")
+    money_after=(r"\s?(?:(?:million|billion|thousand)\s+)?(?:[^\W\d_]+\s+)?"
+                 r"(?:dollars?|euros?|rubles?|roubles?|liras?|lire|pounds|yuan|yen|hryvnias?)\b"),
     magnitude_before=r"magnitude(?:\s+of)?[\s-]*$",
     magnitude_after=r"\s?(?:-|\s)?magnitude\b",
     units=frozen_map({
@@ -18,6 +20,8 @@ EVIDENCE = EvidenceRules(
         "m3": r"\s?(?:(?:million|billion)\s+)?(?:m³|m3|cubic\s+met(?:re|er)s?)",
         "km": r"\s?(?:km|kilomet(?:re|er)s?)\b",
         "t": r"\s?(?:(?:million|billion)\s+)?(?:tonnes|tons)\b",
+        "nmi": r"\s?(?:nautical\s+miles?|nmi)\b",
+        "m": r"(?:\s|[-‐])?met(?:re|er)s?\b",  # after km and m3, which hold "metre" too
     }),
     # "11 days", "an 11-day shutdown" (a number and a unit of time made one adjective), not an age
     duration_after=r"(?:\s|[-‐])?(?:more\s+)?(?:hours?|days?|weeks?|months?|years?)\b(?![\s\-‐]+(?:old|ago))",
@@ -73,6 +77,7 @@ RULES = LanguageRules(
     cardinal_not_after=r"[\w]|[-‐–](?:thirds?|quarters?|fifths?|halves|half)\b",
     cardinal_joiner=r"[ \u00a0]+(?:and[ \u00a0]+)?|[-‐–]",
     cardinal_ones={"one": 1},
+    one_of=r"\s+of\s+(?:the|its|their|his|her|our)\s+",
     time_cues_before=r"\b(?:at|from|until|till)",
     time_cues_after=r"local|GMT|UTC|CET|hrs\b|h\b",
     year_cues_before=(r"\b(?:in|since|by|until|till|from|of|during|before|after|early|late|mid|the|this|that|its"
@@ -82,7 +87,8 @@ RULES = LanguageRules(
     speech_verbs=words(
         "said says say told tells stated added adds noted explained stressed emphasised emphasized warned warns "
         "claimed reported announced confirmed confirms insisted insists argued argues wrote writes declared denied "
-        "alleged alleges underlined revealed acknowledged admitted asserted maintained described describes"),
+        "alleged alleges underlined revealed acknowledged admitted asserted maintained described describes estimated "
+        "rejected refuted dismissed"),
     verbs_without_inversion=words("told tells"),
     source_phrases=frozenset({("according", "to"), ("", "citing"), ("", "quoting")}),
     pronouns=words("he she they it we i you this that these those who which him them one"),

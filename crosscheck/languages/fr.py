@@ -16,7 +16,7 @@ _TEENS = {"dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "qui
 
 def _cardinals() -> dict[str, int]:
     """2-99 as French writes them: "trente-six", "vingt et un", "soixante-dix", "quatre-vingt-douze"."""
-    out = {w: v for w, v in {**_UNITS, **_TEENS}.items() if v > 1 and w != "neuf"}  # "neuf" is also "new"
+    out = {w: v for w, v in {**_UNITS, **_TEENS}.items() if v > 1 and w != "neuf"}  # "neuf" is also "new": see cardinals_before_plural
     for tens, t in {"vingt": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60}.items():
         out[tens] = t
         for unit, u in _UNITS.items():
@@ -43,10 +43,12 @@ EVIDENCE = EvidenceRules(
         "m3": r"\s?(?:(?:millions?|milliards?)\s+)?(?:de\s+)?(?:mètres\s+cubes|m³|m3)",
         "km": r"\s?(?:km|kilomètres?)\b",
         "t": r"\s?(?:(?:millions?|milliards?)\s+de\s+)?tonnes\b",
+        "nmi": r"\s?milles?\s+(?:nautiques?|marins?)\b",
+        "m": r"\s?mètres?\b",
     }),
     duration_after=r"\s?(?:heures?|jours?|semaines?|mois|ans|années?)\b",
     dead=frozenset({'corps', 'décéder', 'décédé', 'mort', 'mourir', 'péri', 'périr', 'trouver le mort', 'tuant', 'tuer', 'tué', 'victime', 'vie'}),
-    injured=frozenset({'blessant', 'blesser', 'blessé'}),
+    injured=frozenset({'blessant', 'blesser', 'blessé', 'blessure'}),
     missing=frozenset({'disparaître', 'disparu'}),
     clause_words=words("et tandis mais"),
     ordinal_after=r"(?:e|er|ème|eme)\b",
@@ -89,6 +91,7 @@ RULES = LanguageRules(
     cardinal_multipliers=((r"cents?\b", 100.0),),
     cardinal_joiner=r"[ \u00a0]+(?:et[ \u00a0]+)?|-",
     cardinal_ones={"un": 1, "une": 1},
+    cardinals_before_plural={"neuf": 9},  # a plural noun after it ends in -s or -x: "neuf blessés"
     not_quantities=(r"(?<![\d.,])(?:[01]?\d|2[0-3])\s?h\s?(?:[0-5]\d)?(?![\w])",),
     time_cues_before=r"\b(?:à|vers|dès|jusqu['’]à)",
     time_cues_after=r"h\b|heures?\b",

@@ -15,7 +15,7 @@ _REPORT = r"(?:haberine|bildirdiğine|aktardığına|yazdığına|açıklamasın
 
 EVIDENCE = EvidenceRules(
     thousand_word="bin",
-    money_after=r"\s?(?:(?:bin|milyon|milyar)\s+)?(?:dolar|avro|euro|lira|tl|ruble)\w*",
+    money_after=r"\s?(?:(?:bin|milyon|milyar)\s+)?(?:\w+\s+)?(?:dolar|avro|euro|lira|tl|ruble)\w*",
     magnitude_before=r"(?:büyüklüğünde)\s*$",
     magnitude_after=r"\s?büyüklüğünde",
     units=frozen_map({
@@ -23,6 +23,8 @@ EVIDENCE = EvidenceRules(
         "m3": r"\s?(?:(?:milyon|milyar)\s+)?(?:metreküp\w*|m³|m3)",
         "km": r"\s?(?:km|kilometre\w*)",
         "t": r"\s?(?:(?:bin|milyon|milyar)\s+)?ton\b\w*",
+        "nmi": r"\s?deniz\s+mil\w*",
+        "m": r"\s?metre\w*",
     }),
     duration_after=r"\s?(?:saat\w*|gün\w*|hafta\w*|ay\b\w*|yıl\w*|sene\w*)",
     # "cansız bedenine ulaşıldı" (the lifeless body was reached): the lemmatiser gives "can beden"

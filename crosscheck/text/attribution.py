@@ -186,18 +186,41 @@ def _skip_adverbials(toks: list[_Tok], j: int, c: TextRules) -> int:
     return j
 
 
+def _bracketed_name(toks: list[_Tok], j: int) -> _Tok | None:
+    """The one capitalised word in brackets ending at toks[j] right after a name or role: the short
+    name an article gives the speaker it named ("Central Command (CENTCOM)", "Ассоциация
+    туроператоров России (АТОР)"), the name the other articles use."""
+    if (j >= 3 and toks[j].text == ")" and toks[j - 1].kind == "CAP" and toks[j - 2].text == "("
+            and toks[j - 3].kind in ("CAP", "ROLE")):
+        return toks[j - 1]
+    return None
+
+
+def _appositive_subject(toks: list[_Tok], j: int, sentence: str) -> str | None:
+    """The name opening a sentence, when what stands between it and the verb is an appositive set
+    off by commas: "Senator Viktor Saburov, a member of the defence committee, told TASS"."""
+    _, opening = _collect(toks, 0, 1)
+    if (opening >= 0 and opening + 2 < j and toks[opening + 1].kind == "COMMA"
+            and toks[opening + 2].kind in ("DET", "ROLE", "MOD")):
+        return _phrase(toks[:opening + 1], sentence)
+    return None
+
+
 def _backward(toks: list[_Tok], i: int, sentence: str, c: TextRules) -> str | None:
     j = _skip_adverbials(toks, i - 1, c)
+    short = _bracketed_name(toks, j)
+    if short is not None:
+        return short.text
     comma = j >= 0 and toks[j].kind == "COMMA"
     if comma:
         j -= 1
     first, last = _collect(toks, j, -1)
     if first > last:
-        return None
+        return _appositive_subject(toks, j, sentence) if comma else None
     if first > 0 and toks[first - 1].kind == "DET":
         first -= 1
     elif comma and first > 0 and toks[first - 1].kind not in ("COMMA", "PAREN"):
-        return None  # "... in Syria, reported AMN": "Syria" is not the speaker
+        return _appositive_subject(toks, j, sentence)  # else "... in Syria, reported AMN": Syria is no speaker
     if comma and first > 0 and toks[first - 1].kind == "COMMA":
         # "Vladimir Avatkov, Director of ..., Public Diplomacy, said": the subject opens the sentence
         _, opening = _collect(toks, 0, 1)
@@ -329,6 +352,9 @@ def _opening_subject(toks: list[_Tok], sentence: str, c: TextRules) -> str | Non
         phrase.pop()
     if not phrase:
         return None
+    short = _bracketed_name(toks, j + 2) if j + 2 < len(toks) else None
+    if short is not None:
+        return short.text  # "ABD Merkez Kuvvetler Komutanlığı (CENTCOM), ... duyurdu"
     stop = toks[j] if j < len(toks) else None
     roles = sum(t.kind == "ROLE" for t in phrase)
     caps = sum(t.kind == "CAP" for t in phrase)

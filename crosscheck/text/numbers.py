@@ -11,11 +11,13 @@ names ("S-400", "Су-24", "G20", "COVID-19"). What a number counts is text/evid
 Known limits, by design of rules over understanding:
 - A bare 1900-2100 number is read as a year unless a lowercase noun follows it with no year
   cue ("2000 человек" is a number, "the 2016 coup" and "в 2000 километрах" are read as
-  years). "March 12 people" reads as a date.
+  years); in German, where nouns are capitalised, unless a word other than a function word
+  follows ("2000 Soldaten" is a number, "die 2022 in Mariupol" a year). "March 12 people" reads as a date.
 - A single separator followed by three digits is ambiguous: en and the generic profile read
   "1,500" as 1500 and "1.500" as 1.5; tr and de read "1.500" as 1500; ru and fr read "1.500" as
-  1500 unless a scale word follows. "one", "один", "bir", "ein" and "un" are never read as
-  numbers (they are mostly articles and pronouns); vague amounts ("dozens", "десятки") are skipped.
+  1500 unless a scale word follows. "one", "один", "bir" and "un" are read as numbers only
+  before a unit of time or as one of a group ("one of the sailors"), and "ein" never: elsewhere
+  they are mostly articles and pronouns; vague amounts ("dozens", "десятки") are skipped.
 """
 
 from __future__ import annotations
@@ -68,6 +70,7 @@ _ORDINAL_DOT = re.compile(r"\.\s+[^\W\d_]")  # Turkish "3. Ordu", German "22. Ap
 
 
 _LOWERCASE_WORD_AFTER = re.compile(r"\A[ \u00a0]+[^\W\d_]")
+_WORD_AFTER = re.compile(r"\A[ \u00a0]+([^\W\d_]+)")
 
 
 def _valid_groups(groups: list[str]) -> bool:
@@ -109,6 +112,9 @@ def _is_year(sentence: str, start: int, end: int, value: float, marked: bool, c:
     before, after = sentence[:start], sentence[end:]
     if (c.year_before and c.year_before.search(before)) or (c.year_after and c.year_after.match(after)):
         return True
+    if c.rules.capitalised_nouns:  # German: what a number counts is a noun, capitalised ("2000 Soldaten")
+        word = _WORD_AFTER.match(after)
+        return word is None or c.lower(word.group(1)) in c.rules.stopwords  # "die 2022 in Mariupol"
     return not _LOWERCASE_WORD_AFTER.match(after)
 
 
@@ -223,8 +229,10 @@ def _spelled_numbers(sentence: str, c: TextRules) -> list[Number]:
     found: list[Number] = []
     if c.spelled is None:
         return found
-    words = {**c.rules.cardinals, **c.rules.cardinal_ones}
-    for m in c.spelled.finditer(sentence):
+    words = {**c.rules.cardinals, **c.rules.cardinal_ones, **c.rules.cardinals_before_plural}
+    plural = [m for m in c.before_plural.finditer(sentence)  # "neuf blessés", not "neuf dans"
+              if c.lower(_WORDS.findall(sentence[m.end():])[0]) not in c.rules.stopwords] if c.before_plural else []
+    for m in sorted([*c.spelled.finditer(sentence), *plural], key=lambda m: m.start()):
         value = float(words[" ".join(c.lower(m.group("w")).split())])
         end = m.end()
         while True:
@@ -244,10 +252,41 @@ def _spelled_numbers(sentence: str, c: TextRules) -> list[Number]:
     return found
 
 
+_CLAUSE_END = re.compile(r"[,;:.!?()«»\"“”]")
+_WORDS = re.compile(r"[^\W\d_]+")
+
+
+def _is_toll_word(word: str, c: TextRules) -> bool:
+    return (lemma(c.lower(word), c),) in c.evidence.people or (c.lower(word),) in c.evidence.people
+
+
+def _counted_ones(sentence: str, c: TextRules) -> list[Number]:
+    """A word for one where it is a figure: before a unit of time ("by one year", "на один год"),
+    or one of a group that its clause says was killed, injured or missing ("one of the sailors was
+    injured", "один из моряков получил ранения"). Not one of a group that is itself a toll ("one
+    of the dead was a passer-by": a member of that count), nor one of a group with nothing counted
+    ("one of the victims was a passer-by")."""
+    found: list[Number] = []
+    if c.ones is None:
+        return found
+    for m in c.ones.finditer(sentence):
+        end = m.end()
+        if not c.evidence.duration_after.match(sentence, end):
+            group = c.one_of.match(sentence[end:]) if c.one_of is not None else None
+            if group is None:
+                continue
+            words = _WORDS.findall(_CLAUSE_END.split(sentence[end + group.end():], 1)[0])
+            if not words or _is_toll_word(words[0], c) or not any(_is_toll_word(w, c) for w in words[1:]):
+                continue
+        found.append(Number(1.0, m.group(), m.start(), end))
+    return found
+
+
 def extract_numbers(sentence: str, language: Language) -> list[Number]:
     """The quantities stated in `sentence`, in order; dates, times, years, ordinals and names skipped."""
     c = rules_for(language)
-    numbers = sorted(_digit_numbers(sentence, c) + _spelled_numbers(sentence, c), key=lambda n: n.start)
+    numbers = sorted(_digit_numbers(sentence, c) + _spelled_numbers(sentence, c) + _counted_ones(sentence, c),
+                     key=lambda n: n.start)
     kept: list[Number] = []
     for n in numbers:
         if not kept or n.start >= kept[-1].end:

@@ -93,6 +93,9 @@ class TextRules:
     spelled: re.Pattern[str] | None
     multipliers: tuple[tuple[float, re.Pattern[str]], ...]
     continuation: re.Pattern[str] | None  # the next word of a compound number, after a joiner
+    before_plural: re.Pattern[str] | None  # a cardinal read only before a plural: "neuf personnes"
+    ones: re.Pattern[str] | None  # a word for one standing alone ("one", "один", "bir")
+    one_of: re.Pattern[str] | None  # what after it makes it a count: "of the", "из"
     # attribution (text/attribution.py)
     roles: re.Pattern[str] | None
     modifiers: re.Pattern[str] | None
@@ -156,6 +159,12 @@ def _compile(rules: LanguageRules) -> TextRules:
                           for pattern, value in rules.cardinal_multipliers),
         continuation=_maybe(alternation({**rules.cardinals, **rules.cardinal_ones}),
                             rf"(?:{rules.cardinal_joiner})(?P<w>{{}})(?!{rules.cardinal_not_after})", re.IGNORECASE),
+        before_plural=_maybe(alternation(rules.cardinals_before_plural),
+                             rf"(?<!{rules.cardinal_not_before})(?P<w>{{}})(?=[ \u00a0]+[^\W\d_]+[sx]\b)",
+                             re.IGNORECASE),
+        ones=_maybe(alternation(rules.cardinal_ones),
+                    rf"(?<!{rules.cardinal_not_before})(?P<w>{{}})(?!{rules.cardinal_not_after})", re.IGNORECASE),
+        one_of=_maybe(rules.one_of, r"\A(?:{})", re.IGNORECASE),
         roles=_maybe(rules.roles),
         modifiers=_maybe(rules.modifiers),
         verb_end=re.compile(sg.verb_end) if sg else None,

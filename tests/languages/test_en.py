@@ -96,6 +96,12 @@ def test_numbers(sentence: str, expected: list[tuple[float, str]]) -> None:
     ("The deal could be closed by the end of the year, the newspaper wrote.", "the newspaper"),
     ("He stressed that deliveries would not be interrupted.", None),
     ("Analysts believe grain prices will keep rising.", None),
+    # the short name an article gives in brackets is the name other articles use
+    ("The Joint Coordination Centre (JCC) later said two more ships had left port.", "JCC"),
+    # an appositive between the speaker and the verb
+    ("Senator Olga Petrova, a member of the upper house's foreign affairs committee, told Interfax that talks "
+     "would resume.", "Senator Olga Petrova"),
+    ("The Defence Ministry (MSB) rejected claims that a drone had been seen near the port, AA reported.", "MSB"),
 ])
 def test_attribution(sentence: str, expected: str | None) -> None:
     assert attribution(sentence, LANG) == expected

@@ -92,6 +92,7 @@ def test_numbers(sentence: str, expected: list[tuple[float, str]]) -> None:
     ("Yetkililere göre sevkiyat iki hafta sürecek.", "Yetkililer"),
     ("Bir diplomatik kaynak, görüşmelerin sürdüğünü AA'ya doğruladı.", "Bir diplomatik kaynak"),
     ("Ayrıca anlaşmanın önemli olduğunu vurguladı.", None),
+    ("Ortak Koordinasyon Merkezi (JCC), yaptığı açıklamada iki geminin daha limandan ayrıldığını duyurdu.", "JCC"),
     ("Bu bilgi resmi kaynaklarca doğrulanmadı.", None),
 ])
 def test_attribution(sentence: str, expected: str | None) -> None:

@@ -23,3 +23,40 @@ def test_a_russian_name_in_an_oblique_case_is_no_label_head() -> None:
     assert _read("МЧС направило в Индонезию 60 спасателей и два самолета.", "ru") == [(60.0, "count"), (2.0, "count")]
     assert _read("Самолет Boeing 737 совершил посадку в Сочи.", "ru") == []  # a name in its own form: a label
     assert _read("Police said a man attacked Terminal 2 passengers.", "en") == []  # English labels unchanged
+
+
+def test_units_of_length_at_sea_and_on_land_in_each_language() -> None:
+    assert _read("The tanker was about 40 nautical miles offshore.", "en") == [(40.0, "unit:nmi")]
+    assert _read("Tanker kıyıdan yaklaşık 40 deniz mili açıktaydı.", "tr") == [(40.0, "unit:nmi")]
+    assert _read("Танкер находился в 40 морских милях от берега.", "ru") == [(40.0, "unit:nmi")]
+    assert _read("Der Tanker lag 40 Seemeilen vor der Küste.", "de") == [(40.0, "unit:nmi")]
+    assert _read("The blast tore a 5-metre hole in the hull, 12 km from port.", "en") == [(5.0, "unit:m"),
+                                                                                      (12.0, "unit:km")]
+    assert _read("Gövdede 2 metreye 5 metre boyutlarında bir delik açıldı.", "tr") == [(2.0, "unit:m"), (5.0, "unit:m")]
+
+
+def test_a_currency_after_the_word_that_says_whose_it_is() -> None:
+    assert _read("Each family gets a one-off payment of 15,000 Turkish liras.", "en") == [(15000.0, "money")]
+    assert _read("Each family gets 300 euros.", "en") == [(300.0, "money")]
+    assert _read("Семьи получат по 15 тыс. турецких лир.", "ru") == [(15000.0, "money")]
+
+
+def test_a_german_year_before_a_function_word_and_a_count_before_a_noun() -> None:
+    assert _read("Die Soldaten, die 2019 in Gefangenschaft gerieten, kamen frei.", "de") == [(2019.0, "year")]
+    assert _read("Die Regierung hatte bereits 2019 das Abkommen vermittelt.", "de") == [(2019.0, "year")]
+    assert _read("Es wurden 1950 Soldaten verlegt.", "de") == [(1950.0, "count")]
+
+
+def test_an_injury_named_by_its_noun_in_german() -> None:
+    assert _read("Vier Arbeiter erlitten schwere Verletzungen.", "de") == [(4.0, "injured")]
+
+
+def test_a_word_for_one_counts_before_a_unit_of_time_and_as_one_of_a_group() -> None:
+    assert _read("The lease was extended by one year.", "en") == [(1.0, "duration")]
+    assert _read("Стороны продлили аренду на один год.", "ru") == [(1.0, "duration")]
+    assert _read("Один из рабочих получил ранения.", "ru") == [(1.0, "injured")]
+    assert _read("One of the firefighters was injured.", "en") == [(1.0, "injured")]
+    # one of a toll is a member of that count, and "one" elsewhere is an article or a pronoun
+    assert _read("Один из погибших был случайным прохожим.", "ru") == []
+    assert _read("One of the victims was a passer-by.", "en") == []  # nothing counted
+    assert _read("No one was hurt, one witness said, a year ago.", "en") == []

@@ -154,6 +154,9 @@ class LanguageRules:
     # words for a number that are also other words, read only before a plural noun: French "neuf"
     # ("neuf personnes"; "un navire neuf" is new)
     cardinals_before_plural: Mapping[str, int] = field(default_factory=dict)
+    # ends right before a short number that is part of a name written in lower case: French "au
+    # terminal 2", "la porte 3" (a count stands before its noun: "les 2 terminaux")
+    label_before: str = ""
     # words right after a word for one that make it a count of one thing: "one of the sailors",
     # "один из моряков" (a word for one before a unit of time is read too: "by one year")
     one_of: str = ""

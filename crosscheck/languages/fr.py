@@ -46,7 +46,9 @@ EVIDENCE = EvidenceRules(
         "nmi": r"\s?milles?\s+(?:nautiques?|marins?)\b",
         "m": r"\s?mètres?\b",
     }),
-    duration_after=r"\s?(?:heures?|jours?|semaines?|mois|ans|années?)\b",
+    # "deux semaines", and with the adjectives that stand between: "deux dernières semaines"
+    duration_after=(r"\s?(?:(?:derni[eè]re?s?|prochaine?s?|premi[eè]re?s?|longue?s?|bonne?s?)\s+)?"
+                    r"(?:heures?|jours?|semaines?|mois|ans|années?)\b"),
     dead=frozenset({'corps', 'décéder', 'décédé', 'mort', 'mourir', 'péri', 'périr', 'trouver le mort', 'tuant', 'tuer', 'tué', 'victime', 'vie'}),
     injured=frozenset({'blessant', 'blesser', 'blessé', 'blessure'}),
     missing=frozenset({'disparaître', 'disparu'}),
@@ -91,7 +93,10 @@ RULES = LanguageRules(
     cardinal_multipliers=((r"cents?\b", 100.0),),
     cardinal_joiner=r"[ \u00a0]+(?:et[ \u00a0]+)?|-",
     cardinal_ones={"un": 1, "une": 1},
-    cardinals_before_plural={"neuf": 9},  # a plural noun after it ends in -s or -x: "neuf blessés"
+    cardinals_before_plural={"neuf": 9},
+    # not the words of an amount: "au moins 23", "au total 41", "le bilan 12"
+    label_before=(r"(?<![\w'’])(?:au|du|le|la|l['’])\s+(?!(?:moins|plus|total|minimum|maximum|bilan|nombre)\s)"
+                  r"[a-zà-ÿ]{3,}\s"),  # a plural noun after it ends in -s or -x: "neuf blessés"
     not_quantities=(r"(?<![\d.,])(?:[01]?\d|2[0-3])\s?h\s?(?:[0-5]\d)?(?![\w])",),
     time_cues_before=r"\b(?:à|vers|dès|jusqu['’]à)",
     time_cues_after=r"h\b|heures?\b",

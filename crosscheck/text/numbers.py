@@ -171,7 +171,7 @@ def _digit_numbers(sentence: str, c: TextRules) -> list[Number]:
         before, after = sentence[:start], sentence[end:]
         plain = token.isdigit()
         if (_NAME_BEFORE.search(before) or (c.ordinal_after and c.ordinal_after.match(after))
-                or _CODE_AFTER.match(after) or (plain and len(token) <= 3 and _labels(before, c))):
+                or _CODE_AFTER.match(after) or (plain and len(token) <= 3 and _labels(before, after, c))):
             continue
         if plain and c.rules.ordinal_dot and _ORDINAL_DOT.match(after):
             continue
@@ -203,14 +203,19 @@ _WORD_BEFORE = re.compile(r"([^\W\d_]+)[ \u00a0]\Z")
 _SENTENCE_OPENING = re.compile(r"(?:\A|[.!?:;]\s+|\n)\Z")
 
 
-def _labels(before: str, c: TextRules) -> bool:
+def _labels(before: str, after: str, c: TextRules) -> bool:
     """A short number right after a capitalised word within the sentence is part of a name:
-    "Terminal 2", "Block 4", "Flight 370" (not a month or weekday: "April 15" is a date; not in
-    a language that capitalises every noun: "26 Tote", "vor 37 Verdächtigen"; not after a name
-    in an oblique case where names take case endings: in "в Турции 48 спасателей" Turkey is the
-    place of the phrase before, and a label's head is in the nominative)."""
+    "Terminal 2", "Block 4", "Flight 370" (not a month or weekday: "April 15" is a date; not after
+    a name in an oblique case where names take case endings: in "в Турции 48 спасателей" Turkey
+    is the place of the phrase before, and a label's head is in the nominative). In a language
+    that capitalises every noun, only when no word the number could count follows it: "Terminal 2
+    des Flughafens" is a name, "26 Tote" and "am Montag 5 Verletzte" are counts."""
+    if c.label_before is not None and c.label_before.search(before):
+        return True
     if c.rules.capitalised_nouns:
-        return False
+        word = _WORD_AFTER.match(after)
+        if word is not None and c.lower(word.group(1)) not in c.rules.stopwords:
+            return False
     m = _WORD_BEFORE.search(before)
     if m is None or not m.group(1)[0].isupper() or m.group(1).isupper():
         return False

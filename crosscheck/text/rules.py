@@ -94,6 +94,7 @@ class TextRules:
     multipliers: tuple[tuple[float, re.Pattern[str]], ...]
     continuation: re.Pattern[str] | None  # the next word of a compound number, after a joiner
     before_plural: re.Pattern[str] | None  # a cardinal read only before a plural: "neuf personnes"
+    label_before: re.Pattern[str] | None  # ends before a number in a lowercase name: "au terminal "
     ones: re.Pattern[str] | None  # a word for one standing alone ("one", "один", "bir")
     one_of: re.Pattern[str] | None  # what after it makes it a count: "of the", "из"
     # attribution (text/attribution.py)
@@ -162,6 +163,7 @@ def _compile(rules: LanguageRules) -> TextRules:
         before_plural=_maybe(alternation(rules.cardinals_before_plural),
                              rf"(?<!{rules.cardinal_not_before})(?P<w>{{}})(?=[ \u00a0]+[^\W\d_]+[sx]\b)",
                              re.IGNORECASE),
+        label_before=_maybe(rules.label_before, r"(?:{})\Z"),
         ones=_maybe(alternation(rules.cardinal_ones),
                     rf"(?<!{rules.cardinal_not_before})(?P<w>{{}})(?!{rules.cardinal_not_after})", re.IGNORECASE),
         one_of=_maybe(rules.one_of, r"\A(?:{})", re.IGNORECASE),

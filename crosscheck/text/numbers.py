@@ -213,8 +213,8 @@ def _labels(before: str, after: str, c: TextRules) -> bool:
     if c.label_before is not None and c.label_before.search(before):
         return True
     if c.rules.capitalised_nouns:
-        word = _WORD_AFTER.match(after)
-        if word is not None and c.lower(word.group(1)) not in c.rules.stopwords:
+        counted = _WORD_AFTER.match(after)
+        if counted is not None and c.lower(counted.group(1)) not in c.rules.stopwords:
             return False
     m = _WORD_BEFORE.search(before)
     if m is None or not m.group(1)[0].isupper() or m.group(1).isupper():

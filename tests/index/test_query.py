@@ -6,6 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from crosscheck import Index
 from crosscheck.text.anchors import query_anchors
@@ -105,6 +106,26 @@ def test_turkish_query_ranks_anadolu_above_the_unrelated_turkish_articles(sample
     turkish = [h.article.outlet for h in hits if h.article.language == "tr"]
     assert turkish[:2] == ["Hürriyet", "Anadolu Ajansı"], turkish
     assert outlets.index("Anadolu Ajansı") < outlets.index("Yeni Şafak")
+
+
+def test_a_sentence_search_checks_sentences_only_until_it_has_k_claims(sample_index: Index,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Checking a sentence for a claim (claims.is_claim) costs about 0.15 ms; a server searches
+    SENTENCE_OVERFETCH times k sentences, and the ones after the k-th claim need no check."""
+    from crosscheck.index import query
+    from crosscheck.text.claims import is_claim
+
+    checked: list[bool] = []
+
+    def counted(sentence: str, language: str | None) -> bool:
+        checked.append(is_claim(sentence, language))
+        return checked[-1]
+
+    monkeypatch.setattr(query, "is_claim", counted)
+    hits = search(sample_index, SEED_QUERY, k=3, sentences=True)
+    assert len(hits) == 3 and sum(checked) == 3
+    assert checked[-1], f"checked {len(checked)} sentences after the third claim: {checked}"
+    assert len(checked) < query.SENTENCE_OVERFETCH * 3
 
 
 GRAIN = ["tass-grain-ru", "ria-grain-ru", "interfax-grain-ru", "reuters-grain-en", "ap-grain-en", "aa-grain-tr",

@@ -340,14 +340,19 @@ def _postposition_source(toks: list[_Tok], g: int, sentence: str, c: TextRules) 
 
 
 def _opening_subject(toks: list[_Tok], sentence: str, c: TextRules) -> str | None:
-    """The subject opening a sentence whose verb ends it: 'Klintsevich, "..." dedi.' -> Klintsevich."""
+    """The subject opening a sentence whose verb ends it: 'Klintsevich, "..." dedi.' -> Klintsevich;
+    also after an opening "according to" ('Habere göre uzman Avatkov ... söyledi': the report
+    relays, Avatkov speaks)."""
     r = c.rules
     assert r.suffix_grammar is not None
     j = 0
+    if len(toks) > 2 and c.lower(toks[1].text) == r.suffix_grammar.postposition:
+        j = 3 if toks[2].kind == "COMMA" else 2  # "Habere göre(,) Rus uzman Avatkov ... söyledi"
+    opening = j
     while j < len(toks) and (toks[j].kind in ("CAP", "ROLE", "MOD")
                              or (toks[j].kind == "CONN" and j > 0 and toks[j - 1].kind == "CAP")):
         j += 1
-    phrase = toks[:j]
+    phrase = toks[opening:j]
     while phrase and phrase[-1].kind == "CONN":
         phrase.pop()
     if not phrase:

@@ -93,6 +93,8 @@ def test_numbers(sentence: str, expected: list[tuple[float, str]]) -> None:
     ("Bir diplomatik kaynak, görüşmelerin sürdüğünü AA'ya doğruladı.", "Bir diplomatik kaynak"),
     ("Ayrıca anlaşmanın önemli olduğunu vurguladı.", None),
     ("Ortak Koordinasyon Merkezi (JCC), yaptığı açıklamada iki geminin daha limandan ayrıldığını duyurdu.", "JCC"),
+    # the subject after an opening "according to": who speaks, the report only relays
+    ("Habere göre Rus uzman İvan Petrov da Ankara'nın uzlaşmaya hazır olduğunu söyledi.", "Rus uzman İvan Petrov"),
     ("Bu bilgi resmi kaynaklarca doğrulanmadı.", None),
 ])
 def test_attribution(sentence: str, expected: str | None) -> None:

@@ -20,8 +20,8 @@ Printed per corpus:
 - speakers: annotated speakers found (a speaker of the view has the key of their name or of one
   of their annotated spellings), of those the ones quoted in every annotated article and in
   exactly the annotated camps, and those the view lists as one speaker (of the keys of their
-  spellings, one has quotes: "Самарин" alone may key as the city Samara, but in a story that
-  names Олег Самарин the view keys it as him).
+  spellings, one holds their quotes in the annotated articles: "Самарин" alone may key as the
+  city Samara, but in a story that names Олег Самарин the view keys it as him).
 """
 
 from __future__ import annotations
@@ -118,8 +118,8 @@ def score_speakers(path: Path, comparisons: dict[str, Any], camp_of: dict[str, s
             misses.append(f"{g['name']}: not found")
             continue
         named += 1
-        one += sum(1 for k in keys if found.get(k)) == 1  # the view quotes them as one speaker
         want = set(g["quoted"])
+        one += sum(1 for k in keys if found.get(k, set()) & want) == 1  # one speaker of the view holds them
         camps_right = {camp_of[a] for a in articles & want} == {camp_of[a] for a in want}
         if want <= articles and camps_right:
             right += 1

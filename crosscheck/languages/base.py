@@ -72,6 +72,8 @@ class EvidenceRules:
     dead: frozenset[str] = frozenset()  # "kill", "die", "death", "погибнуть", "öl", "hayat kaybet"
     injured: frozenset[str] = frozenset()  # "injure", "wound", "ранить", "yarala"
     missing: frozenset[str] = frozenset()  # "missing", "пропасть", "kayıp", "vermissen"
+    # a toll word that is none before these words: German "Verletzung der Waffenruhe" (a violation)
+    not_tolls_before: Mapping[str, str] = field(default_factory=dict)
     # words that open a new clause within a sentence, beside punctuation ("and", "и", "ve", "und")
     clause_words: frozenset[str] = frozenset()
     # the word that says what a number counts stands after it (a verb-final language: "23 kişinin
@@ -154,12 +156,20 @@ class LanguageRules:
     # words for a number that are also other words, read only before a plural noun: French "neuf"
     # ("neuf personnes"; "un navire neuf" is new)
     cardinals_before_plural: Mapping[str, int] = field(default_factory=dict)
-    # ends right before a short number that is part of a name written in lower case: French "au
-    # terminal 2", "la porte 3" (a count stands before its noun: "les 2 terminaux")
-    label_before: str = ""
+    # nouns a short number after which is part of a name, where capitals cannot tell (German
+    # capitalises every noun, French writes "au terminal 2" in lower case): "Terminal 2", "Gleis 4"
+    label_nouns: frozenset[str] = frozenset()
+    # words before a speech verb that make it a passive, not who said it: "Losses were estimated
+    # at 2 billion euros, the ministry said"
+    passive_auxiliaries: frozenset[str] = frozenset()
     # words right after a word for one that make it a count of one thing: "one of the sailors",
-    # "один из моряков" (a word for one before a unit of time is read too: "by one year")
+    # "один из моряков"
     one_of: str = ""
+    # a word for one before a unit of time is a span of time only with a word that says so, ending
+    # right before it ("by one year", "на один год") or right after the unit ("bir hafta süreyle"):
+    # "one day" alone is also "some day", "bir Güney Koreli" a South Korean
+    one_span_before: str = ""
+    one_span_after: str = ""
     not_quantities: tuple[str, ...] = ()  # regexes of spans that are never quantities: "19 Uhr", "19h30"
     time_cues_before: str = ""  # regex ending right before a clock time written "19.00": "at", "saat"
     time_cues_after: str = ""  # regex right after it: "local", "по местному", "'da"

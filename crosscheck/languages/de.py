@@ -41,7 +41,7 @@ _VERBS = ("sagte sagten sagt sagen erklärte erklärten erklärt betonte betonte
           "behauptete behaupteten behauptet verkündete bekräftigte dementierte bestritt bestritten bestreitet zufolge")
 
 EVIDENCE = EvidenceRules(
-    money_after=r"\s?(?:(?:mio|mrd|millionen|milliarden)\.?\s+)?(?:\w+\s+)?(?:dollar|euro|rubel|lira|pfund|yuan)\b",
+    money_after=r"\s?(?:(?:mio|mrd|millionen|milliarden)\.?\s+)?(?:(?:[^\W\d_]+(?:e|en)\s+)|us-)?(?:dollar|euro|rubel|lira|pfund|yuan)\b",
     magnitude_before=r"(?:stärke)\s*$",
     units=frozen_map({
         "mw": r"\s?(?:mw|gw|megawatt|gigawatt)\b",
@@ -49,12 +49,14 @@ EVIDENCE = EvidenceRules(
         "km": r"\s?(?:km|kilometer\w*)",
         "t": r"\s?(?:(?:mio|mrd)\.?\s+)?tonnen\b",
         "nmi": r"\s?seemeilen?\b",
+        "m2": r"\s?(?:quadratmeter\w*|m²)",
         "m": r"\s?meter(?:n)?\b",
     }),
     duration_after=r"\s?(?:stunden?|tagen?|wochen?|monaten?|jahren?|jahre)\b",
     dead=frozenset({'leiche', 'getötet', 'sterben', 'todesopfer', 'tot', 'tote', 'toter', 'töten', 'ums leben', 'ums leben kommen', 'leben kosten', 'leben verlieren', 'leben verloren', 'menschenleben', 'tod'}),
     injured=frozenset({'verletzen', 'verletzt', 'verletzte', 'verletzter', 'verletzung', 'verwunden', 'verwundet'}),
     missing=frozenset({'vermissen', 'vermisst', 'vermisste', 'vermisster'}),
+    not_tolls_before={"verletzung": r"\s+(?:der|des|von)\b"},  # "Verletzung der Waffenruhe": a violation
     clause_words=words("und während aber sowie"),
     month_numbers={m: i for i, m in enumerate(("januar", "februar", "märz", "april", "mai", "juni", "juli",
                                                 "august", "september", "oktober", "november", "dezember"), 1)},
@@ -64,7 +66,7 @@ EVIDENCE = EvidenceRules(
     negation=r"\b(?:nicht|kein\w*|nie|niemals|niemand|nichts)\b",
     denial=r"\b(?:bestritt\w*|bestreit\w*|dementier\w*|zurückgewiesen|wies\s+(?:\S+\s+){1,6}?zurück|haltlos)\b",
     media_speaker=r"(?:(?:die|der|das|den|dem)\s+)?(?:(?:staatlich\w*|russisch\w*|türkisch\w*)\s+)*(?:Nachrichtenagentur\w*|Agentur\w*|Zeitung\w*|Tageszeitung\w*|Sender\w*|Fernsehsender\w*|Blatt\w*|Magazin\w*|Bericht\w*)",
-    institution_speaker=r"(?:Ministerium\w*|Regierung\w*|Botschaft\w*|Konsulat\w*|Erklärung\w*|Mitteilung\w*|Amt\b|Amtes|Stab\w*|Kreml\w*|Armee\w*|Streitkräfte\w*|Mission\w*|Kommando\w*|Behörde\w*)",
+    institution_speaker=r"(?:Ministerium\w*|Regierung\w*|Botschaft\w*|Konsulat\w*|Erklärung\w*|Mitteilung\w*|Amt\b|Amtes|Stab\w*|Kreml\w*|Armee\w*|Streitkräfte\w*|Mission\w*|Kommando\w*|Behörde\w*|Zentrum\w*|Zentrale\w*|Verband\w*|Verbands|Dienst\w*|Organisation\w*|Gesellschaft\w*|Bank\w*)",
     attribution_only=(
         r"^(?:Das|Dies)\s+(?:berichtete|meldete|berichtet|meldet|teilte|sagte|schreibt|schrieb)\b",
     ),
@@ -78,6 +80,7 @@ RULES = LanguageRules(
     char_folds=frozen_map({"ß": "ss"}),
     upper_letters="ÄÖÜ",
     capitalised_nouns=True,
+    label_nouns=words("terminal block gleis flug reaktor halle tor gate bahnsteig linie sektor pier"),
     stopwords=words("der die das des dem den ein eine und in im am ins ans zu zur zum mit von vom für auf aufs nach bei beim an"),
     segmenter="de",
     abbreviations=words("jan feb mär apr jun jul aug sep sept okt nov dez nr"),

@@ -10,9 +10,10 @@ _MONTHS = (r"(?:January|February|March|April|May|June|July|August|September|Octo
            r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?(?![^\W\d_])")
 
 EVIDENCE = EvidenceRules(
-    # a currency, after at most one word naming whose ("20,000 Turkish liras", "5 US dollars")
-    money_after=(r"\s?(?:(?:million|billion|thousand)\s+)?(?:[^\W\d_]+\s+)?"
-                 r"(?:dollars?|euros?|rubles?|roubles?|liras?|lire|pounds|yuan|yen|hryvnias?)\b"),
+    # a currency, after at most one word saying whose ("20,000 Turkish liras", "5 US dollars"; not
+    # "the 20 euro zone countries")
+    money_after=(r"\s?(?:(?:million|billion|thousand)\s+)?(?:(?:us|[^\W\d_]+(?:ish|ian|ese|an|i))\s+)?"
+                 r"(?:dollars?|euros|rubles?|roubles?|liras?|lire|pounds|yuan|hryvnias?)\b"),
     magnitude_before=r"magnitude(?:\s+of)?[\s-]*$",
     magnitude_after=r"\s?(?:-|\s)?magnitude\b",
     units=frozen_map({
@@ -21,7 +22,8 @@ EVIDENCE = EvidenceRules(
         "km": r"\s?(?:km|kilomet(?:re|er)s?)\b",
         "t": r"\s?(?:(?:million|billion)\s+)?(?:tonnes|tons)\b",
         "nmi": r"\s?(?:nautical\s+miles?|nmi)\b",
-        "m": r"(?:\s|[-‐])?met(?:re|er)s?\b",  # after km and m3, which hold "metre" too
+        "m2": r"\s?(?:square\s+met(?:re|er)s?|sq\.?\s?m\b|m²)",
+        "m": r"(?:\s|[-‐])?met(?:re|er)s?\b",  # after km, m3 and m2, which hold "metre" too
     }),
     # "11 days", "an 11-day shutdown" (a number and a unit of time made one adjective), not an age
     duration_after=r"(?:\s|[-‐])?(?:more\s+)?(?:hours?|days?|weeks?|months?|years?)\b(?![\s\-‐]+(?:old|ago))",
@@ -39,7 +41,8 @@ EVIDENCE = EvidenceRules(
     denial=(r"\b(?:denied|denies|deny|denying|dismissed|rejected|refuted|disputed)\b"
             r"|\b(?:was|were|is|are)\s+(?:false|untrue|baseless|groundless)\b"),
     media_speaker=r"(?:the\s+)?(?:(?:state|state-run|news|Russian|Turkish)\s+)*(?:agency|newspaper|daily|broadcaster|channel|outlet|paper|website|report|wire|tabloid|magazine|TV|television|radio)",
-    institution_speaker=r"\b(?:ministry|ministries|statement|government|office|embassy|consulate|council|committee|authorities|kremlin|pentagon|army|military|navy|police|alliance|forces|parliament|headquarters|department|agency\s+for|administration|presidency|mission|command|staff)\b",
+    institution_speaker=r"\b(?:ministry|ministries|statement|government|office|embassy|consulate|council|committee|authorities|kremlin|pentagon|army|military|navy|police|alliance|forces|parliament|headquarters|department|agency\s+for|administration|presidency|mission|command|staff|cent(?:re|er)|association|organi[sz]ation|union|commission|authority"
+                         r"|bureau|service|court|bank|fund|company|corporation)\b",
     attribution_only=(
         r"^(?:this|that|the\s+(?:news|report|information))\s+(?:was|has\s+been)\s+(?:reported|announced|confirmed)\b",
         r"^(?:the\s+)?(?:agency|newspaper|daily|broadcaster|report)\s+(?:cited|quoted|attributed\s+(?:this|the\s+information))\b",
@@ -78,6 +81,7 @@ RULES = LanguageRules(
     cardinal_joiner=r"[ \u00a0]+(?:and[ \u00a0]+)?|[-‐–]",
     cardinal_ones={"one": 1},
     one_of=r"\s+of\s+(?:the|its|their|his|her|our)\s+",
+    one_span_before=r"\b(?:by|for|within|over|after|than|of|another)\s+",
     time_cues_before=r"\b(?:at|from|until|till)",
     time_cues_after=r"local|GMT|UTC|CET|hrs\b|h\b",
     year_cues_before=(r"\b(?:in|since|by|until|till|from|of|during|before|after|early|late|mid|the|this|that|its"
@@ -88,7 +92,8 @@ RULES = LanguageRules(
         "said says say told tells stated added adds noted explained stressed emphasised emphasized warned warns "
         "claimed reported announced confirmed confirms insisted insists argued argues wrote writes declared denied "
         "alleged alleges underlined revealed acknowledged admitted asserted maintained described describes estimated "
-        "rejected refuted dismissed"),
+        "rejected refuted"),
+    passive_auxiliaries=words("was were is are be been being"),
     verbs_without_inversion=words("told tells"),
     source_phrases=frozenset({("according", "to"), ("", "citing"), ("", "quoting")}),
     pronouns=words("he she they it we i you this that these those who which him them one"),

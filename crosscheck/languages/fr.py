@@ -44,11 +44,12 @@ EVIDENCE = EvidenceRules(
         "km": r"\s?(?:km|kilomètres?)\b",
         "t": r"\s?(?:(?:millions?|milliards?)\s+de\s+)?tonnes\b",
         "nmi": r"\s?milles?\s+(?:nautiques?|marins?)\b",
+        "m2": r"\s?(?:mètres?\s+carrés?|m²)",
         "m": r"\s?mètres?\b",
     }),
     # "deux semaines", and with the adjectives that stand between: "deux dernières semaines"
     duration_after=(r"\s?(?:(?:derni[eè]re?s?|prochaine?s?|premi[eè]re?s?|longue?s?|bonne?s?)\s+)?"
-                    r"(?:heures?|jours?|semaines?|mois|ans|années?)\b"),
+                    r"(?:heures?|jours?|semaines?|mois|ans?|années?)\b"),
     dead=frozenset({'corps', 'décéder', 'décédé', 'mort', 'mourir', 'péri', 'périr', 'trouver le mort', 'tuant', 'tuer', 'tué', 'victime', 'vie'}),
     injured=frozenset({'blessant', 'blesser', 'blessé', 'blessure'}),
     missing=frozenset({'disparaître', 'disparu'}),
@@ -61,7 +62,7 @@ EVIDENCE = EvidenceRules(
     negation=r"\b(?:ne|n['’])\s*\w+(?:\s+\w+)?\s+(?:pas|jamais|plus|aucun\w*|personne|rien)\b",
     denial=r"\b(?:démenti\w*|dément\w*|nié\w*|rejeté\w*|rejette\w*|contesté\w*|infondé\w*)\b",
     media_speaker=r"(?:(?:l['’]|le\s+|la\s+|les\s+))?(?:agence|journal|quotidien|chaîne|média|médias|site|hebdomadaire|radio|télévision)(?:\s+(?:russe|turque|d['’]État|officielle|publique))*",
-    institution_speaker=r"(?:ministère\w*|gouvernement\w*|ambassade\w*|consulat\w*|communiqué\w*|déclaration\w*|état-major|Kremlin|armée\w*|mission\w*|présidence\w*|autorités|commandement\w*)",
+    institution_speaker=r"(?:ministère\w*|gouvernement\w*|ambassade\w*|consulat\w*|communiqué\w*|déclaration\w*|état-major|Kremlin|armée\w*|mission\w*|présidence\w*|autorités|commandement\w*|centre\w*|association\w*|union\w*|service\w*|organisation\w*|agence\w*|banque\w*)",
     attribution_only=(
         r"^(?:C['’]est\s+ce\s+qu['’](?:a|ont)|L['’]information\s+a\s+été)\s+",
     ),
@@ -73,7 +74,7 @@ RULES = LanguageRules(
     people_word="personnes",
     evidence=EVIDENCE,
     upper_letters="ÀÂÇÉÈÊËÎÏÔÛÙÜŸŒ",
-    stopwords=words("le la les l de du des d et en a au aux un une pour sur par dans"),
+    stopwords=words("le la les l de du des d et en a au aux un une pour sur par dans après mais sous vers plus depuis jamais pas très tout"),
     segmenter="fr",
     abbreviations=words("janv févr fevr avr juil sept oct nov déc dec"),
     titles=words("m mm mme mmes mlle dr pr me st ste"),
@@ -93,10 +94,9 @@ RULES = LanguageRules(
     cardinal_multipliers=((r"cents?\b", 100.0),),
     cardinal_joiner=r"[ \u00a0]+(?:et[ \u00a0]+)?|-",
     cardinal_ones={"un": 1, "une": 1},
+    one_span_before=r"(?<!\w)(?:pendant|durant|depuis|pour|après|dans|en)\s+",
     cardinals_before_plural={"neuf": 9},
-    # not the words of an amount: "au moins 23", "au total 41", "le bilan 12"
-    label_before=(r"(?<![\w'’])(?:au|du|le|la|l['’])\s+(?!(?:moins|plus|total|minimum|maximum|bilan|nombre)\s)"
-                  r"[a-zà-ÿ]{3,}\s"),  # a plural noun after it ends in -s or -x: "neuf blessés"
+    label_nouns=words("terminal porte bloc ligne réacteur vol quai salle hall pavillon tranche voie secteur unité"),
     not_quantities=(r"(?<![\d.,])(?:[01]?\d|2[0-3])\s?h\s?(?:[0-5]\d)?(?![\w])",),
     time_cues_before=r"\b(?:à|vers|dès|jusqu['’]à)",
     time_cues_after=r"h\b|heures?\b",

@@ -15,7 +15,7 @@ _REPORT = r"(?:haberine|bildirdiğine|aktardığına|yazdığına|açıklamasın
 
 EVIDENCE = EvidenceRules(
     thousand_word="bin",
-    money_after=r"\s?(?:(?:bin|milyon|milyar)\s+)?(?:\w+\s+)?(?:dolar|avro|euro|lira|tl|ruble)\w*",
+    money_after=r"\s?(?:(?:bin|milyon|milyar)\s+)?(?:(?:türk|abd|amerikan|rus)\s+)?(?:dolar|avro|euro|lira|tl|ruble)\w*",
     magnitude_before=r"(?:büyüklüğünde)\s*$",
     magnitude_after=r"\s?büyüklüğünde",
     units=frozen_map({
@@ -24,7 +24,8 @@ EVIDENCE = EvidenceRules(
         "km": r"\s?(?:km|kilometre\w*)",
         "t": r"\s?(?:(?:bin|milyon|milyar)\s+)?ton\b\w*",
         "nmi": r"\s?deniz\s+mil\w*",
-        "m": r"\s?metre\w*",
+        "m2": r"\s?(?:metrekare\w*|m²)",
+        "m": r"\s?metre(?!küp|kare)\w*",
     }),
     duration_after=r"\s?(?:saat\w*|gün\w*|hafta\w*|ay\b\w*|yıl\w*|sene\w*)",
     # "cansız bedenine ulaşıldı" (the lifeless body was reached): the lemmatiser gives "can beden"
@@ -43,7 +44,7 @@ EVIDENCE = EvidenceRules(
     negation=r"\b(?:değil\w*|yok|hayır)\b|\w+(?:ma|me)(?:dı|di|dığ\w*|diğ\w*|mış|miş|yacak|yecek|z)\b",
     denial=(r"\b(?:yalanla\w*|reddet\w*|asılsız\w*)|gerçeği\s+yansıtma\w*|doğru\s+olmadığ\w*"),
     media_speaker=r"(?:(?:Rus|Türk|resmi|devlet)\s+)*(?:ajans\w*|haber\s+ajans\w*|gazete\w*|kanal\w*|televizyon\w*|site\w*|basın\w*|medya\w*)",
-    institution_speaker=r"(?:bakanlı\w*|açıklama\w*|hükümet\w*|büyükelçili\w*|konsoloslu\w*|MSB|genelkurmay\w*|başkanlı\w*|ofis\w*|ordu\w*|komutanlı\w*|misyon\w*|kaynaklar\w*)",
+    institution_speaker=r"(?:bakanlı\w*|açıklama\w*|hükümet\w*|büyükelçili\w*|konsoloslu\w*|MSB|genelkurmay\w*|başkanlı\w*|ofis\w*|ordu\w*|komutanlı\w*|misyon\w*|kaynaklar\w*|merkez\w*|kurum\w*|birli\w*|derne\w*|şirket\w*|müdürlü\w*|valili\w*)",
     attribution_only=(
         r"^(?:Ajans|Gazete|Haber|Kanal|Site)\w*,?\s+(?:(?:bu\s+)?bilgiler\w*|haber\w*)\s+.*(?:dayandırdı|dayandırıyor|aktardı|verdi)\W*$",
         r"^(?:Bu\s+)?(?:bilgi|haber)\w*,?\s+.*(?:tarafından\s+)?(?:duyuruldu|aktarıldı|verildi)\W*$",
@@ -78,6 +79,7 @@ RULES = LanguageRules(
     ordinal_suffix=r"['’](?:inci|ıncı|uncu|üncü|nci|ncı|ncu|ncü)",
     cardinals={**_UNITS, **_TENS, **_HUNDRED},
     cardinal_ones={"bir": 1},
+    one_span_after=r"\s+(?:süreyle|boyunca|içinde|sonra|önce|süre)\b",
     cardinal_multipliers=((r"yüz\b", 100.0),),
     cardinal_not_after=r"[\w\-'’]",
     time_cues_before=r"\bsaat",

@@ -186,14 +186,26 @@ def _skip_adverbials(toks: list[_Tok], j: int, c: TextRules) -> int:
     return j
 
 
-def _bracketed_name(toks: list[_Tok], j: int) -> _Tok | None:
-    """The one capitalised word in brackets ending at toks[j] right after a name or role: the short
-    name an article gives the speaker it named ("Central Command (CENTCOM)", "Ассоциация
-    туроператоров России (АТОР)"), the name the other articles use."""
-    if (j >= 3 and toks[j].text == ")" and toks[j - 1].kind == "CAP" and toks[j - 2].text == "("
-            and toks[j - 3].kind in ("CAP", "ROLE")):
-        return toks[j - 1]
-    return None
+def _bracketed(toks: list[_Tok], j: int) -> bool:
+    """toks[j] closes brackets around one capitalised word right after a name or role: "Central
+    Command (CENTCOM)", "Olaf Scholz (SPD)"."""
+    return (j >= 3 and toks[j].text == ")" and toks[j - 1].kind == "CAP" and toks[j - 2].text == "("
+            and toks[j - 3].kind in ("CAP", "ROLE"))
+
+
+def _after_person(toks: list[_Tok], j: int, c: TextRules) -> bool:
+    """The brackets closing at toks[j] follow a person's name (two capitalised words, the last no
+    institution's word nor an acronym): they hold a party or a post ("Olaf Scholz (SPD)")."""
+    last = toks[j - 3]
+    return (j >= 4 and toks[j - 4].kind == "CAP" and last.kind == "CAP" and not last.text.isupper()
+            and not c.evidence.institution_speaker.search(last.text))
+
+
+def _bracketed_name(toks: list[_Tok], j: int, c: TextRules) -> _Tok | None:
+    """The short name an article gives in brackets to the institution it named, the name the other
+    articles use ("Central Command (CENTCOM)", "Ассоциация туроператоров России (АТОР)"), when
+    brackets close at toks[j]; None after a person's name."""
+    return toks[j - 1] if _bracketed(toks, j) and not _after_person(toks, j, c) else None
 
 
 def _appositive_subject(toks: list[_Tok], j: int, sentence: str) -> str | None:
@@ -208,9 +220,10 @@ def _appositive_subject(toks: list[_Tok], j: int, sentence: str) -> str | None:
 
 def _backward(toks: list[_Tok], i: int, sentence: str, c: TextRules) -> str | None:
     j = _skip_adverbials(toks, i - 1, c)
-    short = _bracketed_name(toks, j)
-    if short is not None:
-        return short.text
+    if _bracketed(toks, j):
+        if not _after_person(toks, j, c):
+            return toks[j - 1].text
+        j -= 3  # "Olaf Scholz (SPD) sagte": the person, their party left out
     comma = j >= 0 and toks[j].kind == "COMMA"
     if comma:
         j -= 1
@@ -269,6 +282,8 @@ def _candidates_svo(toks: list[_Tok], sentence: str, c: TextRules) -> list[tuple
         if _is_source_phrase(toks, i, r):
             out.append((t.start, _forward(toks, i, sentence, c)))
         elif low in r.speech_verbs and t.kind not in ("CAP", "ROLE"):
+            if i > 0 and c.lower(toks[i - 1].text) in r.passive_auxiliaries:
+                continue  # "Losses were estimated at ...": a passive names nobody
             who = _backward(toks, i, sentence, c)
             j = _skip_adverbials(toks, i - 1, c)
             prev = toks[j].kind if j >= 0 else ""
@@ -357,7 +372,8 @@ def _opening_subject(toks: list[_Tok], sentence: str, c: TextRules) -> str | Non
         phrase.pop()
     if not phrase:
         return None
-    short = _bracketed_name(toks, j + 2) if j + 2 < len(toks) else None
+    closing = j + 2  # where a bracket right after the phrase closes: "Komutanlığı (CENTCOM),"
+    short = _bracketed_name(toks, closing, c) if closing < len(toks) else None
     if short is not None:
         return short.text  # "ABD Merkez Kuvvetler Komutanlığı (CENTCOM), ... duyurdu"
     stop = toks[j] if j < len(toks) else None

@@ -155,6 +155,9 @@ def _people_words(words: list[tuple[str, int, int]], sentence: str, rules: TextR
         while size:
             span = forms[i:i + size]
             kind = e.people.get(tuple(w for w, _ in span)) or e.people.get(tuple(f for _, f in span))
+            if kind and size == 1 and words[i][0] in e.not_tolls_before \
+                    and e.not_tolls_before[words[i][0]].match(sentence[words[i][2]:]):
+                kind = None  # "Verletzung der Waffenruhe": a violation, not an injury
             if kind:
                 out.append((words[i][1], kind))
                 break

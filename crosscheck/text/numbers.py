@@ -171,7 +171,7 @@ def _digit_numbers(sentence: str, c: TextRules) -> list[Number]:
         before, after = sentence[:start], sentence[end:]
         plain = token.isdigit()
         if (_NAME_BEFORE.search(before) or (c.ordinal_after and c.ordinal_after.match(after))
-                or _CODE_AFTER.match(after) or (plain and len(token) <= 3 and _labels(before, after, c))):
+                or _CODE_AFTER.match(after) or (plain and len(token) <= 3 and _labels(before, c))):
             continue
         if plain and c.rules.ordinal_dot and _ORDINAL_DOT.match(after):
             continue
@@ -203,20 +203,19 @@ _WORD_BEFORE = re.compile(r"([^\W\d_]+)[ \u00a0]\Z")
 _SENTENCE_OPENING = re.compile(r"(?:\A|[.!?:;]\s+|\n)\Z")
 
 
-def _labels(before: str, after: str, c: TextRules) -> bool:
+def _labels(before: str, c: TextRules) -> bool:
     """A short number right after a capitalised word within the sentence is part of a name:
     "Terminal 2", "Block 4", "Flight 370" (not a month or weekday: "April 15" is a date; not after
     a name in an oblique case where names take case endings: in "в Турции 48 спасателей" Turkey
-    is the place of the phrase before, and a label's head is in the nominative). In a language
-    that capitalises every noun, only when no word the number could count follows it: "Terminal 2
-    des Flughafens" is a name, "26 Tote" and "am Montag 5 Verletzte" are counts."""
-    if c.label_before is not None and c.label_before.search(before):
-        return True
-    if c.rules.capitalised_nouns:
-        counted = _WORD_AFTER.match(after)
-        if counted is not None and c.lower(counted.group(1)) not in c.rules.stopwords:
-            return False
+    is the place of the phrase before, and a label's head is in the nominative). Where capitals
+    cannot tell (German capitalises every noun, French writes labels in lower case), only after
+    one of the language's label nouns: "Terminal 2 des Flughafens", "au terminal 2"; "laut
+    Ärzten 3" and "dans la nuit 25 drones" are counts."""
     m = _WORD_BEFORE.search(before)
+    if c.rules.label_nouns:  # "Terminal 2 des Flughafens", "au terminal 2", not "laut Ärzten 3"
+        return m is not None and c.lower(m.group(1)) in c.rules.label_nouns
+    if c.rules.capitalised_nouns:
+        return False
     if m is None or not m.group(1)[0].isupper() or m.group(1).isupper():
         return False
     if _SENTENCE_OPENING.search(before, 0, m.start()):
@@ -265,26 +264,37 @@ def _is_toll_word(word: str, c: TextRules) -> bool:
     return (lemma(c.lower(word), c),) in c.evidence.people or (c.lower(word),) in c.evidence.people
 
 
+def _one_as_span(sentence: str, one: re.Match[str], c: TextRules) -> bool:
+    """A word for one before a unit of time, with a word saying it is a span ("by one year", "на
+    один год", "bir hafta süreyle"); not "one day" alone (also "some day")."""
+    unit = c.evidence.duration_after.match(sentence, one.end())
+    if unit is None:
+        return False
+    return bool((c.one_span_before and c.one_span_before.search(sentence, 0, one.start()))
+                or (c.one_span_after and c.one_span_after.match(sentence[unit.end():])))
+
+
+def _one_of_a_toll(sentence: str, one: re.Match[str], c: TextRules) -> bool:
+    """One of a group, where the verb right after the group says it was killed, injured or missing
+    ("one of the sailors was injured", "один из моряков получил ранения"). Not one of a toll ("one
+    of the dead was a passer-by": a member of that count), nor one of a group a toll word right
+    after describes ("one of the soldiers killed in the attack was 19"), nor one of a group with
+    nothing counted ("one of the victims was a passer-by")."""
+    group = c.one_of.match(sentence[one.end():]) if c.one_of is not None else None
+    if group is None:
+        return False
+    words = _WORDS.findall(_CLAUSE_END.split(sentence[one.end() + group.end():], 1)[0])[:3]
+    return (len(words) >= 2 and not _is_toll_word(words[0], c) and not _is_toll_word(words[1], c)
+            and any(_is_toll_word(w, c) for w in words[1:]))
+
+
 def _counted_ones(sentence: str, c: TextRules) -> list[Number]:
-    """A word for one where it is a figure: before a unit of time ("by one year", "на один год"),
-    or one of a group that its clause says was killed, injured or missing ("one of the sailors was
-    injured", "один из моряков получил ранения"). Not one of a group that is itself a toll ("one
-    of the dead was a passer-by": a member of that count), nor one of a group with nothing counted
-    ("one of the victims was a passer-by")."""
-    found: list[Number] = []
+    """A word for one where it is a figure: a span of time or one of a toll (the two functions
+    above); elsewhere it is an article or a pronoun."""
     if c.ones is None:
-        return found
-    for m in c.ones.finditer(sentence):
-        end = m.end()
-        if not c.evidence.duration_after.match(sentence, end):
-            group = c.one_of.match(sentence[end:]) if c.one_of is not None else None
-            if group is None:
-                continue
-            words = _WORDS.findall(_CLAUSE_END.split(sentence[end + group.end():], 1)[0])
-            if not words or _is_toll_word(words[0], c) or not any(_is_toll_word(w, c) for w in words[1:]):
-                continue
-        found.append(Number(1.0, m.group(), m.start(), end))
-    return found
+        return []
+    return [Number(1.0, m.group(), m.start(), m.end()) for m in c.ones.finditer(sentence)
+            if _one_as_span(sentence, m, c) or _one_of_a_toll(sentence, m, c)]
 
 
 def extract_numbers(sentence: str, language: Language) -> list[Number]:

@@ -59,6 +59,7 @@ class EvidencePatterns:
     duration_after: re.Pattern[str]
     people: dict[tuple[str, ...], str]  # a lemma sequence -> the kind it gives a count (dead, injured, missing)
     longest_people: int                 # words in the longest such sequence
+    not_tolls_before: dict[str, re.Pattern[str]]  # a toll word's lemma -> what after it makes it none
     clause_words: frozenset[str]
     kind_after_number: bool
     count_fillers: frozenset[str]
@@ -94,9 +95,10 @@ class TextRules:
     multipliers: tuple[tuple[float, re.Pattern[str]], ...]
     continuation: re.Pattern[str] | None  # the next word of a compound number, after a joiner
     before_plural: re.Pattern[str] | None  # a cardinal read only before a plural: "neuf personnes"
-    label_before: re.Pattern[str] | None  # ends before a number in a lowercase name: "au terminal "
     ones: re.Pattern[str] | None  # a word for one standing alone ("one", "один", "bir")
     one_of: re.Pattern[str] | None  # what after it makes it a count: "of the", "из"
+    one_span_before: re.Pattern[str] | None  # ends before it when a unit of time follows: "by "
+    one_span_after: re.Pattern[str] | None  # follows that unit: " süreyle"
     # attribution (text/attribution.py)
     roles: re.Pattern[str] | None
     modifiers: re.Pattern[str] | None
@@ -163,10 +165,11 @@ def _compile(rules: LanguageRules) -> TextRules:
         before_plural=_maybe(alternation(rules.cardinals_before_plural),
                              rf"(?<!{rules.cardinal_not_before})(?P<w>{{}})(?=[ \u00a0]+[^\W\d_]+[sx]\b)",
                              re.IGNORECASE),
-        label_before=_maybe(rules.label_before, r"(?:{})\Z"),
         ones=_maybe(alternation(rules.cardinal_ones),
                     rf"(?<!{rules.cardinal_not_before})(?P<w>{{}})(?!{rules.cardinal_not_after})", re.IGNORECASE),
         one_of=_maybe(rules.one_of, r"\A(?:{})", re.IGNORECASE),
+        one_span_before=_maybe(rules.one_span_before, r"(?:{})\Z", re.IGNORECASE),
+        one_span_after=_maybe(rules.one_span_after, r"\A(?:{})", re.IGNORECASE),
         roles=_maybe(rules.roles),
         modifiers=_maybe(rules.modifiers),
         verb_end=re.compile(sg.verb_end) if sg else None,
@@ -189,6 +192,7 @@ def _evidence(lang: LanguageRules) -> EvidencePatterns:
         money_after=_rx(e.money_after), magnitude_before=_rx(e.magnitude_before),
         magnitude_after=_rx(e.magnitude_after),
         units={k: _rx(v) for k, v in {**_UNIVERSAL_UNITS, **e.units}.items()},
+        not_tolls_before={w: re.compile(rf"\A(?:{p})", re.IGNORECASE) for w, p in e.not_tolls_before.items()},
         duration_after=_rx(e.duration_after), people=_people(e), longest_people=max(
             (len(w.split()) for w in (*e.dead, *e.injured, *e.missing)), default=1),
         clause_words=e.clause_words, kind_after_number=e.kind_after_number, count_fillers=e.count_fillers,

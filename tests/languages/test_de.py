@@ -79,6 +79,7 @@ def test_numbers(sentence: str, expected: list[tuple[float, str]]) -> None:
      "der Nachrichtenagentur TASS"),
     ("Dem Ministerium zufolge wurden 15 Dörfer eingenommen.", "Dem Ministerium"),
     ("Er sagte, die Lage sei ruhig.", None),
+    ("Bundeskanzlerin Anna Berger (SPD) sagte, die Lage sei ernst.", "Bundeskanzlerin Anna Berger"),  # not her party
     ("Experten glauben, dass die Zusammenarbeit Russland nützen könnte.", None),
 ])
 def test_attribution(sentence: str, expected: str | None) -> None:

@@ -102,6 +102,9 @@ def test_numbers(sentence: str, expected: list[tuple[float, str]]) -> None:
     ("Senator Olga Petrova, a member of the upper house's foreign affairs committee, told Interfax that talks "
      "would resume.", "Senator Olga Petrova"),
     ("The Defence Ministry (MSB) rejected claims that a drone had been seen near the port, AA reported.", "MSB"),
+    # not: a passive names nobody, and a party in brackets after a person is not who speaks
+    ("Losses were estimated at 2 billion euros, the ministry said.", "the ministry"),
+    ("Senator Bob Miller (R) said the deal was bad.", "Senator Bob Miller"),
 ])
 def test_attribution(sentence: str, expected: str | None) -> None:
     assert attribution(sentence, LANG) == expected

@@ -60,3 +60,22 @@ def test_a_word_for_one_counts_before_a_unit_of_time_and_as_one_of_a_group() -> 
     assert _read("Один из погибших был случайным прохожим.", "ru") == []
     assert _read("One of the victims was a passer-by.", "en") == []  # nothing counted
     assert _read("No one was hurt, one witness said, a year ago.", "en") == []
+
+
+def test_what_the_new_readings_must_not_read() -> None:
+    """Wordings a review found the readings above took wrongly; each must stay as it is."""
+    # a label only after a label noun: a source or time phrase before a count is no name
+    assert _read("L'armée a abattu durant la nuit 25 drones russes.", "fr") == [(25.0, "count")]
+    assert _read("Le séisme a fait selon le ministère 300 morts.", "fr") == [(300.0, "dead")]
+    assert _read("Von den Verletzten schweben laut Ärzten 3 in Lebensgefahr.", "de") == [(3.0, "injured")]
+    # one of a group a toll word describes, and "one day" as "some day", are no figures
+    assert _read("One of the soldiers killed in the blast was buried on Sunday.", "en") == []
+    assert _read("One of the main causes of death was smoke.", "en") == []
+    assert _read("He hopes to return to Gaza one day.", "en") == []
+    assert _read("Bir Güney Koreli diplomat açıklama yaptı.", "tr") == []
+    assert _read("Bir gün mutlaka döneceğiz.", "tr") == []
+    # a violation is no injury; "neuf" as "new"; an area is no length; "euro zone" is no sum
+    assert _read("Die Armee meldete 12 Verletzungen der Waffenruhe.", "de") == [(12.0, "count")]
+    assert _read("Le marché a été refait à neuf après l'incendie.", "fr") == []
+    assert _read("Yangında 1000 metrekarelik alan kül oldu.", "tr") == [(1000.0, "unit:m2")]
+    assert _read("Finance ministers of the 20 euro zone countries met.", "en") == [(20.0, "count")]

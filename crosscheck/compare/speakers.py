@@ -190,6 +190,11 @@ def _quote(comparison: Comparison, group_id: str, status: str, m: Mention, name:
                  m.attributed_to or "", name, m.text)
 
 
+def _names_a_person(key: str, name: str) -> bool:
+    """`_named` read a first name and a surname ("Олег Самарин" keyed by the surname alone)."""
+    return " " in name and " " not in key and not key.startswith("@")
+
+
 def story_speakers(comparison: Comparison) -> list[Speaker]:
     """The story's speakers, quoted by most outlets first."""
     outlets = _outlet_keys(comparison)
@@ -204,8 +209,9 @@ def story_speakers(comparison: Comparison) -> list[Speaker]:
             if named is not None and len(named[0]) >= 2 and named[0] not in outlets:
                 quoted.append((g, m, *named))
     # surnames the story gives with a first name ("Олег Самарин"): the same word alone is that
-    # person, even where it also reads as a place ("добавил Самарин" is no "Samara")
-    people = {key for _, _, key, name in quoted if " " in name and " " not in key and not key.startswith("@")}
+    # person, even where it also reads as a place ("добавил Самарин" is no "Samara"; the price: a
+    # place keyed like a quoted person's surname, "Paris" and "Peres", would be folded into them)
+    people = {key for _, _, key, name in quoted if _names_a_person(key, name)}
     found: dict[str, Speaker] = {}
     for g, m, key, name in quoted:
         if key.startswith("@") and " " not in name:

@@ -224,8 +224,8 @@ def _rerank_cosines(text: str, candidates: Sequence[Candidate], cosines: Sequenc
     idf = {k: math.log((len(candidates) + 1) / (df[k] + 1)) for k in words}
     total = sum(v * v for v in idf.values())
     squares = {k: v ** 2 for k, v in idf.items()}
-    own, anchor_weight, word_weight = 1 - params.anchor_weight - params.word_weight, params.anchor_weight, \
-        params.word_weight
+    anchor_weight, word_weight = params.anchor_weight, params.word_weight
+    own = 1 - anchor_weight - word_weight
     scores: list[float] = []
     for c, cosine in zip(candidates, cosines):
         score = own * cosine

@@ -162,6 +162,10 @@ class LanguageRules:
     # words before a speech verb that make it a passive, not who said it: "Losses were estimated
     # at 2 billion euros, the ministry said"
     passive_auxiliaries: frozenset[str] = frozenset()
+    # verbs that report speech only before a word for what was said: "dismissed claims", not
+    # "dismissed the governor" (fired him)
+    speech_before_claims: frozenset[str] = frozenset()
+    claim_nouns: frozenset[str] = frozenset()
     # words right after a word for one that make it a count of one thing: "one of the sailors",
     # "один из моряков"
     one_of: str = ""

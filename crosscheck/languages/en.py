@@ -94,6 +94,9 @@ RULES = LanguageRules(
         "alleged alleges underlined revealed acknowledged admitted asserted maintained described describes estimated "
         "rejected refuted"),
     passive_auxiliaries=words("was were is are be been being"),
+    speech_before_claims=words("dismissed"),
+    claim_nouns=words("claims claim reports report allegations allegation accusations rumours rumors speculation "
+                      "suggestions"),
     verbs_without_inversion=words("told tells"),
     source_phrases=frozenset({("according", "to"), ("", "citing"), ("", "quoting")}),
     pronouns=words("he she they it we i you this that these those who which him them one"),

@@ -281,9 +281,11 @@ def _candidates_svo(toks: list[_Tok], sentence: str, c: TextRules) -> list[tuple
         low = c.lower(t.text)
         if _is_source_phrase(toks, i, r):
             out.append((t.start, _forward(toks, i, sentence, c)))
-        elif low in r.speech_verbs and t.kind not in ("CAP", "ROLE"):
+        elif (low in r.speech_verbs or low in r.speech_before_claims) and t.kind not in ("CAP", "ROLE"):
             if i > 0 and c.lower(toks[i - 1].text) in r.passive_auxiliaries:
                 continue  # "Losses were estimated at ...": a passive names nobody
+            if low in r.speech_before_claims and (i + 1 >= len(toks) or c.lower(toks[i + 1].text) not in r.claim_nouns):
+                continue  # "dismissed the governor": no speech
             who = _backward(toks, i, sentence, c)
             j = _skip_adverbials(toks, i - 1, c)
             prev = toks[j].kind if j >= 0 else ""

@@ -105,6 +105,8 @@ def test_numbers(sentence: str, expected: list[tuple[float, str]]) -> None:
     # not: a passive names nobody, and a party in brackets after a person is not who speaks
     ("Losses were estimated at 2 billion euros, the ministry said.", "the ministry"),
     ("Senator Bob Miller (R) said the deal was bad.", "Senator Bob Miller"),
+    ("The Energy Ministry (EM) dismissed claims of a fuel shortage.", "EM"),
+    ("President Arslan dismissed the central bank governor on Friday.", None),
 ])
 def test_attribution(sentence: str, expected: str | None) -> None:
     assert attribution(sentence, LANG) == expected

@@ -71,6 +71,8 @@ _ORDINAL_DOT = re.compile(r"\.\s+[^\W\d_]")  # Turkish "3. Ordu", German "22. Ap
 
 _LOWERCASE_WORD_AFTER = re.compile(r"\A[ \u00a0]+[^\W\d_]")
 _WORD_AFTER = re.compile(r"\A[ \u00a0]+([^\W\d_]+)")
+_WORDS = re.compile(r"[^\W\d_]+")
+_CLAUSE_END = re.compile(r"[,;:.!?()«»\"“”]")
 
 
 def _valid_groups(groups: list[str]) -> bool:
@@ -227,6 +229,15 @@ def _labels(before: str, c: TextRules) -> bool:
     return not any(word.startswith(stem) for stem in months) and word not in c.rules.evidence.weekdays
 
 
+def _before_plurals(sentence: str, c: TextRules) -> list[re.Match[str]]:
+    """The cardinals read only before a plural ("neuf blessés"), where the word after is no
+    function or invariable word ("refait à neuf après", "neuf dans")."""
+    if c.before_plural is None:
+        return []
+    return [m for m in c.before_plural.finditer(sentence)
+            if c.lower(_WORDS.findall(sentence[m.end():])[0]) not in c.rules.stopwords]
+
+
 def _spelled_numbers(sentence: str, c: TextRules) -> list[Number]:
     """Numbers written in words, compounds included: "twelve", "two hundred and fifty",
     "thirty-one", "двадцать пять", "iki yüz elli", "deux cent cinquante"."""
@@ -234,9 +245,7 @@ def _spelled_numbers(sentence: str, c: TextRules) -> list[Number]:
     if c.spelled is None:
         return found
     words = {**c.rules.cardinals, **c.rules.cardinal_ones, **c.rules.cardinals_before_plural}
-    plural = [m for m in c.before_plural.finditer(sentence)  # "neuf blessés", not "neuf dans"
-              if c.lower(_WORDS.findall(sentence[m.end():])[0]) not in c.rules.stopwords] if c.before_plural else []
-    for m in sorted([*c.spelled.finditer(sentence), *plural], key=lambda m: m.start()):
+    for m in sorted([*c.spelled.finditer(sentence), *_before_plurals(sentence, c)], key=lambda m: m.start()):
         value = float(words[" ".join(c.lower(m.group("w")).split())])
         end = m.end()
         while True:
@@ -255,9 +264,6 @@ def _spelled_numbers(sentence: str, c: TextRules) -> list[Number]:
         found.append(Number(value, sentence[start:end], start, end))
     return found
 
-
-_CLAUSE_END = re.compile(r"[,;:.!?()«»\"“”]")
-_WORDS = re.compile(r"[^\W\d_]+")
 
 
 def _is_toll_word(word: str, c: TextRules) -> bool:

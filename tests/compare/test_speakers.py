@@ -107,20 +107,16 @@ def test_speakers_json_shape(quake_comparison: Comparison) -> None:
 def test_a_surname_alone_is_the_person_the_story_names_not_a_city(tmp_path: Path) -> None:
     """"Самарин" alone keys as the city of Samara; in a story that names Олег Самарин it is him.
     Invented articles; the hash-test model, since no similarity is asked for."""
-    from crosscheck import OutletDirectory
-    from crosscheck.compare.diff import compare_articles
-    from crosscheck.ingest.writer import add_records
     from crosscheck.records import ArticleRecord
-    from crosscheck.stories.catalog import adhoc_story
+
+    from . import compare_records
 
     ru = ("Генеральный директор компании Олег Самарин сообщил, что блок запустят в мае. "
           "Второй блок планируется запустить через год, добавил Самарин.")
     tr = "Enerji AŞ Genel Müdürü Oleg Samarin, ünitenin mayıs ayında devreye gireceğini söyledi."
-    with Index.open(tmp_path / "ix", model="hash-test", create=True) as ix:
-        add_records(ix, [ArticleRecord(text=ru, title="Запуск блока", outlet="TASS", language="ru", id="ru1"),
-                         ArticleRecord(text=tr, title="Ünite mayısta", outlet="AA", language="tr", id="tr1")],
-                    OutletDirectory())
-        comparison = compare_articles(ix, adhoc_story(ix, ["ru1", "tr1"]))
+    comparison = compare_records(tmp_path / "ix", [
+        ArticleRecord(text=ru, title="Запуск блока", outlet="TASS", language="ru", id="ru1"),
+        ArticleRecord(text=tr, title="Ünite mayısta", outlet="AA", language="tr", id="tr1")])
     speakers = {s.key: s for s in story_speakers(comparison)}
     assert speaker_key("Самарин", "ru") != speaker_key("Олег Самарин", "ru")  # alone, it reads as the city
     samarin = speakers[speaker_key("Олег Самарин", "ru")]

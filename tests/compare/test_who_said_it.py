@@ -8,14 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from crosscheck import Index, OutletDirectory
-from crosscheck.compare.diff import compare_articles
-from crosscheck.ingest.writer import add_records
 from crosscheck.records import ArticleRecord
-from crosscheck.stories.catalog import adhoc_story
 from crosscheck.text.attribution import attribution
 from crosscheck.text.claims import says_only_who
 from crosscheck.text.rules import rules_for
+
+from . import compare_records
 
 
 @pytest.mark.parametrize(("language", "sentence"), [
@@ -47,11 +45,9 @@ def test_the_previous_claim_takes_the_speaker(tmp_path: Path) -> None:
     text = ("На пароме в Мраморном море в пятницу утром произошел пожар в машинном отделении. Об этом сообщило "
             "управление береговой охраны Турции.\n\nВсех 312 пассажиров эвакуировали на два судна.")
     other = "Yangın sabah saatlerinde makine dairesinde çıktı. Tüm yolcular tahliye edildi."
-    with Index.open(tmp_path / "ix", model="hash-test", create=True) as ix:
-        add_records(ix, [ArticleRecord(text=text, title="Пожар на пароме", outlet="TASS", language="ru", id="ru1"),
-                         ArticleRecord(text=other, title="Feribotta yangın", outlet="AA", language="tr", id="tr1")],
-                    OutletDirectory())
-        comparison = compare_articles(ix, adhoc_story(ix, ["ru1", "tr1"]))
+    comparison = compare_records(tmp_path / "ix", [
+        ArticleRecord(text=text, title="Пожар на пароме", outlet="TASS", language="ru", id="ru1"),
+        ArticleRecord(text=other, title="Feribotta yangın", outlet="AA", language="tr", id="tr1")])
     claims = {m.text: m for g in comparison.groups for m in g.mentions}
     fire = next(m for t, m in claims.items() if t.startswith("На пароме"))
     said = attribution("Об этом сообщило управление береговой охраны Турции.", rules_for("ru"))

@@ -40,7 +40,7 @@ from .views import ROUTES, html_response, json_response
 if TYPE_CHECKING:
     import uvicorn
 
-__all__ = ["StoryUpdater", "create_app", "run"]
+__all__ = ["StoryUpdater", "create_app", "run", "server_config"]
 
 log = logging.getLogger("crosscheck")
 

@@ -155,8 +155,7 @@ def _people_words(words: list[tuple[str, int, int]], sentence: str, rules: TextR
         while size:
             span = forms[i:i + size]
             kind = e.people.get(tuple(w for w, _ in span)) or e.people.get(tuple(f for _, f in span))
-            if kind and size == 1 and words[i][0] in e.not_tolls_before \
-                    and e.not_tolls_before[words[i][0]].match(sentence[words[i][2]:]):
+            if kind and size == 1 and _not_a_toll(words[i], sentence, e):
                 kind = None  # "Verletzung der Waffenruhe": a violation, not an injury
             if kind:
                 out.append((words[i][1], kind))
@@ -164,6 +163,14 @@ def _people_words(words: list[tuple[str, int, int]], sentence: str, rules: TextR
             size -= 1
         i += max(size, 1)  # a phrase's words are not read again on their own ("can kaybı" is no "kayıp")
     return out
+
+
+def _not_a_toll(word: tuple[str, int, int], sentence: str, e: EvidencePatterns) -> bool:
+    """Whether the words around a toll word say it is none here: "Verletzung der Waffenruhe" (a
+    violation), "из-за приостановки сообщения пострадали" (affected, not hurt)."""
+    lemma_, start, end = word
+    before, after = e.not_tolls_before.get(lemma_), e.not_tolls_after.get(lemma_)
+    return bool(before and before.match(sentence[end:]) or after and after.search(sentence[:start]))
 
 
 def _people_kinds(sentence: str, numbers: list[tuple[int, int]], rules: TextRules) -> list[str | None]:

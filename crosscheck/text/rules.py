@@ -60,6 +60,7 @@ class EvidencePatterns:
     people: dict[tuple[str, ...], str]  # a lemma sequence -> the kind it gives a count (dead, injured, missing)
     longest_people: int                 # words in the longest such sequence
     not_tolls_before: dict[str, re.Pattern[str]]  # a toll word's lemma -> what after it makes it none
+    not_tolls_after: dict[str, re.Pattern[str]]   # ... -> what before it makes it none
     clause_words: frozenset[str]
     kind_after_number: bool
     count_fillers: frozenset[str]
@@ -193,6 +194,7 @@ def _evidence(lang: LanguageRules) -> EvidencePatterns:
         magnitude_after=_rx(e.magnitude_after),
         units={k: _rx(v) for k, v in {**_UNIVERSAL_UNITS, **e.units}.items()},
         not_tolls_before={w: re.compile(rf"\A(?:{p})", re.IGNORECASE) for w, p in e.not_tolls_before.items()},
+        not_tolls_after={w: re.compile(rf"(?:{p})\Z", re.IGNORECASE) for w, p in e.not_tolls_after.items()},
         duration_after=_rx(e.duration_after), people=_people(e), longest_people=max(
             (len(w.split()) for w in (*e.dead, *e.injured, *e.missing)), default=1),
         clause_words=e.clause_words, kind_after_number=e.kind_after_number, count_fillers=e.count_fillers,

@@ -76,6 +76,12 @@ def test_what_the_new_readings_must_not_read() -> None:
     assert _read("Bir gün mutlaka döneceğiz.", "tr") == []
     # a violation is no injury; "neuf" as "new"; an area is no length; "euro zone" is no sum
     assert _read("Die Armee meldete 12 Verletzungen der Waffenruhe.", "de") == [(12.0, "count")]
+    # affected by a circumstance ("пострадать из-за") is not hurt by an event ("при", "в результате")
+    assert _read("Из-за отмены рейсов пострадали около 5 тыс. туристов.", "ru") == [(5000.0, "count")]
+    assert _read("Пострадали из-за сбоя 2 тыс. клиентов банка.", "ru") == [(2000.0, "count")]
+    assert _read("При горном ударе пострадали трое горняков.", "ru") == [(3.0, "injured")]
+    assert _read("Из-за шторма в порту, по данным МЧС, при обрушении крана пострадали 4 человека.", "ru") \
+        == [(4.0, "injured")]
     assert _read("Le marché a été refait à neuf après l'incendie.", "fr") == []
     assert _read("Yangında 1000 metrekarelik alan kül oldu.", "tr") == [(1000.0, "unit:m2")]
     assert _read("Finance ministers of the 20 euro zone countries met.", "en") == [(20.0, "count")]

@@ -45,7 +45,7 @@ from ..text.evidence import ClaimEvidence, evidence
 from ..text.rules import rules_for
 from ..vocabulary import KNOWN_CAMPS, Status
 from .grouping import groups_from_probabilities, probabilities
-from .pairs import PairModel, pair_features
+from .pairs import PairModel, pair_features, places_in_articles
 from .provenance import Sources, find_reprints
 from .things import assign_things
 from .results import STATUSES, Candidate, ClaimGroup, Comparison, Conflict, ConflictValue, Mention, SentenceView
@@ -199,8 +199,10 @@ def prepare(index: Index, story: Story, directory: OutletDirectory | None = None
     originals = [o for o in (index.store.article_by_id(d) for d in {a.duplicate_of for a in articles
                                                                     if a.duplicate_of and a.duplicate_of not in inside})
                  if o is not None]
-    pairs, features = pair_features((matrix @ matrix.T).astype(np.float64), [m.article.id for m in mentions],
-                                    [m.article.language for m in mentions], [m.evidence for m in mentions])
+    owners = [m.article.id for m in mentions]
+    pairs, features = pair_features((matrix @ matrix.T).astype(np.float64), owners,
+                                    [m.article.language for m in mentions], [m.evidence for m in mentions],
+                                    places_in_articles(owners))
     return Prepared(story, mentions, pairs, features, views, reprints, Sources([*articles, *originals], directory, reprints))
 
 

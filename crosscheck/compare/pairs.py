@@ -10,6 +10,7 @@ benchmarks/protocol.py --write.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import astuple, dataclass, fields
 from functools import lru_cache
@@ -20,7 +21,7 @@ import numpy as np
 from .. import languages
 from ..text.evidence import ClaimEvidence, close_values, same_quantity
 
-__all__ = ["CANDIDATE_COSINE", "PAIR_FEATURES", "PairFeatures", "PairModel", "pair_features"]
+__all__ = ["CANDIDATE_COSINE", "PAIR_FEATURES", "PairFeatures", "PairModel", "pair_features", "places_in_articles"]
 
 # Pairs of claims less similar than this are not scored, which bounds the pairs of a long story.
 # Of the pairs of one fact in benchmarks/protocol.py's four annotated corpora, 32 of 1,098 (3%)
@@ -53,6 +54,8 @@ class PairFeatures:
     negation_differs: float = 0.0  # one negates, the other does not
     denial_differs: float = 0.0    # one rejects a claim ("denied", "отвергли"), the other does not
     speakers_differ: float = 0.0   # both name who says it, and no name in common
+    place_gap: float = 0.0         # how far apart they stand in their articles, as shares of the articles'
+                                   # claims (0: the same place, as two leads; 1: first against last)
 
 
 PAIR_FEATURES: tuple[str, ...] = tuple(f.name for f in fields(PairFeatures))
@@ -181,9 +184,11 @@ class _Neighbourhood:
 
 
 def pair_features(sims: np.ndarray, owners: Sequence[object], languages_of: Sequence[str | None],
-                  evidence_of: Sequence[ClaimEvidence | None]) -> tuple[list[tuple[int, int]], np.ndarray]:
+                  evidence_of: Sequence[ClaimEvidence | None], places: Sequence[float] | None = None
+                  ) -> tuple[list[tuple[int, int]], np.ndarray]:
     """The candidate pairs (i < j, different owners, cosine at least CANDIDATE_COSINE) and their
-    features as rows, one column per PAIR_FEATURES name."""
+    features as rows, one column per PAIR_FEATURES name. `places`: each claim's place in its
+    article, 0 (first) to 1 (last); without them, place_gap is 0."""
     n = len(owners)
     owner_ids = {o: k for k, o in enumerate(dict.fromkeys(owners))}
     own = np.array([owner_ids[o] for o in owners], dtype=np.int64)
@@ -204,7 +209,20 @@ def pair_features(sims: np.ndarray, owners: Sequence[object], languages_of: Sequ
                 weak_language=float(weak_in_model[i] or weak_in_model[j]),
                 margin=near.margin(i, j, int(own[i]), int(own[j])),
                 mutual_best=float(near.mutual(i, j, int(own[i]), int(own[j]))),
+                place_gap=abs(places[i] - places[j]) if places is not None else 0.0,
                 **(_evidence_features(ea, eb) if ea is not None and eb is not None else {}))
             pairs.append((i, j))
             rows.append(astuple(features))
     return pairs, np.asarray(rows, dtype=np.float64).reshape(-1, len(PAIR_FEATURES))
+
+
+def places_in_articles(owners: Sequence[object]) -> list[float]:
+    """Each claim's place among its article's claims (`owners`, in article order): 0 for the
+    first, 1 for the last, 0 for an article's only claim."""
+    counts = Counter(owners)
+    seen: Counter[object] = Counter()
+    out = []
+    for o in owners:
+        out.append(seen[o] / (counts[o] - 1) if counts[o] > 1 else 0.0)
+        seen[o] += 1
+    return out

@@ -2,8 +2,8 @@
 and the calibrated model over them.
 
 `PairModel` is a logistic regression over `PairFeatures` (the cosine, how much closer the two
-are than to their other neighbours, the language pair, and the evidence of
-crosscheck/text/evidence.py); its weights are crosscheck/data/claim_pairs.json, fitted by
+are than to their other neighbours, the language pair, where each stands in its article, and
+the evidence of crosscheck/text/evidence.py); its weights are crosscheck/data/claim_pairs.json, fitted by
 benchmarks/protocol.py --write.
 """
 

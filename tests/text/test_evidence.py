@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from crosscheck.compare.pairs import PAIR_FEATURES, PairModel, pair_features
+from crosscheck.compare.pairs import PAIR_FEATURES, PairModel, pair_features, places_in_articles
 from crosscheck.compare.grouping import group_claims
 from crosscheck.text.evidence import close_values, evidence, kinds_compatible, quantities
 
@@ -134,6 +134,21 @@ def test_the_shipped_model_is_precision_first() -> None:
     weight = dict(zip(PAIR_FEATURES, model.weights))
     assert weight["cosine"] > 0 and weight["mutual_best"] > 0 and weight["same_number"] > 0
     assert weight["denial_differs"] < 0
+    assert weight["place_gap"] < 0  # a lead and a closing line are less likely one fact than two leads
+
+
+def test_a_claims_place_in_its_article() -> None:
+    # claims in article order: three of "a", one of "b", two of "c"
+    assert places_in_articles(["a", "a", "a", "b", "c", "c"]) == [0.0, 0.5, 1.0, 0.0, 0.0, 1.0]
+    found = [evidence(t, "en") for t in ("Lead of a.", "Middle of a.", "End of a.", "Lead of b.")]
+    sims = np.full((4, 4), 0.7)
+    pairs, features = pair_features(sims, ["a", "a", "a", "b"], ["en"] * 4, found,
+                                    places_in_articles(["a", "a", "a", "b"]))
+    column = PAIR_FEATURES.index("place_gap")
+    assert [features[pairs.index((i, 3))][column] for i in range(3)] == [0.0, 0.5, 1.0]
+    # without places (claims from no article, as NTREX's lines) the feature says nothing
+    pairs, features = pair_features(sims, ["a", "a", "a", "b"], ["en"] * 4, found)
+    assert all(row[column] == 0.0 for row in features)
 
 
 def test_who_did_what_to_whom() -> None:

@@ -100,7 +100,9 @@ GroupFn = Callable[[np.ndarray, Sequence[object], float, Sequence[str], Sequence
 
 def compare_api() -> tuple[GroupFn, float]:
     """Claim grouping as compare.py does it (the shipped pair model, with each claim's evidence),
-    at a first-pass threshold; and the shipped threshold. Imported late: crosscheck.compare
+    at a first-pass threshold; and the shipped threshold. The lines and passages here are no
+    article's claims in order, so the pair feature place_gap is 0, as for the NTREX lines the
+    model was fitted with. Imported late: crosscheck.compare
     pulls in crosscheck.claims."""
     from crosscheck.compare.pairs import PairModel
     from crosscheck.compare.grouping import group_claims

@@ -199,7 +199,7 @@ def prepare(index: Index, story: Story, directory: OutletDirectory | None = None
     originals = [o for o in (index.store.article_by_id(d) for d in {a.duplicate_of for a in articles
                                                                     if a.duplicate_of and a.duplicate_of not in inside})
                  if o is not None]
-    owners = [m.article.id for m in mentions]
+    owners = [m.article.id for m in mentions]  # each article's claims in their order (claim_mentions)
     pairs, features = pair_features((matrix @ matrix.T).astype(np.float64), owners,
                                     [m.article.language for m in mentions], [m.evidence for m in mentions],
                                     places_in_articles(owners))

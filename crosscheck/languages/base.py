@@ -74,8 +74,9 @@ class EvidenceRules:
     missing: frozenset[str] = frozenset()  # "missing", "пропасть", "kayıp", "vermissen"
     # a toll word that is none before these words: German "Verletzung der Waffenruhe" (a violation)
     not_tolls_before: Mapping[str, str] = field(default_factory=dict)
-    # ... and after these words, which end right before it: Russian "из-за отмены рейсов пострадали
-    # 38 тыс. туристов" (affected because of a circumstance, not hurt by an event)
+    # ... and when the text before it ends with a match of this regex (which must reach up to the
+    # word, spaces included): Russian "из-за отмены рейсов пострадали 38 тыс. туристов" (affected
+    # by a circumstance, not hurt by an event)
     not_tolls_after: Mapping[str, str] = field(default_factory=dict)
     # words that open a new clause within a sentence, beside punctuation ("and", "и", "ve", "und")
     clause_words: frozenset[str] = frozenset()

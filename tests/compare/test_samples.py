@@ -12,8 +12,9 @@ from typer.testing import CliRunner
 
 from crosscheck import Index, OutletDirectory
 from crosscheck.cli import app
-from crosscheck.compare.diff import compare_articles, compare_story
+from crosscheck.compare.diff import compare_articles, compare_story, prepare
 from crosscheck.compare.grouping import group_claims
+from crosscheck.compare.pairs import PAIR_FEATURES
 from crosscheck.errors import StoryNotFound
 from crosscheck.stories.catalog import adhoc_story, list_stories
 from crosscheck.stories.ids import slugify
@@ -116,6 +117,22 @@ def test_group_claims_never_puts_two_claims_of_one_article_together() -> None:
 def seed_comparison(stories_index: Path):  # type: ignore[no-untyped-def]
     with Index.open(stories_index) as ix:
         return compare_articles(ix, adhoc_story(ix, SEED_IDS))
+
+
+def test_pairs_know_where_each_claim_stands_in_its_article(stories_index: Path) -> None:
+    """The pair model reads each claim's place among its article's claims (place_gap): the
+    seed story's pairs carry it, a lead against a lead 0."""
+    with Index.open(stories_index) as ix:
+        p = prepare(ix, adhoc_story(ix, SEED_IDS))
+    rank: dict[str, list[int]] = {}
+    for i, m in enumerate(p.mentions):
+        rank.setdefault(m.article.id, []).append(i)
+    place = {i: n / max(len(ids) - 1, 1) for ids in rank.values() for n, i in enumerate(ids)}
+    column = p.features[:, PAIR_FEATURES.index("place_gap")]
+    assert column.max() > 0.5
+    assert all(abs(column[k] - abs(place[i] - place[j])) < 1e-9 for k, (i, j) in enumerate(p.pairs))
+    leads = [k for k, (i, j) in enumerate(p.pairs) if place[i] == 0 and place[j] == 0]
+    assert leads and all(column[k] == 0 for k in leads)
 
 
 def group_of(comparison, article_id: str, contains: str):  # type: ignore[no-untyped-def]

@@ -140,13 +140,15 @@ def test_the_shipped_model_is_precision_first() -> None:
 def test_a_claims_place_in_its_article() -> None:
     # claims in article order: three of "a", one of "b", two of "c"
     assert places_in_articles(["a", "a", "a", "b", "c", "c"]) == [0.0, 0.5, 1.0, 0.0, 0.0, 1.0]
+    assert places_in_articles(["a", "b", "a", "c", "b", "a"]) == [0.0, 0.0, 0.5, 0.0, 1.0, 1.0]  # interleaved
     found = [evidence(t, "en") for t in ("Lead of a.", "Middle of a.", "End of a.", "Lead of b.")]
     sims = np.full((4, 4), 0.7)
     pairs, features = pair_features(sims, ["a", "a", "a", "b"], ["en"] * 4, found,
                                     places_in_articles(["a", "a", "a", "b"]))
     column = PAIR_FEATURES.index("place_gap")
     assert [features[pairs.index((i, 3))][column] for i in range(3)] == [0.0, 0.5, 1.0]
-    # without places (claims from no article, as NTREX's lines) the feature says nothing
+    # without places (claims that are no article's in order, as the NTREX lines the model was
+    # fitted with) the feature is 0
     pairs, features = pair_features(sims, ["a", "a", "a", "b"], ["en"] * 4, found)
     assert all(row[column] == 0.0 for row in features)
 

@@ -78,6 +78,9 @@ class EvidenceRules:
     # word, spaces included): Russian "из-за отмены рейсов пострадали 38 тыс. туристов" (affected
     # by a circumstance, not hurt by an event)
     not_tolls_after: Mapping[str, str] = field(default_factory=dict)
+    # says that nobody was killed, hurt or lost ("no one was injured", "никто не пострадал",
+    # "kimse yaralanmadı"): the toll words of its clause give no number a kind
+    no_toll: str = ""
     # words that open a new clause within a sentence, beside punctuation ("and", "и", "ve", "und")
     clause_words: frozenset[str] = frozenset()
     # the word that says what a number counts stands after it (a verb-final language: "23 kişinin

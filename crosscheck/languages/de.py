@@ -63,6 +63,8 @@ EVIDENCE = EvidenceRules(
     weekdays={"montag": 0, "dienstag": 1, "mittwoch": 2, "donnerstag": 3, "freitag": 4, "samstag": 5,
               "sonnabend": 5, "sonntag": 6},
     relative_days={"gestern": -1, "heute": 0},
+    no_toll=r"\b(?:niemand\w*|keine?[rn]?\s+(?:Verletzt|Tote|Todesopfer|Opfer)\w*|nicht\s+verletzt|"
+            r"ohne\s+(?:Verletzt|Tote)\w*)\b",
     negation=r"\b(?:nicht|kein\w*|nie|niemals|niemand|nichts)\b",
     denial=r"\b(?:bestritt\w*|bestreit\w*|dementier\w*|zurückgewiesen|wies\s+(?:\S+\s+){1,6}?zurück|haltlos)\b",
     media_speaker=r"(?:(?:die|der|das|den|dem)\s+)?(?:(?:staatlich\w*|russisch\w*|türkisch\w*)\s+)*(?:Nachrichtenagentur\w*|Agentur\w*|Zeitung\w*|Tageszeitung\w*|Sender\w*|Fernsehsender\w*|Blatt\w*|Magazin\w*|Bericht\w*)",

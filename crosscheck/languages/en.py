@@ -37,6 +37,8 @@ EVIDENCE = EvidenceRules(
                    "oct": 10, "nov": 11, "dec": 12},
     weekdays={"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6},
     relative_days={"yesterday": -1, "today": 0},
+    no_toll=r"\b(?:no\s+one|nobody|none\s+of\s+(?:them|the)\b|no\s+(?:injur|casualt|death|fatalit|victim)\w*|"
+            r"not\s+(?:been\s+)?(?:hurt|injured|killed|harmed|wounded))\b|\bwithout\s+(?:injur|casualt)\w*",
     negation=r"\b(?:not|no|none|never|nobody|nothing)\b|n['’]t\b",
     denial=(r"\b(?:denied|denies|deny|denying|dismissed|rejected|refuted|disputed)\b"
             r"|\b(?:was|were|is|are)\s+(?:false|untrue|baseless|groundless)\b"),

@@ -182,6 +182,7 @@ def _people_kinds(sentence: str, numbers: list[tuple[int, int]], rules: TextRule
     if not found or not numbers:
         return [None] * len(numbers)
     breaks = _clause_breaks(sentence, words, rules)
+    found = _not_denied(found, sentence, breaks, rules.evidence.no_toll)
     clause = [bisect.bisect_right(breaks, start) for start, _end in numbers]
     kinds: list[str | None] = []
     for n, (start, end) in enumerate(numbers):
@@ -195,6 +196,15 @@ def _people_kinds(sentence: str, numbers: list[tuple[int, int]], rules: TextRule
                 mine.append((min(abs(at - start), abs(at - end)), kind))
         kinds.append(min(mine)[1] if mine else _nearby_kind(clause[n], found, breaks, set(clause) - {clause[n]}))
     return kinds
+
+
+def _not_denied(found: list[tuple[int, str]], sentence: str, breaks: list[int],
+                no_toll: re.Pattern[str]) -> list[tuple[int, str]]:
+    """The toll words of `found` whose clause does not say that nobody was killed, hurt or lost
+    ("никто не пострадал, однако 120 горняков были эвакуированы": 120 is no toll)."""
+    edges = [0, *breaks, len(sentence)]
+    denied = {c for c in range(len(edges) - 1) if no_toll.search(sentence, edges[c], edges[c + 1])}
+    return [(at, kind) for at, kind in found if bisect.bisect_right(breaks, at) not in denied]
 
 
 def _distance(at: int, number: tuple[int, int], after_number: bool) -> tuple[int, int]:

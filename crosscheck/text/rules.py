@@ -61,6 +61,7 @@ class EvidencePatterns:
     longest_people: int                 # words in the longest such sequence
     not_tolls_before: dict[str, re.Pattern[str]]  # a toll word's lemma -> what after it makes it none
     not_tolls_after: dict[str, re.Pattern[str]]   # ... -> what before it makes it none
+    no_toll: re.Pattern[str]                       # "no one was injured": its clause's toll words give no kind
     clause_words: frozenset[str]
     kind_after_number: bool
     count_fillers: frozenset[str]
@@ -195,6 +196,7 @@ def _evidence(lang: LanguageRules) -> EvidencePatterns:
         units={k: _rx(v) for k, v in {**_UNIVERSAL_UNITS, **e.units}.items()},
         not_tolls_before={w: re.compile(rf"\A(?:{p})", re.IGNORECASE) for w, p in e.not_tolls_before.items()},
         not_tolls_after={w: re.compile(rf"(?:{p})\Z", re.IGNORECASE) for w, p in e.not_tolls_after.items()},
+        no_toll=_rx(e.no_toll),
         duration_after=_rx(e.duration_after), people=_people(e), longest_people=max(
             (len(w.split()) for w in (*e.dead, *e.injured, *e.missing)), default=1),
         clause_words=e.clause_words, kind_after_number=e.kind_after_number, count_fillers=e.count_fillers,

@@ -113,3 +113,30 @@ AFFECTED_OR_HURT = [
 @pytest.mark.parametrize("sentence, expected", AFFECTED_OR_HURT)
 def test_affected_by_a_circumstance_is_not_hurt(sentence: str, expected: list[tuple[float, str]]) -> None:
     assert _read(sentence, "ru") == expected
+
+
+# a clause that says nobody was killed, hurt or lost gives no number the toll's kind; "не менее",
+# "no fewer than" and a toll in another clause stay tolls
+NOBODY_HURT = [
+    ("В ДТП с участием 3 автомобилей никто не пострадал.", "ru", [(3.0, "count")]),
+    ("При взрыве на шахте никто не пострадал, однако 120 горняков были эвакуированы.", "ru", [(120.0, "count")]),
+    ("Пострадавших нет, 40 человек эвакуированы.", "ru", [(40.0, "count")]),
+    ("Граждан России среди 5 пострадавших нет.", "ru", [(5.0, "injured")]),
+    ("Не менее 10 человек погибли при пожаре.", "ru", [(10.0, "dead")]),
+    ("No one was injured in the crash involving 3 cars.", "en", [(3.0, "count")]),
+    ("Nobody was hurt when 40 passengers were evacuated from the train.", "en", [(40.0, "count")]),
+    ("No fewer than 12 people were injured.", "en", [(12.0, "injured")]),
+    ("Nobody was killed, officials said, though 14 people were injured.", "en", [(14.0, "injured")]),
+    ("40 yolcu tahliye edildi, kimse yaralanmadı.", "tr", [(40.0, "count")]),
+    ("3 aracın karıştığı kazada yaralanan olmadı.", "tr", [(3.0, "count")]),
+    ("Kazada 4 kişi yaralandı.", "tr", [(4.0, "injured")]),
+    ("Bei dem Unfall mit 3 Autos wurde niemand verletzt.", "de", [(3.0, "count")]),
+    ("Mindestens 7 Menschen wurden verletzt, niemand kam ums Leben.", "de", [(7.0, "injured")]),
+    ("Personne n'a été blessé dans l'accident impliquant 3 voitures.", "fr", [(3.0, "count")]),
+    ("Au moins 6 personnes ont été blessées dans l'explosion.", "fr", [(6.0, "injured")]),
+]
+
+
+@pytest.mark.parametrize("sentence, language, expected", NOBODY_HURT)
+def test_nobody_hurt_is_no_toll(sentence: str, language: str, expected: list[tuple[float, str]]) -> None:
+    assert _read(sentence, language) == expected

@@ -73,6 +73,8 @@ MONTH_ENDING = 3  # letters a month name may carry past its listed form: "авг
 
 def _month(word: str, rules: EvidencePatterns) -> int | None:
     w = word.lower().rstrip(".")
+    if w in rules.function_words:
+        return None
     for stem, number in rules.months.items():
         if w == stem or (w.startswith(stem) and len(w) - len(stem) <= MONTH_ENDING):
             return number

@@ -79,6 +79,8 @@ def test_what_the_new_readings_must_not_read() -> None:
     # a violation is no injury; "neuf" as "new"; an area is no length; "euro zone" is no sum
     assert _read("Die Armee meldete 12 Verletzungen der Waffenruhe.", "de") == [(12.0, "count")]
     assert _read("Le marché a été refait à neuf après l'incendie.", "fr") == []
+    assert _read("Il y a eu des retards, mais 3 trains sont partis.", "fr") == [(3.0, "count")]  # "mais" is no "mai"
+    assert _read("Le 3 mai, 5 trains sont partis.", "fr") == [(503.0, "date"), (5.0, "count")]
     assert _read("Yangında 1000 metrekarelik alan kül oldu.", "tr") == [(1000.0, "unit:m2")]
     assert _read("Finance ministers of the 20 euro zone countries met.", "en") == [(20.0, "count")]
 

@@ -59,7 +59,7 @@ EVIDENCE = EvidenceRules(
                                                 "août", "septembre", "octobre", "novembre", "décembre"), 1)},
     weekdays={"lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4, "samedi": 5, "dimanche": 6},
     relative_days={"hier": -1, "aujourd'hui": 0},
-    no_toll=r"\b(?:personne\s+n['’e]|aucun\w*\s+(?:bless|victim|mort|décès)\w*|pas\s+de\s+(?:bless|victim|mort)\w*|"
+    no_toll=r"\b(?:personne\s+n['’e]|aucun\w*\s+(?:bless|victim|mort|décès|disparu)\w*|pas\s+de\s+(?:bless|victim|mort)\w*|"
             r"n['’](?:a|ont)\s+pas\s+été\s+(?:blessé|tué)\w*|sans\s+(?:bless|victim)\w*)",
     negation=r"\b(?:ne|n['’])\s*\w+(?:\s+\w+)?\s+(?:pas|jamais|plus|aucun\w*|personne|rien)\b",
     denial=r"\b(?:démenti\w*|dément\w*|nié\w*|rejeté\w*|rejette\w*|contesté\w*|infondé\w*)\b",

@@ -40,7 +40,7 @@ EVIDENCE = EvidenceRules(
                    "ağustos": 8, "eylül": 9, "ekim": 10, "kasım": 11, "aralık": 12},
     weekdays={"pazartesi": 0, "salı": 1, "çarşamba": 2, "perşembe": 3, "cuma": 4, "cumartesi": 5, "pazar": 6},
     relative_days={"dün": -1, "bugün": 0},
-    no_toll=r"(?<!\w)(?:kimse|hiç\s*kimse|(?:yaralanan|ölen|yaralı|can\s+kaybı)\s+(?:olmadı|yok)|"
+    no_toll=r"(?<!\w)(?:kimse|hiç\s*kimse|(?:yaralanan|ölen|yaralı|kayıp|can\s+kaybı)\s+(?:olmadı|yok|yaşanmadı)|"
             r"yaralan\w*ma(?:dı|mış|z)\w*|öl(?:me[dz]|memiş)\w*|hayatını\s+kaybetme\w*)",
     # negation is a verb suffix: "yapmadı", "doğrulamadı", "katılmayacak"
     negation=r"\b(?:değil\w*|yok|hayır)\b|\w+(?:ma|me)(?:dı|di|dığ\w*|diğ\w*|mış|miş|yacak|yecek|z)\b",

@@ -136,6 +136,9 @@ NOBODY_HURT = [
     ("Mindestens 7 Menschen wurden verletzt, niemand kam ums Leben.", "de", [(7.0, "injured")]),
     ("Personne n'a été blessé dans l'accident impliquant 3 voitures.", "fr", [(3.0, "count")]),
     ("Au moins 6 personnes ont été blessées dans l'explosion.", "fr", [(6.0, "injured")]),
+    ("Пропавших без вести нет: все 32 туриста найдены живыми.", "ru", [(32.0, "count")]),
+    ("Depremde can kaybı yaşanmadı ancak 15 bina hasar gördü.", "tr", [(15.0, "count")]),
+    ("Aucun disparu n'est à déplorer : les 27 randonneurs ont tous été retrouvés.", "fr", [(27.0, "count")]),
 ]
 
 

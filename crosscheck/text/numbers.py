@@ -265,7 +265,6 @@ def _spelled_numbers(sentence: str, c: TextRules) -> list[Number]:
     return found
 
 
-
 def _is_toll_word(word: str, c: TextRules) -> bool:
     return (lemma(c.lower(word), c),) in c.evidence.people or (c.lower(word),) in c.evidence.people
 

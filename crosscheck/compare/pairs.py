@@ -109,9 +109,6 @@ def _numbers_match(a: ClaimEvidence, b: ClaimEvidence) -> tuple[bool, bool, bool
     return same, close and not same, far and not same and not close
 
 
-ACTOR_ZONE = 3  # who does what to whom is told by a sentence's first names
-
-
 def _reversed(a: Sequence[str], b: Sequence[str]) -> bool:
     """The first two names both sentences mention, among the first ACTOR_ZONE names of each,
     stand in the opposite order: "NATO asked Ankara" and "Ankara asked NATO"."""

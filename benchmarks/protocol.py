@@ -85,6 +85,7 @@ def leave_one_out(names: Sequence[str]) -> list[tuple[tuple[str, ...], str]]:
     """--leave-one-out: each of `names` held out, the models fitted on all the others."""
     return [(tuple(n for n in names if n != name), name) for name in names]
 
+
 STORY_GRID = tuple(round(0.3 + 0.05 * k, 2) for k in range(9))  # 0.3 to 0.7
 # (first-pass threshold, second-pass threshold, strongest link in the second pass)
 CLAIM_GRID = [(t, j, s) for t in (0.6, 0.7, 0.8) for j in (0.3, 0.4, 0.5) for s in (0.8, 0.9)]
@@ -296,14 +297,14 @@ def main() -> None:
                              "other named ones")
     parser.add_argument("--json", type=Path, default=None, help="write the figures to this file")
     args = parser.parse_args()
+    if args.leave_one_out is not None and not set(args.leave_one_out) <= set(CORPORA):
+        sys.exit(f"--leave-one-out: the corpora are {', '.join(CORPORA)}")
     started = time.time()
     print(f"machine: {cpu_model() or platform.machine()}, Python {platform.python_version()}")
     print(f"command: python benchmarks/protocol.py {' '.join(sys.argv[1:])}".rstrip())
     data = {name: load(name, args.workdir) for name in CORPORA}
     ntrex = load_ntrex(SHARED / "ntrex128_en_ru_tr")
     figures: dict[str, Any] = {}
-    if args.leave_one_out is not None and not set(args.leave_one_out) <= set(CORPORA):
-        sys.exit(f"--leave-one-out: the corpora are {', '.join(CORPORA)}")
     directions = DIRECTIONS if args.leave_one_out is None else leave_one_out(args.leave_one_out or list(CORPORA))
     for k, (train_names, test_name) in enumerate(directions):
         if args.only is not None and k != args.only:

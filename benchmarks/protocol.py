@@ -1,6 +1,7 @@
 """Choose on one corpus, score on another: how the story and claim models generalise.
 
-    pip install ".[bench]" && python benchmarks/protocol.py [--write] [--only DIRECTION]
+    pip install ".[bench]" && python benchmarks/protocol.py [--write] [--only DIRECTION] [--json FILE]
+                                                         [--leave-one-out [CORPUS ...]]
 
 Every learned weight and threshold of crosscheck's two models is fitted and chosen on the
 training side of a direction and scored on its held-out side, end to end as a user runs it
@@ -20,13 +21,13 @@ training side of a direction and scored on its held-out side, end to end as a us
   NTREX_MIN_F1 or more: translations of one text are one fact, a floor no choice may go under.
 
 Corpora: annotated_dev and annotated_dev2 (../shared/eval) and the project's own dev3 to dev6
-(benchmarks/corpora, written for issue 22 by people who had not read the code). Directions: each
-of annotated_dev and annotated_dev2 against the other, dev3+dev4 against each, each own corpus
-against the two given ones, and the shipped recipe (fitted on annotated_dev, annotated_dev2,
-dev3 and dev4) against dev5 and dev6, which no shipped model is fitted on (HELD). With
---leave-one-out, instead: every corpus held out, fitted on all the others. With --write, both
-models are fitted on FITTED (the thresholds chosen there the same way) and written to
-crosscheck/data/.
+(benchmarks/corpora, written for issue 22 by people who had not read the code). Directions
+("fitted on -> scored on"): annotated_dev -> annotated_dev2 and back, dev3+dev4 -> each given
+corpus, the two given corpora -> each of dev3 to dev6, and the shipped recipe (annotated_dev,
+annotated_dev2, dev3 and dev4: FITTED) -> dev5 and dev6, which no shipped model is fitted on
+(HELD). With --leave-one-out, instead: each named corpus (default: all six) held out, fitted on
+the other named ones. With --write, both models are fitted on FITTED (the thresholds chosen
+there the same way) and written to crosscheck/data/.
 """
 
 from __future__ import annotations
@@ -69,7 +70,7 @@ SHARED = ROOT.parent / "shared" / "eval"
 GIVEN = ("annotated_dev", "annotated_dev2")
 OWN = ("dev3", "dev4")        # the own corpora the shipped models are fitted on, with the given ones
 HELD = ("dev5", "dev6")       # own corpora no shipped model is fitted on: with them in the fit, held-out
-                              # figures fell on three of the four others (docs/accuracy.md, --leave-one-out)
+                              # statuses fell on three of the four others (docs/accuracy.md, --leave-one-out)
 FITTED = GIVEN + OWN          # what --write fits the shipped models on
 CORPORA = {**{name: SHARED / name for name in GIVEN},
            **{name: ROOT / "benchmarks" / "corpora" / name for name in OWN + HELD}}
@@ -290,7 +291,7 @@ def _row(label: str, r: dict[str, Any]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/crosscheck-protocol"))
-    parser.add_argument("--write", action="store_true", help="fit on the FITTED corpora and write crosscheck/data/")
+    parser.add_argument("--write", action="store_true", help=f"fit on {', '.join(FITTED)} and write crosscheck/data/")
     parser.add_argument("--only", type=int, default=None, help="run only this direction (its number as printed)")
     parser.add_argument("--leave-one-out", nargs="*", metavar="CORPUS", default=None,
                         help="instead of the directions: each corpus named (default: all) held out, fitted on the "
@@ -299,13 +300,16 @@ def main() -> None:
     args = parser.parse_args()
     if args.leave_one_out is not None and not set(args.leave_one_out) <= set(CORPORA):
         sys.exit(f"--leave-one-out: the corpora are {', '.join(CORPORA)}")
+    if args.leave_one_out is not None and 0 < len(set(args.leave_one_out)) < 2:
+        sys.exit("--leave-one-out: name two corpora or more (or none, for all six)")
     started = time.time()
     print(f"machine: {cpu_model() or platform.machine()}, Python {platform.python_version()}")
     print(f"command: python benchmarks/protocol.py {' '.join(sys.argv[1:])}".rstrip())
     data = {name: load(name, args.workdir) for name in CORPORA}
     ntrex = load_ntrex(SHARED / "ntrex128_en_ru_tr")
     figures: dict[str, Any] = {}
-    directions = DIRECTIONS if args.leave_one_out is None else leave_one_out(args.leave_one_out or list(CORPORA))
+    directions = (DIRECTIONS if args.leave_one_out is None
+                  else leave_one_out(list(dict.fromkeys(args.leave_one_out)) or list(CORPORA)))
     for k, (train_names, test_name) in enumerate(directions):
         if args.only is not None and k != args.only:
             continue
@@ -333,8 +337,8 @@ def main() -> None:
 
 
 def _write(story_model: StoryPairModel, claim_model: PairModel) -> None:
-    fitted_on = ("annotated_dev, annotated_dev2, benchmarks/corpora/dev3 and dev4; NTREX-128 every 4th document "
-                 "(benchmarks/protocol.py --write)")
+    fitted_on = (f"{', '.join(n if n in GIVEN else f'benchmarks/corpora/{n}' for n in FITTED)}; NTREX-128 every 4th "
+                 "document (benchmarks/protocol.py --write)")
     (MODELS / "story_pairs.json").write_text(json.dumps({
         "features": list(STORY_FEATURES), "weights": [round(float(w), 4) for w in story_model.weights],
         "bias": round(story_model.bias, 4), "threshold": story_model.threshold, "fitted_on": fitted_on,

@@ -5,8 +5,9 @@ and are kept out of the shipped models' fit (benchmarks/protocol.py, HELD; docs/
 why): what they measure is the shipped recipe on news nobody tuned for. The floors are the
 figures measured with the shipped models (`python benchmarks/protocol.py --write`, 2026-12-06
 19:41 UTC, rows "held out: dev5 / dev6"), so a change that makes the claim diff worse on unseen
-news fails here, whatever it does to the corpora it was fitted on. Each corpus's own validator
-runs first: annotations that no longer match their articles would make the figures meaningless.
+news fails here, whatever it does to the corpora it was fitted on (each floor leaves one or two
+claims of slack). A second test runs the validator of each own corpus, dev3 to dev6: annotations
+that no longer match their articles would make every figure on them meaningless.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ def test_each_own_corpus_passes_its_validator(name: str) -> None:
 
 # measured: dev5 story F1 0.864, statuses 0.619, false shared 0.026, split 0.339;
 #           dev6 story F1 0.966, statuses 0.652, false shared 0.131, split 0.265
-FLOORS = {"dev5": (0.85, 0.60, 0.04, 0.35), "dev6": (0.95, 0.64, 0.14, 0.28)}
+FLOORS = {"dev5": (0.85, 0.60, 0.04, 0.35), "dev6": (0.95, 0.64, 0.15, 0.28)}
 
 
 @pytest.mark.parametrize("name", sorted(FLOORS))

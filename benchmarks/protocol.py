@@ -308,13 +308,21 @@ def main() -> None:
     data = {name: load(name, args.workdir) for name in CORPORA}
     ntrex = load_ntrex(SHARED / "ntrex128_en_ru_tr")
     figures: dict[str, Any] = {}
+    fitted: dict[tuple[str, ...], tuple[StoryPairModel, PairModel]] = {}  # by training corpora: [8], [9] and --write share one
+
+    def models(names: tuple[str, ...]) -> tuple[StoryPairModel, PairModel]:
+        if names not in fitted:
+            train = [data[n] for n in names]
+            fitted[names] = fit_story_model(train), fit_claim_model(train, ntrex)
+        return fitted[names]
+
     directions = (DIRECTIONS if args.leave_one_out is None
                   else leave_one_out(list(dict.fromkeys(args.leave_one_out)) or list(CORPORA)))
     for k, (train_names, test_name) in enumerate(directions):
         if args.only is not None and k != args.only:
             continue
         train = [data[n] for n in train_names]
-        story_model, claim_model = fit_story_model(train), fit_claim_model(train, ntrex)
+        story_model, claim_model = models(train_names)
         held = score(data[test_name], story_model, claim_model)
         label = f"{'+'.join(train_names)} -> {test_name}"
         print(f"\n[{k}] {label}: story threshold {story_model.threshold}, claim thresholds "
@@ -325,8 +333,7 @@ def main() -> None:
             print(_row(f"fitted on: {d.name}", score(d, story_model, claim_model)))
         figures[label] = held
     if args.write:
-        everything = [data[name] for name in FITTED]
-        story_model, claim_model = fit_story_model(everything), fit_claim_model(everything, ntrex)
+        story_model, claim_model = models(FITTED)
         _write(story_model, claim_model)
         print(f"\nwritten, fitted on {', '.join(FITTED)}:")
         for d in data.values():

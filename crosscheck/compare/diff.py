@@ -101,14 +101,15 @@ def _stated_apart(mentions: list[Mention], kind_of: dict[int, str]) -> set[froze
 
 def _quantity_kinds(mentions: list[Mention]) -> dict[int, str]:
     """Each number's kind for telling disputes apart (keyed by the number's identity): its kind,
-    and for a count what it counts ("count/provinces"); a count of an unknown thing joins the
-    group's one known thing, if it has just one."""
+    for a count what it counts ("count/provinces"), for money its currency ("money/RUB": roubles
+    and liras are never one disputed sum); a count of an unknown thing joins the group's one known
+    thing, if it has just one."""
     known = {q.thing for m in mentions for q in m.numbers if q.kind == "count" and q.thing}
     only = next(iter(known)) if len(known) == 1 else None
     out: dict[int, str] = {}
     for m in mentions:
         for q in m.numbers:
-            thing = (q.thing or only) if q.kind == "count" else None
+            thing = (q.thing or only) if q.kind == "count" else q.thing if q.kind == "money" else None
             out[id(q)] = f"{q.kind}/{thing}" if thing else q.kind
     return out
 

@@ -11,7 +11,8 @@ cosine in one calibrated pair model (crosscheck/data/claim_pairs.json).
   (`unit:mw`, `unit:m3`, ...), or plain `count`; and the years and calendar dates that
   `extract_numbers` leaves out (kinds `year` and `date`, a date's value being month * 100 +
   day). Numbers of different kinds never conflict: two ministers are not 1.5 billion m³, and
-  deaths are not injuries.
+  deaths are not injuries. A sum of money has its currency (`thing`: "RUB", "TRY", ...) where the
+  sign or word says it: 9 billion roubles and 130 million liras are never one sum.
 - `names`: folded keys of the names in the claim (crosscheck/anchors.py), numbers left out,
   and their order: "NATO asked Ankara" names NATO first, "Ankara asked NATO" Ankara.
 - `negated`: the claim denies or negates ("did not", "не", "-madı", "nicht", "ne ... pas").
@@ -46,7 +47,8 @@ class Quantity:
     end: int
     kind: str
     what: str | None = None  # for a count: the word it counts, as written ("provinces", "человек")
-    thing: str | None = None  # what it counts as compare resolved it across languages ("people", ...)
+    thing: str | None = None  # what it counts as compare resolved it across languages ("people", ...);
+                              # for money, its currency ("RUB") when the sign or word says it
 
 
 @dataclass(frozen=True)
@@ -109,8 +111,40 @@ def same_quantity(a: Quantity, b: Quantity) -> bool:
     when compare has told what each counts (`thing`; unknown things never keep two apart)."""
     if not kinds_compatible(a.kind, b.kind):
         return False
+    if a.kind == b.kind == "money":  # a sum in roubles and one in liras are two sums
+        return not (a.thing and b.thing and a.thing != b.thing)
     things = {q.thing if q.kind == "count" else PEOPLE for q in (a, b) if q.kind != "count" or q.thing}
     return len(things) <= 1
+
+
+# A currency by its sign or the start of its word, in the five languages (lower case): what
+# every language's `money_after` (crosscheck/languages) ends on.
+_CURRENCIES = {
+    "USD": ("$", "dollar", "dolar", "долл"),
+    "EUR": ("€", "euro", "евро", "avro"),
+    "RUB": ("₽", "rubl", "roubl", "rubel", "ruble", "рубл"),
+    "TRY": ("₺", "lira", "лир", "tl"),
+    "GBP": ("£", "pound", "pfund", "livre", "фунт", "sterlin"),
+    "UAH": ("гривн", "hryvn"),
+    "CNY": ("yuan", "юан"),
+}
+_WORD_START = r"(?<![^\W\d_])"  # a word's first letter: "tl", not the end of "title"
+
+
+def _currency_pattern(marks: tuple[str, ...]) -> str:
+    return "|".join(re.escape(m) if not m[0].isalpha() else _WORD_START + re.escape(m) for m in marks)
+
+
+_CURRENCY = re.compile("|".join(f"(?P<{code}>{_currency_pattern(marks)})" for code, marks in _CURRENCIES.items()))
+
+
+def _currency(sentence: str, start: int, end: int, rules: EvidencePatterns) -> str | None:
+    """The currency of the sum of money at sentence[start:end]: its sign, or the word after it."""
+    m = _CURRENCY.search(sentence[start:end].lower())
+    if m is None:
+        after = rules.money_after.match(sentence[end:end + _WINDOW].lower())
+        m = _CURRENCY.search(after.group()) if after else None
+    return m.lastgroup if m else None
 
 
 def _fixed_kind(sentence: str, start: int, end: int, rules: EvidencePatterns) -> str | None:
@@ -340,7 +374,8 @@ def quantities(sentence: str, language: Language, published: str | None = None) 
         if kind is None:
             kind = people.pop(0) or "count"
         what = _counted(sentence, n.end, text_rules) if kind == "count" else None
-        found.append(Quantity(n.value, n.text, n.start, n.end, kind, what))
+        currency = _currency(sentence, n.start, n.end, rules) if kind == "money" else None
+        found.append(Quantity(n.value, n.text, n.start, n.end, kind, what, currency))
         taken.append((n.start, n.end))
     for day, month, start, end in _dates(sentence, rules):
         found.append(Quantity(float(month * 100 + day), sentence[start:end], start, end, "date"))

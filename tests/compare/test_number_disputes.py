@@ -15,10 +15,12 @@ from pathlib import Path
 import pytest
 
 from crosscheck import Index, OutletDirectory
-from crosscheck.compare.diff import compare_articles
-from crosscheck.compare.results import ClaimGroup, Comparison
+from crosscheck.compare.diff import _disputes, compare_articles
+from crosscheck.compare.results import ClaimGroup, Comparison, Mention
 from crosscheck.ingest.writer import ingest_paths
+from crosscheck.records import Article
 from crosscheck.stories.catalog import adhoc_story
+from crosscheck.text.evidence import evidence
 
 FERRY = Path(__file__).resolve().parent.parent / "data" / "ferry_fire.jsonl"
 SAME_DAY = ["tass-ferry-ru", "ria-ferry-ru", "aa-ferry-tr", "hurriyet-ferry-tr", "reuters-ferry-en", "bbc-ferry-en",
@@ -67,3 +69,18 @@ def test_a_real_disagreement_is_still_a_conflict(tmp_path: Path) -> None:
     injured = _group(edited, "dw-ferry-de", "16 Menschen verletzt")
     values = {v.value for c in injured.conflicts for v in c.values}
     assert {14.0, 16.0} <= values, [(c.kind, [v.value for v in c.values]) for c in injured.conflicts]
+
+
+def _mention(rowid: int, outlet: str, language: str, text: str) -> Mention:
+    article = Article(rowid, f"{outlet}-{rowid}", None, outlet, "west", None, "t", text, None, language, 1.0)
+    found = evidence(text, language)
+    return Mention(article, rowid, 0, text, None, found.quantities, found)
+
+
+def test_sums_in_two_currencies_are_no_dispute() -> None:
+    roubles = _mention(1, "Izvestia", "ru", "По оценке источника, на черном рынке кокаин стоил бы более 9 млрд рублей.")
+    liras = _mention(2, "Daily Sabah", "en", "The street value of the drugs was estimated at 130 million Turkish liras.")
+    more = _mention(3, "TASS", "ru", "Источник оценил партию в 12 млрд рублей.")
+    assert _disputes([roubles, liras]) == ([], [])  # before: one "money" dispute of 9e9 against 1.3e8
+    conflicts, _ = _disputes([roubles, liras, more])
+    assert [(c.kind, [v.value for v in c.values]) for c in conflicts] == [("money", [9e9, 12e9])]

@@ -8,7 +8,7 @@ import pytest
 
 from crosscheck.compare.pairs import PAIR_FEATURES, PairModel, pair_features, places_in_articles
 from crosscheck.compare.grouping import group_claims
-from crosscheck.text.evidence import close_values, evidence, kinds_compatible, quantities
+from crosscheck.text.evidence import close_values, evidence, kinds_compatible, quantities, same_quantity
 
 
 def kinds(sentence: str, language: str, published: str | None = None) -> list[tuple[float, str]]:
@@ -201,3 +201,33 @@ def test_a_lone_claim_joins_the_group_it_matches_as_a_whole() -> None:
 def test_the_shipped_third_pass_is_no_looser_than_the_second() -> None:
     model = PairModel.default()
     assert model.attach_threshold is None or model.join_threshold <= model.attach_threshold < model.threshold
+
+
+@pytest.mark.parametrize(("sentence", "language", "currency"), [
+    ("The street value of the seized drugs was estimated at 130 million Turkish liras.", "en", "TRY"),
+    ("The deal is worth $5 million.", "en", "USD"),
+    ("По оценке источника, изъятый кокаин стоил бы более 9 млрд рублей.", "ru", "RUB"),
+    ("Стоимость контракта составила 100 млн долларов.", "ru", "USD"),
+    ("Maliyeti 40 milyar TL oldu.", "tr", "TRY"),
+    ("Anlaşma 5 milyon dolar değerinde.", "tr", "USD"),
+    ("Der Schaden beträgt 3 Millionen Euro.", "de", "EUR"),
+    ("Le contrat vaut 2 milliards de roubles.", "fr", "RUB"),
+])
+def test_a_sum_of_money_has_its_currency(sentence: str, language: str, currency: str) -> None:
+    money = [q for q in quantities(sentence, language) if q.kind == "money"]
+    assert [q.thing for q in money] == [currency], money
+
+
+def test_sums_in_two_currencies_are_never_one_sum() -> None:
+    roubles = evidence("По оценке источника, на черном рынке кокаин стоил бы более 9 млрд рублей.", "ru")
+    liras = evidence("The street value of the drugs was estimated at 130 million Turkish liras.", "en")
+    more_roubles = evidence("Источник оценил партию в 12 млрд рублей.", "ru")
+    assert not same_quantity(roubles.quantities[0], liras.quantities[0])
+    assert same_quantity(roubles.quantities[0], more_roubles.quantities[0])
+    pairs, features = pair_features(np.array([[1, .6, .6], [.6, 1, .6], [.6, .6, 1]]), ["a", "b", "c"],
+                                    ["ru", "en", "ru"], [roubles, liras, more_roubles])
+    across = features[pairs.index((0, 1))]
+    for name in ("same_number", "close_number", "far_number"):
+        assert across[PAIR_FEATURES.index(name)] == 0.0, name  # nothing to compare across currencies
+    within = features[pairs.index((0, 2))]  # 9 against 12 billion roubles: a dispute of one sum
+    assert within[PAIR_FEATURES.index("close_number")] + within[PAIR_FEATURES.index("far_number")] == 1.0

@@ -201,10 +201,11 @@ def prepare(index: Index, story: Story, directory: OutletDirectory | None = None
                                                                     if a.duplicate_of and a.duplicate_of not in inside})
                  if o is not None]
     owners = [m.article.id for m in mentions]  # each article's claims in their order (claim_mentions)
+    sources = Sources([*articles, *originals], directory, reprints)
     pairs, features = pair_features((matrix @ matrix.T).astype(np.float64), owners,
                                     [m.article.language for m in mentions], [m.evidence for m in mentions],
-                                    places_in_articles(owners))
-    return Prepared(story, mentions, pairs, features, views, reprints, Sources([*articles, *originals], directory, reprints))
+                                    places_in_articles(owners), sources.relays(articles))
+    return Prepared(story, mentions, pairs, features, views, reprints, sources)
 
 
 def finish(prepared: Prepared, model: PairModel | None = None) -> Comparison:

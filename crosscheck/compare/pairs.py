@@ -54,6 +54,7 @@ class PairFeatures:
     negation_differs: float = 0.0  # one negates, the other does not
     denial_differs: float = 0.0    # one rejects a claim ("denied", "отвергли"), the other does not
     speakers_differ: float = 0.0   # both name who says it, and no name in common
+    relayed: float = 0.0           # one article cites the other's outlet, or reprints it (a relay and its source)
     place_gap: float = 0.0         # how far apart they stand in their articles, as shares of the articles'
                                    # claims (0: the same place, as two leads; 1: first against last)
 
@@ -181,11 +182,13 @@ class _Neighbourhood:
 
 
 def pair_features(sims: np.ndarray, owners: Sequence[object], languages_of: Sequence[str | None],
-                  evidence_of: Sequence[ClaimEvidence | None], places: Sequence[float] | None = None
-                  ) -> tuple[list[tuple[int, int]], np.ndarray]:
+                  evidence_of: Sequence[ClaimEvidence | None], places: Sequence[float] | None = None,
+                  relays: set[frozenset[str]] | None = None) -> tuple[list[tuple[int, int]], np.ndarray]:
     """The candidate pairs (i < j, different owners, cosine at least CANDIDATE_COSINE) and their
     features as rows, one column per PAIR_FEATURES name. `places`: each claim's place in its
-    article, 0 (first) to 1 (last); without them, place_gap is 0."""
+    article, 0 (first) to 1 (last); without them, place_gap is 0. `relays`: the pairs of owners
+    (articles) of which one relays the other (`provenance.Sources.relays`); without them,
+    relayed is 0."""
     n = len(owners)
     owner_ids = {o: k for k, o in enumerate(dict.fromkeys(owners))}
     own = np.array([owner_ids[o] for o in owners], dtype=np.int64)
@@ -207,6 +210,7 @@ def pair_features(sims: np.ndarray, owners: Sequence[object], languages_of: Sequ
                 margin=near.margin(i, j, int(own[i]), int(own[j])),
                 mutual_best=float(near.mutual(i, j, int(own[i]), int(own[j]))),
                 place_gap=abs(places[i] - places[j]) if places is not None else 0.0,
+                relayed=float(relays is not None and frozenset((owners[i], owners[j])) in relays),
                 **(_evidence_features(ea, eb) if ea is not None and eb is not None else {}))
             pairs.append((i, j))
             rows.append(astuple(features))

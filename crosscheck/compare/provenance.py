@@ -6,6 +6,7 @@ sources are its distinct origins."""
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -67,6 +68,12 @@ class Sources:
             if normalise_name(canonical) != normalise_name(article.outlet) and canonical not in out:
                 out.append(canonical)
         return out
+
+    def relays(self, articles: Sequence[Article]) -> set[frozenset[str]]:
+        """Pairs of `articles` (their ids) of which one cites the other's outlet anywhere in its
+        text or reprints it: a relay and its source, whose claims the pair model weighs as such."""
+        return {frozenset((a.id, b.id)) for a in articles for b in articles
+                if a.id != b.id and (b.outlet in self.all_citations[a.id] or self.reprints.get(a.id) == b.id)}
 
     def camp_of(self, outlet_name: str) -> str:
         for a in self.articles.values():

@@ -135,6 +135,22 @@ def test_pairs_know_where_each_claim_stands_in_its_article(stories_index: Path) 
     assert leads and all(column[k] == 0 for k in leads)
 
 
+def test_pairs_know_a_relay_and_its_source(stories_index: Path) -> None:
+    """Hürriyet's report cites TASS and RIA Novosti's reprints another: the pair model reads those
+    articles' claim pairs as a relay and its source (relayed 1), and no other pair."""
+    with Index.open(stories_index) as ix:
+        p = prepare(ix, adhoc_story(ix, SEED_IDS))
+    relays = p.sources.relays(p.story.articles)
+    assert frozenset(("hurriyet-intel-tr", "tass-intel-ru")) in relays
+    assert any("ria-intel-reprint-ru" in pair for pair in relays)
+    assert frozenset(("aa-intel-tr", "kommersant-intel-ru")) not in relays
+    column = p.features[:, PAIR_FEATURES.index("relayed")]
+    for k, (i, j) in enumerate(p.pairs):
+        pair = frozenset((p.mentions[i].article.id, p.mentions[j].article.id))
+        assert column[k] == float(pair in relays), pair
+    assert column.sum() > 0
+
+
 def group_of(comparison, article_id: str, contains: str):  # type: ignore[no-untyped-def]
     for view in comparison.sentences[article_id]:
         if contains in view.text:

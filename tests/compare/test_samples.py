@@ -185,8 +185,8 @@ def test_reprint_adds_no_independent_source(seed_comparison) -> None:  # type: i
 
 
 @pytest.mark.xfail(strict=True, reason="issue 22, open: with the pair model chosen by benchmarks/protocol.py the "
-                   "ru mentions (12) and the tr/west ones (15) stay two groups: average probability 0.41 between "
-                   "them, strongest pair 0.82 under the second pass's 0.9")
+                   "seven mentions stay two groups (ru, ru, ru, en and ru, tr, en; measured 2026-12-06 22:00 UTC): "
+                   "average probability 0.40 between them, strongest pair 0.80 under the second pass's 0.9")
 def test_planted_number_conflict_is_one_fact_with_both_values(seed_comparison) -> None:  # type: ignore[no-untyped-def]
     """12 settlements in the ru camp against 15 in the tr and west camps: one group, one conflict
     listing each value with the outlets that give it."""

@@ -47,7 +47,7 @@ from ..vocabulary import KNOWN_CAMPS, Status
 from .grouping import groups_from_probabilities, probabilities
 from .pairs import PairModel, pair_features, places_in_articles
 from .provenance import Sources, find_reprints
-from .things import assign_things
+from .things import assign_things, group_things
 from .results import STATUSES, Candidate, ClaimGroup, Comparison, Conflict, ConflictValue, Mention, SentenceView
 
 if TYPE_CHECKING:
@@ -101,15 +101,13 @@ def _stated_apart(mentions: list[Mention], kind_of: dict[int, str]) -> set[froze
 
 def _quantity_kinds(mentions: list[Mention]) -> dict[int, str]:
     """Each number's kind for telling disputes apart (keyed by the number's identity): its kind,
-    for a count what it counts ("count/provinces"), for money its currency ("money/RUB": roubles
-    and liras are never one disputed sum); a count of an unknown thing joins the group's one known
-    thing, if it has just one."""
-    known = {q.thing for m in mentions for q in m.numbers if q.kind == "count" and q.thing}
-    only = next(iter(known)) if len(known) == 1 else None
+    for a count what it counts ("count/provinces"), for a sum its currency ("money/RUB": roubles
+    and liras are never one disputed sum), as `things.group_things` reads them."""
+    things = group_things(mentions)
     out: dict[int, str] = {}
     for m in mentions:
         for q in m.numbers:
-            thing = (q.thing or only) if q.kind == "count" else q.thing if q.kind == "money" else None
+            thing = things.get(id(q))
             out[id(q)] = f"{q.kind}/{thing}" if thing else q.kind
     return out
 

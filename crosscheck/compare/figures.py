@@ -32,6 +32,7 @@ from typing import Any, Literal
 from ..records import parse_datetime
 from ..vocabulary import DISPLAY_LANGUAGE
 from .results import ClaimGroup, Comparison
+from .things import group_things
 
 __all__ = ["CONFLICT", "UPDATE", "RUNNING_TOTALS", "CONFLICT_WINDOW", "POINTS_IN_TIME", "Figure", "FigureSeries",
            "story_figures", "figures_json", "series_key", "series_label"]
@@ -105,8 +106,9 @@ class FigureSeries:
 
 
 def series_key(kind: str, thing: str | None) -> str:
-    """A series per kind; a plain count per thing it counts, when compare could tell it."""
-    return f"count:{thing}" if kind == "count" and thing else kind
+    """A series per kind; a plain count per thing it counts, and money per currency, when
+    compare could tell it."""
+    return f"{kind}:{thing}" if kind in ("count", "money") and thing else kind
 
 
 def series_label(kind: str, thing: str | None, words: Iterable[str] = ()) -> str:
@@ -116,6 +118,8 @@ def series_label(kind: str, thing: str | None, words: Iterable[str] = ()) -> str
         return kind.removeprefix("unit:")
     if kind == "count" and thing:
         return next(iter(words), thing)
+    if kind == "money" and thing:
+        return f"money, {thing}"
     return _KIND_LABELS.get(kind, kind)
 
 
@@ -173,17 +177,8 @@ def _instant(published: str | None) -> datetime | None:
     return when.astimezone(UTC) if when is not None else None
 
 
-def _things(group: ClaimGroup) -> dict[int, str | None]:
-    """What each count of the group counts (keyed by the number's identity); a count whose thing
-    compare could not tell joins the group's one known thing, if it has just one, as
-    compare/diff.py reads the group's disputes."""
-    known = {q.thing for m in group.mentions for q in m.numbers if q.kind == "count" and q.thing}
-    only = next(iter(known)) if len(known) == 1 else None
-    return {id(q): (q.thing or only) for m in group.mentions for q in m.numbers if q.kind == "count"}
-
-
 def _figures_of(group: ClaimGroup) -> Iterable[Figure]:
-    things = _things(group)
+    things = group_things(group.mentions)
     given = [(m, q, _Given(m.article.outlet, m.origin or m.article.outlet, series_key(q.kind, things.get(id(q))),
                            q.value, _instant(m.article.published)))
              for m in group.mentions for q in m.numbers]

@@ -21,7 +21,7 @@ from .. import languages
 from ..text.evidence import PEOPLE, Quantity
 from .results import Mention
 
-__all__ = ["SAME_THING", "assign_things"]
+__all__ = ["SAME_THING", "assign_things", "group_things"]
 
 # Cosine of two counted words' vectors from which they count one thing. Measured with the default
 # model on the words of tests/compare/test_things.py: translations of one noun score 0.58-0.96,
@@ -56,6 +56,20 @@ def assign_things(mentions: Sequence[Mention], embed: Callable[[list[str]], np.n
         m.numbers = tuple(_with_thing(q, thing) for q in m.numbers)
         if m.evidence is not None:
             m.evidence = dataclasses.replace(m.evidence, quantities=m.numbers)
+
+
+def group_things(mentions: Sequence[Mention]) -> dict[int, str | None]:
+    """What each count and each sum of money of one group's `mentions` is of (keyed by the number's
+    identity): a count's thing, a sum's currency. One whose thing (or currency) is unknown takes
+    the group's one known thing (or currency), if it has just one: "12 settlements" and "15" in
+    one fact are one figure. Disputes (compare/diff.py) and figure series (compare/figures.py)
+    read numbers through it."""
+    out: dict[int, str | None] = {}
+    for kind in ("count", "money"):
+        known = {q.thing for m in mentions for q in m.numbers if q.kind == kind and q.thing}
+        only = next(iter(known)) if len(known) == 1 else None
+        out.update((id(q), q.thing or only) for m in mentions for q in m.numbers if q.kind == kind)
+    return out
 
 
 def _with_thing(q: Quantity, thing: dict[str, str]) -> Quantity:

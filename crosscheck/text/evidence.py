@@ -107,8 +107,9 @@ def kinds_compatible(a: str, b: str) -> bool:
 
 
 def same_quantity(a: Quantity, b: Quantity) -> bool:
-    """Whether two numbers can state one quantity: compatible kinds, and counts of one thing
-    when compare has told what each counts (`thing`; unknown things never keep two apart)."""
+    """Whether two numbers can state one quantity: compatible kinds, counts of one thing when
+    compare has told what each counts, and sums in one currency when both say which (`thing`;
+    an unknown thing or currency never keeps two apart)."""
     if not kinds_compatible(a.kind, b.kind):
         return False
     if a.kind == b.kind == "money":  # a sum in roubles and one in liras are two sums
@@ -117,18 +118,20 @@ def same_quantity(a: Quantity, b: Quantity) -> bool:
     return len(things) <= 1
 
 
-# A currency by its sign or the start of its word, in the five languages (lower case): what
-# every language's `money_after` (crosscheck/languages) ends on.
+# A currency by its sign or the start of its word (lower case), looked for in the number's own
+# text and in what the language's `money_after` (crosscheck/languages) matched after it. A pound
+# or "livre" says no currency by itself (sterling, Egyptian, Turkish: "livres turques"), nor does
+# a word no entry starts: such a sum stays of an unknown currency, which never keeps two apart.
 _CURRENCIES = {
     "USD": ("$", "dollar", "dolar", "долл"),
     "EUR": ("€", "euro", "евро", "avro"),
     "RUB": ("₽", "rubl", "roubl", "rubel", "ruble", "рубл"),
-    "TRY": ("₺", "lira", "лир", "tl"),
-    "GBP": ("£", "pound", "pfund", "livre", "фунт", "sterlin"),
-    "UAH": ("гривн", "hryvn"),
+    "TRY": ("₺", "lira", "lire", "лир", "tl"),
+    "GBP": ("£",),
+    "UAH": ("грив", "hryvn"),
     "CNY": ("yuan", "юан"),
 }
-_WORD_START = r"(?<![^\W\d_])"  # a word's first letter: "tl", not the end of "title"
+_WORD_START = r"(?<![^\W\d_])"  # at a word's start: "tl" alone, not inside "title"
 
 
 def _currency_pattern(marks: tuple[str, ...]) -> str:

@@ -84,3 +84,13 @@ def test_sums_in_two_currencies_are_no_dispute() -> None:
     assert _disputes([roubles, liras]) == ([], [])  # before: one "money" dispute of 9e9 against 1.3e8
     conflicts, _ = _disputes([roubles, liras, more])
     assert [(c.kind, [v.value for v in c.values]) for c in conflicts] == [("money", [9e9, 12e9])]
+
+
+def test_a_sum_of_unknown_currency_disputes_the_groups_one_known_currency() -> None:
+    """"7 million pounds" names no currency (sterling? Egyptian?): in a fact whose other sums are
+    all in hryvnias it is one of them, and 5 against 7 million is a dispute."""
+    hryvnias = _mention(1, "Interfax", "ru", "Ущерб оценили в 5 млн гривен.")
+    pounds = _mention(2, "Reuters", "en", "The damage was put at 7 million pounds.")
+    assert hryvnias.numbers[0].thing == "UAH" and pounds.numbers[0].thing is None
+    conflicts, _ = _disputes([hryvnias, pounds])
+    assert [(c.kind, [v.value for v in c.values]) for c in conflicts] == [("money", [5e6, 7e6])]

@@ -136,8 +136,9 @@ def test_pairs_know_where_each_claim_stands_in_its_article(stories_index: Path) 
 
 
 def test_pairs_know_a_relay_and_its_source(stories_index: Path) -> None:
-    """Hürriyet's report cites TASS and RIA Novosti's reprints another: the pair model reads those
-    articles' claim pairs as a relay and its source (relayed 1), and no other pair."""
+    """Hürriyet's report cites TASS, and RIA Novosti's article is a reprint of another report of
+    the story: the pair model reads the claim pairs of a relay and its source as such (relayed
+    1), and no other pair."""
     with Index.open(stories_index) as ix:
         p = prepare(ix, adhoc_story(ix, SEED_IDS))
     relays = p.sources.relays(p.story.articles)

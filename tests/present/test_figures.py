@@ -24,7 +24,7 @@ from lxml import etree
 from typer.testing import CliRunner
 
 from crosscheck.cli import app as cli_app
-from crosscheck.compare.figures import CONFLICT, UPDATE, story_figures
+from crosscheck.compare.figures import CONFLICT, UPDATE, series_label, story_figures
 from crosscheck.compare.results import ClaimGroup, Comparison, Conflict, ConflictValue, Mention
 from crosscheck.present.chart import chartable, clean_svg, chart_svg, y_ticks
 from crosscheck.present.report import render_story
@@ -67,6 +67,25 @@ def test_figures_are_ordered_by_instant_not_by_the_text_of_their_dates() -> None
     series = story_figures(Comparison(Story("s", "s", [tass, reuters, undated]), [group], {}, {}))
     assert [f.article_id for f in series[0].figures] == ["tass", "reuters", "undated"]
     assert series[0].figures[0].instant == datetime(2026, 3, 2, 7, 30, tzinfo=UTC)
+
+
+def test_sums_in_two_currencies_are_two_series() -> None:
+    """A story's roubles and liras are two charts, not one line from 9 billion to 130 million;
+    a sum of unknown currency in the roubles' fact is one of them."""
+    izvestia = _article("iz", "Izvestia", "ru", "2026-03-02T10:30:00+03:00")
+    sabah = _article("ds", "Daily Sabah", "tr", "2026-03-02T11:00:00+03:00")
+    tass = _article("tass", "TASS", "ru", "2026-03-02T12:00:00+03:00")
+
+    def sum_of(article: Article, value: float, currency: str | None) -> Mention:
+        q = Quantity(value, f"{value:g}", 0, 1, "money", thing=currency)
+        return Mention(article, 0, 0, "worth", None, (q,), origin=article.outlet)
+
+    roubles = _group("c01", [sum_of(izvestia, 9e9, "RUB"), sum_of(tass, 8e9, None)], kind="money")
+    liras = _group("c02", [sum_of(sabah, 130e6, "TRY")], kind="money")
+    series = story_figures(Comparison(Story("s", "s", [izvestia, sabah, tass]), [roubles, liras], {}, {}))
+    by_key = {s.key: [f.value for f in s.figures] for s in series}
+    assert by_key == {"money:RUB": [9e9, 8e9], "money:TRY": [130e6]}
+    assert series_label("money", "RUB") == "money, RUB" and series_label("money", None) == "money"
 
 
 def test_a_toll_rising_is_no_conflict_and_an_outlets_own_revision_is_an_update() -> None:

@@ -212,8 +212,14 @@ def test_the_shipped_third_pass_is_no_looser_than_the_second() -> None:
     ("Anlaşma 5 milyon dolar değerinde.", "tr", "USD"),
     ("Der Schaden beträgt 3 Millionen Euro.", "de", "EUR"),
     ("Le contrat vaut 2 milliards de roubles.", "fr", "RUB"),
+    ("Ущерб оценили в 5 млн гривен.", "ru", "UAH"),
+    ("Стоимость составила 100 млн юаней.", "ru", "CNY"),
+    ("The villa was sold for £12 million.", "en", "GBP"),
+    ("They paid 300 million lire.", "en", "TRY"),
+    ("They paid 5 million Egyptian pounds.", "en", None),  # a pound is not sterling by itself
+    ("Le butin vaut 130 millions de livres turques.", "fr", None),
 ])
-def test_a_sum_of_money_has_its_currency(sentence: str, language: str, currency: str) -> None:
+def test_a_sum_of_money_has_its_currency(sentence: str, language: str, currency: str | None) -> None:
     money = [q for q in quantities(sentence, language) if q.kind == "money"]
     assert [q.thing for q in money] == [currency], money
 

@@ -26,10 +26,10 @@ Corpora: annotated_dev and annotated_dev2 (../shared/eval) and the project's own
 corpus, the two given corpora -> each of dev3 to dev6, and the shipped recipe (annotated_dev,
 annotated_dev2, dev3 and dev4: FITTED) -> dev5 and dev6, which no shipped model is fitted on
 (HELD); then the two given corpora, and the shipped recipe, -> each of dev7 and dev8 (LATER,
-written on 2026-12-07, numbered last so that the other directions keep their numbers). With --leave-one-out, instead: each named
-corpus (default: all eight) held out, fitted on
-the other named ones. With --write, both models are fitted on FITTED (the thresholds chosen
-there the same way) and written to crosscheck/data/.
+written on 2026-12-07, numbered last so that the other directions keep their numbers). With
+--leave-one-out, instead: each named corpus (default: all eight) held out, fitted on the other
+named ones. With --write, both models are fitted on FITTED (the thresholds chosen there the same
+way) and written to crosscheck/data/.
 """
 
 from __future__ import annotations

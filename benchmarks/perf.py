@@ -1356,6 +1356,23 @@ def process_cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def child_pids(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (/proc; none where it is not readable)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    return found
+
+
+def cpu_seconds(pids: Sequence[int]) -> float:
+    """User and system CPU time of the processes `pids` so far, summed."""
+    return sum(process_cpu_seconds(pid) for pid in pids)
+
+
 def wait_until_idle(pid: int) -> float:
     """Wait until the process uses under IDLE_SHARE of a core over a second (at most IDLE_WAIT s);
     the seconds waited. `crosscheck serve` compares the index page's stories in a background thread
@@ -1400,14 +1417,18 @@ class BareEmbedders:
         from concurrent.futures import ProcessPoolExecutor
 
         self.processes = processes
+        self.cpu_per_query = float("nan")  # CPU seconds the processes spent a query in the last `rate`
         self.pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"),
                                         initializer=_load_bare_model)
 
     def rate(self, queries: list[str]) -> float:
         """Queries a second, each embedded in its own call, the queries shared out evenly."""
         shares = [queries[i::self.processes] for i in range(self.processes)]
+        pids = list(getattr(self.pool, "_processes", None) or {})  # ProcessPoolExecutor's own table
+        cpu = cpu_seconds(pids)
         with timer() as t:
             done = sum(f.result() for f in [self.pool.submit(_bare_embed_each, share) for share in shares])
+        self.cpu_per_query = (cpu_seconds(pids) - cpu) / done
         return done / t[0]
 
     def close(self) -> None:
@@ -1493,26 +1514,32 @@ def bench_searches(args: argparse.Namespace) -> Result:
             print(f"  waited {idle:.1f} s for the server to finish comparing the index page's stories in the "
                   "background (it started that on its own)")
             one, failed_one, wall_one = load_test(base, queries, 1)
+            model_pids = child_pids(server.pid)  # the query model's worker processes
             for r in range(args.rounds):
                 bare_rate = bare.rate(queries)
+                own, models = process_cpu_seconds(server.pid), cpu_seconds(model_pids)
                 lat, failed, wall = load_test(base, queries, args.clients)
+                own, models = process_cpu_seconds(server.pid) - own, cpu_seconds(model_pids) - models
                 latencies.extend(lat)
                 ratios.append(len(lat) / wall / bare_rate)
                 rows.append([f"{r + 1}: {args.clients} clients", len(lat), failed, 1000 * percentile(lat, 50),
-                             1000 * percentile(lat, 99), len(lat) / wall, bare_rate, ratios[-1]])
+                             1000 * percentile(lat, 99), len(lat) / wall, bare_rate, ratios[-1],
+                             1000 * own / len(lat), 1000 * models / len(lat), 1000 * bare.cpu_per_query])
                 if before:
                     lat, failed, wall = load_test(before[0], queries, args.clients)
                     rows.append([f"{r + 1}: {args.clients} clients, the code in {args.baseline_code}", len(lat),
                                  failed, 1000 * percentile(lat, 50), 1000 * percentile(lat, 99), len(lat) / wall,
-                                 "", ""])
+                                 "", "", "", "", ""])
             rows.append(["1 client (serial)", len(one), failed_one, 1000 * percentile(one, 50),
-                         1000 * percentile(one, 99), len(one) / wall_one, "", ""])
+                         1000 * percentile(one, 99), len(one) / wall_one, "", "", "", "", ""])
             rss = proc_rss_mb(server.pid)
     finally:
         bare.close()
     table(f"searches: GET /api/query on {args.size:,} articles, alternating with the bare embedder "
           f"(load average now {load_average()})",
-          ["round", "answered", "failed", "p50 ms", "p99 ms", "searches/s", "bare embedder queries/s", "ratio"], rows)
+          ["round", "answered", "failed", "p50 ms", "p99 ms", "searches/s", "bare embedder queries/s", "ratio",
+           "server process CPU ms/search", "its query model's processes CPU ms/search",
+           "bare embedder CPU ms/query"], rows)
     ratio, p99 = median(ratios), percentile(latencies, 99)
     print(f"\n  search throughput / bare embedder, median of {args.rounds} rounds: {ratio:.2f} (target >= "
           f"{SEARCH_RATIO_TARGET}: {verdict(ratio >= SEARCH_RATIO_TARGET)}); p99 over all rounds {p99 * 1000:.0f} ms "

@@ -88,7 +88,7 @@ class IndexReader:
         self.embedder = _query_embedder(self.model, embedder)
         import faiss
 
-        faiss.omp_set_num_threads(QUERY_THREADS)  # for this process: see QUERY_THREADS
+        faiss.omp_set_num_threads(QUERY_THREADS)  # for this thread; each other thread in index()
         self._local = threading.local()
         self._vectors_lock = threading.Lock()
         # the vector files' state, their indexes, and what searches read of their articles meanwhile
@@ -144,6 +144,11 @@ class IndexReader:
         """This thread's `Index`, with the shared model and the newest vectors."""
         ix: Index | None = getattr(self._local, "index", None)
         if ix is None:
+            import faiss
+
+            # OpenMP's thread count is each thread's own: set in __init__, it held for that
+            # thread alone, and every request thread searched with one OpenMP thread per core
+            faiss.omp_set_num_threads(QUERY_THREADS)
             ix = open_for_reading(self.path, self.embedder)
             self._local.index = ix
         ix.share_vectors(*self._shared_vectors(ix))

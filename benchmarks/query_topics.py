@@ -22,7 +22,9 @@ authors say is on the same topic, or one judged so by hand below:
 - NTREX: NTREX_TOPICS, judged from each document's title and opening sentences before the
   measurement: two documents share a topic when they report the same event, the same person
   in the news, or the same running news subject (the Kavanaugh nomination, Brexit, the Ryder
-  Cup). A document not listed shares a topic with itself only.
+  Cup). A document not listed shares a topic with itself only. A second judge,
+  NTREX_TOPICS_BLIND, was written by someone who had seen neither this code nor the results:
+  the shipped query is scored by both.
 Everything else "shares no topic". An *inversion* is a query whose top 5 has an article that
 shares no topic above one that does; it is *made by the lift* when, before the language gap was
 added, that on-topic article scored above the off-topic one (the fairness step promoted it).
@@ -82,6 +84,32 @@ NTREX_TOPICS: dict[str, list[str]] = {
     "us-china": ["cnbc.com.6772", "nytimes.184804", "reuters.218933", "telegraph.405408"],
     "us-immigration": ["nytimes.184862", "upi.176275"],
 }
+# A second judge of NTREX, written blind on 2026-12-07 by a helper who read only each document's
+# title and first four sentences and the criterion above ("the same event, the same person in the
+# news, or the same running news subject"; a shared word or broad field is not a topic), not this
+# code, the model's rankings or the first judge. It is stricter: no broad "trump" or "uk-labour"
+# topic (docs/accuracy.md, "Off-topic articles and the relevance floor").
+NTREX_TOPICS_BLIND: dict[str, list[str]] = {
+    "kavanaugh": ["cbsnews.248384", "cbsnews.248394", "cbsnews.248471", "cnn.304447", "cnn.304489", "newsweek.51328",
+                  "newsweek.51330", "telegraph.405413"],
+    "wheeling-rally": ["cnbc.com.6790", "cnn.304447", "cnn.304489", "newsweek.51310", "newsweek.51330"],
+    "us-midterms-2018": ["cnbc.com.6784", "cnn.304447", "newsweek.51310", "newsweek.51328"],
+    "sulawesi-quake": ["euronews-en.153797", "euronews-en.153835", "newsweek.51340", "nytimes.184837",
+                       "nytimes.184860", "reuters.218863", "reuters.218865", "telegraph.405422"],
+    "ryder-cup": ["euronews-en.153826", "independent.226301", "reuters.218914", "reuters.218923", "scotsman.133758"],
+    "brexit": ["bbc.381680", "dailymail.co.uk.298696", "reuters.218882", "scotsman.133783"],
+    "hurricane-rosa": ["abcnews.306815", "newsweek.51338"],
+    "warren-2020": ["abcnews.306755", "newsweek.51300"],
+    "kanye-west": ["bbc.381647", "newsweek.51329"],
+    "wayde-sims": ["cbsnews.248387", "reuters.218909"],
+    "track-palin": ["cnn.304478", "newsweek.51339"],
+    "us-north-korea": ["cnbc.com.6769", "cnbc.com.6790", "reuters.218861"],
+    "moualem-unga": ["euronews-en.153799", "thelocal.65969"],
+    "macedonia-referendum": ["reuters.218932", "rt.com.91337"],
+    "livingston-rangers": ["bbc.381746", "scotsman.133791"],
+    "us-china-trade-war": ["reuters.218933", "telegraph.405408"],
+    "mueller-rosenstein": ["guardian.221756", "nytimes.184830"],
+}
 DEV_SAME_TOPIC = [("S1", "S8"), ("S2", "S9"), ("S3", "S10"), ("S5", "S11"), ("S4", "S12"), ("S4", "S5")]
 _DEV2_SYRIA = ["S1", "S2", "S3", "S6", "S8", "S9"]
 DEV2_SAME_TOPIC = [("S2", "S3"), ("S5", "S6"), ("S6", "S4"), ("S1", "S8"), ("S2", "S9"), ("S3", "S9"), ("S4", "S10"),
@@ -113,9 +141,9 @@ class Corpus:
     half: Callable[[str], int] = lambda article_id: 0  # NTREX: the document's half (0 even, 1 odd)
 
 
-def ntrex_judge() -> Judge:
+def ntrex_judge(lists: dict[str, list[str]] = NTREX_TOPICS) -> Judge:
     topics: dict[str, set[str]] = {}
-    for topic, documents in NTREX_TOPICS.items():
+    for topic, documents in lists.items():
         for document in documents:
             topics.setdefault(document, set()).add(topic)
 
@@ -224,6 +252,19 @@ def main() -> None:
     table("queries with an off-topic article above an on-topic one in the top 5 (inversions), and those made "
           "by the language lift; NTREX ru/tr version in the top 3",
           ["query", "ntrex inv", "by lift", "dev inv", "by lift", "dev2 inv", "by lift", "ntrex top 3"], rows)
+
+    first_judge = ntrex.same_topic
+    ntrex.same_topic = ntrex_judge(NTREX_TOPICS_BLIND)
+    blind_rows = []
+    for label, params in (("cosine alone", COSINE), ("without the floor (before #23)", NO_FLOOR),
+                          (f"shipped: floor {SHIPPED.relevance_floor}-{SHIPPED.relevance_full}", SHIPPED)):
+        t = measure(ntrex, params)
+        halves = [measure(ntrex, params, half) for half in (0, 1)]
+        blind_rows.append([label, t.inversions, t.by_lift if params.language_gap else "-",
+                           *(f"{h.inversions}/{h.by_lift}" if params.language_gap else h.inversions for h in halves)])
+    table("NTREX judged by the second, blind judge (NTREX_TOPICS_BLIND): inversions and those made by the lift",
+          ["query", "ntrex inv", "by lift", "even half", "odd half"], blind_rows)
+    ntrex.same_topic = first_judge
 
     rows = []
     for params in SWEEP:

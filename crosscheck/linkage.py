@@ -1,11 +1,11 @@
-"""Average-linkage agglomeration on a heap, for stories (articles into stories) and claim
-groups (claims into facts).
+"""Agglomeration on a heap, for stories (articles into stories, average linkage) and claim
+groups (claims into facts, best-match linkage: compare/grouping.py).
 
 Clusters start as given; the closest pair of neighbours merges while their score is at least
 the threshold, and the merged cluster is scored again against its neighbours. The caller keeps
 the clusters and says how two of them score (`score`, None when they may never merge: two
-existing stories, two claims of one article) and how one absorbs another (`merge`). Average
-linkage does not chain: a member that resembles one member of a cluster, but not the cluster
+existing stories, two claims of one article) and how one absorbs another (`merge`). Neither
+linkage chains: a member that resembles one member of a cluster, but not the cluster
 as a whole, stays out.
 
 Ties are broken by the pair's indexes, so the same input always merges the same way; the

@@ -2,8 +2,9 @@
 
 Pairs get the pair model's probability (pairs.py); three passes then form the groups,
 precision first (when the evidence is weak, claims stay apart):
-1. average linkage (crosscheck/linkage.py) while the average probability between two groups
-   is at least the model's threshold, never putting two claims of one article into one group;
+1. agglomeration (crosscheck/linkage.py) while every claim of two groups finds a match in the
+   other at the model's threshold (best-match linkage, `_best_match_linkage`), never putting two
+   claims of one article into one group;
 2. groups that are each other's best match join at a lower threshold (`_merge_mutual_best`);
 3. a claim left alone joins the group of two or more it matches best on average, at the
    model's `attach_threshold` (`_attach_lone_claims`).
@@ -67,7 +68,7 @@ def groups_from_probabilities(prob: np.ndarray, owners: Sequence[object], model:
     never scored), at the model's thresholds unless `threshold` or `join_threshold` is given."""
     threshold = model.threshold if threshold is None else threshold
     ii, jj = np.nonzero(np.triu(prob >= threshold, k=1))
-    groups = _average_linkage(prob, owners, list(zip(ii.tolist(), jj.tolist())), threshold)
+    groups = _best_match_linkage(prob, owners, list(zip(ii.tolist(), jj.tolist())), threshold)
     groups = _merge_mutual_best(groups, prob, owners, model.join_threshold if join_threshold is None else join_threshold,
                                 model.join_strongest)
     if model.attach_threshold is not None:
@@ -75,26 +76,35 @@ def groups_from_probabilities(prob: np.ndarray, owners: Sequence[object], model:
     return sorted((sorted(g) for g in groups), key=lambda g: g[0])
 
 
-def _average_linkage(prob: np.ndarray, owners: Sequence[object], links: list[tuple[int, int]],
+def _best_match_linkage(prob: np.ndarray, owners: Sequence[object], links: list[tuple[int, int]],
                      threshold: float) -> list[list[int]]:
-    """First pass: groups merge while the average probability between them is at least
-    `threshold`, along pairs that are at least that probable themselves."""
+    """First pass: two groups merge, along pairs at least `threshold` probable, while every claim
+    of each finds a match in the other: each claim's best probability to the other group's
+    claims, averaged over its group, is at least `threshold` both ways.
+
+    A lone claim joins a group by its average probability to the group's claims (its best
+    match's mean over one claim is that claim's probability), as average linkage has it. Two
+    groups of a fact's mentions need not match pair by pair: the model reads a Turkish and an
+    English wording well and two Russian paraphrases poorly, and the average over all pairs
+    counts each poor reading against the merge; here each mention needs one good reading in the
+    other group. Chosen over the mean of the two directions and over using it in the second
+    pass, which raised false shared (docs/accuracy.md, "Best-match linkage")."""
     n = len(owners)
     members: list[list[int]] = [[i] for i in range(n)]
     owner_sets: list[set[object]] = [{owners[i]} for i in range(n)]
-    row_sums: dict[int, np.ndarray] = {}  # a merged group's probabilities to every item, summed
+    row_maxes: dict[int, np.ndarray] = {}  # a merged group's best probability to every item
 
     def row(c: int) -> np.ndarray:
-        return row_sums[c] if c in row_sums else prob[c]
+        return row_maxes[c] if c in row_maxes else prob[c]
 
     def score(i: int, j: int) -> float | None:
         if owner_sets[i] & owner_sets[j]:
             return None
-        return float(row(i)[members[j]].sum()) / (len(members[i]) * len(members[j]))
+        return min(float(row(i)[members[j]].mean()), float(row(j)[members[i]].mean()))
 
     def merge(i: int, j: int) -> None:
-        row_sums[i] = row(i) + row(j)
-        row_sums.pop(j, None)
+        row_maxes[i] = np.maximum(row(i), row(j))
+        row_maxes.pop(j, None)
         members[i] += members[j]
         owner_sets[i] |= owner_sets[j]
 

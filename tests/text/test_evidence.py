@@ -198,6 +198,28 @@ def test_a_lone_claim_joins_the_group_it_matches_as_a_whole() -> None:
     assert [0, 1, 5] not in groups_from_probabilities(prob, ["a", "b", "c", "c", "d", "a"], model)
 
 
+
+def test_two_groups_of_one_fact_join_when_every_claim_has_a_match_in_the_other() -> None:
+    """Best-match linkage (docs/accuracy.md): 0-1 and 2-3 are two groups of one fact (Izvestia and a
+    relay; AA and Reuters) that the model reads well across 0-2 and 1-3 and poorly across 0-3 and
+    1-2. Average linkage (0.45 between them) kept them apart; every claim has a match at 0.8 in the
+    other group, so they join. A lone claim (4) matching one claim well and the other poorly stays
+    alone, as under average linkage."""
+    from dataclasses import replace
+
+    from crosscheck.compare.grouping import groups_from_probabilities
+
+    prob = np.zeros((5, 5))
+    for i, j, p in [(0, 1, 0.9), (2, 3, 0.9), (0, 2, 0.8), (1, 3, 0.8), (0, 3, 0.1), (1, 2, 0.1), (4, 0, 0.8),
+                    (4, 1, 0.1)]:
+        prob[i, j] = prob[j, i] = p
+    model = replace(PairModel.default(), threshold=0.7, join_threshold=1.01, attach_threshold=None)
+    assert groups_from_probabilities(prob, ["a", "b", "c", "d", "e"], model) == [[0, 1, 2, 3], [4]]
+    # one poor match too many: claim 1's best in the other group is 0.1, and the average of the
+    # best matches from 0-1 is (0.8 + 0.1) / 2, under the threshold
+    prob[1, 3] = prob[3, 1] = 0.1
+    assert groups_from_probabilities(prob, ["a", "b", "c", "d", "e"], model) == [[0, 1], [2, 3], [4]]
+
 def test_the_shipped_third_pass_is_no_looser_than_the_second() -> None:
     model = PairModel.default()
     assert model.attach_threshold is None or model.join_threshold <= model.attach_threshold < model.threshold

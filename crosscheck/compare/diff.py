@@ -10,9 +10,9 @@ Steps, for the articles of one story (or any set of articles):
    the same fact (`PairModel`, a logistic regression over the cosine, how much closer the two
    are than to their other neighbours, the language pair, and the evidence; its weights are
    crosscheck/data/claim_pairs.json, fitted by benchmarks/protocol.py; pairs.py);
-3. groups: agglomeration while every claim of two groups has a match in the other at the
-   model's threshold on average (best-match linkage), never putting two claims of one article
-   into one group;
+3. groups: agglomeration while the claims of two groups have matches in the other, on average
+   at least the model's threshold both ways (best-match linkage), never putting two claims of
+   one article into one group;
    then groups that are each other's best match join at a lower threshold, and a claim left
    alone joins the group of two or more it matches best on average, at the model's
    `attach_threshold` (grouping.py). Precision first: when the evidence is weak, claims stay apart;

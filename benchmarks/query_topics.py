@@ -253,18 +253,16 @@ def main() -> None:
           "by the language lift; NTREX ru/tr version in the top 3",
           ["query", "ntrex inv", "by lift", "dev inv", "by lift", "dev2 inv", "by lift", "ntrex top 3"], rows)
 
-    first_judge = ntrex.same_topic
-    ntrex.same_topic = ntrex_judge(NTREX_TOPICS_BLIND)
+    blind = replace(ntrex, same_topic=ntrex_judge(NTREX_TOPICS_BLIND))
     blind_rows = []
     for label, params in (("cosine alone", COSINE), ("without the floor (before #23)", NO_FLOOR),
                           (f"shipped: floor {SHIPPED.relevance_floor}-{SHIPPED.relevance_full}", SHIPPED)):
-        t = measure(ntrex, params)
-        halves = [measure(ntrex, params, half) for half in (0, 1)]
+        t = measure(blind, params)
+        halves = [measure(blind, params, half) for half in (0, 1)]
         blind_rows.append([label, t.inversions, t.by_lift if params.language_gap else "-",
                            *(f"{h.inversions}/{h.by_lift}" if params.language_gap else h.inversions for h in halves)])
     table("NTREX judged by the second, blind judge (NTREX_TOPICS_BLIND): inversions and those made by the lift",
           ["query", "ntrex inv", "by lift", "even half", "odd half"], blind_rows)
-    ntrex.same_topic = first_judge
 
     rows = []
     for params in SWEEP:

@@ -86,9 +86,6 @@ class IndexReader:
         with open_for_reading(self.path, embedder) as ix:  # IndexNotFound, IndexModelMismatch
             self.model = ix.model
         self.embedder = _query_embedder(self.model, embedder)
-        import faiss
-
-        faiss.omp_set_num_threads(QUERY_THREADS)  # for this thread; each other thread in index()
         self._local = threading.local()
         self._vectors_lock = threading.Lock()
         # the vector files' state, their indexes, and what searches read of their articles meanwhile
@@ -146,8 +143,8 @@ class IndexReader:
         if ix is None:
             import faiss
 
-            # OpenMP's thread count is each thread's own: set in __init__, it held for that
-            # thread alone, and every request thread searched with one OpenMP thread per core
+            # for faiss's searches in this thread (see QUERY_THREADS): OpenMP's thread count is each
+            # thread's own, so it is set in every thread that reads, not once for the process
             faiss.omp_set_num_threads(QUERY_THREADS)
             ix = open_for_reading(self.path, self.embedder)
             self._local.index = ix

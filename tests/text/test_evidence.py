@@ -198,7 +198,6 @@ def test_a_lone_claim_joins_the_group_it_matches_as_a_whole() -> None:
     assert [0, 1, 5] not in groups_from_probabilities(prob, ["a", "b", "c", "c", "d", "a"], model)
 
 
-
 def test_two_groups_of_one_fact_join_when_every_claim_has_a_match_in_the_other() -> None:
     """Best-match linkage (docs/accuracy.md): 0-1 and 2-3 are two groups of one fact (Izvestia and a
     relay; AA and Reuters) that the model reads well across 0-2 and 1-3 and poorly across 0-3 and
@@ -219,6 +218,7 @@ def test_two_groups_of_one_fact_join_when_every_claim_has_a_match_in_the_other()
     # best matches from 0-1 is (0.8 + 0.1) / 2, under the threshold
     prob[1, 3] = prob[3, 1] = 0.1
     assert groups_from_probabilities(prob, ["a", "b", "c", "d", "e"], model) == [[0, 1], [2, 3], [4]]
+
 
 def test_the_shipped_third_pass_is_no_looser_than_the_second() -> None:
     model = PairModel.default()

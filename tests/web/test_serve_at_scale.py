@@ -377,12 +377,11 @@ def test_parallel_searches_give_what_serial_ones_give(sample_index_path: Path,
         assert again.status_code == 200 and same_hits(again.json(), serial_answers[QUERIES[0]])
 
 
-
 def test_every_request_thread_searches_with_one_openmp_thread(sample_index_path: Path) -> None:
     """faiss's OpenMP thread count is each thread's own. Set only where the reader was made, it
     left every request thread searching with one OpenMP thread per core, whose idle threads spun
-    on the cores the query model needs (docs/performance.md, "Searches in parallel"). Fails on a
-    machine with one core only if the fix is missing: there the default is one thread too."""
+    on the cores the query model needs (docs/performance.md, "Searches in parallel"). On a
+    one-core machine the default is one thread, so there the test cannot tell."""
     import faiss
 
     from crosscheck.web.embedding import QUERY_THREADS
@@ -400,6 +399,7 @@ def test_every_request_thread_searches_with_one_openmp_thread(sample_index_path:
     for t in threads:
         t.join()
     assert seen == [QUERY_THREADS] * 3
+
 
 # -- what a search reads: kept between searches until the index changes ------------------------------
 def statements(ix: Index, run: Any) -> list[str]:

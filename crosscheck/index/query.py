@@ -247,8 +247,7 @@ def _lift_languages(candidates: Sequence[Candidate], scores: list[float], params
     raised by the distance from its best candidate above the floor to the best overall (at most
     `language_gap`), each candidate by the share its closeness to the best match earns."""
     top = max(scores)
-    leader = candidates[scores.index(top)]
-    reach = [_reach(c, leader, params) for c in candidates]
+    reach = _reach(candidates, candidates[scores.index(top)], params)
     best: dict[str | None, float] = {}
     for c, score, share in zip(candidates, scores, reach):
         if share > 0:
@@ -257,30 +256,39 @@ def _lift_languages(candidates: Sequence[Candidate], scores: list[float], params
             for c, score, share in zip(candidates, scores, reach)]
 
 
-def _reach(candidate: Candidate, leader: Candidate, params: QueryParams) -> float:
-    """The share of its language's lift a candidate gets: 0 up to `relevance_floor` closeness to the
-    best match (`leader`), 1 from `relevance_full`, linear in between; 0 without vectors."""
-    if candidate.vector is None or leader.vector is None:
-        return 0.0
-    closeness = float(np.dot(candidate.vector, leader.vector))
-    if closeness >= params.relevance_full:
-        return 1.0
-    if closeness <= params.relevance_floor:
-        return 0.0
-    return (closeness - params.relevance_floor) / (params.relevance_full - params.relevance_floor)
+def _reach(candidates: Sequence[Candidate], leader: Candidate, params: QueryParams) -> list[float]:
+    """The share of its language's lift each candidate gets: 0 up to `relevance_floor` closeness
+    to the best match (`leader`), 1 from `relevance_full`, linear in between; 0 without vectors.
+    The closeness of all of them in one product (one per candidate took a sixth of a search)."""
+    with_vector = [i for i, c in enumerate(candidates) if c.vector is not None]
+    out = [0.0] * len(candidates)
+    if leader.vector is None or not with_vector:
+        return out
+    vectors = np.concatenate([candidates[i].vector for i in with_vector])
+    closeness = vectors.reshape(len(with_vector), -1) @ leader.vector
+    low, full = params.relevance_floor, params.relevance_full
+    shares = np.zeros(len(with_vector))
+    between = (closeness > low) & (closeness < full)
+    shares[between] = (closeness[between].astype(np.float64) - low) / (full - low)
+    shares[closeness >= full] = 1.0
+    for i, share in zip(with_vector, shares.tolist()):
+        out[i] = share
+    return out
 
 
 def search(index: Index, text: str, k: int = 10, language: str | None = None, camp: str | None = None,
-           sentences: bool = False, params: QueryParams = QueryParams(), facts: ArticleFacts | None = None
-           ) -> list[Hit]:
+           sentences: bool = False, params: QueryParams = QueryParams(), facts: ArticleFacts | None = None,
+           vector: np.ndarray | None = None) -> list[Hit]:
     """Articles (or, with `sentences`, sentences) of `index` nearest to `text` in any language;
     articles are ranked by their cosine, the places, names and words they share with `text`, and
     fairly between languages (`rerank`). `facts`: what earlier searches of this state of the index
-    read of their candidates (ArticleFacts), kept by a caller that searches often. InvalidInput
+    read of their candidates (ArticleFacts), kept by a caller that searches often; `vector`: the
+    text's vector, `index.embedder.embed([text])[0]`, if the caller has it already. InvalidInput
     for empty text, an unknown camp, or a language no article here is in."""
     _check_query(index, text, language, camp)
     store = index.store
-    vector = index.embedder.embed([text])[0]
+    if vector is None:
+        vector = index.embedder.embed([text])[0]
     allowed = store.embedded_rowids(language, camp) if (language or camp) else None
     if not sentences:
         found = index.article_vectors.search(vector, max(k, params.candidates), allowed)

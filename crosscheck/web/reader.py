@@ -6,12 +6,14 @@ Concurrency: uvicorn runs one event loop; Starlette runs each endpoint in its th
   stay in the thread that made them); SQLite's WAL lets `crosscheck ingest` write meanwhile.
 - The faiss indexes are loaded once and shared by all threads (`Index.share_vectors`); when
   an ingest saves new ones, the next request loads them again.
-- Queries run in parallel. Their texts are embedded by web/embedding.py's `QueryEmbedder`:
-  the default model in one worker process per core, queries that arrive together as one
-  batch. faiss searches a shared index from several threads at once (its CPU indexes are
-  safe for concurrent searches), one OpenMP thread each. What re-ranking reads of each
-  candidate (its row, anchors, vector and anchor weights) is kept between searches until the
-  vector files change (`query.ArticleFacts`). Comparisons run in parallel too.
+- Queries are embedded in parallel, by web/embedding.py's `QueryEmbedder`: the default model in
+  one worker process per core, queries that arrive together as one batch. Then they are
+  searched one at a time (`IndexReader.query`): the search is Python under one GIL, and eight
+  threads searching at once spent more of the CPU handing the GIL to each other than searching
+  (docs/performance.md, "Searches one at a time"). faiss searches the shared index with one
+  OpenMP thread. What re-ranking reads of each candidate (its row, anchors, vector and anchor
+  weights) is kept between searches until the vector files change (`query.ArticleFacts`).
+  Comparisons run in parallel.
 - Reads never write: stories change only in the `--update-every` thread (or other commands).
 """
 
@@ -94,6 +96,7 @@ class IndexReader:
         self._cache_lock = threading.Lock()
         self._computing: dict[Any, threading.Event] = {}  # values a thread is computing now
         self._comparer = _Comparer(self)
+        self._searching = threading.Lock()  # one search at a time (the module docstring)
 
     def close(self) -> None:
         """Close this thread's connection (the others close with their threads)."""
@@ -205,8 +208,12 @@ class IndexReader:
 
     def query(self, ix: Index, text: str, k: int = DEFAULT_K, language: str | None = None,
               camp: str | None = None, sentences: bool = False) -> list[Hit]:
-        """`search`, with what earlier searches read of the same vectors' articles (ArticleFacts)."""
-        return search(ix, text, k=k, language=language, camp=camp, sentences=sentences, facts=self._facts(ix))
+        """`search`, with what earlier searches read of the same vectors' articles (ArticleFacts):
+        the text embedded while other searches run, then searched when no other search is."""
+        vector = ix.embedder.embed([text])[0] if text.strip() else None  # an empty text: search says so
+        with self._searching:
+            return search(ix, text, k=k, language=language, camp=camp, sentences=sentences,
+                          facts=self._facts(ix), vector=vector)
 
     def _facts(self, ix: Index) -> ArticleFacts | None:
         """The ArticleFacts of the vectors `ix` searches (None if newer ones came meanwhile)."""

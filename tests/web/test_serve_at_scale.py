@@ -401,6 +401,54 @@ def test_every_request_thread_searches_with_one_openmp_thread(sample_index_path:
     assert seen == [QUERY_THREADS] * 3
 
 
+def test_queries_are_embedded_together_and_searched_one_at_a_time(sample_index_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Eight threads searching at once under one GIL spent more CPU handing it to each other than
+    searching (docs/performance.md, "Searches one at a time"): the server embeds concurrent
+    queries as before (in one batch when they arrive together) and then searches them one at a
+    time, each with the answer a search alone gives."""
+    import crosscheck.web.reader as reader_module
+
+    model = UseMultilingual(threads=1)
+    reader = IndexReader(sample_index_path, embedder=model)
+    inside, most = [0], [0]
+    lock = threading.Lock()
+    real_search = reader_module.search
+
+    def counting_search(*args: Any, **kwargs: Any) -> Any:
+        with lock:
+            inside[0] += 1
+            most[0] = max(most[0], inside[0])
+        try:
+            time.sleep(0.02)  # a slow search: others arrive meanwhile
+            return real_search(*args, **kwargs)
+        finally:
+            with lock:
+                inside[0] -= 1
+
+    monkeypatch.setattr(reader_module, "search", counting_search)
+    queries = [q for q, _ in QUERIES][:6]
+    answers: dict[str, list[dict[str, Any]]] = {}
+    start = threading.Barrier(len(queries))
+
+    def ask(q: str) -> None:
+        ix = reader.index()
+        start.wait()
+        answers[q] = hits_json(reader.query(ix, q, k=5))
+
+    threads = [threading.Thread(target=ask, args=(q,)) for q in queries]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    reader.shutdown()
+    assert most[0] == 1
+    assert reader.embedder.batches < len(queries)  # some arrived together and went as one batch
+    with Index.open(sample_index_path, readonly=True, embedder=model) as ix:
+        for q in queries:
+            assert same_hits(answers[q], hits_json(real_search(ix, q, k=5)))
+
+
 # -- what a search reads: kept between searches until the index changes ------------------------------
 def statements(ix: Index, run: Any) -> list[str]:
     """The SQL statements `run()` sends through `ix`'s connection."""

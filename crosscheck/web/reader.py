@@ -7,8 +7,8 @@ Concurrency: uvicorn runs one event loop; Starlette runs each endpoint in its th
 - The faiss indexes are loaded once and shared by all threads (`Index.share_vectors`); when
   an ingest saves new ones, the next request loads them again.
 - Queries are embedded in parallel, by web/embedding.py's `QueryEmbedder`: the default model in
-  one worker process per core, queries that arrive together as one batch. Then they are
-  searched one at a time (`IndexReader.query`): the search is Python under one GIL, and eight
+  worker processes (one per core but one), queries that arrive together as one batch. Then they
+  are searched one at a time (`IndexReader.query`): the search is Python under one GIL, and eight
   threads searching at once spent more of the CPU handing the GIL to each other than searching
   (docs/performance.md, "Searches one at a time"). faiss searches the shared index with one
   OpenMP thread. What re-ranking reads of each candidate (its row, anchors, vector and anchor

@@ -345,9 +345,9 @@ def serial_answers(sample_index_path: Path) -> dict[tuple[str, bool], list[dict[
 def test_parallel_searches_give_what_serial_ones_give(sample_index_path: Path,
                                                       serial_answers: dict[tuple[str, bool], Any]) -> None:
     """8 clients at once against the server with the default model in worker processes (one per
-    core): the same hits as each query searched alone."""
+    core but one): the same hits as each query searched alone."""
     reader = IndexReader(sample_index_path)
-    assert reader.embedder.processes == available_cores()
+    assert reader.embedder.processes == max(1, available_cores() - 1)
     with running(create_app(reader=reader)) as url:
         results: list[tuple[tuple[str, bool], int, Any]] = []
         start = threading.Barrier(8)
@@ -368,7 +368,7 @@ def test_parallel_searches_give_what_serial_ones_give(sample_index_path: Path,
         assert len(results) == 8 * len(QUERIES)
         for query, status, data in results:
             assert status == 200 and same_hits(data, serial_answers[query]), query
-        assert len(reader.embedder.worker_pids()) == available_cores()
+        assert len(reader.embedder.worker_pids()) == max(1, available_cores() - 1)
 
         # a worker that dies (killed, out of memory) is replaced, and the query asked meanwhile answered
         for pid in reader.embedder.worker_pids():

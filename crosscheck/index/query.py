@@ -259,8 +259,7 @@ def _lift_languages(candidates: Sequence[Candidate], scores: list[float], params
 def _reach(candidates: Sequence[Candidate], leader: Candidate, params: QueryParams) -> list[float]:
     """The share of its language's lift each candidate gets: 0 up to `relevance_floor` closeness
     to the best match (`leader`), 1 from `relevance_full`, linear in between; 0 without vectors.
-    The closeness of all of them in one matrix product: a hundred dot products, one call each,
-    cost more than twice as much."""
+    The closeness of all of them in one matrix product, not a dot product per candidate."""
     with_vector = [i for i, c in enumerate(candidates) if c.vector is not None]
     out = [0.0] * len(candidates)
     if leader.vector is None or not with_vector:

@@ -9,7 +9,7 @@ Concurrency: uvicorn runs one event loop; Starlette runs each endpoint in its th
 - Queries are embedded in parallel, by web/embedding.py's `QueryEmbedder`: the default model in
   worker processes (one per core but one), queries that arrive together as one batch. Then they
   are searched one at a time (`IndexReader.query`): the search is Python under one GIL, and eight
-  threads searching at once spent more of the CPU handing the GIL to each other than searching
+  threads searching at once spent about as much CPU handing the GIL to each other as searching
   (docs/performance.md, "Searches one at a time"). faiss searches the shared index with one
   OpenMP thread. What re-ranking reads of each candidate (its row, anchors, vector and anchor
   weights) is kept between searches until the vector files change (`query.ArticleFacts`).

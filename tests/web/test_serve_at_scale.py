@@ -403,8 +403,8 @@ def test_every_request_thread_searches_with_one_openmp_thread(sample_index_path:
 
 def test_queries_are_embedded_together_and_searched_one_at_a_time(sample_index_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    """Eight threads searching at once under one GIL spent more CPU handing it to each other than
-    searching (docs/performance.md, "Searches one at a time"): the server embeds concurrent
+    """Eight threads searching at once under one GIL spent about as much CPU handing it to each
+    other as searching (docs/performance.md, "Searches one at a time"): the server embeds concurrent
     queries as before (in one batch when they arrive together) and then searches them one at a
     time, each with the answer a search alone gives."""
     import crosscheck.web.reader as reader_module

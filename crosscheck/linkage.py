@@ -4,9 +4,9 @@ groups (claims into facts, best-match linkage: compare/grouping.py).
 Clusters start as given; the closest pair of neighbours merges while their score is at least
 the threshold, and the merged cluster is scored again against its neighbours. The caller keeps
 the clusters and says how two of them score (`score`, None when they may never merge: two
-existing stories, two claims of one article) and how one absorbs another (`merge`). Neither
-linkage chains: a member that resembles one member of a cluster, but not the cluster
-as a whole, stays out.
+existing stories, two claims of one article) and how one absorbs another (`merge`). A lone
+member joins by its average under both linkages, so neither chains one member at a time: a
+member that resembles one member of a cluster, but not the cluster as a whole, stays out.
 
 Ties are broken by the pair's indexes, so the same input always merges the same way; the
 lower index absorbs the higher (the older story keeps its id).

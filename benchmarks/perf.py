@@ -1481,8 +1481,8 @@ SEARCH_P99_TARGET = 2.0     # seconds, with --clients concurrent clients
 
 def bench_searches(args: argparse.Namespace) -> Result:
     """`crosscheck serve` answering --clients concurrent searches, against the bare model embedding
-    the same queries in one process per core: the cores the server uses, its query model's
-    processes (one per core but one) and its own; rounds of the two alternate, so that the
+    the same queries in one process per core: the cores the server uses (its query processes,
+    one per core, which embed and search, and its own, which speaks HTTP); rounds of the two alternate, so that the
     machine's other load hits both alike."""
     import httpx
 
@@ -1497,7 +1497,7 @@ def bench_searches(args: argparse.Namespace) -> Result:
     queries = random.Random(args.seed).sample(pool, args.requests)
     processes, cores = query_processes(), available_cores()
     print(f"  queries: {args.requests} drawn from {mix}; every {SENTENCE_QUERIES}th with sentences=true, k={K}; "
-          f"the server's query model in {processes} and the bare model in {cores} processes (one per core) of one "
+          f"the server's {processes} query processes (model and search) and the bare model's {cores} (one per core), of one "
           "BLAS thread")
     table("searches: where a search's time goes, one query after another in this process, ms a query",
           ["part", "ms"], search_parts(path, queries))
@@ -1542,7 +1542,7 @@ def bench_searches(args: argparse.Namespace) -> Result:
     table(f"searches: GET /api/query on {args.size:,} articles, alternating with the bare embedder "
           f"(load average now {load_average()})",
           ["round", "answered", "failed", "p50 ms", "p99 ms", "searches/s", "bare embedder queries/s", "ratio",
-           "server process CPU ms/search", "its query model's processes CPU ms/search",
+           "server process CPU ms/search", "its query processes (model and search) CPU ms/search",
            "bare embedder CPU ms/query"], rows)
     ratio, p99 = median(ratios), percentile(latencies, 99)
     print(f"\n  search throughput / bare embedder, median of {args.rounds} rounds: {ratio:.2f} (target >= "

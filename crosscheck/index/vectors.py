@@ -81,7 +81,10 @@ class VectorIndex:
         self._index: Any = None
         if path.exists():
             try:
-                self._index = faiss.read_index(str(path))
+                # read-only: the file mapped, not copied, so that the processes that read one index
+                # (serve's own and its query processes) share one copy of its vectors in the page
+                # cache; a writer replaces the file by renaming (save), so a mapping never changes
+                self._index = faiss.read_index(str(path), faiss.IO_FLAG_MMAP_IFC if readonly else 0)
             except RuntimeError as e:  # not a faiss file, or a truncated one
                 if readonly:
                     raise IndexDamaged(path, f"unreadable vector file: {_faiss_reason(e)}") from None

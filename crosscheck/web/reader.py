@@ -4,16 +4,21 @@ vectors and the model loaded once, and caches that last until the index changes.
 Concurrency: uvicorn runs one event loop; Starlette runs each endpoint in its thread pool.
 - Each worker thread opens its own `Index` (its own SQLite connection: sqlite3 connections
   stay in the thread that made them); SQLite's WAL lets `crosscheck ingest` write meanwhile.
-- The faiss indexes are loaded once and shared by all threads (`Index.share_vectors`); when
-  an ingest saves new ones, the next request loads them again.
-- Queries are embedded in parallel, by web/embedding.py's `QueryEmbedder`: the default model in
-  worker processes (one per core but one), queries that arrive together as one batch. Then they
-  are searched one at a time (`IndexReader.query`): the search is Python under one GIL, and eight
+- The faiss indexes are mapped from their files once and shared by all threads
+  (`Index.share_vectors`); when an ingest saves new ones, the next request maps them again.
+- With the default model, searches run in web/embedding.py's query processes (`QueryEmbedder`,
+  one per core): the queries that arrive together are embedded there as one batch, and each is
+  searched right after in the same process, which has the index open too (its vector files
+  mapped, so every process shares one copy). The server's own process speaks HTTP and renders.
+  Before, it searched, one search at a time (docs/performance.md, "Searches in the query
+  processes").
+- With any other model, the queries are embedded in this process, batched the same way, and then
+  searched one at a time (`IndexReader.query`): the search is Python under one GIL, and eight
   threads searching at once spent about as much CPU handing the GIL to each other as searching
-  (docs/performance.md, "Searches one at a time"). faiss searches the shared index with one
-  OpenMP thread. What re-ranking reads of each candidate (its row, anchors, vector and anchor
-  weights) is kept between searches until the vector files change (`query.ArticleFacts`).
-  Comparisons run in parallel.
+  (docs/performance.md, "Searches one at a time"). faiss searches with one OpenMP thread. What
+  re-ranking reads of each candidate (its row, anchors, vector and anchor weights) is kept
+  between searches until the vector files change (`query.ArticleFacts`).
+- Comparisons run in parallel.
 - Reads never write: stories change only in the `--update-every` thread (or other commands).
 """
 
@@ -39,7 +44,7 @@ from ..index.vectors import DEFAULT_VECTOR_INDEX, VectorIndex
 from ..records import Hit, Story
 from ..errors import CrosscheckError
 from ..stories.catalog import filter_stories, get_story, story_listing, with_titles
-from .embedding import QUERY_THREADS, QueryEmbedder
+from .embedding import QUERY_THREADS, QueryEmbedder, SearchRequest
 from .pages import MIN_ARTICLES_SHOWN, STORIES_PER_PAGE
 
 __all__ = ["IndexReader", "ComparisonFailed", "DEFAULT_K", "QUERY_THREADS", "open_for_reading", "open_for_writing"]
@@ -52,12 +57,12 @@ CACHE_ENTRIES = 512    # comparisons and story listings kept in memory (a compar
 T = TypeVar("T")
 
 
-def _query_embedder(model: str, embedder: Embedder | None) -> QueryEmbedder:
-    """The model for answering queries: the default one in worker processes (web/embedding.py),
-    any other (or the caller's own `embedder`) in this process."""
+def _query_embedder(path: Path, model: str, embedder: Embedder | None) -> QueryEmbedder:
+    """The model for answering queries: the default one in worker processes that also search the
+    index at `path` (web/embedding.py), any other (or the caller's own `embedder`) in this process."""
     if embedder is None and model != UseMultilingual.model_id:
         embedder = get_embedder(model)
-    return QueryEmbedder(model, embedder)
+    return QueryEmbedder(model, embedder, index=path)
 
 
 def open_for_reading(path: Path, embedder: Embedder | None = None) -> Index:
@@ -87,7 +92,7 @@ class IndexReader:
         self.path = index_dir(path)
         with open_for_reading(self.path, embedder) as ix:  # IndexNotFound, IndexModelMismatch
             self.model = ix.model
-        self.embedder = _query_embedder(self.model, embedder)
+        self.embedder = _query_embedder(self.path, self.model, embedder)
         self._local = threading.local()
         self._vectors_lock = threading.Lock()
         # the vector files' state, their indexes, and what searches read of their articles meanwhile
@@ -131,8 +136,8 @@ class IndexReader:
                 dimension = ix.embedder.dimension
                 factory = ix.store.get_meta("vector_index") or DEFAULT_VECTOR_INDEX
                 started = time.perf_counter()
-                articles = VectorIndex(self.path / ARTICLE_VECTORS, dimension, factory)
-                sentences = VectorIndex(self.path / SENTENCE_VECTORS, dimension, factory)
+                articles = VectorIndex(self.path / ARTICLE_VECTORS, dimension, factory, readonly=True)
+                sentences = VectorIndex(self.path / SENTENCE_VECTORS, dimension, factory, readonly=True)
                 self._vectors = current = (state, articles, sentences, ArticleFacts())
                 log.info("serve: loaded %d article and %d sentence vectors in %.2f s",
                          len(articles), len(sentences), time.perf_counter() - started)
@@ -208,8 +213,12 @@ class IndexReader:
 
     def query(self, ix: Index, text: str, k: int = DEFAULT_K, language: str | None = None,
               camp: str | None = None, sentences: bool = False) -> list[Hit]:
-        """`search`, with what earlier searches read of the same vectors' articles (ArticleFacts):
-        the text embedded while other searches run, then searched when no other search is."""
+        """`search`, in a query-model worker process with the default model (web/embedding.py);
+        with any other, here, with what earlier searches read of the same vectors' articles
+        (ArticleFacts): the text embedded while other searches run, then searched when no other
+        search is."""
+        if self.embedder.searches:
+            return self.embedder.search(SearchRequest(text, k, language, camp, sentences))
         vector = ix.embedder.embed([text])[0] if text.strip() else None  # an empty text: search says so
         with self._searching:
             return search(ix, text, k=k, language=language, camp=camp, sentences=sentences,

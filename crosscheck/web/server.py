@@ -29,7 +29,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..errors import ArticleNotFound, CrosscheckError, StoryNotFound
+from ..errors import ArticleNotFound, CrosscheckError, InvalidInput, StoryNotFound
 from ..index.embed import Embedder
 from ..stories.clustering import update_stories
 from .address import DEFAULT_HOST, DEFAULT_PORT
@@ -94,6 +94,8 @@ def _error(request: Request, status: int, message: str) -> Response:
 
 
 def _status_of(exc: CrosscheckError) -> int:
+    if isinstance(exc, InvalidInput):  # a language no article is in, an empty query: the asker's to fix
+        return 400
     return 404 if isinstance(exc, (StoryNotFound, ArticleNotFound)) else 500
 
 

@@ -69,6 +69,24 @@ def test_readonly_open_reads_and_never_writes(tmp_path: Path) -> None:
     assert set(after) - set(before) <= {f"{DB_NAME}-wal", f"{DB_NAME}-shm"}
 
 
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="reads the process's mappings from /proc (Linux)")
+def test_readonly_vectors_are_mapped_from_their_file_and_the_file_can_be_replaced(tmp_path: Path) -> None:
+    """A reader maps the vector files (shared with every other process that reads them: serve's
+    query processes, web/embedding.py) instead of copying them; a writer replaces a file by renaming
+    a new one over it, and the reader that mapped the old one goes on searching it."""
+    folder = build(tmp_path / "ix")
+    with Index.open(folder, readonly=True) as ix:
+        assert [h.article.id for h in search(ix, "grain corridor ships", k=1)] == ["a2"]
+        maps = [line.split() for line in Path("/proc/self/maps").read_text().splitlines()]
+        mapped = {line[-1] for line in maps if len(line) >= 6 and line[1].endswith("s")}
+        assert str(folder / ARTICLE_VECTORS) in mapped, "article vectors not mapped from their file"
+        with Index.open(folder) as writer:
+            add_records(writer, articles(5, start=5))
+        assert [h.article.id for h in search(ix, "grain corridor ships", k=1)] == ["a2"]
+    with Index.open(folder, readonly=True) as ix:
+        assert len(ix.article_vectors) == 10
+
+
 def test_readonly_open_works_in_a_folder_nobody_may_write(tmp_path: Path) -> None:
     """The folder and files made read-only; as root (who may write anyway) the check runs in a
     forked child that gives up root first."""

@@ -171,6 +171,7 @@ def test_api_errors_are_json_with_status_codes(server: str) -> None:
         "/api/query?q=x&k=100000": (400, "k must be from 1"),
         "/api/query?q=x&camp=mars": (400, "camp must be one of"),
         "/api/query?q=x&lang=%3Cscript%3E": (400, "lang must be a language code"),
+        "/api/query?q=x&lang=xx": (400, "no article in language 'xx' in this index"),
         "/api/query?q=x&sentences=maybe": (400, "sentences must be true or false"),
         "/api/stories?since=yesterday": (400, "since must be a date"),
         "/api/stories?min_articles=-1": (400, "min_articles must be at least 1"),

@@ -347,7 +347,7 @@ def test_parallel_searches_give_what_serial_ones_give(sample_index_path: Path,
     """8 clients at once against the server with the default model in worker processes (one per
     core but one): the same hits as each query searched alone."""
     reader = IndexReader(sample_index_path)
-    assert reader.embedder.processes == max(1, available_cores() - 1)
+    assert reader.embedder.processes == available_cores() and reader.embedder.searches
     with running(create_app(reader=reader)) as url:
         results: list[tuple[tuple[str, bool], int, Any]] = []
         start = threading.Barrier(8)
@@ -368,7 +368,7 @@ def test_parallel_searches_give_what_serial_ones_give(sample_index_path: Path,
         assert len(results) == 8 * len(QUERIES)
         for query, status, data in results:
             assert status == 200 and same_hits(data, serial_answers[query]), query
-        assert len(reader.embedder.worker_pids()) == max(1, available_cores() - 1)
+        assert len(reader.embedder.worker_pids()) == available_cores()
 
         # a worker that dies (killed, out of memory) is replaced, and the query asked meanwhile answered
         for pid in reader.embedder.worker_pids():
@@ -447,6 +447,48 @@ def test_queries_are_embedded_together_and_searched_one_at_a_time(sample_index_p
     with Index.open(sample_index_path, readonly=True, embedder=model) as ix:
         for q in queries:
             assert same_hits(answers[q], hits_json(real_search(ix, q, k=5)))
+
+
+def test_with_the_default_model_the_query_processes_search_and_see_new_articles(
+        sample_index_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the default model a search runs whole in a query process, right after its query is
+    embedded there (web/embedding.py): the server's own process only speaks HTTP. Here search()
+    cannot run in this process, and the server still answers each query as a search alone does;
+    after an ingest, the query processes search the new vectors."""
+    import shutil
+
+    import crosscheck.web.reader as reader_module
+
+    path = tmp_path / "ix"
+    shutil.copytree(sample_index_path, path)
+
+    def not_here(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("searched in the server's own process")
+
+    monkeypatch.setattr(reader_module, "search", not_here)
+    model = UseMultilingual(threads=1)
+
+    def alone(query: tuple[str, bool]) -> Any:
+        with Index.open(path, readonly=True, embedder=model) as ix:
+            return hits_json(search(ix, query[0], k=10, sentences=query[1]))
+
+    reader = IndexReader(path)
+    assert reader.embedder.searches
+    with running(create_app(reader=reader)) as url, httpx.Client(base_url=url, timeout=120) as c:
+        for q, sentences in QUERIES[:4]:
+            r = c.get("/api/query", params={"q": q, "sentences": str(sentences).lower()})
+            assert r.status_code == 200 and same_hits(r.json(), alone((q, sentences))), q
+        with Index.open(path, embedder=model) as writer:
+            report = add_records(writer, [{"id": "navy-talks-en", "outlet": "Reuters", "language": "en",
+                                           "title": "Russia and Turkey exchange intelligence on Syria's ceasefire",
+                                           "text": "Russia and Turkey agreed in Ankara to exchange military "
+                                                   "intelligence on the ceasefire in Syria, officials said."}])
+            assert report.added == 1, report
+        r = c.get("/api/query", params={"q": QUERIES[0][0]})
+        assert r.status_code == 200 and same_hits(r.json(), alone(QUERIES[0]))
+        assert any(h["article_id"] == "navy-talks-en" for h in r.json()), r.json()
+        r = c.get("/api/query", params={"q": "x", "lang": "xx"})  # the query process's InvalidInput, as 400
+        assert r.status_code == 400 and "no article in language 'xx'" in r.json()["error"], r.text
 
 
 # -- what a search reads: kept between searches until the index changes ------------------------------

@@ -73,7 +73,7 @@ class SearchRequest:
 
 # what a worker is asked for (a text to embed, or a search) and what it answers for each
 _Item = str | SearchRequest
-_Answer = np.ndarray | list[Hit] | CrosscheckError
+_Answer = np.ndarray | list[Hit] | Exception
 
 
 # -- in a worker process ----------------------------------------------------------------------------
@@ -132,8 +132,9 @@ def _load_model(index: str | None = None) -> None:
 
 def _run_in_worker(items: list[_Item]) -> list[_Answer]:
     """Every text of `items` (to embed, or a search's query) embedded in one call of the model,
-    then the searches run one after another. A search that fails on purpose (an unknown language,
-    an empty query) answers with its error, and the others are not affected."""
+    then the searches run one after another. A search that fails (an unknown language, an empty
+    query; or a bug, logged here with its traceback) answers with its error, and the others of the
+    batch are not affected."""
     assert _model is not None, "the worker's model is loaded by its initializer"
     texts = [item.text if isinstance(item, SearchRequest) else item for item in items]
     # an empty search is refused by search() itself; an empty text to embed is embedded as " ", as
@@ -151,6 +152,9 @@ def _run_in_worker(items: list[_Item]) -> list[_Answer]:
         try:
             answers.append(_index.search(item, vector))
         except CrosscheckError as e:
+            answers.append(e)
+        except Exception as e:
+            log.exception("serve: a search for %r failed in a query process", item.text[:80])
             answers.append(e)
     return answers
 
@@ -208,11 +212,12 @@ class QueryEmbedder(Embedder):
 
     def search(self, request: SearchRequest) -> list[Hit]:
         """`index.query.search` of the index, run in a worker process with the query embedded there
-        in the batch of what waits with it; its errors (InvalidInput ...) raised here."""
+        in the batch of what waits with it; its errors (InvalidInput ...) raised here, those of this
+        search only."""
         if not self.searches:
             raise RuntimeError("this QueryEmbedder has no index to search (or runs its model here)")
         answer = self._ask([request])[0]
-        if isinstance(answer, CrosscheckError):
+        if isinstance(answer, Exception):
             raise answer
         assert isinstance(answer, list)
         return answer

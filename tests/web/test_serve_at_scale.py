@@ -491,6 +491,31 @@ def test_with_the_default_model_the_query_processes_search_and_see_new_articles(
         assert r.status_code == 400 and "no article in language 'xx'" in r.json()["error"], r.text
 
 
+def test_a_failing_search_fails_alone_in_its_batch(sample_index_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a query process does with one batch (web/embedding.py `_run_in_worker`, run here with
+    the real model and index): the texts embedded together, then each search; a search that fails,
+    on purpose or by a bug, answers with its own error and the others answer as alone."""
+    import crosscheck.web.embedding as embedding
+    from crosscheck.errors import InvalidInput
+    from crosscheck.web.embedding import SearchRequest
+
+    monkeypatch.setattr(embedding, "_model", None)
+    monkeypatch.setattr(embedding, "_index", None)
+    embedding._load_model(str(sample_index_path))
+    query = QUERIES[0][0]
+    answers = embedding._run_in_worker([SearchRequest(query, k=-1, sentences=True),  # islice(-1): ValueError
+                                        SearchRequest(query, k=5), SearchRequest("x", language="xx"),
+                                        SearchRequest("   "), "a text to embed"])
+    assert isinstance(answers[0], ValueError)
+    with Index.open(sample_index_path, readonly=True, embedder=UseMultilingual(threads=1)) as ix:
+        assert same_hits(hits_json(answers[1]), hits_json(search(ix, query, k=5)))  # type: ignore[arg-type]
+        expected = ix.embedder.embed(["a text to embed"])[0]
+    assert isinstance(answers[2], InvalidInput) and "no article in language 'xx'" in str(answers[2])
+    assert isinstance(answers[3], InvalidInput) and "the query is empty" in str(answers[3])
+    assert isinstance(answers[4], np.ndarray) and np.allclose(answers[4] / np.linalg.norm(answers[4]), expected,
+                                                               atol=1e-6)
+
+
 # -- what a search reads: kept between searches until the index changes ------------------------------
 def statements(ix: Index, run: Any) -> list[str]:
     """The SQL statements `run()` sends through `ix`'s connection."""

@@ -328,6 +328,11 @@ def test_queries_that_wait_together_are_embedded_as_one_batch() -> None:
         embedder.embed(["after close"])
 
 
+# an article an ingest adds while the server runs: among the first query's hits from then on
+NEW_ARTICLE = {"id": "navy-talks-en", "outlet": "Reuters", "language": "en",
+               "title": "Russia and Turkey exchange intelligence on Syria's ceasefire",
+               "text": "Russia and Turkey agreed in Ankara to exchange military intelligence on the ceasefire in "
+                       "Syria, officials said."}
 QUERIES = [("Russia and Turkey exchange military intelligence in Syria", False), ("перемирие в Сирии", False),
            ("Türk Akımı doğalgaz boru hattı", True), ("warships in the Bosphorus", False),
            ("разведданные", True), ("Suriye'de ateşkes", False), ("gas pipeline TurkStream", True),
@@ -479,10 +484,7 @@ def test_with_the_default_model_the_query_processes_search_and_see_new_articles(
             r = c.get("/api/query", params={"q": q, "sentences": str(sentences).lower()})
             assert r.status_code == 200 and same_hits(r.json(), alone((q, sentences))), q
         with Index.open(path, embedder=model) as writer:
-            report = add_records(writer, [{"id": "navy-talks-en", "outlet": "Reuters", "language": "en",
-                                           "title": "Russia and Turkey exchange intelligence on Syria's ceasefire",
-                                           "text": "Russia and Turkey agreed in Ankara to exchange military "
-                                                   "intelligence on the ceasefire in Syria, officials said."}])
+            report = add_records(writer, [NEW_ARTICLE])
             assert report.added == 1, report
         r = c.get("/api/query", params={"q": QUERIES[0][0]})
         assert r.status_code == 200 and same_hits(r.json(), alone(QUERIES[0]))
@@ -555,10 +557,7 @@ def test_a_server_reads_the_articles_it_ranks_once_until_the_index_changes(sampl
     served = {(q, s): hits_json(reader.query(reader.index(), q, sentences=s)) for q, s in QUERIES}
     assert served == alone(path)
     with Index.open(path, embedder=model) as writer:
-        report = add_records(writer, [{"id": "navy-talks-en", "outlet": "Reuters", "language": "en",
-                                       "title": "Russia and Turkey exchange intelligence on Syria's ceasefire",
-                                       "text": "Russia and Turkey agreed in Ankara to exchange military "
-                                               "intelligence on the ceasefire in Syria, officials said."}])
+        report = add_records(writer, [NEW_ARTICLE])
         assert report.added == 1, report
     served = {(q, s): hits_json(reader.query(reader.index(), q, sentences=s)) for q, s in QUERIES}
     assert served == alone(path)

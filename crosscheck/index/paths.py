@@ -6,7 +6,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["ENV_VAR", "DEFAULT_INDEX", "DEFAULT_MODEL", "index_dir", "DB_NAME", "ARTICLE_VECTORS", "SENTENCE_VECTORS"]
+__all__ = ["ENV_VAR", "DEFAULT_INDEX", "DEFAULT_MODEL", "index_dir", "DB_NAME", "ARTICLE_VECTORS", "SENTENCE_VECTORS",
+           "file_state", "vector_files_state"]
 
 ENV_VAR = "CROSSCHECK_INDEX"
 DEFAULT_INDEX = Path("indexes") / "default"
@@ -27,3 +28,18 @@ def index_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     if env:
         return Path(env)
     return Path.cwd() / DEFAULT_INDEX
+
+
+def file_state(path: Path) -> tuple[int, int]:
+    """(modification time in ns, size) of a file, (0, 0) if there is none: what a reader compares
+    to see that a writer has replaced it."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return (0, 0)
+    return (st.st_mtime_ns, st.st_size)
+
+
+def vector_files_state(folder: Path) -> tuple[tuple[int, int], ...]:
+    """The `file_state` of an index folder's two vector files: it changes when an ingest saves them."""
+    return (file_state(folder / ARTICLE_VECTORS), file_state(folder / SENTENCE_VECTORS))

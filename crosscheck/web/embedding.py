@@ -34,7 +34,7 @@ import numpy as np
 from ..errors import CrosscheckError
 from ..index.embed import Embedder, UseMultilingual, available_cores, normalise
 from ..index.folder import Index
-from ..index.paths import ARTICLE_VECTORS, SENTENCE_VECTORS
+from ..index.paths import vector_files_state
 from ..index.query import ArticleFacts, search
 from ..limits import MODEL_TEXT_CHARS
 from ..records import Hit
@@ -88,18 +88,8 @@ class _WorkerIndex:
         self._state: tuple[tuple[int, int], ...] | None = None
         self._open: tuple[Index, ArticleFacts] | None = None
 
-    def _files(self) -> tuple[tuple[int, int], ...]:
-        out = []
-        for name in (ARTICLE_VECTORS, SENTENCE_VECTORS):
-            try:
-                st = (self.path / name).stat()
-                out.append((st.st_mtime_ns, st.st_size))
-            except FileNotFoundError:
-                out.append((0, 0))
-        return tuple(out)
-
     def current(self) -> tuple[Index, ArticleFacts]:
-        state = self._files()
+        state = vector_files_state(self.path)
         if self._open is None or state != self._state:
             if self._open is not None:
                 self._open[0].close()

@@ -38,7 +38,7 @@ from ..compare.diff import compare_articles
 from ..compare.results import Comparison
 from ..index.embed import Embedder, UseMultilingual, get_embedder
 from ..index.folder import Index
-from ..index.paths import ARTICLE_VECTORS, DB_NAME, SENTENCE_VECTORS, index_dir
+from ..index.paths import ARTICLE_VECTORS, DB_NAME, SENTENCE_VECTORS, file_state, index_dir, vector_files_state
 from ..index.query import ArticleFacts, search
 from ..index.vectors import DEFAULT_VECTOR_INDEX, VectorIndex
 from ..records import Hit, Story
@@ -76,14 +76,6 @@ def open_for_writing(path: Path, embedder: Embedder | None = None) -> Index:
     return Index.open(path, embedder=embedder, wait=False)
 
 
-def _file_state(path: Path) -> tuple[int, int]:
-    try:
-        st = path.stat()
-    except FileNotFoundError:
-        return (0, 0)
-    return (st.st_mtime_ns, st.st_size)
-
-
 class IndexReader:
     """An index folder opened for reading by many threads: a SQLite connection per thread,
     the vectors and the model loaded once, and caches that last until the index changes."""
@@ -112,13 +104,13 @@ class IndexReader:
 
     # -- state -----------------------------------------------------------------------------
     def _vector_files(self) -> tuple[tuple[int, int], ...]:
-        return (_file_state(self.path / ARTICLE_VECTORS), _file_state(self.path / SENTENCE_VECTORS))
+        return vector_files_state(self.path)
 
     def data_version(self, ix: Index) -> tuple[Any, ...]:
         """Changes whenever anything writes to the index: the files' state, and what the rows
         say. File times alone can miss a commit: two writes within the file system's clock tick
         leave the WAL's size and time unchanged, and a listing would stay stale."""
-        return (_file_state(self.path / DB_NAME), _file_state(self.path / f"{DB_NAME}-wal"), *self._vector_files(),
+        return (file_state(self.path / DB_NAME), file_state(self.path / f"{DB_NAME}-wal"), *self._vector_files(),
                 ix.store.data_version())
 
     def _shared_vectors(self, ix: Index) -> tuple[VectorIndex, VectorIndex]:

@@ -91,11 +91,15 @@ class _WorkerIndex:
     def current(self) -> tuple[Index, ArticleFacts]:
         state = vector_files_state(self.path)
         if self._open is None or state != self._state:
-            if self._open is not None:
-                self._open[0].close()
+            self.close()
             self._open = (Index.open(self.path, embedder=self.model, readonly=True), ArticleFacts())
             self._state = state
         return self._open
+
+    def close(self) -> None:
+        if self._open is not None:
+            self._open[0].close()
+            self._open = None
 
     def search(self, request: SearchRequest, vector: np.ndarray | None) -> list[Hit]:
         ix, facts = self.current()

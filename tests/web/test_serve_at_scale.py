@@ -350,7 +350,7 @@ def serial_answers(sample_index_path: Path) -> dict[tuple[str, bool], list[dict[
 def test_parallel_searches_give_what_serial_ones_give(sample_index_path: Path,
                                                       serial_answers: dict[tuple[str, bool], Any]) -> None:
     """8 clients at once against the server with the default model in worker processes (one per
-    core but one): the same hits as each query searched alone."""
+    core, each embedding and searching): the same hits as each query searched alone."""
     reader = IndexReader(sample_index_path)
     assert reader.embedder.processes == available_cores() and reader.embedder.searches
     with running(create_app(reader=reader)) as url:
@@ -504,10 +504,14 @@ def test_a_failing_search_fails_alone_in_its_batch(sample_index_path: Path, monk
     monkeypatch.setattr(embedding, "_model", None)
     monkeypatch.setattr(embedding, "_index", None)
     embedding._load_model(str(sample_index_path))
+    assert embedding._index is not None
     query = QUERIES[0][0]
-    answers = embedding._run_in_worker([SearchRequest(query, k=-1, sentences=True),  # islice(-1): ValueError
-                                        SearchRequest(query, k=5), SearchRequest("x", language="xx"),
-                                        SearchRequest("   "), "a text to embed"])
+    try:
+        answers = embedding._run_in_worker([SearchRequest(query, k=-1, sentences=True),  # islice(-1): ValueError
+                                            SearchRequest(query, k=5), SearchRequest("x", language="xx"),
+                                            SearchRequest("   "), "a text to embed"])
+    finally:
+        embedding._index.close()
     assert isinstance(answers[0], ValueError)
     with Index.open(sample_index_path, readonly=True, embedder=UseMultilingual(threads=1)) as ix:
         assert same_hits(hits_json(answers[1]), hits_json(search(ix, query, k=5)))  # type: ignore[arg-type]

@@ -20,6 +20,7 @@ its own threads (web/reader.py).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import multiprocessing
 import threading
@@ -154,6 +155,14 @@ def _run_in_worker(items: list[_Item]) -> list[_Answer]:
 
 
 # -- in the server --------------------------------------------------------------------------------
+def _hits(answer: _Answer) -> list[Hit]:
+    """A search's answer from a query process: its hits, or its error raised here."""
+    if isinstance(answer, Exception):
+        raise answer
+    assert isinstance(answer, list)
+    return answer
+
+
 @dataclass
 class _Request:
     """What one caller waits for (texts to embed, or one search), and where the answers go."""
@@ -208,15 +217,22 @@ class QueryEmbedder(Embedder):
         """`index.query.search` of the index, run in a worker process with the query embedded there
         in the batch of what waits with it; its errors (InvalidInput ...) raised here, those of this
         search only."""
+        return _hits(self._searching(request).result()[0])
+
+    async def search_async(self, request: SearchRequest) -> list[Hit]:
+        """`search`, awaited in an event loop: no thread waits while the query process searches."""
+        return _hits((await asyncio.wrap_future(self._searching(request)))[0])
+
+    def _searching(self, request: SearchRequest) -> Future[list[_Answer]]:
         if not self.searches:
             raise RuntimeError("this QueryEmbedder has no index to search (or runs its model here)")
-        answer = self._ask([request])[0]
-        if isinstance(answer, Exception):
-            raise answer
-        assert isinstance(answer, list)
-        return answer
+        return self._submit_items([request])
 
     def _ask(self, items: list[_Item]) -> list[_Answer]:
+        return self._submit_items(items).result()
+
+    def _submit_items(self, items: list[_Item]) -> Future[list[_Answer]]:
+        """Queue `items` for the next batch; the future of their answers."""
         request = _Request(items)
         with self._ready:
             if self._closed:
@@ -224,7 +240,7 @@ class QueryEmbedder(Embedder):
             self._start()
             self._waiting.append(request)
             self._ready.notify()
-        return request.done.result()
+        return request.done
 
     def start(self) -> None:
         """Start the worker processes and load their models now (else with the first queries)."""

@@ -216,6 +216,17 @@ class IndexReader:
             return search(ix, text, k=k, language=language, camp=camp, sentences=sentences,
                           facts=self._facts(ix), vector=vector)
 
+    async def query_async(self, text: str, k: int = DEFAULT_K, language: str | None = None,
+                          camp: str | None = None, sentences: bool = False) -> list[Hit]:
+        """`query` for an asynchronous handler: with the default model awaited in the event loop
+        while a query process searches (no thread waits for it); with any other, `query` in a
+        worker thread."""
+        if self.embedder.searches:
+            return await self.embedder.search_async(SearchRequest(text, k, language, camp, sentences))
+        import anyio.to_thread
+
+        return await anyio.to_thread.run_sync(lambda: self.query(self.index(), text, k, language, camp, sentences))
+
     def _facts(self, ix: Index) -> ArticleFacts | None:
         """The ArticleFacts of the vectors `ix` searches (None if newer ones came meanwhile)."""
         current = self._vectors

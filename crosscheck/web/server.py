@@ -15,13 +15,13 @@ for plain functions, which is what crosscheck's synchronous library needs.
 from __future__ import annotations
 
 import contextlib
-import functools
+import inspect
 import logging
 import os
 import threading
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -35,7 +35,7 @@ from ..stories.clustering import update_stories
 from .address import DEFAULT_HOST, DEFAULT_PORT
 from .pages import render_error
 from .reader import IndexReader, open_for_writing
-from .views import ROUTES, html_response, json_response
+from .views import ROUTES, Handler, html_response, json_response
 
 if TYPE_CHECKING:
     import uvicorn
@@ -99,18 +99,33 @@ def _status_of(exc: CrosscheckError) -> int:
     return 404 if isinstance(exc, (StoryNotFound, ArticleNotFound)) else 500
 
 
-def _guard(handler: Callable[[Request], Response], name: str) -> Callable[[Request], Response]:
-    """Every failure answers as an error page or JSON with its status code, never a traceback."""
+def _failed(request: Request, e: Exception) -> Response:
+    """What a handler's failure answers: an error page or JSON with its status code, never a traceback."""
+    if isinstance(e, HTTPException):
+        return _error(request, e.status_code, str(e.detail))
+    if isinstance(e, CrosscheckError):
+        return _error(request, _status_of(e), str(e))
+    log.exception("serve: %s failed", request.url.path, exc_info=e)
+    return _error(request, 500, "internal error: the server's log has the details")
+
+
+def _guard(reader: IndexReader, handler: Handler, name: str) -> Callable[[Request], Any]:
+    """The route's endpoint: `handler` for `reader`, every failure answered by `_failed`. Starlette
+    runs a plain handler in its thread pool and awaits a coroutine in the event loop."""
+    if inspect.iscoroutinefunction(handler):
+        async def coroutine(request: Request) -> Response:
+            try:
+                return await handler(reader, request)  # type: ignore[misc]
+            except Exception as e:
+                return _failed(request, e)
+        coroutine.__name__ = name
+        return coroutine
+
     def endpoint(request: Request) -> Response:
         try:
-            return handler(request)
-        except HTTPException as e:
-            return _error(request, e.status_code, str(e.detail))
-        except CrosscheckError as e:
-            return _error(request, _status_of(e), str(e))
-        except Exception:
-            log.exception("serve: %s failed", request.url.path)
-            return _error(request, 500, "internal error: the server's log has the details")
+            return handler(reader, request)  # type: ignore[return-value]
+        except Exception as e:
+            return _failed(request, e)
     endpoint.__name__ = name
     return endpoint
 
@@ -122,7 +137,7 @@ def create_app(path: str | os.PathLike[str] | None = None, embedder: Embedder | 
     reader = reader or IndexReader(path, embedder)
     updater = StoryUpdater(reader.path, update_every, reader.embedder) if update_every else None
 
-    routes = [Route(path, _guard(functools.partial(handler, reader), handler.__name__)) for path, handler in ROUTES]
+    routes = [Route(path, _guard(reader, handler, handler.__name__)) for path, handler in ROUTES]
 
     async def http_error(request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, HTTPException) else 500

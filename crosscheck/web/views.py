@@ -6,7 +6,7 @@ and answers with a page (web/pages.py, present/report.py) or the JSON the comman
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -238,20 +238,24 @@ def api_digest(reader: IndexReader, request: Request) -> Response:
     return json_response(_digest(reader, request).as_dict())
 
 
-def api_query(reader: IndexReader, request: Request) -> Response:
+async def api_query(reader: IndexReader, request: Request) -> Response:
+    """Asynchronous: the event loop awaits the query process's answer, and no thread waits for it
+    (docs/performance.md, "Searches in the query processes")."""
     p = Params(request)
     text = p.text("q", required=True)
     assert text is not None
     k, language, camp, sentences = p.integer("k", DEFAULT_K, high=MAX_K), p.language(), p.camp(), p.flag("sentences")
-    ix = reader.index()
-    return json_response(hits_json(reader.query(ix, text, k=k, language=language, camp=camp, sentences=sentences)))
+    hits = await reader.query_async(text, k=k, language=language, camp=camp, sentences=sentences)
+    return json_response(hits_json(hits))
 
 
 def api_info(reader: IndexReader, request: Request) -> Response:
     return json_response(info_json(reader.index()))
 
 
-ROUTES: list[tuple[str, Callable[[IndexReader, Request], Response]]] = [
+# a handler answers, or (api_query) is a coroutine that answers
+Handler = Callable[[IndexReader, Request], Response] | Callable[[IndexReader, Request], Awaitable[Response]]
+ROUTES: list[tuple[str, Handler]] = [
     ("/", home),
     ("/search", search_page),
     ("/speakers", speakers_page),

@@ -522,6 +522,23 @@ def test_a_failing_search_fails_alone_in_its_batch(sample_index_path: Path, monk
                                                                atol=1e-6)
 
 
+def test_an_internal_error_of_an_awaited_search_is_a_500_without_traceback(sample_index_path: Path) -> None:
+    """/api/query awaits the query process's answer in the event loop (web/views.py): a failure
+    there answers as any handler's does."""
+    reader = IndexReader(sample_index_path)
+    assert reader.embedder.searches
+
+    async def broken(request: Any) -> Any:
+        raise RuntimeError("secret internals")
+
+    reader.embedder.search_async = broken  # type: ignore[method-assign]
+    with running(create_app(reader=reader)) as url:
+        r = httpx.get(url + "/api/query", params={"q": "x"}, timeout=60)
+        assert r.status_code == 500 and r.json()["status"] == 500, r.text
+        assert "secret" not in r.text and "Traceback" not in r.text
+        assert httpx.get(url + "/api/info", timeout=60).status_code == 200
+
+
 # -- what a search reads: kept between searches until the index changes ------------------------------
 def statements(ix: Index, run: Any) -> list[str]:
     """The SQL statements `run()` sends through `ix`'s connection."""

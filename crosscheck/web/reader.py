@@ -1,7 +1,8 @@
 """The index as the server reads it, from many threads: a SQLite connection per thread, the
 vectors and the model loaded once, and caches that last until the index changes.
 
-Concurrency: uvicorn runs one event loop; Starlette runs each endpoint in its thread pool.
+Concurrency: uvicorn runs one event loop; Starlette runs each endpoint in its thread pool, but
+/api/query, a coroutine that awaits the query processes (`query_async`).
 - Each worker thread opens its own `Index` (its own SQLite connection: sqlite3 connections
   stay in the thread that made them); SQLite's WAL lets `crosscheck ingest` write meanwhile.
 - The faiss indexes are mapped from their files once and shared by all threads

@@ -30,16 +30,17 @@ def index_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     return Path.cwd() / DEFAULT_INDEX
 
 
-def file_state(path: Path) -> tuple[int, int]:
-    """(modification time in ns, size) of a file, (0, 0) if there is none: what a reader compares
-    to see that a writer has replaced it."""
+def file_state(path: Path) -> tuple[int, int, int]:
+    """(inode, modification time in ns, size) of a file, zeros if there is none: what a reader
+    compares to see that a writer has changed it (a file replaced by renaming has a new inode,
+    even when its size and time stamp are the old one's)."""
     try:
         st = path.stat()
     except FileNotFoundError:
-        return (0, 0)
-    return (st.st_mtime_ns, st.st_size)
+        return (0, 0, 0)
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
 
 
-def vector_files_state(folder: Path) -> tuple[tuple[int, int], ...]:
+def vector_files_state(folder: Path) -> tuple[tuple[int, int, int], ...]:
     """The `file_state` of an index folder's two vector files: it changes when an ingest saves them."""
     return (file_state(folder / ARTICLE_VECTORS), file_state(folder / SENTENCE_VECTORS))

@@ -73,7 +73,14 @@ class VectorIndex:
     """
 
     def __init__(self, path: Path, dimension: int, factory: str = DEFAULT_VECTOR_INDEX,
-                 readonly: bool = False) -> None:
+                 readonly: bool = False, mapped: bool = False) -> None:
+        """`mapped` (read-only only): the file mapped into memory, not read, so that processes that
+        read one index share one copy of its vectors in the page cache (serve's query processes).
+        A writer replaces the file by renaming (`save`), so a mapping keeps the file it mapped; a
+        file rewritten in place under it would crash the process (SIGBUS), which is why only
+        processes that are replaced when they die map (web/embedding.py)."""
+        if mapped and not readonly:
+            raise ValueError("only a read-only VectorIndex may be mapped")
         faiss = _faiss()
         self.path = path
         self.dimension = dimension
@@ -81,10 +88,7 @@ class VectorIndex:
         self._index: Any = None
         if path.exists():
             try:
-                # read-only: the file mapped, not copied, so that the processes that read one index
-                # (serve's own and its query processes) share one copy of its vectors in the page
-                # cache; a writer replaces the file by renaming (save), so a mapping never changes
-                self._index = faiss.read_index(str(path), faiss.IO_FLAG_MMAP_IFC if readonly else 0)
+                self._index = faiss.read_index(str(path), faiss.IO_FLAG_MMAP_IFC if mapped else 0)
             except RuntimeError as e:  # not a faiss file, or a truncated one
                 if readonly:
                     raise IndexDamaged(path, f"unreadable vector file: {_faiss_reason(e)}") from None

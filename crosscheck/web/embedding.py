@@ -35,7 +35,8 @@ import numpy as np
 from ..errors import CrosscheckError
 from ..index.embed import Embedder, UseMultilingual, available_cores, normalise
 from ..index.folder import Index
-from ..index.paths import vector_files_state
+from ..index.paths import ARTICLE_VECTORS, SENTENCE_VECTORS, vector_files_state
+from ..index.vectors import DEFAULT_VECTOR_INDEX, VectorIndex
 from ..index.query import ArticleFacts, search
 from ..limits import MODEL_TEXT_CHARS
 from ..records import Hit
@@ -86,14 +87,19 @@ class _WorkerIndex:
     def __init__(self, path: Path, model: Embedder) -> None:
         self.path = path
         self.model = model
-        self._state: tuple[tuple[int, int], ...] | None = None
+        self._state: tuple[tuple[int, int, int], ...] | None = None
         self._open: tuple[Index, ArticleFacts] | None = None
 
     def current(self) -> tuple[Index, ArticleFacts]:
         state = vector_files_state(self.path)
         if self._open is None or state != self._state:
             self.close()
-            self._open = (Index.open(self.path, embedder=self.model, readonly=True), ArticleFacts())
+            ix = Index.open(self.path, embedder=self.model, readonly=True)
+            # mapped: the query processes share one copy of the vectors (and one that dies is replaced)
+            factory = ix.store.get_meta("vector_index") or DEFAULT_VECTOR_INDEX
+            ix.share_vectors(*(VectorIndex(self.path / name, self.model.dimension, factory, readonly=True,
+                                           mapped=True) for name in (ARTICLE_VECTORS, SENTENCE_VECTORS)))
+            self._open = (ix, ArticleFacts())
             self._state = state
         return self._open
 
@@ -169,6 +175,17 @@ class _Request:
 
     texts: list[_Item]
     done: Future[list[_Answer]] = field(default_factory=Future)
+
+    def settle(self, answers: list[_Answer] | None = None, error: BaseException | None = None) -> None:
+        """Give the caller its answers or the error, unless it gave up waiting (its future was
+        cancelled, as an awaited search is when its request is): then the answers are dropped,
+        and the other requests of the batch still get theirs."""
+        if not self.done.set_running_or_notify_cancel():
+            return
+        if error is not None:
+            self.done.set_exception(error)
+        else:
+            self.done.set_result(answers if answers is not None else [])
 
 
 class QueryEmbedder(Embedder):
@@ -260,7 +277,7 @@ class QueryEmbedder(Embedder):
             waiting, self._waiting = self._waiting, []
             self._ready.notify_all()
         for request in waiting:
-            request.done.set_exception(RuntimeError("the query embedder is closed"))
+            request.settle(error=RuntimeError("the query embedder is closed"))
         self._slots.release()  # the dispatcher may wait for a slot: let it see the end
         if self._dispatcher is not None:
             self._dispatcher.join(timeout=30)
@@ -345,11 +362,11 @@ class QueryEmbedder(Embedder):
         self._slots.release()
         if error is not None:
             for request in batch:
-                request.done.set_exception(error)
+                request.settle(error=error)
             return
         answers, start = future.result(), 0
         for request in batch:
-            request.done.set_result(answers[start:start + len(request.texts)])
+            request.settle(answers[start:start + len(request.texts)])
             start += len(request.texts)
 
     def _replace(self, broken: Executor | None, error: BaseException) -> None:

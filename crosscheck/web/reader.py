@@ -5,12 +5,12 @@ Concurrency: uvicorn runs one event loop; Starlette runs each endpoint in its th
 /api/query, a coroutine that awaits the query processes (`query_async`).
 - Each worker thread opens its own `Index` (its own SQLite connection: sqlite3 connections
   stay in the thread that made them); SQLite's WAL lets `crosscheck ingest` write meanwhile.
-- The faiss indexes are mapped from their files once and shared by all threads
-  (`Index.share_vectors`); when an ingest saves new ones, the next request maps them again.
+- The faiss indexes are loaded once and shared by all threads (`Index.share_vectors`); when
+  an ingest saves new ones, the next request loads them again.
 - With the default model, searches run in web/embedding.py's query processes (`QueryEmbedder`,
   one per core): the queries that arrive together are embedded there as one batch, and each is
-  searched right after in the same process, which has the index open too (its vector files
-  mapped, so every process shares one copy). The server's own process speaks HTTP and renders.
+  searched right after in the same process, which has the index open too (the query processes
+  map its vector files and share one copy). The server's own process speaks HTTP and renders.
   Before, it searched, one search at a time (docs/performance.md, "Searches in the query
   processes").
 - With any other model, the queries are embedded in this process, batched the same way, and then
@@ -89,7 +89,7 @@ class IndexReader:
         self._local = threading.local()
         self._vectors_lock = threading.Lock()
         # the vector files' state, their indexes, and what searches read of their articles meanwhile
-        self._vectors: tuple[tuple[tuple[int, int], ...], VectorIndex, VectorIndex, ArticleFacts] | None = None
+        self._vectors: tuple[tuple[tuple[int, int, int], ...], VectorIndex, VectorIndex, ArticleFacts] | None = None
         self._cache: OrderedDict[Any, Any] = OrderedDict()
         self._cache_lock = threading.Lock()
         self._computing: dict[Any, threading.Event] = {}  # values a thread is computing now
@@ -104,7 +104,7 @@ class IndexReader:
             self._local.index = None
 
     # -- state -----------------------------------------------------------------------------
-    def _vector_files(self) -> tuple[tuple[int, int], ...]:
+    def _vector_files(self) -> tuple[tuple[int, int, int], ...]:
         return vector_files_state(self.path)
 
     def data_version(self, ix: Index) -> tuple[Any, ...]:

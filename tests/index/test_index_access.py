@@ -19,7 +19,7 @@ from crosscheck.cli import app
 from crosscheck.errors import IndexLocked, IndexNeedsUpgrade, IndexReadOnly, IndexWriteFailed
 from crosscheck.index.vectors import VectorIndex
 from crosscheck.index.lock import WriteLock
-from crosscheck.index.paths import ARTICLE_VECTORS, DB_NAME, SENTENCE_VECTORS
+from crosscheck.index.paths import ARTICLE_VECTORS, DB_NAME, SENTENCE_VECTORS, vector_files_state
 from crosscheck.ingest.writer import add_records
 from crosscheck.index.query import search
 
@@ -69,22 +69,51 @@ def test_readonly_open_reads_and_never_writes(tmp_path: Path) -> None:
     assert set(after) - set(before) <= {f"{DB_NAME}-wal", f"{DB_NAME}-shm"}
 
 
+def mapped_files() -> set[str]:
+    """The files this process maps shared (/proc/self/maps: the path is everything after the fifth field)."""
+    out = set()
+    for line in Path("/proc/self/maps").read_text().splitlines():
+        fields = line.split(maxsplit=5)
+        if len(fields) == 6 and fields[1].endswith("s"):
+            out.add(fields[5])
+    return out
+
+
 @pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="reads the process's mappings from /proc (Linux)")
-def test_readonly_vectors_are_mapped_from_their_file_and_the_file_can_be_replaced(tmp_path: Path) -> None:
-    """A reader maps the vector files (shared with every other process that reads them: serve's
-    query processes, web/embedding.py) instead of copying them; a writer replaces a file by renaming
-    a new one over it, and the reader that mapped the old one goes on searching it."""
+def test_a_mapped_vector_index_maps_its_file_and_keeps_it_when_it_is_replaced(tmp_path: Path) -> None:
+    """serve's query processes map the vector files (web/embedding.py: they share one copy) instead
+    of reading them; nothing else does. A writer replaces a file by renaming a new one over it, and
+    the mapping goes on searching the file it mapped."""
     folder = build(tmp_path / "ix")
     with Index.open(folder, readonly=True) as ix:
+        dimension = ix.article_vectors.dimension
         assert [h.article.id for h in search(ix, "grain corridor ships", k=1)] == ["a2"]
-        maps = [line.split() for line in Path("/proc/self/maps").read_text().splitlines()]
-        mapped = {line[-1] for line in maps if len(line) >= 6 and line[1].endswith("s")}
-        assert str(folder / ARTICLE_VECTORS) in mapped, "article vectors not mapped from their file"
-        with Index.open(folder) as writer:
-            add_records(writer, articles(5, start=5))
-        assert [h.article.id for h in search(ix, "grain corridor ships", k=1)] == ["a2"]
-    with Index.open(folder, readonly=True) as ix:
-        assert len(ix.article_vectors) == 10
+    path = str(folder / ARTICLE_VECTORS)
+    assert path not in mapped_files(), "a plain read-only open maps the vector file"
+    with pytest.raises(ValueError, match="read-only"):
+        VectorIndex(folder / ARTICLE_VECTORS, dimension, mapped=True)
+    vectors = VectorIndex(folder / ARTICLE_VECTORS, dimension, readonly=True, mapped=True)
+    assert path in mapped_files() and len(vectors) == 5
+    found = vectors.search(vectors.reconstruct([3])[0], 1)
+    with Index.open(folder) as writer:
+        add_records(writer, articles(5, start=5))
+    assert len(vectors) == 5 and vectors.search(vectors.reconstruct([3])[0], 1) == found
+    assert len(VectorIndex(folder / ARTICLE_VECTORS, dimension, readonly=True)) == 10
+
+
+def test_a_vector_file_replaced_by_one_of_the_same_size_and_time_is_seen_as_changed(tmp_path: Path) -> None:
+    """What serve's readers compare to reload the vectors (index/paths.py `vector_files_state`): a
+    file renamed over the old one is a change even with the old one's size and time stamp."""
+    folder = build(tmp_path / "ix")
+    before = vector_files_state(folder)
+    old = folder / ARTICLE_VECTORS
+    new = folder / "replacement.tmp"
+    new.write_bytes(old.read_bytes())
+    st = old.stat()
+    os.utime(new, ns=(st.st_atime_ns, st.st_mtime_ns))
+    os.replace(new, old)
+    after = vector_files_state(folder)
+    assert after != before and after[0][1:] == before[0][1:] and after[1] == before[1]
 
 
 def test_readonly_open_works_in_a_folder_nobody_may_write(tmp_path: Path) -> None:

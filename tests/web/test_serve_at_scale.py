@@ -333,6 +333,26 @@ NEW_ARTICLE = {"id": "navy-talks-en", "outlet": "Reuters", "language": "en",
                "title": "Russia and Turkey exchange intelligence on Syria's ceasefire",
                "text": "Russia and Turkey agreed in Ankara to exchange military intelligence on the ceasefire in "
                        "Syria, officials said."}
+def test_a_caller_that_stops_waiting_leaves_the_rest_of_its_batch_answered() -> None:
+    """An awaited search whose request is cancelled cancels its future (asyncio.wrap_future); the
+    batch it went in still answers the others (before, setting the cancelled future's result
+    raised and the requests after it in the batch waited for ever)."""
+    model = SlowEmbedder()
+    embedder = QueryEmbedder("hash-test", model)
+    try:
+        first = embedder._submit_items(["the first, which the model is busy with"])
+        time.sleep(0.05)  # the model has it: the next two wait and go together
+        gone = embedder._submit_items(["a caller that stops waiting"])
+        kept = embedder._submit_items(["a caller that waits"])
+        assert gone.cancel()
+        first.result(timeout=10)
+        answer = kept.result(timeout=10)
+        assert np.allclose(answer[0], HashEmbedder().embed_batch(["a caller that waits"])[0])
+        assert model.calls == [1, 2], model.calls
+    finally:
+        embedder.close()
+
+
 QUERIES = [("Russia and Turkey exchange military intelligence in Syria", False), ("перемирие в Сирии", False),
            ("Türk Akımı doğalgaz boru hattı", True), ("warships in the Bosphorus", False),
            ("разведданные", True), ("Suriye'de ateşkes", False), ("gas pipeline TurkStream", True),

@@ -137,6 +137,7 @@ class Index:
         self._lock = None if readonly else (lock or WriteLock(path))
         self._articles: VectorIndex | None = None
         self._sentences: VectorIndex | None = None
+        self._mapped = False
 
     # -- opening --------------------------------------------------------------------------
     @classmethod
@@ -268,7 +269,17 @@ class Index:
 
     def _vectors(self, name: str) -> VectorIndex:
         factory = self.store.get_meta("vector_index") or DEFAULT_VECTOR_INDEX
-        return VectorIndex(self.path / name, self._dimension(), factory, readonly=not self._may_write)
+        return VectorIndex(self.path / name, self._dimension(), factory, readonly=not self._may_write,
+                           mapped=self._mapped)
+
+    def map_vector_files(self) -> "Index":
+        """Map the vector files into memory when they are first read, instead of reading them
+        (VectorIndex `mapped`): for read-only processes that are replaced when they die, serve's
+        query processes (web/embedding.py), which then share one copy. Returns this index."""
+        if not self.readonly:
+            raise ValueError("only an index opened read-only may map its vector files")
+        self._mapped = True
+        return self
 
     @property
     def article_vectors(self) -> VectorIndex:

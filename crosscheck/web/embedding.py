@@ -35,8 +35,7 @@ import numpy as np
 from ..errors import CrosscheckError
 from ..index.embed import Embedder, UseMultilingual, available_cores, normalise
 from ..index.folder import Index
-from ..index.paths import ARTICLE_VECTORS, SENTENCE_VECTORS, vector_files_state
-from ..index.vectors import DEFAULT_VECTOR_INDEX, VectorIndex
+from ..index.paths import vector_files_state
 from ..index.query import ArticleFacts, search
 from ..limits import MODEL_TEXT_CHARS
 from ..records import Hit
@@ -94,12 +93,8 @@ class _WorkerIndex:
         state = vector_files_state(self.path)
         if self._open is None or state != self._state:
             self.close()
-            ix = Index.open(self.path, embedder=self.model, readonly=True)
             # mapped: the query processes share one copy of the vectors (and one that dies is replaced)
-            factory = ix.store.get_meta("vector_index") or DEFAULT_VECTOR_INDEX
-            ix.share_vectors(*(VectorIndex(self.path / name, self.model.dimension, factory, readonly=True,
-                                           mapped=True) for name in (ARTICLE_VECTORS, SENTENCE_VECTORS)))
-            self._open = (ix, ArticleFacts())
+            self._open = (Index.open(self.path, embedder=self.model, readonly=True).map_vector_files(), ArticleFacts())
             self._state = state
         return self._open
 

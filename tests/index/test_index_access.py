@@ -99,6 +99,12 @@ def test_a_mapped_vector_index_maps_its_file_and_keeps_it_when_it_is_replaced(tm
         add_records(writer, articles(5, start=5))
     assert len(vectors) == 5 and vectors.search(vectors.reconstruct([3])[0], 1) == found
     assert len(VectorIndex(folder / ARTICLE_VECTORS, dimension, readonly=True)) == 10
+    with Index.open(folder, readonly=True) as ix:  # how a query process opens the index
+        assert [h.article.id for h in search(ix.map_vector_files(), "grain corridor ships", k=1)] in (["a2"], ["a7"])
+        assert len(ix.article_vectors) == 10
+        assert str(folder / ARTICLE_VECTORS) in mapped_files()  # the new file (the old one is "(deleted)")
+    with Index.open(folder) as writer, pytest.raises(ValueError, match="read-only"):
+        writer.map_vector_files()
 
 
 def test_a_vector_file_replaced_by_one_of_the_same_size_and_time_is_seen_as_changed(tmp_path: Path) -> None:

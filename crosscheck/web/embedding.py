@@ -27,7 +27,7 @@ import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import CancelledError, Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -104,9 +104,12 @@ class _WorkerIndex:
             self._open = None
 
     def search(self, request: SearchRequest, vector: np.ndarray | None) -> list[Hit]:
+        """The search's hits, their articles without their text: the pages and the API show titles
+        and sentences, and an article's text made nine tenths of an answer sent to the server."""
         ix, facts = self.current()
-        return search(ix, request.text, k=request.k, language=request.language, camp=request.camp,
+        hits = search(ix, request.text, k=request.k, language=request.language, camp=request.camp,
                       sentences=request.sentences, facts=facts, vector=vector)
+        return [Hit(replace(h.article, text=""), h.score, h.sentence) for h in hits]
 
 
 _model: Embedder | None = None
@@ -228,7 +231,7 @@ class QueryEmbedder(Embedder):
     def search(self, request: SearchRequest) -> list[Hit]:
         """`index.query.search` of the index, run in a worker process with the query embedded there
         in the batch of what waits with it; its errors (InvalidInput ...) raised here, those of this
-        search only."""
+        search only. The hits' articles come without their text (`_WorkerIndex.search`)."""
         return _hits(self._searching(request).result()[0])
 
     async def search_async(self, request: SearchRequest) -> list[Hit]:

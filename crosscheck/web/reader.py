@@ -206,10 +206,10 @@ class IndexReader:
 
     def query(self, ix: Index, text: str, k: int = DEFAULT_K, language: str | None = None,
               camp: str | None = None, sentences: bool = False) -> list[Hit]:
-        """`search`, in a query-model worker process with the default model (web/embedding.py);
-        with any other, here, with what earlier searches read of the same vectors' articles
-        (ArticleFacts): the text embedded while other searches run, then searched when no other
-        search is."""
+        """`search`, in a query-model worker process with the default model (web/embedding.py: the
+        hits' articles then come without their text, which no page shows); with any other, here,
+        with what earlier searches read of the same vectors' articles (ArticleFacts): the text
+        embedded while other searches run, then searched when no other search is."""
         if self.embedder.searches:
             return self.embedder.search(SearchRequest(text, k, language, camp, sentences))
         vector = ix.embedder.embed([text])[0] if text.strip() else None  # an empty text: search says so

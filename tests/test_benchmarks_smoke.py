@@ -69,3 +69,18 @@ def test_perf_all_quick_runs_every_benchmark(tmp_path: Path) -> None:
     assert set(saved["results"]) == {"embed", "startup", "detect", "tokenizer", "ingest", "cluster", "compare", "query",
                                       "seconds"}
     assert saved["results"]["compare"]["articles"] == 50
+
+
+def test_perf_searches_quick_runs_serve_the_bare_model_and_the_embedding_only_bound(tmp_path: Path) -> None:
+    results = tmp_path / "searches.json"
+    proc = run(str(BENCHMARKS / "perf.py"), "searches", "--quick", "--workdir", str(tmp_path / "work"),
+               "--json", str(results))
+    out = proc.stdout
+    for heading in ("== searches:", "where a search's time goes", "1: 4 clients ",
+                    "1: 4 clients, embedding only (no search)", "search throughput / bare embedder",
+                    "the bound: the same HTTP stack"):
+        assert heading in out, f"missing {heading!r} in:\n{out}"
+    saved = json.loads(results.read_text(encoding="utf-8"))["results"]
+    rows = {row[0]: row for row in saved["rows"]}
+    assert rows["1: 4 clients"][2] == 0 and rows["1: 4 clients, embedding only (no search)"][2] == 0  # none failed
+    assert saved["embedding_only_ratio"] > 0 and saved["ratio"] > 0

@@ -5,10 +5,12 @@
 The server's own stack (uvicorn with the same configuration, Starlette, and `web/embedding.py`'s
 QueryEmbedder with its query processes, one per core, queries that arrive together embedded as
 one batch) answers `GET /api/query?q=...` once the query's vector is back from a query process,
-with an empty JSON list: no faiss, no SQLite, no re-ranking, no hits to render. Issue #24 compares
-serve's search throughput with the bare model's; this server's throughput, measured beside them
-by `perf.py searches`, is what HTTP and batched embedding alone leave of that ratio, so the gap
-between it and serve is what the searches themselves cost.
+with an empty JSON list: no faiss, no SQLite, no re-ranking, no hits to send back and render, and
+none of serve's checks of the request's parameters. Issue #24 compares serve's search throughput
+with the bare model's; this server's throughput, measured beside them by `perf.py searches`, is
+what HTTP and batched embedding alone leave of that ratio, so the gap between it and serve is what
+the searches and their answers cost (the search itself, the parameters checked, the hits pickled
+back from the query process and rendered as JSON).
 """
 
 from __future__ import annotations
@@ -34,7 +36,8 @@ def main(port: int) -> None:
 
     async def query(request: Request) -> Response:
         text = request.query_params.get("q", "")
-        # the batched path serve's searches take (QueryEmbedder.search_async), less the search
+        # the batched path serve's searches take (QueryEmbedder.search_async), less the search; a
+        # private method, so tests/test_benchmarks_smoke.py runs this server, and fails if it changes
         await asyncio.wrap_future(embedder._submit_items([text]))
         return Response(b"[]", media_type="application/json")
 

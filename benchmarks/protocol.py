@@ -27,7 +27,8 @@ corpus, the two given corpora -> each of dev3 to dev6, and the shipped recipe (a
 annotated_dev2, dev3 and dev4: FITTED) -> dev5 and dev6, which no shipped model is fitted on
 (HELD); then the two given corpora, and the shipped recipe, -> each of dev7 and dev8 (LATER,
 written on 2026-12-07, numbered after the others so that they keep their numbers), and the same
-two -> each of dev9 and dev10 (NEWEST, written later that day, numbered last). With
+two fits (the given corpora, and the shipped recipe) -> each of dev9 and dev10 (NEWEST, written
+later that day, numbered last). With
 --leave-one-out, instead: each named corpus (default: all ten) held out, fitted on the other
 named ones. With --write, both models are fitted on FITTED (the thresholds chosen there the same
 way) and written to crosscheck/data/.
@@ -289,20 +290,25 @@ def score(data: Data, story_model: StoryPairModel, claim_model: PairModel) -> di
     story_of = {a.id: s.id for s in found for a in s.articles}
     results = score_claims(comparisons, story_of, data.corpus.claims)
     claims = summarise(results, comparisons)
-    return {"stories": stories, **claims, "statuses_interval": _interval(results)}
+    return {"stories": stories, **claims, "statuses_interval": _statuses_interval(results)}
 
 
 BOOTSTRAP = 2000       # resamples of a corpus's annotated stories for the interval of statuses right
 INTERVAL = (5, 95)     # percentiles: a 90% interval
 
 
-def _interval(results: list[ClaimResult]) -> tuple[float, float]:
+def _statuses_interval(results: list[ClaimResult]) -> tuple[float, float]:
     """A 90% bootstrap interval of the share of statuses right, the annotated stories resampled
     (a story's claims stand or fall together: they share its grouping and its articles), seeded:
-    how far the figure could move on another corpus of as many stories like these."""
+    how far the figure could move on another corpus of as many stories like these. A rough
+    guide, narrower than the truth: a corpus has about ten stories (half of them one article),
+    a percentile bootstrap over so few comes out too narrow, and the models are not refitted.
+    (nan, nan) without claims."""
     by_story: dict[str, list[bool]] = defaultdict(list)
     for r in results:
         by_story[r.claim.story].append(r.right)
+    if not by_story:
+        return float("nan"), float("nan")
     right = np.array([sum(v) for v in by_story.values()], dtype=np.float64)
     total = np.array([len(v) for v in by_story.values()], dtype=np.float64)
     draws = np.random.default_rng(0).integers(0, len(right), size=(BOOTSTRAP, len(right)))
@@ -339,7 +345,8 @@ def main() -> None:
     data = {name: load(name, args.workdir) for name in CORPORA}
     ntrex = load_ntrex(SHARED / "ntrex128_en_ru_tr")
     figures: dict[str, Any] = {}
-    fitted: dict[tuple[str, ...], tuple[StoryPairModel, PairModel]] = {}  # by training corpora: [8], [9] and --write share one
+    fitted: dict[tuple[str, ...], tuple[StoryPairModel, PairModel]] = {}  # by training corpora: [8], [9], [12], [13],
+    # [16], [17] and --write share one
 
     def models(names: tuple[str, ...]) -> tuple[StoryPairModel, PairModel]:
         if names not in fitted:

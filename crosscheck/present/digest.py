@@ -217,6 +217,27 @@ def render_digest(digest: Digest, title: str = "What is new", forms: bool = Fals
     return environment().get_template("digest.html.j2").render(context)
 
 
+def digest_lines(digest: Digest) -> list[str]:
+    """The digest as plain lines for a terminal, in the HTML page's order (`render_digest`)."""
+    since = digest.since.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    head = f"since {since}: {plural(len(digest.new_articles), 'new article')}, " \
+           f"{plural(len(digest.stories), 'new story', 'new stories')}"
+    if digest.updated_stories:
+        head += f", {plural(digest.updated_stories, 'story', 'stories')} with new articles"
+    lines = [head, "", f"new stories ({len(digest.stories)})"]
+    lines += [f"  {s.id}  {'blindspot  ' if s.blindspot else ''}{plural(s.articles, 'article')}: "
+              f"{_camp_line(s.camps)}  {s.title}" for s in digest.stories] or ["  none"]
+    lines += ["", f"new single-source and one-camp claims ({len(digest.claims)})"]
+    lines += [f"  {c.story}/{c.claim_id}  {'one camp' if c.status == Status.CAMP_ONLY else 'single source'}"
+              f" · told by {', '.join(c.outlets)}; source{'s' if len(c.origins) > 1 else ''}: "
+              f"{', '.join(c.origins)}\n    {c.text}" for c in digest.claims] or ["  none"]
+    lines += ["", f"new conflicts and updates of figures ({len(digest.figures)})"]
+    lines += [f"  {f.story}/{f.claim_id}  {f.role} ({f.label}): "
+              + " vs ".join(f"{v['text']} ({v['outlet']}{', new' if v.get('new') else ''})" for v in f.values)
+              for f in digest.figures] or ["  none"]
+    return lines
+
+
 def report_href(story_id: str) -> str:
     """A story's page as `crosscheck report` names it, in the digest's own folder."""
     return story_file_name(story_id)

@@ -113,6 +113,14 @@ def test_digest_cli_json_and_html_and_bad_since(fed: dict[str, object], tmp_path
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert set(data["new_articles"]) == fed["second"] and len(data["stories"]) == 1
+    # without --json a terminal gets lines, not JSON (it printed JSON before): the new story by its id, the
+    # new conflict of injured with each figure and its outlet
+    lines = runner.invoke(cli_app, ["digest", "--since", since, "--index", str(path)])
+    assert lines.exit_code == 0, lines.output
+    assert not lines.stdout.lstrip().startswith("{") and "new stories (1)" in lines.stdout
+    assert data["stories"][0]["id"] in lines.stdout
+    conflict = next(line for line in lines.stdout.splitlines() if "conflict (" in line)
+    assert "Fünfzehn (Deutsche Welle, new)" in conflict and "12 (TASS, new)" in conflict  # as each outlet wrote it
     page = tmp_path / "digest.html"
     written = runner.invoke(cli_app, ["digest", "--since", since, "--index", str(path), "--out", str(page)])
     assert written.exit_code == 0, written.output

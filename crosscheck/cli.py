@@ -367,7 +367,8 @@ def _ingest(paths: list[Path] | list[str], index: Path | None, model: str | None
                 from .sources.feeds import read_pages
                 from .sources.files import read_paths
 
-                pages = read_pages(urls, allow_private=allow_private or None)  # None: CROSSCHECK_ALLOW_PRIVATE decides
+                pages = read_pages(urls, allow_private=allow_private or None,  # None: CROSSCHECK_ALLOW_PRIVATE decides
+                                   outlet=outlet)
                 report = add_records(ix, chain(read_paths(files, outlet), pages), directory, progress, executor)
             else:
                 report = ingest_paths(ix, files, directory, progress, outlet=outlet, executor=executor)

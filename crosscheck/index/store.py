@@ -639,6 +639,11 @@ class Store:
             (article_id, article_id + "@r", article_id + "@r\uffff")).fetchall()
         return [(i, h) for i, h in rows if i == article_id or i[len(article_id) + 2:].isdigit()]
 
+    def first_id_with_url(self, url: str) -> str | None:
+        """The id of the first article stored with this URL, or None."""
+        row = self.db.execute("SELECT id FROM articles WHERE url = ? ORDER BY rowid LIMIT 1", (url,)).fetchone()
+        return None if row is None else str(row[0])
+
     def articles_by_rowid(self, rowids: Iterable[int]) -> dict[int, Article]:
         out: dict[int, Article] = {}
         for chunk, marks in _in_chunks(rowids):

@@ -31,7 +31,7 @@ from ..index.folder import Index, ProgressFn, remove_if_empty
 from ..index.vectors import VectorSink
 from ..records import EARLIEST_YEAR, ArticleRecord, IngestReport, Problem
 from ..sources.files import read_paths, record_from_fields
-from ..sources.identity import record_key
+from ..sources.identity import record_key, url_article_id
 from ..sources.outlets import OutletDirectory
 from .prepare import PREPARE_ERRORS, Prepared, PreparedArticle, error_reason
 from .workers import Executor, LocalExecutor
@@ -133,6 +133,15 @@ class _Writer:
             raise IndexModelMismatch(self.index.path, self.index.model, prepared.model)
         values = dict(prepared.values)
         stored = self.store.revisions_of(values["id"])
+        url = values.get("url")
+        if not stored and url and values["id"] == url_article_id(url):
+            # no id of its own, and its URL is stored under another id (the record that first
+            # brought it gave one): the same page, so a revision of that article
+            first = self.store.first_id_with_url(url)
+            if first is not None:
+                base, mark, number = first.rpartition("@r")
+                values["id"] = base if mark and number.isdigit() else first
+                stored = self.store.revisions_of(values["id"])
         if any(content_hash == values["content_hash"] for _, content_hash in stored):
             report.unchanged += 1
             return

@@ -189,7 +189,7 @@ def page_record(page: FetchResult, item: FeedItem | None = None, feed: Feed | No
     title = (getattr(doc, "title", None) or "").strip() or (item.title if item else None)
     record = ArticleRecord(
         text=text, title=title or text.splitlines()[0][:120], url=url,
-        outlet=feed.outlet if feed else getattr(doc, "sitename", None),
+        outlet=feed.outlet if feed else _site_name(getattr(doc, "sitename", None), page.url),
         published=_published(getattr(doc, "date", None), item.published if item else None),
         language=feed.language if feed else None,
         camp=feed.camp if feed and feed.camp != Camp.UNKNOWN else None,
@@ -199,11 +199,22 @@ def page_record(page: FetchResult, item: FeedItem | None = None, feed: Feed | No
     return record
 
 
+def _site_name(name: str | None, url: str) -> str | None:
+    """The page's site name, or None where the extractor only gave the URL's host back (a page
+    that names no site: `ingest --outlet` names it)."""
+    if not name:
+        return None
+    parts = urlsplit(url)
+    hosts = {h.removeprefix("www.") for h in (parts.netloc.lower(), (parts.hostname or "").lower())}
+    return None if name.strip().lower().removeprefix("www.") in hosts else name
+
+
 def read_pages(urls: Iterable[str], fetcher: Fetcher | None = None,
-               allow_private: bool | None = None) -> Iterator[ArticleRecord | Problem]:
+               allow_private: bool | None = None, outlet: str | None = None) -> Iterator[ArticleRecord | Problem]:
     """Article records of single pages (`crosscheck ingest URL`); a Problem for each that fails.
     A page on a loopback or private address is refused unless `allow_private` (None: the
-    CROSSCHECK_ALLOW_PRIVATE variable), which opens the origins of these URLs and no other."""
+    CROSSCHECK_ALLOW_PRIVATE variable), which opens the origins of these URLs and no other.
+    `outlet` is given to pages that name no site (`ingest --outlet`), as files get it."""
     urls = list(urls)
     allow = allow_private_from_env() if allow_private is None else allow_private
     own = fetcher is None
@@ -213,7 +224,10 @@ def read_pages(urls: Iterable[str], fetcher: Fetcher | None = None,
     try:
         for url in urls:
             try:
-                yield page_record(fetcher.get(url, accept=HTML_ACCEPT))
+                record = page_record(fetcher.get(url, accept=HTML_ACCEPT))
+                if outlet and not record.outlet:
+                    record.outlet = outlet
+                yield record
             except AddressRefused as e:
                 yield Problem(url, e.reason + ("" if allow else "; to ingest a page on your own network, give "
                                                "`crosscheck ingest URL --allow-private`"))

@@ -39,9 +39,14 @@ def article_id(record: ArticleRecord) -> str:
     if record.id:
         return record.id
     if record.url:
-        digest = hashlib.sha1(normalise_url(record.url).encode("utf-8")).hexdigest()[:10]
-        return f"{url_domain(record.url) or 'url'}-{digest}"
+        return url_article_id(record.url)
     return f"text-{content_hash(record.title + chr(10) + record.text)[:12]}"
+
+
+def url_article_id(url: str) -> str:
+    """The id of a record with a URL and no id of its own (`tass.ru-3f2a…`)."""
+    digest = hashlib.sha1(normalise_url(url).encode("utf-8")).hexdigest()[:10]
+    return f"{url_domain(url) or 'url'}-{digest}"
 
 
 def record_key(record: ArticleRecord) -> tuple[str, str]:

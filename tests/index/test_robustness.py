@@ -394,6 +394,25 @@ def test_a_different_text_under_a_stored_id_or_url_is_a_new_revision(tmp_path: P
     assert len(revised) == 1 and texts[revised[0]] == "The updated text of the page."
 
 
+def test_a_record_without_id_at_a_stored_url_is_a_revision_of_the_article_there(tmp_path: Path) -> None:
+    # the first record gave the page an id of its own; a later one (a fetched page, a feed item) has
+    # only the URL: README's "a different text under an id or URL already stored" (a new article
+    # with an id derived from the URL before)
+    ix = str(tmp_path / "ix")
+    page = {"url": "https://tass.ru/sorokin", "outlet": "TASS", "title": "Sorokin"}
+    first = write_jsonl(tmp_path / "1.jsonl", [{**page, "id": "tass-sorokin", "text": "The first text of the page."}])
+    ok(runner.invoke(app, ["ingest", str(first), "--index", ix, "--model", "hash-test", "-q"]))
+    second = write_jsonl(tmp_path / "2.jsonl", [{**page, "text": "The updated text of the page."},
+                                                {**page, "text": "The first text of the page."}])
+    result = runner.invoke(app, ["ingest", str(second), "--index", ix, "-q", "--json"])
+    ok(result)
+    data = json.loads(result.stdout)
+    assert data["revisions"] == 1 and data["unchanged"] == 1 and data["added"] == 1, data
+    with Index.open(Path(ix), readonly=True) as index:
+        ids = [r[0] for r in index.store.db.execute("SELECT id FROM articles ORDER BY rowid")]
+    assert ids == ["tass-sorokin", "tass-sorokin@r2"]
+
+
 def test_query_says_how_many_articles_are_not_embedded_yet(tmp_path: Path) -> None:
     ix = _built(tmp_path)
     db = sqlite3.connect(ix / DB_NAME)

@@ -448,6 +448,17 @@ def test_ingest_url_and_watch(site: Site, tmp_path: Path) -> None:
     assert invoke("watch", "--every", "soon", "--index", ix)[0] == 2
 
 
+def test_ingest_url_gives_outlet_to_a_page_that_names_no_site(site: Site, tmp_path: Path) -> None:
+    # the test pages carry no site name: the outlet was the server's host and port, --outlet ignored
+    ix = str(tmp_path / "ix")
+    code, out, err = invoke("ingest", site.url(TR_B.path), "--outlet", "Hürriyet", "--index", ix, "--model", "hash-test",
+                            "-q", "--allow-private")
+    assert code == 0, err
+    with Index.open(ix, readonly=True) as index:
+        stored = list(index.store.iter_articles())
+    assert [(a.outlet, a.camp) for a in stored] == [("Hürriyet", "tr")]
+
+
 def test_watch_goes_on_when_every_feed_fails(tmp_index: Index) -> None:
     add_feed(tmp_index, "http://127.0.0.1:9/rss", outlet="TASS", allow_private=True)  # nothing listens on port 9
     slept: list[float] = []

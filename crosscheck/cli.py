@@ -7,6 +7,7 @@ import functools
 import json
 import json as _json  # in _InertConsole, whose print_json has an argument named json
 import logging
+import os
 import re
 import shutil
 import sqlite3
@@ -30,7 +31,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .index.paths import DEFAULT_MODEL
-from .errors import (BadPath, CrosscheckError, InvalidInput, NothingFetched, NothingIngested, check_folder,
+from .errors import (CrosscheckError, InvalidInput, NothingFetched, NothingIngested, check_folder,
                      check_output_file)
 from .index.paths import DEFAULT_INDEX, ENV_VAR, index_dir
 from .present.shapes import comparison_json, hits_json, info_json, stories_json
@@ -206,6 +207,10 @@ def _translation_options(translate_to: str | None, no_translate: bool, translato
         raise typer.BadParameter(f"--translator must be one of {', '.join(PROVIDERS)}")
     if translator_url and (translator or "libre") != "libre":
         raise typer.BadParameter("--translator-url is for --translator libre")
+    if translator == "libre" and not translator_url and not os.environ.get("LIBRE_API_KEY"):
+        # LibreTranslate's own public server wants a paid key: without a server or a key nothing is translated
+        raise typer.BadParameter("--translator libre needs --translator-url URL (your own LibreTranslate server), "
+                                 "or LIBRE_API_KEY set for the public one")
     return TranslationOptions(
         enabled=not no_translate, provider=translator or ("libre" if translator_url else DEFAULT_PROVIDER),
         target=translate_to or DEFAULT_TARGET, url=translator_url)
@@ -319,8 +324,8 @@ def _print_report(report: IngestReport) -> None:
               f"{_plural(report.embedded_sentences, 'sentence')}", markup=False)
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (plural or word + 's')}"
 
 
 def _hits_table(hits: list[Hit], sentences: bool) -> Table:
@@ -388,6 +393,9 @@ def _ingest(paths: list[Path] | list[str], index: Path | None, model: str | None
         if new_folder is not None:  # made by this run, and nothing went in: leave no empty index
             shutil.rmtree(new_folder, ignore_errors=True)
         _print_report(report)
+        if report.problems and all(p.reason == "no such file or folder" for p in report.problems):
+            raise NothingIngested("nothing could be ingested: no file or folder at the path given "
+                                  "(check its spelling, or the folder you run this from)")
         if report.problems:
             raise NothingIngested("nothing could be ingested: fix the problems above "
                                   "(JSONL/CSV need a 'text' field; see README.md for the formats)")
@@ -509,7 +517,7 @@ def stories(
         "--limit", metavar="N", min=0, help=f"Only the N newest stories [default: {STORIES_SHOWN} in the table, "
         "which says how many more there are; all with --json]; 0 for all.", show_default=False)] = None,
     threshold: Annotated[Optional[float], typer.Option(
-        metavar="X", help="Average probability, by the story pair model, that two groups of articles report one "
+        metavar="X", min=0.0, max=1.0, help="Average probability, by the story pair model, that two groups of articles report one "
         f"event, for them to form one story [default: the model's, {shipped_threshold():g}].",
         show_default=False)] = None,
     window_days: Annotated[Optional[float], typer.Option(
@@ -560,14 +568,15 @@ def _stories_table(found: list[Story]) -> Table:
     from .stories.catalog import untranslated_title_note
 
     table = Table()
-    for col in ("id", "title", "dates", "articles by camp", "outlets", ""):
+    blindspots = any(s.blindspot for s in found)  # the column only when it says something
+    for col in ("id", "title", "dates", "articles by camp", "outlets", *(("blindspot",) if blindspots else ())):
         table.add_column(col, overflow="fold")
     for s in found:
         dates = (s.start or "")[:10] + (f" – {(s.end or '')[:10]}" if (s.end or "")[:10] != (s.start or "")[:10] else "")
         note = untranslated_title_note(s)
         title = Text.assemble(_t(s.title), _t(f" ({note})", style="dim") if note else "")
         table.add_row(_t(s.id), title, _t(dates), _t(" ".join(f"{k} {v}" for k, v in s.camps.items())),
-                      _t(", ".join(s.outlets)), "blindspot" if s.blindspot else "")
+                      _t(", ".join(s.outlets)), *(("yes" if s.blindspot else "",) if blindspots else ()))
     return table
 
 
@@ -607,8 +616,9 @@ def remove(
     if named:
         raise ArticleNotFound(named[0])
     if not as_json:
-        out.print(f"removed {len(report.removed)} articles" + (
-            f" and {len(report.stories_removed)} stories left empty" if report.stories_removed else ""), markup=False)
+        out.print(f"removed {_plural(len(report.removed), 'article')}" + (
+            f" and {_plural(len(report.stories_removed), 'story', 'stories')} left empty" if report.stories_removed
+            else ""), markup=False)
 
 
 @command
@@ -720,9 +730,6 @@ def compare(
     options = _translation_options(translate_to, no_translate, translator, translator_url)
     if html:
         check_output_file(html, "--html")
-        if not html.parent.is_dir():  # never make folders unasked: a typo in the path would go unseen
-            raise BadPath(html, "--html", f"the folder {html.parent} does not exist",
-                          "create it first, or give a file in a folder that exists")
     with _open_for_cache(index) as ix:
         if articles is not None:
             comparison = compare_articles(ix, adhoc_story(ix, [a.strip() for a in articles.split(",") if a.strip()]))

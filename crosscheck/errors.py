@@ -216,8 +216,9 @@ def check_folder(path: os.PathLike[str] | str, option: str) -> None:
 
 
 def check_output_file(path: os.PathLike[str] | str, option: str) -> None:
-    """Raise BadPath unless a file can be written at `path`: it is not a folder, and nothing
-    on its way is a file."""
+    """Raise BadPath unless a file can be written at `path`: it is not a folder, nothing on its
+    way is a file, and its folder exists (folders are never made unasked: a typo in the path
+    would go unseen)."""
     target = Path(path)
     if target.is_dir():
         raise BadPath(target, option, "it is a folder",
@@ -226,6 +227,9 @@ def check_output_file(path: os.PathLike[str] | str, option: str) -> None:
     if blocking is not None:
         raise BadPath(target, option, f"{blocking} is a file, not a folder",
                       f"give {option} a file in a folder")
+    if not target.parent.is_dir():
+        raise BadPath(target, option, f"the folder {target.parent} does not exist",
+                      "create it first, or give a file in a folder that exists")
 
 
 class FetchFailed(CrosscheckError):

@@ -108,3 +108,57 @@ def test_piped_json_is_what_rich_prints_and_is_written_at_once() -> None:
             assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", piped.getvalue())
         if data is hostile:
             assert "gnirts? ? [bold]x[/]" in piped.getvalue()
+
+
+# -- a new user's trial on 2026-12-07: messages that gave the wrong advice --------------------------------
+def test_a_missing_input_file_is_named_once_without_the_format_hint(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["ingest", str(tmp_path / "nope.jsonl"), "--index", str(tmp_path / "ix"), "-q"])
+    assert result.exit_code == 1, result.output
+    assert "no such file or folder" in result.stderr
+    assert "no file or folder at the path given" in result.stderr and "'text' field" not in result.stderr
+    assert not (tmp_path / "ix").exists()
+
+
+def test_jsonl_mistakes_are_named_where_they_are(tmp_path: Path) -> None:
+    corpus = tmp_path / "bad.jsonl"
+    corpus.write_text('{"title": "x", "text": 12345}\n{"title": "x", "text": "abc def"\n', encoding="utf-8")
+    result = runner.invoke(app, ["ingest", str(corpus), "--index", str(tmp_path / "ix"), "--model", "hash-test", "-q"])
+    assert f"{corpus}:1: 'text' must be a string in quotes, not a number" in result.stderr, result.stderr
+    # the missing brace is at the end of line 2 (column 1 of a line 3 before)
+    assert f"{corpus}:2: broken JSON (Expecting ',' delimiter at column 33)" in result.stderr, result.stderr
+
+
+def test_digest_into_a_missing_folder_is_refused_before_any_work(small_index: Path, tmp_path: Path) -> None:
+    target = tmp_path / "nodir" / "d.html"
+    line = one_line_error(runner.invoke(app, ["digest", "--index", str(small_index), "--out", str(target)]), 2)
+    assert f"the folder {target.parent} does not exist" in line and "create it first" in line
+    assert "free some space" not in line and not target.parent.exists()
+
+
+@pytest.mark.parametrize("args, words", [
+    (["watch", "--every", "0s"], ["'0s' is no time at all", "90s"]),
+    (["stories", "--rebuild", "--threshold", "1.5"], ["--threshold", "less than or equal to 1"]),
+    (["report", "--out", "OUT", "--translator", "libre"], ["--translator-url", "LIBRE_API_KEY"]),
+])
+def test_options_out_of_range_are_refused(small_index: Path, tmp_path: Path, args: list[str], words: list[str]) -> None:
+    args = [str(tmp_path / "out") if a == "OUT" else a for a in args]
+    result = runner.invoke(app, [*args, "--index", str(small_index)])
+    assert result.exit_code == 2, result.output
+    for word in words:
+        assert word in result.output, result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_remove_counts_in_words_and_the_stories_table_has_no_empty_column(tmp_path: Path) -> None:
+    corpus = tmp_path / "a.jsonl"
+    corpus.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in ARTICLES), encoding="utf-8")
+    ix = str(tmp_path / "ix")
+    assert runner.invoke(app, ["ingest", str(corpus), "--index", ix, "--model", "hash-test", "-q"]).exit_code == 0
+    table = runner.invoke(app, ["stories", "--index", ix, "--min-articles", "1"])
+    assert table.exit_code == 0, table.output
+    header = next(line for line in table.stdout.splitlines() if "title" in line and "outlets" in line)
+    assert header.rstrip().rstrip("┃│|").rstrip().endswith("outlets") or "blindspot" in header, header
+    first = ARTICLES[0]["id"]
+    removed = runner.invoke(app, ["remove", first, "--index", ix])
+    assert removed.exit_code == 0, removed.output
+    assert removed.stdout.startswith("removed 1 article") and "1 stories" not in removed.stdout, removed.stdout

@@ -30,7 +30,7 @@ from .folder import LOST_DATABASE_FIX, Index, lost_database_error
 from .embed import get_embedder
 from .lock import WaitFn, WriteLock
 from .paths import ARTICLE_VECTORS, DB_NAME, DEFAULT_MODEL, SENTENCE_VECTORS, index_dir
-from .store import Salvage, Store, copy_database, database_state, salvage_database
+from .store import Salvage, Store, copy_database, database_state, salvage_database, readable_articles
 from .vectors import VectorIndex
 
 __all__ = ["CheckReport", "BackupReport", "check_index", "backup_index"]
@@ -117,7 +117,14 @@ def check_index(path: os.PathLike[str] | str | None = None, repair: bool = False
     try:
         store = Store(folder / DB_NAME, readonly=True)
     except sqlite3.DatabaseError as e:
-        raise IndexDamaged(folder / DB_NAME, f"SQLite: {e}") from None
+        readable = readable_articles(folder / DB_NAME)
+        if not readable:  # repair would recover no article: do not send the user there
+            unread = "not even its list of tables can be read" if readable is None else "no article row can be read"
+            raise IndexDamaged(folder / DB_NAME, f"SQLite: {e}; {unread}, so `crosscheck check --repair` cannot "
+                               "recover its articles", fix=LOST_DATABASE_FIX) from None
+        raise IndexDamaged(folder / DB_NAME, f"SQLite: {e}; {readable:,} article rows can still be read",
+                           fix="run `crosscheck check --repair` to recover them (it keeps the damaged files aside), "
+                               "or rebuild the index from your files") from None
     try:
         report.pending_migrations = store.pending_migrations()
         if not store.has_schema():

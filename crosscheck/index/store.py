@@ -435,6 +435,30 @@ def _drop_orphans(db: sqlite3.Connection, found: Salvage) -> None:
         db.executemany("INSERT INTO anchor_counts VALUES (?, ?)", per_key.items())
 
 
+def readable_articles(source: Path) -> int | None:
+    """How many article rows `salvage_database` could still read from the damaged database (at
+    most: it also drops rows a damaged page garbled), or None when not even its list of tables
+    can be read. Never writes `source`, and copies nothing."""
+    src = sqlite3.connect(f"file:{quote(str(source.resolve()))}?mode=ro", uri=True)
+    src.execute("PRAGMA writable_schema = ON")  # as salvage_database reads it (a truncated file)
+    count = 0
+
+    def keep(rowid: int, values: tuple[Any, ...]) -> None:
+        nonlocal count
+        count += 1
+
+    try:
+        try:
+            if "articles" not in _tables(src):
+                return 0
+        except sqlite3.DatabaseError:
+            return None
+        _read_table(src, "articles", ["id"], keep)
+        return count
+    finally:
+        src.close()
+
+
 def salvage_database(source: Path, dest: Path) -> Salvage:
     """Copy every row SQLite can still read from the damaged database `source` into a new
     database at `dest` (an empty file), with the schema `source` had, table by table and row

@@ -490,20 +490,24 @@ def fetch_feeds(ix: Index, since: str | datetime | None = None, max_per_feed: in
 def parse_interval(value: str) -> float:
     """Seconds in an interval like 90s, 15m, 1h or 1h30m (a bare number is minutes)."""
     text = value.strip().lower()
+    unlike = FeedError(f"interval {value!r} is not like 90s, 15m, 1h or 1h30m")
     if text.replace(".", "", 1).isdigit():
-        return float(text) * 60
-    total, number = 0.0, ""
-    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-    for ch in text:
-        if ch.isdigit() or ch == ".":
-            number += ch
-        elif ch in units and number:
-            total += float(number) * units[ch]
-            number = ""
-        else:
-            raise FeedError(f"interval {value!r} is not like 90s, 15m, 1h or 1h30m")
-    if number or total <= 0:
-        raise FeedError(f"interval {value!r} is not like 90s, 15m, 1h or 1h30m")
+        total = float(text) * 60
+    else:
+        total, number = 0.0, ""
+        units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+        for ch in text:
+            if ch.isdigit() or (ch == "." and "." not in number):
+                number += ch
+            elif ch in units and number.strip("."):
+                total += float(number) * units[ch]
+                number = ""
+            else:
+                raise unlike
+        if number or not text:
+            raise unlike
+    if total <= 0:
+        raise FeedError(f"interval {value!r} is no time at all: give a longer one, like 90s, 15m or 1h")
     return total
 
 

@@ -104,6 +104,8 @@ def record_from_fields(fields: Any, where: str) -> ArticleRecord | Problem:
     values = {k: (str(v).strip() if v is not None and str(v).strip() else None)
               for k, v in fields.items() if k in FIELDS}
     text = fields.get("text")
+    if text is not None and not isinstance(text, str):
+        return Problem(where, f"'text' must be a string in quotes, not {_json_kind(text)}")
     if not isinstance(text, str) or not text.strip():
         return Problem(where, "missing or empty 'text'")
     for key in ("text", *values):
@@ -116,6 +118,17 @@ def record_from_fields(fields: Any, where: str) -> ArticleRecord | Problem:
         published=values.get("published"), id=values.get("id"), language=values.get("language"),
         camp=values.get("camp"), country=values.get("country"), source=where,
     )
+
+
+def _json_kind(value: Any) -> str:
+    """What a JSON value is, for a message: "a number", "a list" ..."""
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, list):
+        return "a list"
+    return "an object" if isinstance(value, dict) else f"a {type(value).__name__}"
 
 
 def _short(text: str, limit: int = 120) -> str:
@@ -147,7 +160,7 @@ def _read_jsonl(path: Path) -> Iterator[ArticleRecord | Problem]:
                 continue
             seen_any = True
             try:
-                data = json.loads(line)
+                data = json.loads(line.rstrip("\r\n"))  # an error at the line's end is not "column 1" of the next
             except json.JSONDecodeError as e:
                 # some of json's messages end in "at" themselves ("Invalid control character at")
                 yield Problem(where, f"broken JSON ({e.msg.removesuffix(' at')} at column {e.colno})")

@@ -122,6 +122,11 @@ def test_repair_of_a_small_truncated_index_says_what_was_lost_and_changes_nothin
     assert "check --repair" not in line.replace("`crosscheck backup DEST`", "")
     assert digests(folder) == before
     assert not [p for p in folder.iterdir() if p.is_dir()]
+    # check alone no longer sends the user to the repair that just said it cannot mend this
+    line = one_line_error(runner.invoke(app, ["check", "--index", str(folder)]))
+    assert "cannot recover its articles" in line and "backup" in line, line
+    assert "run `crosscheck check --repair`" not in line
+    assert digests(folder) == before
 
 
 # -- garbage -----------------------------------------------------------------------------------------

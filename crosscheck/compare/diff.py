@@ -62,32 +62,46 @@ log = logging.getLogger("crosscheck")
 # -- conflicts -------------------------------------------------------------------------------
 def _disputes(mentions: list[Mention]) -> tuple[list[Conflict], list[Conflict]]:
     """Values of one kind that the group's mentions disagree on: (conflicts between sources,
-    updates of one outlet's own figure)."""
+    updates of one source's own figure). `mentions` are in time order: a source's figure that it
+    later replaced is its update, and only its latest figure stands against the other sources'
+    (Reuters revising 8 dead to 9, which TASS reports, is an update and no conflict)."""
     conflicts: list[Conflict] = []
     updates: list[Conflict] = []
     kind_of = _quantity_kinds(mentions)
     together = _stated_apart(mentions, kind_of)
+
+    def rivals(va: frozenset[float], vb: frozenset[float]) -> bool:
+        return not va & vb and any(frozenset((p, q)) not in together for p in va for q in vb)
+
     for kind in sorted(set(kind_of.values())):
         giving = [(m, frozenset(q.value for q in m.numbers if kind_of.get(id(q)) == kind)) for m in mentions]
-        giving = [(m, v) for m, v in giving if v]
-        disjoint = [(a, b) for x, (a, va) in enumerate(giving) for b, vb in giving[x + 1:]
-                    if not va & vb and any(frozenset((p, q)) not in together for p in va for q in vb)]
-        if not disjoint:
-            continue
-        values: dict[float, ConflictValue] = {}
-        for m, vs in giving:
-            for q in m.numbers:
-                if kind_of.get(id(q)) != kind or q.value not in vs:
-                    continue
-                cv = values.setdefault(q.value, ConflictValue(q.value, q.text, [], []))
-                if m.article.outlet not in cv.outlets:
-                    cv.outlets.append(m.article.outlet)
-                if m.origin and m.origin not in cv.origins:
-                    cv.origins.append(m.origin)
-        dispute = Conflict(kind.split("/")[0], sorted(values.values(), key=lambda v: v.value))
-        between_sources = any((a.origin or a.article.outlet) != (b.origin or b.article.outlet) for a, b in disjoint)
-        (conflicts if between_sources else updates).append(dispute)
+        by_source: dict[str, list[tuple[Mention, frozenset[float]]]] = {}
+        for m, v in giving:
+            if v:
+                by_source.setdefault(m.origin or m.article.outlet, []).append((m, v))
+        for told in by_source.values():
+            if any(rivals(va, vb) for (_, va), (_, vb) in zip(told, told[1:])):
+                updates.append(_dispute(kind, told, kind_of))
+        latest = [told[-1] for told in by_source.values()]
+        if any(rivals(va, vb) for x, (_, va) in enumerate(latest) for _, vb in latest[x + 1:]):
+            conflicts.append(_dispute(kind, latest, kind_of))
     return conflicts, updates
+
+
+def _dispute(kind: str, giving: list[tuple[Mention, frozenset[float]]], kind_of: dict[int, str]) -> Conflict:
+    """The values of `kind` the mentions give (`giving`: each mention with its values of that
+    kind), each with the outlets and sources that give it, smallest first."""
+    values: dict[float, ConflictValue] = {}
+    for m, vs in giving:
+        for q in m.numbers:
+            if kind_of.get(id(q)) != kind or q.value not in vs:
+                continue
+            cv = values.setdefault(q.value, ConflictValue(q.value, q.text, [], []))
+            if m.article.outlet not in cv.outlets:
+                cv.outlets.append(m.article.outlet)
+            if m.origin and m.origin not in cv.origins:
+                cv.origins.append(m.origin)
+    return Conflict(kind.split("/")[0], sorted(values.values(), key=lambda v: v.value))
 
 
 def _stated_apart(mentions: list[Mention], kind_of: dict[int, str]) -> set[frozenset[float]]:

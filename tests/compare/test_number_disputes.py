@@ -94,3 +94,18 @@ def test_a_sum_of_unknown_currency_disputes_the_groups_one_known_currency() -> N
     assert hryvnias.numbers[0].thing == "UAH" and pounds.numbers[0].thing is None
     conflicts, _ = _disputes([hryvnias, pounds])
     assert [(c.kind, [v.value for v in c.values]) for c in conflicts] == [("money", [5e6, 7e6])]
+
+
+def test_an_outlets_revised_figure_is_its_update_and_only_its_latest_stands_against_others() -> None:
+    """A new user's trial (2026-12-07): Reuters revised its 8 dead to 9 (a revision of its article,
+    later), BBC said 7. Before, one conflict listed 7, 8 and 9 and no update."""
+    bbc = _mention(1, "BBC News", "en", "Seven sailors died when the ship sank, officials said.")
+    first = _mention(2, "Reuters", "en", "Eight sailors died when the ship sank, officials said.")
+    revised = _mention(3, "Reuters", "en", "Nine sailors died when the ship sank, officials said.")
+    conflicts, updates = _disputes([bbc, first, revised])
+    assert [(c.kind, [v.value for v in c.values]) for c in updates] == [("dead", [8, 9])]
+    assert [(c.kind, [v.value for v in c.values]) for c in conflicts] == [("dead", [7, 9])]
+    # a source that revises to what the others say is in no conflict
+    tass = _mention(4, "TASS", "ru", "Девять моряков погибли при крушении судна.")
+    conflicts, updates = _disputes([first, tass, revised])
+    assert conflicts == [] and [[v.value for v in c.values] for c in updates] == [[8, 9]]

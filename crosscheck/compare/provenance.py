@@ -133,7 +133,9 @@ class Sources:
         # had them. A sentence quoting an institution ("the ministry said", "the Foreign Ministry
         # said in a statement"), or a named speaker other than the cited report's, is the
         # outlet's own reporting: two outlets that each had the statement count twice. A
-        # citation in the title or lead also covers the claims the cited report is not found stating.
+        # citation in the title or lead also covers the claims the cited report is not found
+        # stating, unless that outlet's report is in the story: then what it does not state is the
+        # relay's own (Hürriyet adding the Russian toll to AA's report, DW the Ukrainian denial).
         speaker = mention.attributed_to or ""
         if self.directory.lookup(speaker) is not None or is_media_speaker(speaker, rules):
             speaker = ""  # "the agency said": the outlet, not a speaker of its own
@@ -149,6 +151,8 @@ class Sources:
             return (None, article.outlet) if institution else (original, None)
         if not speaker:
             for cited in self.lead_citations[article.id]:
+                if any(a.outlet == cited for a in self.articles.values()):
+                    continue  # its report is here, and this group holds no mention of it
                 return None, cited
         return None, article.outlet
 

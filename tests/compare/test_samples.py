@@ -307,3 +307,35 @@ def test_an_institution_quoted_by_two_outlets_counts_twice_a_relayed_line_once(t
     wounded = group_of(comparison, "rt", "seriously wounded")
     assert {m.article.id for m in wounded.mentions} == {"tass", "rt"}
     assert wounded.origin_outlets == ["TASS"] and wounded.status == "single_source"
+
+
+def test_a_relay_adds_claims_of_its_own_when_its_source_is_in_the_story(tmp_path: Path) -> None:
+    """A new user's trial (2026-12-07): Hürriyet's report opens "according to Anadolu" and ends with
+    the Russian authorities' toll of 7, which AA's own report (in the story) does not give; DW cites
+    Anadolu and adds the Ukrainian navy's denial. Both were credited to AA, which never said them."""
+    aa = ("Samsun açıklarında Rus bayraklı kuru yük gemisi Kaptan Sorokin, makine dairesinde meydana gelen "
+          "patlamanın ardından battı. Samsun Valisi Orhan Tavlı, kazada 9 mürettebatın hayatını kaybettiğini, "
+          "10 kişinin ise kurtarıldığını açıkladı. Sahil Güvenlik Komutanlığı bölgeye iki bot ve bir helikopter "
+          "sevk etti.")
+    hurriyet = ("Anadolu Ajansı'nın haberine göre Samsun açıklarında Rus bayraklı yük gemisi Kaptan Sorokin "
+                "patlamanın ardından battı. Samsun Valisi Orhan Tavlı, 9 mürettebatın hayatını kaybettiğini söyledi. "
+                "Rus makamları ise ölü sayısını 7 olarak açıkladı.")
+    dw = ("Vor der türkischen Hafenstadt Samsun ist der russische Frachter Kapitan Sorokin nach einer Explosion "
+          "gesunken. Dabei kamen nach Angaben des Gouverneurs von Samsun neun Besatzungsmitglieder ums Leben, wie "
+          "die Nachrichtenagentur Anadolu meldete. Die ukrainische Marine wies jede Beteiligung zurück.")
+    with Index.open(tmp_path / "ix", create=True) as ix:  # the real default model
+        add_records(ix, [
+            {"id": "aa", "outlet": "Anadolu Ajansı", "title": "Samsun'da gemi battı", "text": aa,
+             "published": "2026-12-05T07:05:00+00:00"},
+            {"id": "hurriyet", "outlet": "Hürriyet", "title": "Rus gemisi battı", "text": hurriyet,
+             "published": "2026-12-05T08:00:00+00:00"},
+            {"id": "dw", "outlet": "Deutsche Welle", "title": "Russischer Frachter gesunken", "text": dw,
+             "published": "2026-12-05T09:00:00+00:00"}])
+        comparison = compare_articles(ix, adhoc_story(ix, ["aa", "hurriyet", "dw"]))
+    toll = group_of(comparison, "hurriyet", "ölü sayısını 7")
+    assert "aa" not in {m.article.id for m in toll.mentions} and toll.origin_outlets == ["Hürriyet"]
+    denial = group_of(comparison, "dw", "ukrainische Marine")
+    assert denial.origin_outlets == ["Deutsche Welle"]
+    # what AA did report stays AA's, relayed: the governor's toll of 9
+    governor = group_of(comparison, "hurriyet", "9 mürettebatın")
+    assert "Anadolu Ajansı" in governor.origin_outlets and "Hürriyet" not in governor.origin_outlets

@@ -1119,23 +1119,34 @@ def serve(
         show_default=False)] = None,
 ) -> None:
     """Browse the index in a web browser (stories, search, story and article pages) with a JSON API."""
+    import signal
+
     from .ingest.follow import parse_interval
-    from .web.server import run
+    from .web.server import Terminated, run
 
     every = parse_interval(update_every) if update_every is not None else None  # as `watch --every`
     if not is_loopback(host):
         err.print(f"warning: listening on {host}: anyone who can reach this address can read the index "
                   "(there is no authentication); use the default 127.0.0.1 to keep it to this machine",
                   markup=False)
-    err.print("loading the model and the index ...", markup=False)
+    served = False
+
+    def loading() -> None:  # the port is ours (else PortInUse, one line)
+        err.print("loading the model and the index ...", markup=False)
 
     def ready(reader: Any) -> None:
+        nonlocal served
+        served = True
         shown = f"[{host}]" if ":" in host else host
         out.print(f"serving {reader.path} at http://{shown}:{port}/ (API under /api/); "
                   + (f"stories updated every {update_every}; " if every else "")
                   + "Ctrl-C to stop", markup=False)
 
-    run(index, host=host, port=port, update_every=every, on_ready=ready)
+    try:
+        run(index, host=host, port=port, update_every=every, on_ready=ready, on_loading=loading)
+    except KeyboardInterrupt as e:  # Ctrl-C, or `kill` (Terminated): the server has stopped, workers and all
+        err.print("stopped" if served else "stopped before the server started", markup=False)
+        raise typer.Exit(128 + (signal.SIGTERM if isinstance(e, Terminated) else signal.SIGINT)) from None
 
 
 def main() -> None:

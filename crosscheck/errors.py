@@ -24,6 +24,8 @@
     ├── ReportWriteFailed      a report page could not be written (a full disk, a folder in the way)
     ├── VectorsMissing         a story's sentences have no vectors (a lost or older vector file)
     ├── BackupFailed           `crosscheck backup` could not make a whole copy
+    ├── CannotListen           `crosscheck serve` cannot listen on that address and port
+    │   └── PortInUse          another program listens on that port already
     └── InvalidInput           a value the caller gave that cannot be used (the CLI exits 2)
         ├── BadPath            a path of the wrong kind: a file where a folder is needed, ...
         └── FeedError          a feed URL, camp, date, interval or feeds file that will not do
@@ -61,6 +63,8 @@ __all__ = [
     "WorkerFailed",
     "AddressRefused",
     "OutOfTime",
+    "CannotListen",
+    "PortInUse",
 ]
 
 
@@ -293,3 +297,25 @@ class VectorsMissing(CrosscheckError):
 
 class BackupFailed(CrosscheckError):
     """`crosscheck backup` could not make a whole copy of the index."""
+
+
+class CannotListen(CrosscheckError):
+    """`crosscheck serve` cannot listen on `host`:`port` (an address not of this machine, a port
+    below 1024 without the right to it, a name that does not resolve)."""
+
+    def __init__(self, host: str, port: int, reason: str, fix: str = "") -> None:
+        where = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+        super().__init__(f"cannot listen on {where} ({reason}): " + (
+            fix or "give --host an address of this machine (127.0.0.1 by default) and --port a free port above 1023"))
+        self.host = host
+        self.port = port
+        self.reason = reason
+
+
+class PortInUse(CannotListen):
+    """Another program (another `crosscheck serve`, say) listens on the port already."""
+
+    def __init__(self, host: str, port: int) -> None:
+        other = port + 1 if port < 65535 else port - 1
+        super().__init__(host, port, f"port {port} is in use",
+                         f"stop what listens there, or give `crosscheck serve` another --port (such as {other})")

@@ -16,15 +16,23 @@ the other:
 Any other model (sentence-transformers, or one a caller registered, which a new process would
 not know) runs in this process, one batch at a time, still batched; the server then searches in
 its own threads (web/reader.py).
+
+Stopping: the server stops its worker processes itself (`QueryEmbedder.close`), so they ignore
+Ctrl-C, which a terminal sends to every process of the group: they start with SIGINT blocked
+(`_sigint_blocked`) and ignore it before anything else (`_start_worker`), so no worker dies with a
+traceback of its own, or leaves its batch half done, while the server shuts down in order. A
+stop during start-up need not wait for the models to load: `close(now=True)` ends the workers.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import multiprocessing
+import signal
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import CancelledError, Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
@@ -116,9 +124,18 @@ _model: Embedder | None = None
 _index: _WorkerIndex | None = None
 
 
+def _start_worker(index: str | None = None) -> None:
+    """Initializer of a worker process: ignore Ctrl-C (the server stops its workers: the module
+    docstring), then `_load_model`."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a SIGINT pending since the process started is dropped
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    _load_model(index)
+
+
 def _load_model(index: str | None = None) -> None:
-    """Initializer of a worker process: load the default model once, with one BLAS thread; with
-    `index`, open that index there for searches, faiss with one OpenMP thread."""
+    """Load the default model once, with one BLAS thread; with `index`, open that index for
+    searches, faiss with one OpenMP thread (in a worker process, or in a test's own)."""
     global _model, _index
     _model = UseMultilingual(threads=QUERY_THREADS)
     _model.embed_batch(["warm up"])
@@ -159,6 +176,21 @@ def _run_in_worker(items: list[_Item]) -> list[_Answer]:
 
 
 # -- in the server --------------------------------------------------------------------------------
+@contextlib.contextmanager
+def _sigint_blocked() -> Iterator[None]:
+    """SIGINT blocked in this thread while it may start worker processes (ProcessPoolExecutor starts
+    them in `submit`): a new process keeps the mask, so a Ctrl-C that reaches it before `_start_worker`
+    ignores SIGINT waits, and is dropped then. The process's other threads still take the signal."""
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: no terminal process groups to fear
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
 def _hits(answer: _Answer) -> list[Hit]:
     """A search's answer from a query process: its hits, or its error raised here."""
     if isinstance(answer, Exception):
@@ -215,6 +247,7 @@ class QueryEmbedder(Embedder):
         self._ready = threading.Condition(self._lock)
         self._closed = False
         self._dispatcher: threading.Thread | None = None
+        self._starter: threading.Thread | None = None  # the thread of `start`'s processes
         self.batches = 0  # calls to the model so far
 
     # -- the interface ------------------------------------------------------------------------
@@ -258,18 +291,37 @@ class QueryEmbedder(Embedder):
         return request.done
 
     def start(self) -> None:
-        """Start the worker processes and load their models now (else with the first queries)."""
+        """Start the worker processes and load their models now (else with the first queries).
+
+        The processes are started from a thread of its own: Python raises KeyboardInterrupt (and
+        the server's SIGTERM, web/server.py) in the main thread only, so a stop asked for meanwhile
+        never lands between starting a process and handing it its work, which left that process
+        to fail with a traceback of its own once the server had gone. The main thread waits."""
         with self._lock:
             self._start()
             engine = self._engine
         assert engine is not None
         first: list[_Item] = [SearchRequest("warm up", k=1)] if self.searches else ["warm up"]
-        warm = [engine.submit(self._work(), first) for _ in range(max(1, self.processes))]
+        warm: list[Future[list[_Answer]]] = []
+
+        def submit() -> None:
+            with _sigint_blocked():
+                for _ in range(max(1, self.processes)):
+                    try:
+                        warm.append(engine.submit(self._work(), first))
+                    except RuntimeError:  # closed meanwhile: the server is stopping
+                        return
+
+        self._starter = threading.Thread(target=submit, name="crosscheck-query-embedder-start", daemon=True)
+        self._starter.start()
+        self._starter.join()
         for future in warm:
             future.result()
 
-    def close(self) -> None:
-        """Stop the dispatcher and the worker processes; queries waiting fail."""
+    def close(self, now: bool = False) -> None:
+        """Stop the dispatcher and the worker processes; queries waiting fail. `now`: end the
+        processes at once (SIGTERM) instead of letting them finish what they do, loading the model
+        included: for a server stopped while it starts."""
         with self._ready:
             self._closed = True
             waiting, self._waiting = self._waiting, []
@@ -279,7 +331,12 @@ class QueryEmbedder(Embedder):
         self._slots.release()  # the dispatcher may wait for a slot: let it see the end
         if self._dispatcher is not None:
             self._dispatcher.join(timeout=30)
+        if self._starter is not None:
+            self._starter.join()  # no process is started after this: all are ended below
         if self._engine is not None:
+            if now:
+                for process in list((getattr(self._engine, "_processes", None) or {}).values()):
+                    process.terminate()
             self._engine.shutdown(wait=True, cancel_futures=True)
 
     def worker_pids(self) -> list[int]:
@@ -300,7 +357,7 @@ class QueryEmbedder(Embedder):
         if self._local is not None:
             return ThreadPoolExecutor(1, thread_name_prefix="crosscheck-query-model")
         return ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_load_model,
+                                   initializer=_start_worker,
                                    initargs=(str(self._index) if self._index is not None else None,))
 
     def _work(self) -> Callable[[list[_Item]], list[_Answer]]:
@@ -341,7 +398,8 @@ class QueryEmbedder(Embedder):
             self.batches += 1
         try:
             assert engine is not None
-            future = engine.submit(self._work(), texts)
+            with _sigint_blocked():  # it may start worker processes (a broken pool's new ones)
+                future = engine.submit(self._work(), texts)
         except Exception as e:  # shut down, or broken: _finished decides
             future = Future()
             future.set_exception(e)

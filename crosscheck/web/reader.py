@@ -95,6 +95,7 @@ class IndexReader:
         self._computing: dict[Any, threading.Event] = {}  # values a thread is computing now
         self._comparer = _Comparer(self)
         self._searching = threading.Lock()  # one search at a time (the module docstring)
+        self._shut = False
 
     def close(self) -> None:
         """Close this thread's connection (the others close with their threads)."""
@@ -171,10 +172,15 @@ class IndexReader:
         for story in rest:
             self.compared(story)  # in the background
 
-    def shutdown(self) -> None:
-        """Stop the background comparisons and the query model's worker processes (the server stops)."""
-        self._comparer.stop()
-        self.embedder.close()
+    def shutdown(self, now: bool = False) -> None:
+        """Stop the background comparisons and the query model's worker processes (the server
+        stops); again, nothing more. `now`: without waiting for the comparison or the model loads
+        under way (the server stopped while it started: web/server.py `run`)."""
+        if self._shut:
+            return
+        self._shut = True
+        self._comparer.stop(wait=not now)
+        self.embedder.close(now=now)
 
     # -- reads -----------------------------------------------------------------------------
     def cached(self, key: Any, compute: Callable[[], T], version: Any = None) -> T:
@@ -304,6 +310,7 @@ class _Comparer:
         self._asked: set[tuple[Any, ...]] = set()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._stopped = False
 
     def ask(self, story: Story) -> None:
         key = _comparison_key(story)
@@ -316,13 +323,16 @@ class _Comparer:
                 self._thread.start()
         self._queue.put(story)
 
-    def stop(self) -> None:
+    def stop(self, wait: bool = True) -> None:
+        """No more comparisons; `wait`: for the one under way to end (else it ends with the process)."""
+        self._stopped = True
         if self._thread is not None:
             self._queue.put(None)
-            self._thread.join(timeout=30)
+            if wait:
+                self._thread.join(timeout=30)
 
     def _run(self) -> None:
-        while (story := self._queue.get()) is not None:
+        while (story := self._queue.get()) is not None and not self._stopped:
             try:
                 ix = self.reader.index()
                 self.reader.comparison(ix, get_story(ix, story.id))  # the whole articles, with their texts

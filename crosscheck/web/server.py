@@ -10,16 +10,26 @@ function checks, so FastAPI's additions (pydantic models, dependency injection, 
 would be weight without use, and its validation errors answer 422 where the API promises 400.
 Starlette is the toolkit FastAPI is built on: routing, responses, lifespan, and a thread pool
 for plain functions, which is what crosscheck's synchronous library needs.
+
+Starting and stopping (`run`): the port is taken first (`listen`), so that a port in use is
+said in one line before the seconds of loading the model; then the model loads in the query
+processes (web/embedding.py), and uvicorn serves on the socket. A stop asked for at any time,
+Ctrl-C (KeyboardInterrupt) or `kill` (SIGTERM, raised as `Terminated`), stops the query processes
+before the server exits: uvicorn handles both signals while it serves, `run` before and after.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import inspect
 import logging
 import os
+import signal
+import socket
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
+from types import FrameType
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +39,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..errors import ArticleNotFound, CrosscheckError, InvalidInput, StoryNotFound
+from ..errors import ArticleNotFound, CannotListen, CrosscheckError, InvalidInput, PortInUse, StoryNotFound
 from ..index.embed import Embedder
 from ..stories.clustering import update_stories
 from .address import DEFAULT_HOST, DEFAULT_PORT
@@ -40,7 +50,7 @@ from .views import ROUTES, Handler, html_response, json_response
 if TYPE_CHECKING:
     import uvicorn
 
-__all__ = ["StoryUpdater", "create_app", "run", "server_config"]
+__all__ = ["StoryUpdater", "Terminated", "create_app", "listen", "run", "server_config"]
 
 log = logging.getLogger("crosscheck")
 
@@ -164,17 +174,98 @@ def create_app(path: str | os.PathLike[str] | None = None, embedder: Embedder | 
     return app
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (`kill PID`) while `run` runs, raised in the main thread as Ctrl-C raises
+    KeyboardInterrupt, so that what stops for one stops for the other: the query processes are
+    ended on the way out. (SIGTERM's default, ending the process at once, left them running
+    under PID 1 with the index open when it came while the model loaded.)"""
+
+
+def _raise_terminated(signum: int, frame: FrameType | None) -> None:
+    raise Terminated()
+
+
+@contextlib.contextmanager
+def _sigterm_raises() -> Iterator[None]:
+    """SIGTERM raises Terminated in the main thread meanwhile (the previous handler after). In
+    another thread, signals cannot be handled: nothing changes."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
+
+
+def listen(host: str, port: int) -> list[socket.socket]:
+    """Sockets bound to `host`'s addresses (one for an IP address, two for a name such as localhost
+    with IPv4 and IPv6) and `port`, listening: connections wait in the queue until the server
+    accepts them. PortInUse if another program listens there, CannotListen for any other reason."""
+    try:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as e:
+        raise CannotListen(host, port, e.strerror or str(e)) from None
+    sockets: list[socket.socket] = []
+    try:
+        for family, kind, proto, _name, address in dict.fromkeys(found):
+            sock = socket.socket(family, kind, proto)
+            sockets.append(sock)
+            # as uvicorn and asyncio do: a port left in TIME_WAIT by a server just stopped can be
+            # taken again; one another program listens on cannot (on Linux and macOS)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if family == socket.AF_INET6:
+                sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            try:
+                sock.bind(address)
+                sock.listen()
+            except OSError as e:
+                if e.errno == errno.EADDRNOTAVAIL and len(found) > 1:  # IPv6 turned off, say: the others do
+                    sockets.pop().close()
+                    continue
+                raise
+        if not sockets:
+            raise OSError(errno.EADDRNOTAVAIL, os.strerror(errno.EADDRNOTAVAIL))
+    except OSError as e:
+        for sock in sockets:
+            sock.close()
+        if e.errno == errno.EADDRINUSE:
+            raise PortInUse(host, port) from None
+        raise CannotListen(host, port, e.strerror or str(e)) from None
+    return sockets
+
+
 def run(path: str | os.PathLike[str] | None = None, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
-        update_every: float | None = None, on_ready: Callable[[IndexReader], None] | None = None) -> None:
-    """Serve the index until interrupted (Ctrl-C)."""
+        update_every: float | None = None, on_ready: Callable[[IndexReader], None] | None = None,
+        on_loading: Callable[[], None] | None = None) -> None:
+    """Serve the index until interrupted: KeyboardInterrupt (Ctrl-C) or Terminated (SIGTERM) once
+    the server and its query processes have stopped. The port is taken first (PortInUse,
+    CannotListen); `on_loading()` is called then, before the model and the index load (seconds),
+    and `on_ready(reader)` once they have, as the server starts answering."""
     import uvicorn
 
-    reader = IndexReader(path)
-    reader.warm()
-    if on_ready is not None:
-        on_ready(reader)
-    app = create_app(reader=reader, update_every=update_every)
-    uvicorn.Server(server_config(app, host, port)).run()
+    with _sigterm_raises():
+        sockets = listen(host, port)
+        reader: IndexReader | None = None
+        serving = False
+        try:
+            if on_loading is not None:
+                on_loading()
+            reader = IndexReader(path)
+            reader.warm()
+            if on_ready is not None:
+                on_ready(reader)
+            app = create_app(reader=reader, update_every=update_every)
+            serving = True
+            # uvicorn handles SIGINT and SIGTERM while it serves, and raises the signal again once
+            # it has stopped (its lifespan shut the reader down): KeyboardInterrupt or Terminated
+            uvicorn.Server(server_config(app, host, port)).run(sockets=sockets)
+        finally:
+            if reader is not None:
+                reader.shutdown(now=not serving)  # stopped while starting: no model load waited for
+            for sock in sockets:
+                sock.close()
 
 
 def server_config(app: Callable[..., object], host: str, port: int) -> uvicorn.Config:

@@ -496,7 +496,8 @@ def test_serve_cli_checks_options_and_warns_off_loopback(monkeypatch: pytest.Mon
     result = runner.invoke(cli_app, ["serve", "--host", "0.0.0.0", "--update-every", "15m", "--port", "9999"])
     assert result.exit_code == 0, result.output
     assert "no authentication" in result.stderr
-    assert calls == [{"host": "0.0.0.0", "port": 9999, "update_every": 900.0, "on_ready": calls[0]["on_ready"]}]
+    assert calls == [{"host": "0.0.0.0", "port": 9999, "update_every": 900.0, "on_ready": calls[0]["on_ready"],
+                      "on_loading": calls[0]["on_loading"]}]
     result = runner.invoke(cli_app, ["serve"])
     assert "no authentication" not in result.stderr and calls[-1]["host"] == "127.0.0.1"
     monkeypatch.undo()

@@ -88,6 +88,10 @@ class EvidenceRules:
     kind_after_number: bool = False
     # words that may stand between a number and the noun it counts ("3 binden fazla kişi")
     count_fillers: frozenset[str] = frozenset()
+    # verbs that carry only tense, voice or mood ("were", "ont", "wurden", "были", "oldu"): right
+    # after a number that counts people left unnamed ("douze ont été secourus"), they are never
+    # what it counts, like the language's stopwords and pronouns (evidence._counted)
+    auxiliaries: frozenset[str] = frozenset()
     ordinal_after: str = ""  # after a number: a rank, not an amount ("третьим", "3'üncü")
     month_numbers: Mapping[str, int] = field(default_factory=dict)  # month name stem -> 1..12
     weekdays: Mapping[str, int] = field(default_factory=dict)  # "wednesday" -> 2 (Monday is 0)

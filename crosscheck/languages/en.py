@@ -31,6 +31,9 @@ EVIDENCE = EvidenceRules(
     injured=frozenset({'hurt', 'injure', 'injured', 'injury', 'wound', 'wounded'}),
     missing=frozenset({'miss', 'missing', 'unaccounted'}),
     clause_words=words("and while whereas but"),
+    # auxiliaries and modals, never what a number counts ("twelve were rescued")
+    auxiliaries=words("was were is are be been being has have had will would can could may might must shall should "
+                      "do does did"),
     month_numbers={**{m: i for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july",
                                                   "august", "september", "october", "november", "december"), 1)},
                    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,

@@ -86,6 +86,10 @@ EVIDENCE = EvidenceRules(
     not_tolls_before={w: rf"[^.!?;]{{0,40}}?{_AFFECTED_BY}" for w in ("пострадать", "пострадавший")},
     not_tolls_after={w: rf"{_AFFECTED_BY}{_SAME_CLAUSE}{{0,80}}?\s" for w in ("пострадать", "пострадавший")},
     clause_words=words("и а но"),
+    # auxiliaries and modals, never what a number counts ("двенадцать были спасены", "двенадцать
+    # удалось спасти")
+    auxiliaries=words("был была было были будет будут является являются удалось удастся могли могут смогли "
+                      "смогут должны"),
     ordinal_after=r"[\s-]*(?:й|я|е|го|м|ым|ой|ом)\b",
     month_numbers={"январ": 1, "феврал": 2, "март": 3, "апрел": 4, "ма": 5, "июн": 6, "июл": 7, "август": 8,
                    "сентябр": 9, "октябр": 10, "ноябр": 11, "декабр": 12},

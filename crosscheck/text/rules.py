@@ -65,6 +65,7 @@ class EvidencePatterns:
     clause_words: frozenset[str]
     kind_after_number: bool
     count_fillers: frozenset[str]
+    auxiliaries: frozenset[str]  # never what a number counts: "douze ont été secourus"
     ordinal_after: re.Pattern[str]
     months: Mapping[str, int]
     function_words: frozenset[str]  # never a month, whatever it starts with (French "mais" is no "mai")
@@ -201,6 +202,7 @@ def _evidence(lang: LanguageRules) -> EvidencePatterns:
         duration_after=_rx(e.duration_after), people=_people(e), longest_people=max(
             (len(w.split()) for w in (*e.dead, *e.injured, *e.missing)), default=1),
         clause_words=e.clause_words, kind_after_number=e.kind_after_number, count_fillers=e.count_fillers,
+        auxiliaries=e.auxiliaries,
         ordinal_after=_rx(e.ordinal_after), months=e.month_numbers, function_words=lang.stopwords, negation=_rx(e.negation),
         denial=_rx(e.denial), weekdays=e.weekdays, relative_days=e.relative_days,
         media_speaker=_rx(e.media_speaker), institution_speaker=_rx(e.institution_speaker))

@@ -180,6 +180,11 @@ class LanguageRules:
     # words right after a word for one that make it a count of one thing: "one of the sailors",
     # "один из моряков"
     one_of: str = ""
+    # words (a regex, whole lowercase word) that describe that group as people who came through
+    # the event: the rescued, the evacuated, survivors. One of them killed or hurt later is a
+    # member of a group the story counts, not its toll ("one of the rescued sailors died in
+    # hospital" beside "seven died"), as one of the dead is a member of the dead
+    survivor_groups: str = ""
     # a word for one before a unit of time is a span of time only with a word that says so, ending
     # right before it ("by one year", "на один год") or right after the unit ("bir hafta süreyle"):
     # "one day" alone is also "some day", "bir Güney Koreli" a South Korean

@@ -86,6 +86,8 @@ RULES = LanguageRules(
     cardinal_joiner=r"[ \u00a0]+(?:and[ \u00a0]+)?|[-‐–]",
     cardinal_ones={"one": 1},
     one_of=r"\s+of\s+(?:the|its|their|his|her|our)\s+",
+    # one of the rescued who died later is no toll ("one of the rescued sailors died in hospital")
+    survivor_groups=r"rescued|evacuated|surviving|survivors?|hospitali[sz]ed|saved|freed|released",
     one_span_before=r"\b(?:by|for|within|over|after|than|of|another)\s+",
     time_cues_before=r"\b(?:at|from|until|till)",
     time_cues_after=r"local|GMT|UTC|CET|hrs\b|h\b",

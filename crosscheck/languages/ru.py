@@ -135,6 +135,9 @@ RULES = LanguageRules(
     cardinals=_CARDINALS,
     cardinal_ones=dict.fromkeys("один одна одно одну одного одной одному одним".split(), 1),
     one_of=r"\s+из\s+",
+    # one of the rescued who died later is no toll ("one of the rescued sailors died in hospital")
+    survivor_groups=(r"спас[её]нн\w*|спасш\w*|эвакуированн\w*|выживш\w*|уцелевш\w*|госпитализированн\w*"
+                     r"|освобожд[её]нн\w*"),
     one_span_before=r"(?<!\w)(?:на|через|за|ещ[её]|в\s+течение)\s+",
     cardinal_multipliers=((r"десят(?:ок|ка|ков)\b", 10.0),),
     time_cues_before=r"\b(?:в|с|до|к|после|около)|ч\.",

@@ -101,6 +101,7 @@ class TextRules:
     before_plural: re.Pattern[str] | None  # a cardinal read only before a plural: "neuf personnes"
     ones: re.Pattern[str] | None  # a word for one standing alone ("one", "один", "bir")
     one_of: re.Pattern[str] | None  # what after it makes it a count: "of the", "из"
+    survivor_groups: re.Pattern[str] | None  # a group of the rescued: one of it is no toll
     one_span_before: re.Pattern[str] | None  # ends before it when a unit of time follows: "by "
     one_span_after: re.Pattern[str] | None  # follows that unit: " süreyle"
     # attribution (text/attribution.py)
@@ -172,6 +173,7 @@ def _compile(rules: LanguageRules) -> TextRules:
         ones=_maybe(alternation(rules.cardinal_ones),
                     rf"(?<!{rules.cardinal_not_before})(?P<w>{{}})(?!{rules.cardinal_not_after})", re.IGNORECASE),
         one_of=_maybe(rules.one_of, r"\A(?:{})", re.IGNORECASE),
+        survivor_groups=_maybe(rules.survivor_groups, "(?:{})", re.IGNORECASE),
         one_span_before=_maybe(rules.one_span_before, r"(?:{})\Z", re.IGNORECASE),
         one_span_after=_maybe(rules.one_span_after, r"\A(?:{})", re.IGNORECASE),
         roles=_maybe(rules.roles),

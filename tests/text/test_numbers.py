@@ -173,3 +173,21 @@ def test_the_noun_a_number_counts_stays_beside_an_auxiliary() -> None:
     assert [q.what for q in quantities("Zwölf Seeleute wurden gerettet.", "de")] == ["Seeleute"]
     assert [q.what for q in quantities("Twelve sailors were rescued.", "en")] == ["sailors"]
 
+
+# one of a group is a member of it, never the toll, where the group is the rescued: "один из
+# спасённых моряков скончался" beside "семь человек погибли" is no rival death toll of one
+ONE_OF_THE_RESCUED = [
+    ("Один из спасённых моряков скончался в больнице.", "ru"),
+    ("Один из спасенных моряков скончался в больнице.", "ru"),
+    ("Один из эвакуированных жителей получил ранения.", "ru"),
+    ("One of the rescued sailors died in hospital.", "en"),
+    ("One of the survivors was later hurt.", "en"),
+    ("Kurtarılan denizcilerden biri hastanede öldü.", "tr"),
+    ("Einer der geretteten Seeleute starb im Krankenhaus.", "de"),
+    ("L'un des marins secourus est mort à l'hôpital.", "fr"),
+]
+
+
+@pytest.mark.parametrize("sentence, language", ONE_OF_THE_RESCUED)
+def test_one_of_the_rescued_who_died_is_no_toll(sentence: str, language: str) -> None:
+    assert _read(sentence, language) == []

@@ -218,6 +218,9 @@ class LanguageRules:
     preposition_after_verb: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
     quoted_listener_first: bool = False  # «Коммерсанту» источник: the quoted name is the listener
     roles: str = ""  # regex, whole lowercase word: nouns that head a source ("senator", "источник")
+    # a role's complement follows it in lower case before a name, in the genitive: "в Министерстве
+    # транспорта России" is the ministry, not "Министерстве" alone
+    role_complements: bool = False
     modifiers: str = ""  # regex, whole lowercase word: adjectives in a source ("senior", "российский")
     suffix_grammar: SuffixGrammar | None = None
 

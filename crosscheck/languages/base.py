@@ -88,6 +88,10 @@ class EvidenceRules:
     kind_after_number: bool = False
     # words that may stand between a number and the noun it counts ("3 binden fazla kişi")
     count_fillers: frozenset[str] = frozenset()
+    # verbs that carry only tense, voice or mood ("were", "ont", "wurden", "были", "oldu"): right
+    # after a number that counts people left unnamed ("douze ont été secourus"), they are never
+    # what it counts, like the language's stopwords and pronouns (evidence._counted)
+    auxiliaries: frozenset[str] = frozenset()
     ordinal_after: str = ""  # after a number: a rank, not an amount ("третьим", "3'üncü")
     month_numbers: Mapping[str, int] = field(default_factory=dict)  # month name stem -> 1..12
     weekdays: Mapping[str, int] = field(default_factory=dict)  # "wednesday" -> 2 (Monday is 0)
@@ -176,6 +180,11 @@ class LanguageRules:
     # words right after a word for one that make it a count of one thing: "one of the sailors",
     # "один из моряков"
     one_of: str = ""
+    # words (a regex, whole lowercase word) that describe that group as people who came through
+    # the event: the rescued, the evacuated, survivors. One of them killed or hurt later is a
+    # member of a group the story counts, not its toll ("one of the rescued sailors died in
+    # hospital" beside "seven died"), as one of the dead is a member of the dead
+    survivor_groups: str = ""
     # a word for one before a unit of time is a span of time only with a word that says so, ending
     # right before it ("by one year", "на один год") or right after the unit ("bir hafta süreyle"):
     # "one day" alone is also "some day", "bir Güney Koreli" a South Korean
@@ -209,6 +218,9 @@ class LanguageRules:
     preposition_after_verb: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
     quoted_listener_first: bool = False  # «Коммерсанту» источник: the quoted name is the listener
     roles: str = ""  # regex, whole lowercase word: nouns that head a source ("senator", "источник")
+    # a role's complement follows it in lower case before a name, in the genitive: "в Министерстве
+    # транспорта России" is the ministry, not "Министерстве" alone
+    role_complements: bool = False
     modifiers: str = ""  # regex, whole lowercase word: adjectives in a source ("senior", "российский")
     suffix_grammar: SuffixGrammar | None = None
 

@@ -58,6 +58,10 @@ EVIDENCE = EvidenceRules(
     missing=frozenset({'vermissen', 'vermisst', 'vermisste', 'vermisster'}),
     not_tolls_before={"verletzung": r"\s+(?:der|des|von)\b"},  # "Verletzung der Waffenruhe": a violation
     clause_words=words("und während aber sowie"),
+    # auxiliaries and modals, never what a number counts ("zwölf wurden gerettet")
+    auxiliaries=words("ist sind war waren sei seien wäre wären wird werden wurde wurden worden hat haben hatte "
+                      "hatten habe kann können konnte konnten muss müssen musste mussten soll sollen sollte "
+                      "sollten darf dürfen durfte durften"),
     month_numbers={m: i for i, m in enumerate(("januar", "februar", "märz", "april", "mai", "juni", "juli",
                                                 "august", "september", "oktober", "november", "dezember"), 1)},
     weekdays={"montag": 0, "dienstag": 1, "mittwoch": 2, "donnerstag": 3, "freitag": 4, "samstag": 5,

@@ -31,6 +31,9 @@ EVIDENCE = EvidenceRules(
     injured=frozenset({'hurt', 'injure', 'injured', 'injury', 'wound', 'wounded'}),
     missing=frozenset({'miss', 'missing', 'unaccounted'}),
     clause_words=words("and while whereas but"),
+    # auxiliaries and modals, never what a number counts ("twelve were rescued")
+    auxiliaries=words("was were is are be been being has have had will would can could may might must shall should "
+                      "do does did"),
     month_numbers={**{m: i for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july",
                                                   "august", "september", "october", "november", "december"), 1)},
                    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
@@ -83,6 +86,8 @@ RULES = LanguageRules(
     cardinal_joiner=r"[ \u00a0]+(?:and[ \u00a0]+)?|[-‐–]",
     cardinal_ones={"one": 1},
     one_of=r"\s+of\s+(?:the|its|their|his|her|our)\s+",
+    # one of the rescued who died later is no toll ("one of the rescued sailors died in hospital")
+    survivor_groups=r"rescued|evacuated|surviving|survivors?|hospitali[sz]ed|saved|freed|released",
     one_span_before=r"\b(?:by|for|within|over|after|than|of|another)\s+",
     time_cues_before=r"\b(?:at|from|until|till)",
     time_cues_after=r"local|GMT|UTC|CET|hrs\b|h\b",

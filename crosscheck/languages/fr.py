@@ -54,6 +54,10 @@ EVIDENCE = EvidenceRules(
     injured=frozenset({'blessant', 'blesser', 'blessé', 'blessure'}),
     missing=frozenset({'disparaître', 'disparu'}),
     clause_words=words("et tandis mais"),
+    # auxiliaries and modals, never what a number counts ("douze ont été secourus")
+    auxiliaries=words("a ont avait avaient aura auront aurait auraient est sont était étaient sera seront serait "
+                      "seraient été fut furent soit soient peut peuvent pouvait pouvaient doit doivent devait "
+                      "devaient"),
     ordinal_after=r"(?:e|er|ème|eme)\b",
     month_numbers={m: i for i, m in enumerate(("janvier", "février", "mars", "avril", "mai", "juin", "juillet",
                                                 "août", "septembre", "octobre", "novembre", "décembre"), 1)},

@@ -86,6 +86,10 @@ EVIDENCE = EvidenceRules(
     not_tolls_before={w: rf"[^.!?;]{{0,40}}?{_AFFECTED_BY}" for w in ("пострадать", "пострадавший")},
     not_tolls_after={w: rf"{_AFFECTED_BY}{_SAME_CLAUSE}{{0,80}}?\s" for w in ("пострадать", "пострадавший")},
     clause_words=words("и а но"),
+    # auxiliaries and modals, never what a number counts ("двенадцать были спасены", "двенадцать
+    # удалось спасти")
+    auxiliaries=words("был была было были будет будут является являются удалось удастся могли могут смогли "
+                      "смогут должны"),
     ordinal_after=r"[\s-]*(?:й|я|е|го|м|ым|ой|ом)\b",
     month_numbers={"январ": 1, "феврал": 2, "март": 3, "апрел": 4, "ма": 5, "июн": 6, "июл": 7, "август": 8,
                    "сентябр": 9, "октябр": 10, "ноябр": 11, "декабр": 12},
@@ -131,6 +135,9 @@ RULES = LanguageRules(
     cardinals=_CARDINALS,
     cardinal_ones=dict.fromkeys("один одна одно одну одного одной одному одним".split(), 1),
     one_of=r"\s+из\s+",
+    # one of the rescued who died later is no toll ("one of the rescued sailors died in hospital")
+    survivor_groups=(r"спас[её]нн\w*|спасш\w*|эвакуированн\w*|выживш\w*|уцелевш\w*|госпитализированн\w*"
+                     r"|освобожд[её]нн\w*"),
     one_span_before=r"(?<!\w)(?:на|через|за|ещ[её]|в\s+течение)\s+",
     cardinal_multipliers=((r"десят(?:ок|ка|ков)\b", 10.0),),
     time_cues_before=r"\b(?:в|с|до|к|после|около)|ч\.",
@@ -163,6 +170,7 @@ RULES = LanguageRules(
     adverbial_phrases=(("в", "беседе|разговоре", "с", "*"), ("в", "интервью", "*"), ("в|во", _WEEKDAYS)),
     preposition_after_verb=(("ли",), ("в", "во", "на")),
     quoted_listener_first=True,
+    role_complements=True,  # "сообщили в Министерстве транспорта России": the ministry, not "Министерстве"
     roles=(r"(?:источник\w*|сенатор\w*|министр\w*|министерств\w*|ведомств\w*|эксперт\w*|аналитик\w*"
            r"|представител\w*|пресс-секретар\w*|пресс-служб\w*|газет\w*|агентств\w*|информагентств\w*|издани\w*"
            r"|собеседник\w*|дипломат(?:ы|ов|ам|ами|ах|а|у|ом|е)?|военны[еймх]\w*|генштаб\w*|командовани\w*"

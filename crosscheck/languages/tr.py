@@ -33,6 +33,9 @@ EVIDENCE = EvidenceRules(
     injured=frozenset({'yarala', 'yaralan', 'yaralı'}),
     missing=frozenset({'haber alınamıyor', 'kaybol', 'kayıp'}),
     clause_words=words("ve ancak fakat ayrıca"),
+    # the copula and its forms, never what a number counts ("kurtarılanların sayısı 12 oldu", "12
+    # olarak açıklandı")
+    auxiliaries=words("oldu olan olarak olmuş olup idi imiş"),
     kind_after_number=True,
     count_fillers=words("fazla kadar aşkın yakın civarında üzerinde"),
     ordinal_after=r"['’]?(?:inci|ıncı|uncu|üncü|nci|ncı|ncu|ncü)",

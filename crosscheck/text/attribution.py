@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 
 from ..languages import LanguageRules
+from .lemmas import is_dictionary_word
 from .rules import Language, TextRules, rules_for
 
 __all__ = ["attribution"]
@@ -244,6 +245,46 @@ def _backward(toks: list[_Tok], i: int, sentence: str, c: TextRules) -> str | No
     return _phrase(toks[first:last + 1], sentence)
 
 
+def _role_complement(toks: list[_Tok], last: int, c: TextRules) -> int:
+    """Where a role's complement after it ends, in a language that puts it there in lower case
+    before a name ("в Министерстве транспорта России": the ministry of Russia's transport, not
+    "Министерстве" alone); `last` when there is none. A preposition ends it: "агентство со
+    ссылкой на Минздрав" is the agency citing the ministry, "собеседник агентства в АТОР" the
+    agency's source."""
+    if not c.rules.role_complements or toks[last].kind != "ROLE":
+        return last
+    k = last + 1
+    while k < len(toks) and k - last <= _COMPLEMENT_WORDS and toks[k].kind in ("OTHER", "MOD") \
+            and toks[k].text.islower() and toks[k].text not in c.rules.stopwords:
+        k += 1
+    if k == last + 1 or k >= len(toks) or toks[k].kind != "CAP":
+        return last
+    return _collect(toks, k, 1)[1]
+
+
+_COMPLEMENT_WORDS = 3  # lower-case words of a role's complement: "министерства иностранных дел"
+
+
+def _appositive_name(toks: list[_Tok], last: int, c: TextRules) -> int:
+    """Where a person's name set off by commas after a role ends ("the governor of Samsun, Orhan
+    Tavlı, said", "nach Angaben des Gouverneurs von Samsun, Orhan Tavlı,"): the name is who
+    speaks, the place is whose governor; `last` when no such name follows. A name is two or three
+    capitalised words, the last one no dictionary noun where every noun is capitalised."""
+    k = last + 1
+    if k + 1 < len(toks) and toks[k].kind == "CONN" and toks[k + 1].kind == "CAP":
+        k = _collect(toks, k + 1, 1)[1] + 1  # "of Samsun"
+    if k >= len(toks) or toks[k].kind != "COMMA":
+        return last
+    end = k + 1
+    while end < len(toks) and toks[end].kind == "CAP":
+        end += 1
+    if not 2 <= end - k - 1 <= 3 or end < len(toks) and toks[end].kind not in ("COMMA", "PUNCT"):
+        return last
+    if c.rules.capitalised_nouns and is_dictionary_word(toks[end - 1].text, c.code):
+        return last
+    return end - 1
+
+
 def _forward(toks: list[_Tok], i: int, sentence: str, c: TextRules, *, inverted: bool = False,
              skip_preposition: bool = False) -> str | None:
     r = c.rules
@@ -256,6 +297,7 @@ def _forward(toks: list[_Tok], i: int, sentence: str, c: TextRules, *, inverted:
     first, last = _collect(toks, j + 1 if det else j, 1)
     if first > last:
         return None
+    last = _appositive_name(toks, _role_complement(toks, last, c), c)
     if r.quoted_listener_first and toks[first].kind == "QNAME" and first < last:
         first += 1  # «Коммерсанту» источник: the quoted name is the listener
     if inverted:

@@ -269,7 +269,8 @@ def _nearby_kind(clause: int, found: list[tuple[int, str]], breaks: list[int], t
 
 def _counted(sentence: str, end: int, rules: TextRules) -> str | None:
     """The word a count counts: the word right after the number, unless the number carries a
-    suffix of its own ("41'e") or a function word follows."""
+    suffix of its own ("41'e") or a function word follows: a stopword, a pronoun ("the 12 who were
+    rescued") or an auxiliary ("douze ont été secourus", "zwölf wurden gerettet")."""
     if sentence[end:end + 1] in "'’":
         return None
     m = _NEXT_WORD.match(sentence, end)
@@ -278,7 +279,8 @@ def _counted(sentence: str, end: int, rules: TextRules) -> str | None:
     if m is None:
         return None
     word = m.group(1)
-    if rules.lower(word) in rules.rules.stopwords or len(word) < 3:
+    low = rules.lower(word)
+    if low in rules.rules.stopwords or low in rules.rules.pronouns or low in rules.evidence.auxiliaries or len(word) < 3:
         return None
     return word
 

@@ -283,12 +283,15 @@ def _one_of_a_toll(sentence: str, one: re.Match[str], c: TextRules) -> bool:
     """One of a group, where the verb right after the group says it was killed, injured or missing
     ("one of the sailors was injured", "один из моряков получил ранения"). Not one of a toll ("one
     of the dead was a passer-by": a member of that count), nor one of a group a toll word right
-    after describes ("one of the soldiers killed in the attack was 19"), nor one of a group with
-    nothing counted ("one of the victims was a passer-by")."""
+    after describes ("one of the soldiers killed in the attack was 19"), nor one of the rescued
+    ("one of the rescued sailors died in hospital": a member of a group the story counts, beside
+    its toll), nor one of a group with nothing counted ("one of the victims was a passer-by")."""
     group = c.one_of.match(sentence[one.end():]) if c.one_of is not None else None
     if group is None:
         return False
     words = _WORDS.findall(_CLAUSE_END.split(sentence[one.end() + group.end():], 1)[0])[:3]
+    if c.survivor_groups is not None and any(c.survivor_groups.fullmatch(w) for w in words[:2]):
+        return False
     return (len(words) >= 2 and not _is_toll_word(words[0], c) and not _is_toll_word(words[1], c)
             and any(_is_toll_word(w, c) for w in words[1:]))
 

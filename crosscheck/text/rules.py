@@ -65,6 +65,7 @@ class EvidencePatterns:
     clause_words: frozenset[str]
     kind_after_number: bool
     count_fillers: frozenset[str]
+    auxiliaries: frozenset[str]  # never what a number counts: "douze ont été secourus"
     ordinal_after: re.Pattern[str]
     months: Mapping[str, int]
     function_words: frozenset[str]  # never a month, whatever it starts with (French "mais" is no "mai")
@@ -100,6 +101,7 @@ class TextRules:
     before_plural: re.Pattern[str] | None  # a cardinal read only before a plural: "neuf personnes"
     ones: re.Pattern[str] | None  # a word for one standing alone ("one", "один", "bir")
     one_of: re.Pattern[str] | None  # what after it makes it a count: "of the", "из"
+    survivor_groups: re.Pattern[str] | None  # a group of the rescued: one of it is no toll
     one_span_before: re.Pattern[str] | None  # ends before it when a unit of time follows: "by "
     one_span_after: re.Pattern[str] | None  # follows that unit: " süreyle"
     # attribution (text/attribution.py)
@@ -171,6 +173,7 @@ def _compile(rules: LanguageRules) -> TextRules:
         ones=_maybe(alternation(rules.cardinal_ones),
                     rf"(?<!{rules.cardinal_not_before})(?P<w>{{}})(?!{rules.cardinal_not_after})", re.IGNORECASE),
         one_of=_maybe(rules.one_of, r"\A(?:{})", re.IGNORECASE),
+        survivor_groups=_maybe(rules.survivor_groups, "(?:{})", re.IGNORECASE),
         one_span_before=_maybe(rules.one_span_before, r"(?:{})\Z", re.IGNORECASE),
         one_span_after=_maybe(rules.one_span_after, r"\A(?:{})", re.IGNORECASE),
         roles=_maybe(rules.roles),
@@ -201,6 +204,7 @@ def _evidence(lang: LanguageRules) -> EvidencePatterns:
         duration_after=_rx(e.duration_after), people=_people(e), longest_people=max(
             (len(w.split()) for w in (*e.dead, *e.injured, *e.missing)), default=1),
         clause_words=e.clause_words, kind_after_number=e.kind_after_number, count_fillers=e.count_fillers,
+        auxiliaries=e.auxiliaries,
         ordinal_after=_rx(e.ordinal_after), months=e.month_numbers, function_words=lang.stopwords, negation=_rx(e.negation),
         denial=_rx(e.denial), weekdays=e.weekdays, relative_days=e.relative_days,
         media_speaker=_rx(e.media_speaker), institution_speaker=_rx(e.institution_speaker))

@@ -17,6 +17,8 @@ from crosscheck.compare.speakers import speaker_key, speakers_json, story_speake
 from crosscheck.present.report import render_story
 from crosscheck.stories.catalog import list_stories
 from crosscheck.stories.clustering import update_stories
+from crosscheck.text.anchors import name_key
+from crosscheck.text.attribution import attribution
 from crosscheck.web.server import create_app
 
 from ..views_data import quake_comparison, quake_index_path  # noqa: F401 (fixtures)
@@ -102,6 +104,19 @@ def test_speakers_json_shape(quake_comparison: Comparison) -> None:
     claim = next(iter(first["camps"].values()))["claims"][0]
     assert set(claim) == {"story", "claim_id", "status", "article_id", "outlet", "camp", "published", "language",
                           "as_named", "name", "text"}
+
+
+def test_a_speaker_is_neither_the_first_word_of_a_ministry_nor_the_place_of_a_post() -> None:
+    """"сообщили в Министерстве транспорта России" names the ministry (no one by name), not a speaker
+    "Министерстве"; "nach Angaben des Gouverneurs von Samsun, Orhan Tavlı" names Orhan Tavlı, not
+    Samsun. Invented sentences of a ship sinking."""
+    ru = attribution("Двенадцать моряков спасены, сообщили в Министерстве транспорта России.", "ru")
+    written_as_a_name = frozenset({name_key("Министерстве")})  # capitalised mid-sentence in the story
+    assert ru is not None and speaker_key(ru, "ru", written_as_a_name) is None
+    de = attribution("Nach Angaben des Gouverneurs von Samsun, Orhan Tavlı, wurden zwölf Seeleute gerettet.", "de")
+    assert de is not None and speaker_key(de, "de") == speaker_key("Orhan Tavlı", "tr") != speaker_key("Samsun", "de")
+    en = attribution("Twelve sailors were rescued, said the governor of Samsun, Orhan Tavlı.", "en")
+    assert en is not None and speaker_key(en, "en") == speaker_key("Orhan Tavlı", "tr")
 
 
 def test_a_surname_alone_is_the_person_the_story_names_not_a_city(tmp_path: Path) -> None:

@@ -81,6 +81,10 @@ def test_numbers(sentence: str, expected: list[tuple[float, str]]) -> None:
     ("Er sagte, die Lage sei ruhig.", None),
     ("Bundeskanzlerin Anna Berger (SPD) sagte, die Lage sei ernst.", "Bundeskanzlerin Anna Berger"),  # not her party
     ("Experten glauben, dass die Zusammenarbeit Russland nützen könnte.", None),
+    # the governor's name after his post and its place, set off by commas
+    ("Nach Angaben des Gouverneurs von Samsun, Orhan Tavlı, wurden zwölf Seeleute gerettet.",
+     "des Gouverneurs von Samsun, Orhan Tavlı"),
+    ("Nach Angaben der Polizei, Feuerwehr und Rettungsdienst waren 40 Helfer im Einsatz.", "der Polizei"),
 ])
 def test_attribution(sentence: str, expected: str | None) -> None:
     assert attribution(sentence, LANG) == expected

@@ -92,6 +92,8 @@ def test_numbers(sentence: str, expected: list[tuple[float, str]]) -> None:
     ("Как следует из слов гендиректора «Зернового терминала» Ивана Орлова, отгрузка начнется в мае.",
      "гендиректора «Зернового терминала» Ивана Орлова"),
     ("Аналитики полагают, что цены на зерно продолжат расти.", None),
+    # a ministry with its complement after it, not its first word alone
+    ("Двенадцать моряков спасены, сообщили в Министерстве транспорта России.", "Министерстве транспорта России"),
 ])
 def test_attribution(sentence: str, expected: str | None) -> None:
     assert attribution(sentence, LANG) == expected

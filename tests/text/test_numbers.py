@@ -145,3 +145,49 @@ NOBODY_HURT = [
 @pytest.mark.parametrize("sentence, language, expected", NOBODY_HURT)
 def test_nobody_hurt_is_no_toll(sentence: str, language: str, expected: list[tuple[float, str]]) -> None:
     assert _read(sentence, language) == expected
+
+
+# a count of people left unnamed: the word after the number is a verb, never what it counts
+UNNAMED_COUNTS = [
+    ("Douze ont été secourus.", "fr"),
+    ("Douze avaient été secourus.", "fr"),
+    ("Parmi les 12 qui ont été secourus, trois sont blessés.", "fr"),
+    ("Twelve were rescued.", "en"),
+    ("Twelve have been rescued.", "en"),
+    ("Of the 12 who were rescued, three are in hospital.", "en"),
+    ("Zwölf wurden gerettet.", "de"),
+    ("Zwölf konnten gerettet werden.", "de"),
+    ("Двенадцать были спасены.", "ru"),
+    ("Двенадцать удалось спасти.", "ru"),
+    ("Kurtarılan denizcilerin sayısı 12 oldu.", "tr"),
+]
+
+
+@pytest.mark.parametrize("sentence, language", UNNAMED_COUNTS)
+def test_an_auxiliary_or_a_pronoun_is_never_what_a_number_counts(sentence: str, language: str) -> None:
+    assert quantities(sentence, language)[0].what is None
+
+
+def test_the_noun_a_number_counts_stays_beside_an_auxiliary() -> None:
+    assert [q.what for q in quantities("Douze marins ont été secourus.", "fr")] == ["marins"]
+    assert [q.what for q in quantities("Zwölf Seeleute wurden gerettet.", "de")] == ["Seeleute"]
+    assert [q.what for q in quantities("Twelve sailors were rescued.", "en")] == ["sailors"]
+
+
+# one of a group is a member of it, never the toll, where the group is the rescued: "один из
+# спасённых моряков скончался" beside "семь человек погибли" is no rival death toll of one
+ONE_OF_THE_RESCUED = [
+    ("Один из спасённых моряков скончался в больнице.", "ru"),
+    ("Один из спасенных моряков скончался в больнице.", "ru"),
+    ("Один из эвакуированных жителей получил ранения.", "ru"),
+    ("One of the rescued sailors died in hospital.", "en"),
+    ("One of the survivors was later hurt.", "en"),
+    ("Kurtarılan denizcilerden biri hastanede öldü.", "tr"),
+    ("Einer der geretteten Seeleute starb im Krankenhaus.", "de"),
+    ("L'un des marins secourus est mort à l'hôpital.", "fr"),
+]
+
+
+@pytest.mark.parametrize("sentence, language", ONE_OF_THE_RESCUED)
+def test_one_of_the_rescued_who_died_is_no_toll(sentence: str, language: str) -> None:
+    assert _read(sentence, language) == []

@@ -64,7 +64,9 @@ def _disputes(mentions: list[Mention]) -> tuple[list[Conflict], list[Conflict]]:
     """Values of one kind that the group's mentions disagree on: (conflicts between sources,
     updates of one source's own figure). `mentions` are in time order: a source's figure that it
     later replaced is its update, and only its latest figure stands against the other sources'
-    (Reuters revising 8 dead to 9, which TASS reports, is an update and no conflict)."""
+    (Reuters revising 8 dead to 9, which TASS reports, is an update and no conflict). A source's
+    latest figure is its own latest article's where the story has one: a relay published later
+    may still carry the figure it replaced."""
     conflicts: list[Conflict] = []
     updates: list[Conflict] = []
     kind_of = _quantity_kinds(mentions)
@@ -79,10 +81,12 @@ def _disputes(mentions: list[Mention]) -> tuple[list[Conflict], list[Conflict]]:
         for m, v in giving:
             if v:
                 by_source.setdefault(m.origin or m.article.outlet, []).append((m, v))
-        for told in by_source.values():
-            if any(rivals(va, vb) for (_, va), (_, vb) in zip(told, told[1:])):
+        latest = []
+        for source, told in by_source.items():
+            if any(rivals(va, vb) for x, (_, va) in enumerate(told) for _, vb in told[x + 1:]):
                 updates.append(_dispute(kind, told, kind_of))
-        latest = [told[-1] for told in by_source.values()]
+            own = [(m, v) for m, v in told if m.article.outlet == source]
+            latest.append((own or told)[-1])
         if any(rivals(va, vb) for x, (_, va) in enumerate(latest) for _, vb in latest[x + 1:]):
             conflicts.append(_dispute(kind, latest, kind_of))
     return conflicts, updates

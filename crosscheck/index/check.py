@@ -30,7 +30,8 @@ from .folder import LOST_DATABASE_FIX, Index, lost_database_error
 from .embed import get_embedder
 from .lock import WaitFn, WriteLock
 from .paths import ARTICLE_VECTORS, DB_NAME, DEFAULT_MODEL, SENTENCE_VECTORS, index_dir
-from .store import Salvage, Store, copy_database, database_state, salvage_database, readable_articles
+from .store import (Salvage, Store, copy_database, database_error, database_state, readable_articles,
+                    salvage_database)
 from .vectors import VectorIndex
 
 __all__ = ["CheckReport", "BackupReport", "check_index", "backup_index"]
@@ -117,6 +118,8 @@ def check_index(path: os.PathLike[str] | str | None = None, repair: bool = False
     try:
         store = Store(folder / DB_NAME, readonly=True)
     except sqlite3.DatabaseError as e:
+        if not isinstance(database_error(folder / DB_NAME, e), IndexDamaged):  # locked, unreadable folder ...
+            raise IndexDamaged(folder / DB_NAME, f"SQLite: {e}") from None
         readable = readable_articles(folder / DB_NAME)
         if not readable:  # repair would recover no article: do not send the user there
             unread = "not even its list of tables can be read" if readable is None else "no article row can be read"

@@ -439,8 +439,6 @@ def readable_articles(source: Path) -> int | None:
     """How many article rows `salvage_database` could still read from the damaged database (at
     most: it also drops rows a damaged page garbled), or None when not even its list of tables
     can be read. Never writes `source`, and copies nothing."""
-    src = sqlite3.connect(f"file:{quote(str(source.resolve()))}?mode=ro", uri=True)
-    src.execute("PRAGMA writable_schema = ON")  # as salvage_database reads it (a truncated file)
     count = 0
 
     def keep(rowid: int, values: tuple[Any, ...]) -> None:
@@ -448,7 +446,12 @@ def readable_articles(source: Path) -> int | None:
         count += 1
 
     try:
+        src = sqlite3.connect(f"file:{quote(str(source.resolve()))}?mode=ro", uri=True)
+    except sqlite3.DatabaseError:
+        return None
+    try:
         try:
+            src.execute("PRAGMA writable_schema = ON")  # as salvage_database reads it (a truncated file)
             if "articles" not in _tables(src):
                 return 0
         except sqlite3.DatabaseError:

@@ -491,13 +491,13 @@ def parse_interval(value: str) -> float:
     """Seconds in an interval like 90s, 15m, 1h or 1h30m (a bare number is minutes)."""
     text = value.strip().lower()
     unlike = FeedError(f"interval {value!r} is not like 90s, 15m, 1h or 1h30m")
-    if text.replace(".", "", 1).isdigit():
+    if text.replace(".", "", 1).isdecimal():
         total = float(text) * 60
     else:
         total, number = 0.0, ""
         units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
         for ch in text:
-            if ch.isdigit() or (ch == "." and "." not in number):
+            if ch.isdecimal() or (ch == "." and "." not in number):
                 number += ch
             elif ch in units and number.strip("."):
                 total += float(number) * units[ch]

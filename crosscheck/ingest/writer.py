@@ -134,7 +134,7 @@ class _Writer:
         values = dict(prepared.values)
         stored = self.store.revisions_of(values["id"])
         url = values.get("url")
-        if not stored and url and values["id"] == url_article_id(url):
+        if not stored and url and values["id"] == _url_id(url):
             # no id of its own, and its URL is stored under another id (the record that first
             # brought it gave one): the same page, so a revision of that article
             first = self.store.first_id_with_url(url)
@@ -298,6 +298,15 @@ def _batches(index: Index, records: Iterable[RecordLike], size: int,
     if slots:
         in_flight.append(slots)
         yield send
+
+
+def _url_id(url: str) -> str | None:
+    """The id a record with this URL and no id of its own gets; None for a URL that does not parse
+    (a record with an id of its own may carry one)."""
+    try:
+        return url_article_id(url)
+    except ValueError:
+        return None
 
 
 def _stored_unchanged(index: Index, record: ArticleRecord) -> bool:

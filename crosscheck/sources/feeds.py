@@ -24,7 +24,7 @@ from ..records import ArticleRecord, Feed, Problem, parse_datetime
 from ..vocabulary import Camp
 from .http import Fetcher, FetchResult, allow_private_from_env, not_http_reason, shown_url
 from .identity import article_id
-from .outlets import url_domain
+from .outlets import site_name, url_domain
 
 __all__ = ["FEED_ACCEPT", "HTML_ACCEPT", "FeedItem", "ParsedFeed", "canonical_link", "parse_feed",
            "page_record", "read_pages", "read_feed_list"]
@@ -189,7 +189,7 @@ def page_record(page: FetchResult, item: FeedItem | None = None, feed: Feed | No
     title = (getattr(doc, "title", None) or "").strip() or (item.title if item else None)
     record = ArticleRecord(
         text=text, title=title or text.splitlines()[0][:120], url=url,
-        outlet=feed.outlet if feed else _site_name(getattr(doc, "sitename", None), page.url),
+        outlet=feed.outlet if feed else site_name(getattr(doc, "sitename", None), page.url, canonical),
         published=_published(getattr(doc, "date", None), item.published if item else None),
         language=feed.language if feed else None,
         camp=feed.camp if feed and feed.camp != Camp.UNKNOWN else None,
@@ -197,16 +197,6 @@ def page_record(page: FetchResult, item: FeedItem | None = None, feed: Feed | No
     )
     record.id = article_id(record)
     return record
-
-
-def _site_name(name: str | None, url: str) -> str | None:
-    """The page's site name, or None where the extractor only gave the URL's host back (a page
-    that names no site: `ingest --outlet` names it)."""
-    if not name:
-        return None
-    parts = urlsplit(url)
-    hosts = {h.removeprefix("www.") for h in (parts.netloc.lower(), (parts.hostname or "").lower())}
-    return None if name.strip().lower().removeprefix("www.") in hosts else name
 
 
 def read_pages(urls: Iterable[str], fetcher: Fetcher | None = None,

@@ -18,6 +18,7 @@ from typing import Any
 
 from ..records import ArticleRecord, Problem
 from .identity import encodable
+from .outlets import site_name
 
 __all__ = ["SUPPORTED_SUFFIXES", "iter_input_files", "read_file", "read_paths", "record_from_fields"]
 
@@ -234,7 +235,7 @@ def _read_html(path: Path, text: str) -> Iterator[ArticleRecord | Problem]:
         return
     yield ArticleRecord(
         text=body.strip(), title=(getattr(doc, "title", None) or _first_line(body)),
-        url=getattr(doc, "url", None), outlet=getattr(doc, "sitename", None),
+        url=getattr(doc, "url", None), outlet=site_name(getattr(doc, "sitename", None), getattr(doc, "url", None)),
         published=getattr(doc, "date", None), source=str(path),
     )
 

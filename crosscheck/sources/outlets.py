@@ -49,6 +49,23 @@ def normalise_name(name: str) -> str:
     return "".join(c for ch in clean_name(name) for c in fold_char(ch, transliterate=False) if c.isalnum())
 
 
+def site_name(name: str | None, *urls: str | None) -> str | None:
+    """A page's site name as an extractor gives it, or None where that is only the host of one of
+    the page's `urls` (trafilatura falls back to the host of the page or of its canonical link):
+    such a page names no site, and `ingest --outlet` names it."""
+    if not name or not name.strip():
+        return None
+    hosts: set[str] = set()
+    for url in urls:
+        try:
+            parts = urlsplit(url if "//" in url else f"//{url}") if url else None
+        except ValueError:  # "http://[::1": no host to compare with
+            continue
+        if parts is not None:
+            hosts |= {h.lower().removeprefix("www.") for h in (parts.netloc, parts.hostname or "") if h}
+    return None if name.strip().lower().removeprefix("www.") in hosts else name
+
+
 def url_domain(url: str | None) -> str | None:
     if not url:
         return None

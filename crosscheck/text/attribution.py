@@ -280,8 +280,9 @@ def _appositive_name(toks: list[_Tok], last: int, c: TextRules) -> int:
         end += 1
     if not 2 <= end - k - 1 <= 3 or end < len(toks) and toks[end].kind not in ("COMMA", "PUNCT"):
         return last
-    if c.rules.capitalised_nouns and is_dictionary_word(toks[end - 1].text, c.code):
-        return last
+    closed = end < len(toks) and toks[end].kind == "COMMA"  # "..., Orhan Tavlı, said": set off on both sides
+    if (c.rules.capitalised_nouns or not closed) and is_dictionary_word(toks[end - 1].text, c.code):
+        return last  # "the governor of Samsun, Black Sea Region.": a place or a thing, not a name
     return end - 1
 
 

@@ -309,8 +309,10 @@ class QueryEmbedder(Embedder):
                 for _ in range(max(1, self.processes)):
                     try:
                         warm.append(engine.submit(self._work(), first))
-                    except RuntimeError:  # closed meanwhile: the server is stopping
-                        return
+                    except RuntimeError:  # closed meanwhile (the server is stopping), or a broken pool
+                        if self._closed:
+                            return
+                        raise
 
         self._starter = threading.Thread(target=submit, name="crosscheck-query-embedder-start", daemon=True)
         self._starter.start()

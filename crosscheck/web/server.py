@@ -214,7 +214,8 @@ def listen(host: str, port: int) -> list[socket.socket]:
             sockets.append(sock)
             # as uvicorn and asyncio do: a port left in TIME_WAIT by a server just stopped can be
             # taken again; one another program listens on cannot (on Linux and macOS)
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if os.name != "nt":  # on Windows it would let a second server take a port in use
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             if family == socket.AF_INET6:
                 sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
             try:

@@ -413,6 +413,15 @@ def test_a_record_without_id_at_a_stored_url_is_a_revision_of_the_article_there(
     assert ids == ["tass-sorokin", "tass-sorokin@r2"]
 
 
+def test_a_record_with_an_id_and_an_unreadable_url_is_stored(tmp_path: Path) -> None:
+    # found by the fuzz test of the readers: the lookup of a stored URL parsed "http://[::1" and raised
+    corpus = write_jsonl(tmp_path / "a.jsonl", [{"id": "good-0", "text": "Ships sailed on.", "url": "http://[::1"}])
+    result = runner.invoke(app, ["ingest", str(corpus), "--index", str(tmp_path / "ix"), "--model", "hash-test",
+                                 "-q", "--json"])
+    ok(result)
+    assert json.loads(result.stdout)["added"] == 1
+
+
 def test_query_says_how_many_articles_are_not_embedded_yet(tmp_path: Path) -> None:
     ix = _built(tmp_path)
     db = sqlite3.connect(ix / DB_NAME)

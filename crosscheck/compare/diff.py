@@ -65,8 +65,9 @@ def _disputes(mentions: list[Mention]) -> tuple[list[Conflict], list[Conflict]]:
     updates of one source's own figure). `mentions` are in time order: a source's figure that it
     later replaced is its update, and only its latest figure stands against the other sources'
     (Reuters revising 8 dead to 9, which TASS reports, is an update and no conflict). A source's
-    latest figure is its own latest article's where the story has one: a relay published later
-    may still carry the figure it replaced."""
+    latest figure is that of the latest mention going back to it, a relay's too: a relay may carry
+    a later figure than the source's own article in the story, or an older one (taking the source's
+    own article's instead gave one false conflict more over benchmarks/protocol.py's directions)."""
     conflicts: list[Conflict] = []
     updates: list[Conflict] = []
     kind_of = _quantity_kinds(mentions)
@@ -81,12 +82,10 @@ def _disputes(mentions: list[Mention]) -> tuple[list[Conflict], list[Conflict]]:
         for m, v in giving:
             if v:
                 by_source.setdefault(m.origin or m.article.outlet, []).append((m, v))
-        latest = []
-        for source, told in by_source.items():
+        for told in by_source.values():
             if any(rivals(va, vb) for x, (_, va) in enumerate(told) for _, vb in told[x + 1:]):
                 updates.append(_dispute(kind, told, kind_of))
-            own = [(m, v) for m, v in told if m.article.outlet == source]
-            latest.append((own or told)[-1])
+        latest = [told[-1] for told in by_source.values()]
         if any(rivals(va, vb) for x, (_, va) in enumerate(latest) for _, vb in latest[x + 1:]):
             conflicts.append(_dispute(kind, latest, kind_of))
     return conflicts, updates

@@ -110,14 +110,3 @@ def test_an_outlets_revised_figure_is_its_update_and_only_its_latest_stands_agai
     conflicts, updates = _disputes([first, tass, revised])
     assert conflicts == [] and [[v.value for v in c.values] for c in updates] == [[8, 9]]
 
-
-def test_a_relay_carrying_a_replaced_figure_is_not_its_sources_latest() -> None:
-    """Reuters revised 8 to 9; Hürriyet, later, still relays Reuters' 8. Reuters' latest figure
-    is its own article's 9, which TASS gives too: no conflict, and one update 8 -> 9."""
-    first = _mention(1, "Reuters", "en", "Eight sailors died when the ship sank, officials said.")
-    revised = _mention(2, "Reuters", "en", "Nine sailors died when the ship sank, officials said.")
-    tass = _mention(3, "TASS", "ru", "Девять моряков погибли при крушении судна.")
-    relay = _mention(4, "Hürriyet", "tr", "Reuters'a göre gemide 8 denizci hayatını kaybetti.")
-    relay.origin = "Reuters"
-    conflicts, updates = _disputes([first, revised, tass, relay])
-    assert conflicts == [] and [[v.value for v in c.values] for c in updates] == [[8, 9]]

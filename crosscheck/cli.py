@@ -37,7 +37,7 @@ from .index.paths import DEFAULT_INDEX, ENV_VAR, index_dir
 from .present.shapes import comparison_json, hits_json, info_json, stories_json
 from .stories.params import StoryParams, shipped_threshold
 from .present.translate import DEFAULT_PROVIDER, DEFAULT_TARGET, PROVIDERS
-from .vocabulary import Camp
+from .vocabulary import Camp, plural
 from .web.address import DEFAULT_HOST, DEFAULT_PORT, is_loopback
 
 if TYPE_CHECKING:
@@ -314,18 +314,14 @@ def _print_report(report: IngestReport) -> None:
                   f"{', '.join(report.unknown_outlets)} (add them with --outlets FILE)", markup=False)
     if report.unnamed_outlets:
         n = report.unnamed_outlets
-        err.print(f"warning: {_plural(n, 'article')} {'names' if n == 1 else 'name'} no outlet (camp unknown): "
+        err.print(f"warning: {plural(n, 'article')} {'names' if n == 1 else 'name'} no outlet (camp unknown): "
                   "give one with --outlet NAME (.txt, .html) or an 'outlet' field (JSONL, CSV)", markup=False)
-    revisions = (f"{_plural(report.revisions, 'new revision')} of stored articles (stored as ID@rN), "
+    revisions = (f"{plural(report.revisions, 'new revision')} of stored articles (stored as ID@rN), "
                  if report.revisions else "")
-    out.print(f"ingested {_plural(report.added, 'new article')} ({revisions}{report.unchanged} unchanged, "
-              f"{_plural(report.duplicates, 'duplicate')} of earlier ones, {report.skipped} skipped); "
-              f"embedded {_plural(report.embedded_articles, 'article')}, "
-              f"{_plural(report.embedded_sentences, 'sentence')}", markup=False)
-
-
-def _plural(n: int, word: str, plural: str | None = None) -> str:
-    return f"{n} {word if n == 1 else (plural or word + 's')}"
+    out.print(f"ingested {plural(report.added, 'new article')} ({revisions}{report.unchanged} unchanged, "
+              f"{plural(report.duplicates, 'duplicate')} of earlier ones, {report.skipped} skipped); "
+              f"embedded {plural(report.embedded_articles, 'article')}, "
+              f"{plural(report.embedded_sentences, 'sentence')}", markup=False)
 
 
 def _hits_table(hits: list[Hit], sentences: bool) -> Table:
@@ -616,8 +612,8 @@ def remove(
     if named:
         raise ArticleNotFound(named[0])
     if not as_json:
-        out.print(f"removed {_plural(len(report.removed), 'article')}" + (
-            f" and {_plural(len(report.stories_removed), 'story', 'stories')} left empty" if report.stories_removed
+        out.print(f"removed {plural(len(report.removed), 'article')}" + (
+            f" and {plural(len(report.stories_removed), 'story', 'stories')} left empty" if report.stories_removed
             else ""), markup=False)
 
 
@@ -665,7 +661,7 @@ def backup(
     if as_json:
         out.print_json(json.dumps(report.as_dict(), ensure_ascii=False))
         return
-    out.print(f"copied {report.index} ({_plural(report.articles, 'article')}) to {report.dest}: "
+    out.print(f"copied {report.index} ({plural(report.articles, 'article')}) to {report.dest}: "
               + ", ".join(f"{name} {size / 1024:.0f} KiB" for name, size in report.files.items()), markup=False)
 
 
@@ -763,7 +759,7 @@ def report(
     with _open_for_cache(index) as ix:
         translate = report_translations(ix.store, options)
         written = write_reports(ix, out_dir, since=since, translations_for=translate)
-    out.print(f"wrote {_plural(len(written) - 1, 'story report')} and {written[0]}", markup=False)
+    out.print(f"wrote {plural(len(written) - 1, 'story report')} and {written[0]}", markup=False)
     missing = translate.summary()  # counted over every story; the pages carry their own notes too
     if missing:
         err.print(missing, markup=False)
@@ -795,7 +791,7 @@ def speakers(
     for col in ("speaker", "outlets", "quoted in each camp by"):
         table.add_column(col, overflow="fold")
     for s in found:
-        camps = "; ".join(f"{camp} {len(v['outlets'])}: {', '.join(v['outlets'])} ({_plural(len(v['quotes']), 'claim')})"
+        camps = "; ".join(f"{camp} {len(v['outlets'])}: {', '.join(v['outlets'])} ({plural(len(v['quotes']), 'claim')})"
                           for camp, v in s.camps.items())
         table.add_row(_t(s.name), str(len(s.outlets)), _t(camps))
     out.print(table)

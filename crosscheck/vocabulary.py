@@ -18,7 +18,7 @@ from enum import StrEnum
 from .errors import InvalidInput
 
 __all__ = ["Status", "Camp", "CAMPS", "KNOWN_CAMPS", "UNNAMED_OUTLET", "StatusInfo", "STATUS_INFO", "CAMP_LABELS",
-           "DISPLAY_LANGUAGE", "as_camp", "parse_camp"]
+           "DISPLAY_LANGUAGE", "as_camp", "parse_camp", "plural"]
 
 
 class Status(StrEnum):
@@ -78,3 +78,8 @@ def as_camp(value: str | None) -> Camp:
         return Camp(value) if value else Camp.UNKNOWN
     except ValueError:
         return Camp.UNKNOWN
+
+
+def plural(n: int, word: str, plural: str | None = None) -> str:
+    """"1 article", "2 articles"; `plural` where adding an s will not do ("stories")."""
+    return f"{n} {word if n == 1 else (plural or word + 's')}"

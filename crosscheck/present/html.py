@@ -37,7 +37,7 @@ from markupsafe import Markup
 
 from ..errors import ReportWriteFailed
 from ..records import Story, parse_datetime
-from ..vocabulary import Camp, as_camp
+from ..vocabulary import Camp, as_camp, plural  # plural: the pages' templates use it
 
 __all__ = ["LANGUAGE_CODE", "safe_url", "safe_href", "camp_key", "language_code", "fmt_date", "fmt_datetime",
            "date_span", "plural", "story_file_name", "environment", "page_context", "page_text", "balance_bidi",
@@ -165,10 +165,6 @@ def date_span(story: Story) -> str:
     if not story.start:
         return "undated"
     return start if start == end else f"{start} – {end}"
-
-
-def plural(n: int, word: str, plural: str | None = None) -> str:
-    return f"{n} {word if n == 1 else (plural or word + 's')}"
 
 
 def _sha256(text: str) -> str:

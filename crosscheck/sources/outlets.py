@@ -56,13 +56,12 @@ def site_name(name: str | None, *urls: str | None) -> str | None:
     if not name or not name.strip():
         return None
     hosts: set[str] = set()
-    for url in urls:
+    for url in filter(None, urls):
         try:
-            parts = urlsplit(url if "//" in url else f"//{url}") if url else None
+            parts = urlsplit(url if "//" in url else f"//{url}")
         except ValueError:  # "http://[::1": no host to compare with
             continue
-        if parts is not None:
-            hosts |= {h.lower().removeprefix("www.") for h in (parts.netloc, parts.hostname or "") if h}
+        hosts |= {h.lower().removeprefix("www.") for h in (parts.netloc, parts.hostname or "") if h}
     return None if name.strip().lower().removeprefix("www.") in hosts else name
 
 

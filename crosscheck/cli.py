@@ -1130,7 +1130,7 @@ def serve(
     def loading() -> None:  # the port is ours (else PortInUse, one line)
         err.print("loading the model and the index ...", markup=False)
 
-    def ready(reader: Any) -> None:
+    def ready(reader: Any, port: int) -> None:  # the port listened on: the system's choice for --port 0
         nonlocal served
         served = True
         shown = f"[{host}]" if ":" in host else host

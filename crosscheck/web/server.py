@@ -238,12 +238,13 @@ def listen(host: str, port: int) -> list[socket.socket]:
 
 
 def run(path: str | os.PathLike[str] | None = None, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
-        update_every: float | None = None, on_ready: Callable[[IndexReader], None] | None = None,
+        update_every: float | None = None, on_ready: Callable[[IndexReader, int], None] | None = None,
         on_loading: Callable[[], None] | None = None) -> None:
     """Serve the index until interrupted: KeyboardInterrupt (Ctrl-C) or Terminated (SIGTERM) once
     the server and its query processes have stopped. The port is taken first (PortInUse,
     CannotListen); `on_loading()` is called then, before the model and the index load (seconds),
-    and `on_ready(reader)` once they have, as the server starts answering."""
+    and `on_ready(reader, port)` once they have, as the server starts answering: `port` is the one
+    listened on, which the system chose when `port` was 0."""
     import uvicorn
 
     with _sigterm_raises():
@@ -256,7 +257,7 @@ def run(path: str | os.PathLike[str] | None = None, host: str = DEFAULT_HOST, po
             reader = IndexReader(path)
             reader.warm()
             if on_ready is not None:
-                on_ready(reader)
+                on_ready(reader, sockets[0].getsockname()[1])
             app = create_app(reader=reader, update_every=update_every)
             serving = True
             # uvicorn handles SIGINT and SIGTERM while it serves, and raises the signal again once

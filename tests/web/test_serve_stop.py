@@ -168,3 +168,24 @@ def test_serve_on_a_port_in_use_says_so_before_loading_the_model(sample_index_pa
             assert "Traceback" not in stderr and "Errno" not in stderr, stderr
             errors = [line for line in stderr.splitlines() if line.startswith("error:")]
             assert len(errors) == 1 and f"127.0.0.1:{port}" in errors[0] and "--port" in errors[0], stderr
+
+
+def test_serve_on_port_0_names_the_port_the_system_chose(sample_index_path: Path, tmp_path: Path) -> None:
+    """`--port 0` lets the system choose a free port; serve printed "serving ... at
+    http://127.0.0.1:0/", an address nobody can open."""
+    import re
+    import urllib.request
+
+    with serve(sample_index_path, 0, tmp_path) as (proc, out, err, seen):
+        deadline = time.monotonic() + STARTING_SECONDS
+        while "serving" not in out.read_text():
+            assert proc.poll() is None and time.monotonic() < deadline, err.read_text()
+            time.sleep(0.05)
+        found = re.search(r"at http://127\.0\.0\.1:(\d+)/", out.read_text())
+        assert found is not None and found.group(1) != "0", out.read_text()
+        with urllib.request.urlopen(f"http://127.0.0.1:{found.group(1)}/api/info", timeout=30) as answer:
+            assert answer.status == 200
+        seen.update(descendants(proc.pid))
+        os.kill(proc.pid, signal.SIGINT)
+        assert proc.wait(timeout=STOPPED_SECONDS + 30) == 128 + signal.SIGINT, err.read_text()
+        assert err.read_text().strip().splitlines()[-1] == "stopped", err.read_text()

@@ -36,12 +36,11 @@ articles and the relevance floor").
 from __future__ import annotations
 
 import itertools
-import math
 import re
 import threading
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, cached_property, lru_cache
 from typing import TYPE_CHECKING
 
@@ -49,7 +48,7 @@ import numpy as np
 
 from .. import languages
 from ..errors import InvalidInput
-from ..records import Hit
+from ..records import Article, Hit
 from ..text.anchors import KEY_LETTERS, anchor_weights, query_anchors, sparse_dot
 from ..text.claims import is_claim
 from ..vocabulary import parse_camp
@@ -91,7 +90,8 @@ class QueryParams:
 class Candidate:
     """An article near the query: its cosine, language, title and lead, anchor keys, and its
     article vector (unit length), which tells how close it is to the best match; a candidate
-    without one gets no lift from the language gap."""
+    without one gets no lift from the language gap. `article`: the article without its text, when
+    it was read from an index (a search's hits, if they are to come without their texts)."""
 
     rowid: int
     cosine: float
@@ -99,6 +99,7 @@ class Candidate:
     text: str
     anchors: Sequence[str]
     vector: np.ndarray | None = None
+    article: Article | None = None
 
     @cached_property
     def words(self) -> frozenset[str]:
@@ -212,84 +213,88 @@ def _rerank_cosines(text: str, candidates: Sequence[Candidate], cosines: Sequenc
     """`rerank`, with each candidate's cosine in `cosines` (its own `cosine` is not read): a server
     re-ranks the candidates ArticleFacts keeps without copying each to give it this query's cosine.
 
-    Written for speed (it runs on every search) but with the same floating-point operations in the
-    same order as the formula in the module docstring, so the scores are the same to the last bit:
-    a candidate with no anchor or word in common with the query adds 0, as a sum of nothing did."""
+    Written for speed (it runs on every search): the formula of the module docstring over all the
+    candidates at once, one array operation for each of the query's anchors and words rather than a
+    Python step for each candidate. The sums run in another order than a candidate at a time would
+    add them, so a score may differ from the formula's in its last bit."""
     if not candidates:
         return []
+    n = len(candidates)
+    anchor_weight, word_weight = params.anchor_weight, params.word_weight
+    scores = (1 - anchor_weight - word_weight) * np.asarray(cosines, dtype=np.float64)
     keys = query_anchors(text)
-    counts = dict(anchor_counts(keys)) if keys and params.anchor_weight else {}
+    counts = dict(anchor_counts(keys)) if keys and anchor_weight else {}
     query = anchor_weights([k for k in keys if counts.get(k)], counts, articles) if counts else {}
-    weights: dict[int, dict[str, float]] = {}
     if query:
         weights = (facts.anchor_weights(candidates, counts, anchor_counts, articles) if facts is not None
                    else _candidate_weights(candidates, counts, anchor_counts, articles))
-    words = query_words(text) if params.word_weight else set()
-    found = {c.rowid: c.words & words for c in candidates} if words else {}
-    df = Counter(k for ks in found.values() for k in ks)
-    idf = {k: math.log((len(candidates) + 1) / (df[k] + 1)) for k in words}
-    total = sum(v * v for v in idf.values())
-    squares = {k: v ** 2 for k, v in idf.items()}
-    anchor_weight, word_weight = params.anchor_weight, params.word_weight
-    own = 1 - anchor_weight - word_weight
-    scores: list[float] = []
-    for c, cosine in zip(candidates, cosines):
-        score = own * cosine
-        if query:
+        shared = np.zeros(n)
+        for i, c in enumerate(candidates):
             theirs = weights[c.rowid]
-            score += anchor_weight * (sparse_dot(query, theirs) if theirs else 0)
+            if not query.keys().isdisjoint(theirs):  # most candidates share none of the query's anchors
+                shared[i] = sparse_dot(query, theirs)
+        scores += anchor_weight * shared
+    words = query_words(text) if word_weight else set()
+    if words:
+        # which candidates' titles and leads have each query word; each word weighted by its rarity
+        # among the candidates (idf), a candidate's share the sum of its words' squared weights
+        column = {w: j for j, w in enumerate(words)}
+        found = np.zeros((n, len(words)))
+        for i, c in enumerate(candidates):
+            for w in c.words & words:
+                found[i, column[w]] = 1.0
+        idf = np.log((n + 1) / (found.sum(axis=0) + 1))
+        squares = idf * idf
+        total = float(squares.sum())
         if total:
-            shared = found[c.rowid]
-            score += word_weight * (sum([squares[k] for k in shared]) if shared else 0) / total
-        scores.append(score)
+            scores += word_weight * (found @ squares) / total
     if params.language_gap:
         scores = _lift_languages(candidates, scores, params)
-    order = sorted(range(len(scores)), key=lambda i: -scores[i])
-    return [(candidates[i].rowid, scores[i]) for i in order]
+    order = np.argsort(-scores, kind="stable")
+    return [(candidates[i].rowid, float(scores[i])) for i in order.tolist()]
 
 
-def _lift_languages(candidates: Sequence[Candidate], scores: list[float], params: QueryParams) -> list[float]:
+def _lift_languages(candidates: Sequence[Candidate], scores: np.ndarray, params: QueryParams) -> np.ndarray:
     """The language gap within the relevance floor (module docstring): each language's scores
     raised by the distance from its best candidate above the floor to the best overall (at most
     `language_gap`), each candidate by the share its closeness to the best match earns."""
-    top = max(scores)
-    reach = _reach(candidates, candidates[scores.index(top)], params)
-    best: dict[str | None, float] = {}
-    for c, score, share in zip(candidates, scores, reach):
-        if share > 0:
-            best[c.language] = max(best.get(c.language, score), score)
-    return [score + min(top - best[c.language], params.language_gap) * share if c.language in best else score
-            for c, score, share in zip(candidates, scores, reach)]
+    leader = int(np.argmax(scores))
+    top = float(scores[leader])
+    reach = _reach(candidates, candidates[leader], params)
+    languages = np.array([c.language or "" for c in candidates])
+    lifted = scores.copy()
+    for language in np.unique(languages[reach > 0]):
+        mine = languages == language
+        best = float(scores[mine & (reach > 0)].max())
+        lifted[mine] += min(top - best, params.language_gap) * reach[mine]
+    return lifted
 
 
-def _reach(candidates: Sequence[Candidate], leader: Candidate, params: QueryParams) -> list[float]:
+def _reach(candidates: Sequence[Candidate], leader: Candidate, params: QueryParams) -> np.ndarray:
     """The share of its language's lift each candidate gets: 0 up to `relevance_floor` closeness
     to the best match (`leader`), 1 from `relevance_full`, linear in between; 0 without vectors.
     The closeness of all of them in one matrix product, not a dot product per candidate."""
+    out = np.zeros(len(candidates))
     with_vector = [i for i, c in enumerate(candidates) if c.vector is not None]
-    out = [0.0] * len(candidates)
     if leader.vector is None or not with_vector:
         return out
-    vectors = np.concatenate([candidates[i].vector for i in with_vector])
-    closeness = vectors.reshape(len(with_vector), -1) @ leader.vector
+    vectors = np.concatenate([candidates[i].vector for i in with_vector])  # type: ignore[misc]
+    closeness = (vectors.reshape(len(with_vector), -1) @ leader.vector.reshape(-1)).astype(np.float64)
     low, full = params.relevance_floor, params.relevance_full
-    shares = np.zeros(len(with_vector))
-    between = (closeness > low) & (closeness < full)
-    shares[between] = (closeness[between].astype(np.float64) - low) / (full - low)
-    shares[closeness >= full] = 1.0
-    for i, share in zip(with_vector, shares.tolist()):
-        out[i] = share
+    out[with_vector] = np.clip((closeness - low) / (full - low), 0.0, 1.0)
     return out
 
 
 def search(index: Index, text: str, k: int = 10, language: str | None = None, camp: str | None = None,
            sentences: bool = False, params: QueryParams = QueryParams(), facts: ArticleFacts | None = None,
-           vector: np.ndarray | None = None) -> list[Hit]:
+           vector: np.ndarray | None = None, texts: bool = True) -> list[Hit]:
     """Articles (or, with `sentences`, sentences) of `index` nearest to `text` in any language;
     articles are ranked by their cosine, the places, names and words they share with `text`, and
     fairly between languages (`rerank`). `facts`: what earlier searches of this state of the index
     read of their candidates (ArticleFacts), kept by a caller that searches often; `vector`: the
-    text's vector, `index.embedder.embed([text])[0]`, if the caller has it already. InvalidInput
+    text's vector, `index.embedder.embed([text])[0]`, if the caller has it already; `texts=False`:
+    the hits' articles without their texts (a server's pages show titles and sentences, and an
+    article's text is most of what a search would read and send). InvalidInput
     for empty text, an unknown camp, or a language no article here is in."""
     _check_query(index, text, language, camp)
     store = index.store
@@ -298,26 +303,28 @@ def search(index: Index, text: str, k: int = 10, language: str | None = None, ca
     allowed = store.embedded_rowids(language, camp) if (language or camp) else None
     if not sentences:
         found = index.article_vectors.search(vector, max(k, params.candidates), allowed)
-        found = _rerank(index, text, found, params, facts)[:k]
-        articles = store.articles_by_rowid(i for i, _ in found)
-        return [Hit(articles[i], score) for i, score in found if i in articles]
+        kept = _known_candidates(index, found, facts)
+        found = _rerank(index, text, found, kept, params, facts)[:k]
+        articles = store.articles_by_rowid((i for i, _ in found), texts=True) if texts else \
+            {i: kept[i].article for i, _ in found}
+        return [Hit(article, score) for i, score in found if (article := articles.get(i)) is not None]
     allowed_sentences = store.sentence_rowids(allowed) if allowed is not None else None
     # boilerplate ("Subscribe to our newsletter") and datelines are no answer: ask for more
     # sentences than wanted and keep the claims (claims.is_claim)
     found = index.sentence_vectors.search(vector, SENTENCE_OVERFETCH * k, allowed_sentences)
     rows = store.sentences_by_rowid([i for i, _ in found])
-    articles = store.articles_by_rowid({art for art, _ in rows.values()})
+    articles = store.articles_by_rowid({art for art, _ in rows.values()}, texts=texts)
     hits = (Hit(articles[rows[i][0]], score, rows[i][1]) for i, score in found if i in rows)
     # the first k claims: the sentences after them need not be read (is_claim costs 0.15 ms each)
     claims = (h for h in hits if h.sentence is not None and is_claim(h.sentence, h.article.language))
     return list(itertools.islice(claims, k))
 
 
-def _rerank(index: Index, text: str, found: list[tuple[int, float]], params: QueryParams,
-            facts: ArticleFacts | None = None) -> list[tuple[int, float]]:
-    """`found` (rowid, cosine) re-scored by `rerank`, best first."""
+def _rerank(index: Index, text: str, found: list[tuple[int, float]], kept: Mapping[int, Candidate],
+            params: QueryParams, facts: ArticleFacts | None = None) -> list[tuple[int, float]]:
+    """`found` (rowid, cosine) re-scored by `rerank`, best first; `kept`: their articles as candidates
+    (`_known_candidates`)."""
     store = index.store
-    kept = _known_candidates(index, found, facts)
     present = [(kept[rowid], cosine) for rowid, cosine in found if rowid in kept]
     return _rerank_cosines(text, [c for c, _ in present], [cosine for _, cosine in present], store.anchor_counts,
                            store.anchored_articles(), params, facts)
@@ -328,8 +335,7 @@ def article_candidates(index: Index, found: Sequence[tuple[int, float]],
     """The articles `found` (rowid, cosine: the nearest to a query's vector) as `rerank` takes them;
     those `facts` knows are not read again, the others are read and kept there."""
     kept = _known_candidates(index, found, facts)
-    return [Candidate(rowid, cosine, c.language, c.text, c.anchors, c.vector)
-            for rowid, cosine in found if (c := kept.get(rowid)) is not None]
+    return [replace(c, cosine=cosine) for rowid, cosine in found if (c := kept.get(rowid)) is not None]
 
 
 def _known_candidates(index: Index, found: Sequence[tuple[int, float]],
@@ -353,7 +359,8 @@ def _read_candidates(index: Index, found: Sequence[tuple[int, float]]) -> list[C
     vectors = index.article_vectors.reconstruct([rowid for rowid, _ in found])  # found there: all present
     return [Candidate(rowid, cosine, articles[rowid].language,
                       f"{articles[rowid].title}\n{articles[rowid].text[:LEAD_CHARACTERS]}",
-                      stored.get(rowid, ()), vector) for (rowid, cosine), vector in zip(found, vectors)]
+                      stored.get(rowid, ()), vector, replace(articles[rowid], text=""))
+            for (rowid, cosine), vector in zip(found, vectors)]
 
 
 def _check_query(index: Index, text: str, language: str | None, camp: str | None) -> None:

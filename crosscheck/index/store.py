@@ -181,6 +181,7 @@ _FEED_COLUMNS = ("url", "outlet", "camp", "language", "title", "etag", "last_mod
 
 _ARTICLE_COLUMNS = ("rowid, id, url, outlet, camp, country, title, text, published, "
                     "language, language_prob, duplicate_of")
+_ARTICLE_COLUMNS_NO_TEXT = _ARTICLE_COLUMNS.replace(" text,", " '',")  # an empty text in its place
 
 
 # How long a write waits for SQLite's own lock (another connection's transaction) before failing.
@@ -671,10 +672,12 @@ class Store:
         row = self.db.execute("SELECT id FROM articles WHERE url = ? ORDER BY rowid LIMIT 1", (url,)).fetchone()
         return None if row is None else str(row[0])
 
-    def articles_by_rowid(self, rowids: Iterable[int]) -> dict[int, Article]:
+    def articles_by_rowid(self, rowids: Iterable[int], texts: bool = True) -> dict[int, Article]:
+        """rowid -> article, of those stored; `texts=False`: each with an empty text (not read)."""
+        columns = _ARTICLE_COLUMNS if texts else _ARTICLE_COLUMNS_NO_TEXT
         out: dict[int, Article] = {}
         for chunk, marks in _in_chunks(rowids):
-            for row in self.db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE rowid IN ({marks})", chunk):
+            for row in self.db.execute(f"SELECT {columns} FROM articles WHERE rowid IN ({marks})", chunk):
                 out[row[0]] = _article(row)
         return out
 

@@ -35,7 +35,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import CancelledError, Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -115,9 +115,8 @@ class _WorkerIndex:
         """The search's hits, their articles without their text: the pages and the API show titles
         and sentences, and an article's text made nine tenths of an answer sent to the server."""
         ix, facts = self.current()
-        hits = search(ix, request.text, k=request.k, language=request.language, camp=request.camp,
-                      sentences=request.sentences, facts=facts, vector=vector)
-        return [Hit(replace(h.article, text=""), h.score, h.sentence) for h in hits]
+        return search(ix, request.text, k=request.k, language=request.language, camp=request.camp,
+                      sentences=request.sentences, facts=facts, vector=vector, texts=False)
 
 
 _model: Embedder | None = None

@@ -281,7 +281,7 @@ def _reach(candidates: Sequence[Candidate], leader: Candidate, params: QueryPara
     vectors = np.concatenate([candidates[i].vector for i in with_vector])  # type: ignore[misc]
     closeness = (vectors.reshape(len(with_vector), -1) @ leader.vector.reshape(-1)).astype(np.float64)
     low, full = params.relevance_floor, params.relevance_full
-    out[with_vector] = np.clip((closeness - low) / (full - low), 0.0, 1.0)
+    out[with_vector] = np.clip((closeness - low) / (full - low), 0.0, 1.0) if full > low else closeness >= full
     return out
 
 

@@ -214,9 +214,9 @@ def _rerank_cosines(text: str, candidates: Sequence[Candidate], cosines: Sequenc
     re-ranks the candidates ArticleFacts keeps without copying each to give it this query's cosine.
 
     Written for speed (it runs on every search): the formula of the module docstring over all the
-    candidates at once, one array operation for each of the query's anchors and words rather than a
-    Python step for each candidate. The sums run in another order than a candidate at a time would
-    add them, so a score may differ from the formula's in its last bit."""
+    candidates at once (arrays for the words, the lift and the closeness to the best match; the
+    anchors only of candidates that share one with the query). The sums run in another order than a
+    candidate at a time would add them, so a score may differ from the formula's in its last bit."""
     if not candidates:
         return []
     n = len(candidates)
@@ -261,10 +261,10 @@ def _lift_languages(candidates: Sequence[Candidate], scores: np.ndarray, params:
     leader = int(np.argmax(scores))
     top = float(scores[leader])
     reach = _reach(candidates, candidates[leader], params)
-    languages = np.array([c.language or "" for c in candidates])
+    written_in = np.array([c.language or "" for c in candidates])
     lifted = scores.copy()
-    for language in np.unique(languages[reach > 0]):
-        mine = languages == language
+    for language in np.unique(written_in[reach > 0]):
+        mine = written_in == language
         best = float(scores[mine & (reach > 0)].max())
         lifted[mine] += min(top - best, params.language_gap) * reach[mine]
     return lifted

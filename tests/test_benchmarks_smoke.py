@@ -86,3 +86,41 @@ def test_perf_searches_quick_runs_serve_the_bare_model_and_the_embedding_only_bo
     assert rows[served][1] == rows[embedded][1] == saved["requests"]  # every request answered
     assert rows[served][2] == 0 and rows[embedded][2] == 0  # none failed
     assert saved["embedding_only_ratio"] > 0 and saved["ratio"] > 0
+
+
+def test_the_embedding_only_server_leaves_no_query_process_when_stopped() -> None:
+    """perf.py stops benchmarks/_embed_only_server.py with SIGTERM; its two query processes were
+    left running under PID 1 after every `perf.py searches` (SIGTERM's default ended the server
+    before it closed them)."""
+    import os
+    import signal
+    import time
+    import urllib.request
+
+    from .web.test_serve import free_port
+    from .web.test_serve_stop import descendants, still_running
+
+    port = free_port()
+    server = subprocess.Popen([sys.executable, str(BENCHMARKS / "_embed_only_server.py"), str(port)], cwd=ROOT,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    started: dict[int, str] = {}
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert server.poll() is None and time.monotonic() < deadline, server.stderr.read() if server.stderr else ""
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/query?q=grain+corridor", timeout=30):
+                    break
+            except OSError:
+                time.sleep(0.2)
+        started = descendants(server.pid)
+        assert any("spawn_main" in line for line in started.values()), started
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=60)
+        assert not still_running(started, 10), f"left behind: {still_running(started, 0)}"
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+        for pid in still_running(started, 0):  # a failed test leaves nothing behind either
+            os.kill(pid, signal.SIGKILL)

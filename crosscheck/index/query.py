@@ -261,7 +261,8 @@ def _lift_languages(candidates: Sequence[Candidate], scores: np.ndarray, params:
     leader = int(np.argmax(scores))
     top = float(scores[leader])
     reach = _reach(candidates, candidates[leader], params)
-    written_in = np.array([c.language or "" for c in candidates])
+    code: dict[str | None, int] = {}
+    written_in = np.array([code.setdefault(c.language, len(code)) for c in candidates])
     lifted = scores.copy()
     for language in np.unique(written_in[reach > 0]):
         mine = written_in == language
@@ -287,13 +288,13 @@ def _reach(candidates: Sequence[Candidate], leader: Candidate, params: QueryPara
 
 def search(index: Index, text: str, k: int = 10, language: str | None = None, camp: str | None = None,
            sentences: bool = False, params: QueryParams = QueryParams(), facts: ArticleFacts | None = None,
-           vector: np.ndarray | None = None, texts: bool = True) -> list[Hit]:
+           vector: np.ndarray | None = None, with_text: bool = True) -> list[Hit]:
     """Articles (or, with `sentences`, sentences) of `index` nearest to `text` in any language;
     articles are ranked by their cosine, the places, names and words they share with `text`, and
     fairly between languages (`rerank`). `facts`: what earlier searches of this state of the index
     read of their candidates (ArticleFacts), kept by a caller that searches often; `vector`: the
-    text's vector, `index.embedder.embed([text])[0]`, if the caller has it already; `texts=False`:
-    the hits' articles without their texts (a server's pages show titles and sentences, and an
+    text's vector, `index.embedder.embed([text])[0]`, if the caller has it already; without
+    `with_text`, the hits' articles without their texts (a server's pages show titles and sentences, and an
     article's text is most of what a search would read and send). InvalidInput
     for empty text, an unknown camp, or a language no article here is in."""
     _check_query(index, text, language, camp)
@@ -305,15 +306,16 @@ def search(index: Index, text: str, k: int = 10, language: str | None = None, ca
         found = index.article_vectors.search(vector, max(k, params.candidates), allowed)
         kept = _known_candidates(index, found, facts)
         found = _rerank(index, text, found, kept, params, facts)[:k]
-        articles = store.articles_by_rowid((i for i, _ in found), texts=True) if texts else \
-            {i: kept[i].article for i, _ in found}
+        articles = {} if with_text else {i: a for i, _ in found if (a := kept[i].article) is not None}
+        if len(articles) < len(found):  # the texts wanted, or a candidate made without its article
+            articles.update(store.articles_by_rowid((i for i, _ in found if i not in articles), with_text=with_text))
         return [Hit(article, score) for i, score in found if (article := articles.get(i)) is not None]
     allowed_sentences = store.sentence_rowids(allowed) if allowed is not None else None
     # boilerplate ("Subscribe to our newsletter") and datelines are no answer: ask for more
     # sentences than wanted and keep the claims (claims.is_claim)
     found = index.sentence_vectors.search(vector, SENTENCE_OVERFETCH * k, allowed_sentences)
     rows = store.sentences_by_rowid([i for i, _ in found])
-    articles = store.articles_by_rowid({art for art, _ in rows.values()}, texts=texts)
+    articles = store.articles_by_rowid({art for art, _ in rows.values()}, with_text=with_text)
     hits = (Hit(articles[rows[i][0]], score, rows[i][1]) for i, score in found if i in rows)
     # the first k claims: the sentences after them need not be read (is_claim costs 0.15 ms each)
     claims = (h for h in hits if h.sentence is not None and is_claim(h.sentence, h.article.language))

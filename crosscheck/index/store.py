@@ -181,7 +181,7 @@ _FEED_COLUMNS = ("url", "outlet", "camp", "language", "title", "etag", "last_mod
 
 _ARTICLE_COLUMNS = ("rowid, id, url, outlet, camp, country, title, text, published, "
                     "language, language_prob, duplicate_of")
-_ARTICLE_COLUMNS_NO_TEXT = _ARTICLE_COLUMNS.replace(" text,", " '',")  # an empty text in its place
+_ARTICLE_COLUMNS_NO_TEXT = _ARTICLE_COLUMNS.replace(" text,", " '' AS text,")  # an empty text in its place
 
 
 # How long a write waits for SQLite's own lock (another connection's transaction) before failing.
@@ -672,9 +672,9 @@ class Store:
         row = self.db.execute("SELECT id FROM articles WHERE url = ? ORDER BY rowid LIMIT 1", (url,)).fetchone()
         return None if row is None else str(row[0])
 
-    def articles_by_rowid(self, rowids: Iterable[int], texts: bool = True) -> dict[int, Article]:
-        """rowid -> article, of those stored; `texts=False`: each with an empty text (not read)."""
-        columns = _ARTICLE_COLUMNS if texts else _ARTICLE_COLUMNS_NO_TEXT
+    def articles_by_rowid(self, rowids: Iterable[int], with_text: bool = True) -> dict[int, Article]:
+        """rowid -> article, of those stored; without `with_text`, each with an empty text (not read)."""
+        columns = _ARTICLE_COLUMNS if with_text else _ARTICLE_COLUMNS_NO_TEXT
         out: dict[int, Article] = {}
         for chunk, marks in _in_chunks(rowids):
             for row in self.db.execute(f"SELECT {columns} FROM articles WHERE rowid IN ({marks})", chunk):
@@ -928,9 +928,7 @@ class Store:
         of all stories (story_members once per story took most of `crosscheck stories` on large
         indexes). Without `with_text`, each article's text is "" (a listing shows no text, and
         reading every text is most of the query's time): get_story for a story's whole articles."""
-        columns = _ARTICLE_COLUMNS.replace("rowid", "a.rowid", 1)
-        if not with_text:
-            columns = columns.replace(" text,", " '' AS text,", 1)
+        columns = (_ARTICLE_COLUMNS if with_text else _ARTICLE_COLUMNS_NO_TEXT).replace("rowid", "a.rowid", 1)
         out: dict[str, list[Article]] = {}
         for story_id, *row in self.db.execute(
                 f"SELECT s.story_id, {columns} FROM articles a JOIN story_articles s ON s.article_rowid = a.rowid "

@@ -102,7 +102,10 @@ class _WorkerIndex:
         if self._open is None or state != self._state:
             self.close()
             # mapped: the query processes share one copy of the vectors (and one that dies is replaced)
-            self._open = (Index.open(self.path, embedder=self.model, readonly=True).map_vector_files(), ArticleFacts())
+            ix = Index.open(self.path, embedder=self.model, readonly=True).map_vector_files()
+            ix.article_vectors.prepare()  # the half-precision copies made now, not in the first search
+            ix.sentence_vectors.prepare()
+            self._open = (ix, ArticleFacts())
             self._state = state
         return self._open
 
@@ -116,7 +119,7 @@ class _WorkerIndex:
         and sentences, and an article's text made nine tenths of an answer sent to the server."""
         ix, facts = self.current()
         return search(ix, request.text, k=request.k, language=request.language, camp=request.camp,
-                      sentences=request.sentences, facts=facts, vector=vector, texts=False)
+                      sentences=request.sentences, facts=facts, vector=vector, with_text=False)
 
 
 _model: Embedder | None = None

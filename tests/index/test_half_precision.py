@@ -83,3 +83,15 @@ def test_only_a_mapped_exact_index_past_half_from_keeps_a_half_precision_copy(sa
     small.save()
     assert VectorIndex(tmp_path / "small.faiss", DIMENSION, readonly=True, mapped=True)._half() is None
     assert vector_module.HALF_POOL * 30 < len(rows)
+
+
+def test_a_batch_mixing_decided_and_undecided_queries_gets_the_exact_hits(saved: tuple[Path, np.ndarray]) -> None:
+    """search_many with one query the pool decides and one it cannot (the crowd of ties): each gets
+    the exact scan's hits, and the query of another length than 1 too (the error bound scales)."""
+    path, rows = saved
+    exact = VectorIndex(path, DIMENSION, readonly=True)
+    mapped = VectorIndex(path, DIMENSION, readonly=True, mapped=True)
+    mapped.prepare()
+    queries = np.vstack([rows[3], rows[600], 3.0 * rows[7]])
+    for got, want in zip(mapped.search_many(queries, 10), exact.search_many(queries, 10)):
+        assert_same_hits(got, want)

@@ -130,12 +130,12 @@ def test_a_sentence_search_checks_sentences_only_until_it_has_k_claims(sample_in
 
 @pytest.mark.parametrize("sentences", [False, True], ids=["articles", "sentences"])
 def test_hits_without_their_texts_are_the_same_hits(sample_index: Index, sentences: bool) -> None:
-    """`texts=False` (a server's query processes: no page shows an article's text) gives the same
+    """Without `with_text` (a server's query processes: no page shows an article's text), the same
     hits, articles and scores, with empty texts, whether the candidates were read before or not."""
     facts = ArticleFacts()
     full = search(sample_index, SEED_QUERY, k=5, sentences=sentences)
     for _ in range(2):  # the candidates read, then kept in `facts`
-        light = search(sample_index, SEED_QUERY, k=5, sentences=sentences, facts=facts, texts=False)
+        light = search(sample_index, SEED_QUERY, k=5, sentences=sentences, facts=facts, with_text=False)
         assert [replace(h.article, text="") for h in full] == [h.article for h in light]
         assert [(h.score, h.sentence) for h in full] == [(h.score, h.sentence) for h in light]
         assert all(h.article.text for h in full) and not any(h.article.text for h in light)

@@ -270,10 +270,12 @@ def _nearby_kind(clause: int, found: list[tuple[int, str]], breaks: list[int], t
 def _counted(sentence: str, end: int, rules: TextRules) -> str | None:
     """The word a count counts: the word right after the number, unless the number carries a
     suffix of its own ("41'e") or a function word follows: a stopword, a pronoun ("the 12 who were
-    rescued") or an auxiliary ("douze ont été secourus", "zwölf wurden gerettet")."""
+    rescued") or an auxiliary ("douze ont été secourus", "zwölf wurden gerettet"). A word joined to
+    the number by a hyphen makes one compound with it, and is what the number measures: "a
+    23-storey building", "23-этажного дома", "des 23-stöckigen Hauses" count storeys, not people."""
     if sentence[end:end + 1] in "'’":
         return None
-    m = _NEXT_WORD.match(sentence, end)
+    m = (_JOINED_WORD if sentence[end:end + 1] == "-" else _NEXT_WORD).match(sentence, end)
     if m is not None and rules.lower(m.group(1)) in rules.evidence.count_fillers:
         m = _NEXT_WORD.match(sentence, m.end())
     if m is None:
@@ -286,6 +288,7 @@ def _counted(sentence: str, end: int, rules: TextRules) -> str | None:
 
 
 _NEXT_WORD = re.compile(r"[ \u00a0]+([^\W\d_]+(?:-[^\W\d_]+)?)")
+_JOINED_WORD = re.compile(r"-([^\W\d_]+(?:-[^\W\d_]+)?)")
 
 
 # How far apart two values of one kind may be and still be two sources' figures for one fact

@@ -191,3 +191,19 @@ ONE_OF_THE_RESCUED = [
 @pytest.mark.parametrize("sentence, language", ONE_OF_THE_RESCUED)
 def test_one_of_the_rescued_who_died_is_no_toll(sentence: str, language: str) -> None:
     assert _read(sentence, language) == []
+
+
+# a word joined to a number by a hyphen makes one compound with it: what the number measures,
+# never a count of unnamed people ("23-storey" beside "23 workers" is not one figure)
+JOINED = [
+    ("A fire broke out in a 23-storey building and 23 workers were evacuated.", "en", ["storey", "workers"]),
+    ("Пожар вспыхнул в 23-этажном доме, эвакуированы 23 рабочих.", "ru", ["этажном", "рабочих"]),
+    ("Im 23-stöckigen Hochhaus brach ein Feuer aus, 23 Arbeiter wurden evakuiert.", "de", ["stöckigen", "Arbeiter"]),
+    ("A 9-year-old boy was among 14 people rescued.", "en", ["year-old", "people"]),
+]
+
+
+@pytest.mark.parametrize("sentence, language, counted", JOINED)
+def test_a_word_joined_by_a_hyphen_is_what_the_number_measures(sentence: str, language: str,
+                                                                counted: list[str]) -> None:
+    assert [q.what for q in quantities(sentence, language)] == counted

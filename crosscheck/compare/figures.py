@@ -54,7 +54,8 @@ class Figure:
     value: float
     text: str                 # as written ("12", "двенадцати", "4 bin 800")
     kind: str                 # Quantity.kind
-    thing: str | None         # what a count counts, as compare resolved it ("people", "trucks")
+    thing: str | None         # what a count counts, as compare resolved it ("people", "trucks"); a sum's
+                              # currency, a span's unit
     what: str | None          # the word the count stands with, as written
     outlet: str
     camp: str
@@ -106,9 +107,9 @@ class FigureSeries:
 
 
 def series_key(kind: str, thing: str | None) -> str:
-    """A series per kind; a plain count per thing it counts, and money per currency, when
-    compare could tell it."""
-    return f"{kind}:{thing}" if kind in ("count", "money") and thing else kind
+    """A series per kind; a plain count per thing it counts, money per currency and a span of
+    time per unit, when compare could tell it."""
+    return f"{kind}:{thing}" if kind in ("count", "money", "duration") and thing else kind
 
 
 def series_label(kind: str, thing: str | None, words: Iterable[str] = ()) -> str:
@@ -120,6 +121,8 @@ def series_label(kind: str, thing: str | None, words: Iterable[str] = ()) -> str
         return next(iter(words), thing)
     if kind == "money" and thing:
         return f"money, {thing}"
+    if kind == "duration" and thing:
+        return f"duration, {thing}s"
     return _KIND_LABELS.get(kind, kind)
 
 

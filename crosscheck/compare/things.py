@@ -59,13 +59,13 @@ def assign_things(mentions: Sequence[Mention], embed: Callable[[list[str]], np.n
 
 
 def group_things(mentions: Sequence[Mention]) -> dict[int, str | None]:
-    """What each count and each sum of money of one group's `mentions` is of (keyed by the number's
-    identity): a count's thing, a sum's currency. One whose thing (or currency) is unknown takes
-    the group's one known thing (or currency), if it has just one: "12 settlements" and "15" in
-    one fact are one figure. Disputes (compare/diff.py) and figure series (compare/figures.py)
-    read numbers through it."""
+    """What each count, each sum of money and each span of time of one group's `mentions` is of
+    (keyed by the number's identity): a count's thing, a sum's currency, a span's unit. One whose
+    thing (or currency, or unit) is unknown takes the group's one known thing, if it has just one:
+    "12 settlements" and "15" in one fact are one figure, "two hours" and "three days" two.
+    Disputes (compare/diff.py) and figure series (compare/figures.py) read numbers through it."""
     out: dict[int, str | None] = {}
-    for kind in ("count", "money"):
+    for kind in ("count", "money", "duration"):
         known = {q.thing for m in mentions for q in m.numbers if q.kind == kind and q.thing}
         only = next(iter(known)) if len(known) == 1 else None
         out.update((id(q), q.thing or only) for m in mentions for q in m.numbers if q.kind == kind)

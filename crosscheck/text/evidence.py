@@ -48,7 +48,8 @@ class Quantity:
     kind: str
     what: str | None = None  # for a count: the word it counts, as written ("provinces", "человек")
     thing: str | None = None  # what it counts as compare resolved it across languages ("people", ...);
-                              # for money, its currency ("RUB") when the sign or word says it
+                              # for money, its currency ("RUB") when the sign or word says it; for a
+                              # span of time, its unit ("hour", "day", "week", "month", "year")
 
 
 @dataclass(frozen=True)
@@ -148,6 +149,28 @@ def _currency(sentence: str, start: int, end: int, rules: EvidencePatterns) -> s
         after = rules.money_after.match(sentence[end:end + _WINDOW].lower())
         m = _CURRENCY.search(after.group()) if after else None
     return m.lastgroup if m else None
+
+
+# A span's unit by the start of the word the language's `duration_after` matched (lower case), in this
+# order: "saat" is an hour before "sene" a year, "ay" (Turkish) a month, "an"/"année" a year.
+_TIME_UNITS = (
+    ("hour", ("hour", "stunde", "час", "saat", "heure")),
+    ("day", ("day", "tag", "дн", "день", "сут", "gün", "jour")),
+    ("week", ("week", "woche", "недел", "hafta", "semaine")),
+    ("month", ("month", "monat", "месяц", "mois")),
+    ("year", ("year", "jahr", "год", "лет", "yıl", "sene", "an")),
+)
+
+
+def _time_unit(sentence: str, end: int, rules: EvidencePatterns) -> str | None:
+    """The unit of the span of time whose number ends at `end` ("hour", "day", ...; None when its
+    word is none of _TIME_UNITS'): two hours and two days are two spans, not one figure."""
+    m = rules.duration_after.match(sentence[end:end + _WINDOW].lower())
+    words = m.group().split() if m else []
+    word = re.sub(r"^\W+", "", words[-1]) if words else ""
+    if word == "ay":
+        return "month"
+    return next((unit for unit, starts in _TIME_UNITS if word.startswith(starts)), None)
 
 
 def _fixed_kind(sentence: str, start: int, end: int, rules: EvidencePatterns) -> str | None:
@@ -382,8 +405,9 @@ def quantities(sentence: str, language: Language, published: str | None = None) 
         if kind is None:
             kind = people.pop(0) or "count"
         what = _counted(sentence, n.end, text_rules) if kind == "count" else None
-        currency = _currency(sentence, n.start, n.end, rules) if kind == "money" else None
-        found.append(Quantity(n.value, n.text, n.start, n.end, kind, what, currency))
+        thing = (_currency(sentence, n.start, n.end, rules) if kind == "money"
+                 else _time_unit(sentence, n.end, rules) if kind == "duration" else None)
+        found.append(Quantity(n.value, n.text, n.start, n.end, kind, what, thing))
         taken.append((n.start, n.end))
     for day, month, start, end in _dates(sentence, rules):
         found.append(Quantity(float(month * 100 + day), sentence[start:end], start, end, "date"))

@@ -86,6 +86,17 @@ def test_sums_in_two_currencies_are_no_dispute() -> None:
     assert [(c.kind, [v.value for v in c.values]) for c in conflicts] == [("money", [9e9, 12e9])]
 
 
+def test_spans_of_time_in_two_units_are_no_dispute() -> None:
+    """A runway closed for two hours and a plane grounded for three days were one "duration"
+    dispute of 2 against 3; two spans in hours that differ still are one."""
+    hours = _mention(1, "Interfax", "ru", "Взлётно-посадочная полоса была закрыта 2 часа.")
+    days = _mention(2, "Reuters", "en", "The plane was grounded for 3 days.")
+    more = _mention(3, "Anadolu Ajansı", "tr", "Pist 4 saat boyunca kapalı kaldı.")
+    assert _disputes([hours, days]) == ([], [])
+    conflicts, _ = _disputes([hours, days, more])
+    assert [(c.kind, [v.value for v in c.values]) for c in conflicts] == [("duration", [2.0, 4.0])]
+
+
 def test_a_sum_of_unknown_currency_disputes_the_groups_one_known_currency() -> None:
     """"7 million pounds" names no currency (sterling? Egyptian?): in a fact whose other sums are
     all in hryvnias it is one of them, and 5 against 7 million is a dispute."""

@@ -207,3 +207,19 @@ JOINED = [
 def test_a_word_joined_by_a_hyphen_is_what_the_number_measures(sentence: str, language: str,
                                                                 counted: list[str]) -> None:
     assert [q.what for q in quantities(sentence, language)] == counted
+
+
+# a span of time carries its unit: two hours and three days are two spans, never one disputed figure
+SPANS = [
+    ("The runway was closed for 2 hours; the plane stayed grounded for 3 days.", "en"),
+    ("Полоса была закрыта 2 часа, самолёт простоял на земле 3 дня.", "ru"),
+    ("Pist 2 saat kapalı kaldı, uçak 3 gün yerde bekledi.", "tr"),
+    ("Die Piste war 2 Stunden gesperrt, das Flugzeug stand 3 Tage am Boden.", "de"),
+    ("La piste a été fermée 2 heures, l'avion est resté 3 jours au sol.", "fr"),
+]
+
+
+@pytest.mark.parametrize("sentence, language", SPANS)
+def test_a_span_of_time_carries_its_unit(sentence: str, language: str) -> None:
+    assert [(q.value, q.kind, q.thing) for q in quantities(sentence, language)] == [
+        (2.0, "duration", "hour"), (3.0, "duration", "day")]

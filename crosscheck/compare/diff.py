@@ -30,6 +30,8 @@ Steps, for the articles of one story (or any set of articles):
 from __future__ import annotations
 
 import logging
+import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -40,9 +42,9 @@ from ..records import Article, Story, time_order
 from ..sources.outlets import OutletDirectory
 from ..stories.catalog import get_story
 from ..text.attribution import attribution
-from ..text.claims import analyse, says_only_who
+from ..text.claims import analyse, dateline_end, says_only_who
 from ..text.anchors import extract_anchors
-from ..text.evidence import ClaimEvidence, evidence
+from ..text.evidence import ClaimEvidence, Quantity, evidence
 from ..text.rules import rules_for
 from ..vocabulary import KNOWN_CAMPS, Status
 from .grouping import groups_from_probabilities, probabilities
@@ -71,13 +73,15 @@ def _disputes(mentions: list[Mention]) -> tuple[list[Conflict], list[Conflict]]:
     conflicts: list[Conflict] = []
     updates: list[Conflict] = []
     kind_of = _quantity_kinds(mentions)
-    together = _stated_apart(mentions, kind_of)
+    together = _stated_apart(mentions, kind_of) | _rounded_alike(mentions, kind_of)
+    stated = {id(m): _stated(m) for m in mentions}
 
     def rivals(va: frozenset[float], vb: frozenset[float]) -> bool:
         return not va & vb and any(frozenset((p, q)) not in together for p in va for q in vb)
 
     for kind in sorted(set(kind_of.values())):
-        giving = [(m, frozenset(q.value for q in m.numbers if kind_of.get(id(q)) == kind)) for m in mentions]
+        giving = [(m, frozenset(q.value for q in m.numbers if kind_of.get(id(q)) == kind and q in stated[id(m)]))
+                  for m in mentions]
         by_source: dict[str, list[tuple[Mention, frozenset[float]]]] = {}
         for m, v in giving:
             if v:
@@ -115,6 +119,51 @@ def _stated_apart(mentions: list[Mention], kind_of: dict[int, str]) -> set[froze
     sentence may report the disagreement itself ("Ankara says 2027, Moscow 2028")."""
     return {frozenset((p.value, q.value)) for m in mentions for p in m.numbers for q in m.numbers
             if p.value != q.value and kind_of.get(id(p)) != kind_of.get(id(q))}
+
+
+def _stated(m: Mention) -> list[Quantity]:
+    """The numbers of a mention that may dispute another's: not a wire dateline's date ("MARMARIS,
+    Sept 15 (Reuters) -": when the report was filed), and not a date no report wrote, a weekday or
+    "yesterday" counted back from the article's own day (text/evidence.py `_relative_dates`),
+    which a report of a coming day ("declared Tuesday a day of mourning") reads wrong. Both still
+    join claims; they dispute none."""
+    opening = dateline_end(m.text)
+    return [q for q in m.numbers if not (q.kind == "date" and (q.start < opening or not any(c.isdigit() for c in q.text)))]
+
+
+# a figure written with a scale word: "38 million", "38,2 млн", "4,5 milyar", "1.2 Mrd."
+_SCALED = re.compile(r"(\d+)(?:[.,](\d+))?\s*[^\W\d_]+\.?")
+
+
+def _rounding(q: Quantity) -> float | None:
+    """The step a figure written with a scale word is rounded to ("38 million": a million, "38,2
+    млн": 100,000), None for one written out in digits (whose zeros may be exact)."""
+    m = _SCALED.fullmatch(q.text.strip())
+    if m is None or not q.value:
+        return None
+    decimals = m.group(2) or ""
+    mantissa = float(f"{m.group(1)}.{decimals or '0'}")
+    power = round(math.log10(q.value / mantissa)) if mantissa else 0
+    if power < 3 or not math.isclose(q.value / mantissa, 10.0 ** power, rel_tol=1e-6):
+        return None
+    return 10.0 ** (power - len(decimals))
+
+
+def _rounded_alike(mentions: list[Mention], kind_of: dict[int, str]) -> set[frozenset[float]]:
+    """Pairs of values of one kind where one is the other rounded as it is written: "about 38
+    million tonnes" and "38,2 млн тонн" are one figure, told to another precision, not a dispute
+    (38.7 million would be: it rounds to 39)."""
+    numbers = [q for m in mentions for q in m.numbers]
+    out: set[frozenset[float]] = set()
+    for p in numbers:
+        step = _rounding(p)
+        if step is None:
+            continue
+        for q in numbers:
+            if q.value != p.value and kind_of.get(id(q)) == kind_of.get(id(p)) \
+                    and math.isclose(round(q.value / step) * step, p.value, rel_tol=1e-9):
+                out.add(frozenset((p.value, q.value)))
+    return out
 
 
 def _quantity_kinds(mentions: list[Mention]) -> dict[int, str]:

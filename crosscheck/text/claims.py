@@ -56,6 +56,13 @@ _DATELINE = re.compile(
 )
 
 
+def dateline_end(sentence: str) -> int:
+    """Where a wire dateline opening `sentence` ends ("MOSCOW, Sept 12 (Reuters) - ", "МОСКВА, 12
+    сентября. /ТАСС/."); 0 without one. Its date is when the report was filed, not a fact of it."""
+    found = _DATELINE.match(sentence)
+    return found.end() if found else 0
+
+
 ATTRIBUTION_ONLY_WORDS = 14  # longer sentences that open with "Об этом сообщает ..." say more than that
 
 
@@ -71,9 +78,7 @@ def says_only_who(sentence: str, language: Language) -> bool:
 def is_claim(sentence: str, language: Language) -> bool:
     """Whether `sentence` states something checkable: not boilerplate, a question, a dateline or a fragment."""
     text = sentence.strip()
-    dateline = _DATELINE.match(text)
-    if dateline:
-        text = text[dateline.end():].strip()
+    text = text[dateline_end(text):].strip()
     rules = rules_for(language)
     if not text or any(p.search(text) for p in (*BOILERPLATE, *rules.boilerplate)):
         return False

@@ -71,9 +71,9 @@ def test_a_real_disagreement_is_still_a_conflict(tmp_path: Path) -> None:
     assert {14.0, 16.0} <= values, [(c.kind, [v.value for v in c.values]) for c in injured.conflicts]
 
 
-def _mention(rowid: int, outlet: str, language: str, text: str) -> Mention:
-    article = Article(rowid, f"{outlet}-{rowid}", None, outlet, "west", None, "t", text, None, language, 1.0)
-    found = evidence(text, language)
+def _mention(rowid: int, outlet: str, language: str, text: str, published: str | None = None) -> Mention:
+    article = Article(rowid, f"{outlet}-{rowid}", None, outlet, "west", None, "t", text, published, language, 1.0)
+    found = evidence(text, language, published)
     return Mention(article, rowid, 0, text, None, found.quantities, found)
 
 
@@ -95,6 +95,43 @@ def test_spans_of_time_in_two_units_are_no_dispute() -> None:
     assert _disputes([hours, days]) == ([], [])
     conflicts, _ = _disputes([hours, days, more])
     assert [(c.kind, [v.value for v in c.values]) for c in conflicts] == [("duration", [2.0, 4.0])]
+
+
+def test_a_figure_and_the_same_figure_rounded_are_no_dispute() -> None:
+    """"about 38 million tons" is "38,2 млн тонн" told to the million; 38.7 million would round to
+    39, and a figure written out in digits ("1,300") is taken as exact."""
+    rounded = _mention(1, "Reuters", "en", "Russia has shipped about 38 million tons of wheat since July.")
+    precise = _mention(2, "Interfax", "ru", "С 1 июля Россия экспортировала 38,2 млн тонн пшеницы.")
+    other = _mention(3, "TASS", "ru", "С 1 июля Россия экспортировала 38,7 млн тонн пшеницы.")
+    assert _disputes([rounded, precise]) == ([], [])
+    conflicts, _ = _disputes([rounded, other])
+    assert [(c.kind, [v.value for v in c.values]) for c in conflicts] == [("unit:t", [38e6, 38.7e6])]
+    digits = _mention(4, "AP", "en", "The quake killed 1,300 people.")
+    more = _mention(5, "BBC", "en", "The quake killed 1,320 people.")
+    assert len(_disputes([digits, more])[0]) == 1
+
+
+def test_a_weekday_counted_back_from_the_articles_day_disputes_no_date() -> None:
+    """Reuters, on Monday 3 March: "declared Tuesday a day of mourning" (the coming Tuesday) was
+    read as 25 February and set against TASS's "вторник, 4 марта"; a date written out still is."""
+    tass = _mention(1, "TASS", "ru", "Губернатор объявил вторник, 4 марта, днем траура в регионе.", "2025-03-03T08:15:00+03:00")
+    reuters = _mention(2, "Reuters", "en", "The regional governor declared Tuesday a day of mourning.",
+                       "2025-03-03T08:40:00+00:00")
+    assert [q.kind for q in reuters.numbers] == ["date"]  # read, and it still joins claims
+    assert _disputes([tass, reuters]) == ([], [])
+    written = _mention(3, "AP", "en", "The governor declared March 5 a day of mourning.")
+    assert [(c.kind, [v.value for v in c.values]) for c in _disputes([tass, written])[0]] == [("date", [304.0, 305.0])]
+
+
+def test_a_wire_datelines_date_disputes_no_date() -> None:
+    """"MARMARIS, Turkey, Sept 15 (Reuters) -" is when Reuters filed; TASS's "вечером 14 сентября" is
+    when the fire broke out, which Reuters tells as "on Monday evening"."""
+    reuters = _mention(1, "Reuters", "en", "MARMARIS, Turkey, Sept 15 (Reuters) - A wildfire that broke out on Monday "
+                       "evening near the resort was still burning.", "2026-09-15T09:00:00+00:00")
+    tass = _mention(2, "TASS", "ru", "Лесной пожар вспыхнул вечером 14 сентября у курорта Мармарис.",
+                    "2026-09-15T10:00:00+03:00")
+    assert 915.0 in [q.value for q in reuters.numbers]
+    assert _disputes([reuters, tass]) == ([], [])
 
 
 def test_a_sum_of_unknown_currency_disputes_the_groups_one_known_currency() -> None:

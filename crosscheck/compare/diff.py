@@ -122,13 +122,15 @@ def _stated_apart(mentions: list[Mention], kind_of: dict[int, str]) -> set[froze
 
 
 def _stated(m: Mention) -> list[Quantity]:
-    """The numbers of a mention that may dispute another's: not a wire dateline's date ("MARMARIS,
-    Sept 15 (Reuters) -": when the report was filed), and not a date no report wrote, a weekday or
+    """The numbers of a mention that may dispute another's: not a person's age ("the 46-year-old
+    relative", "the doctor, 31," are no rival tolls), not a wire dateline's date ("MARMARIS, Sept 15
+    (Reuters) -": when the report was filed), and not a date no report wrote, a weekday or
     "yesterday" counted back from the article's own day (text/evidence.py `_relative_dates`),
-    which a report of a coming day ("declared Tuesday a day of mourning") reads wrong. Both still
+    which a report of a coming day ("declared Tuesday a day of mourning") reads wrong. All still
     join claims; they dispute none."""
     opening = dateline_end(m.text)
-    return [q for q in m.numbers if not (q.kind == "date" and (q.start < opening or not any(c.isdigit() for c in q.text)))]
+    return [q for q in m.numbers if not q.age
+            and not (q.kind == "date" and (q.start < opening or not any(c.isdigit() for c in q.text)))]
 
 
 # a figure written with a scale word: "38 million", "38,2 млн", "4,5 milyar", "1.2 Mrd."

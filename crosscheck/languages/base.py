@@ -65,6 +65,9 @@ class EvidenceRules:
     magnitude_after: str = ""  # "7,8 büyüklüğünde"
     units: Mapping[str, str] = field(default_factory=frozen_map)  # unit key -> regex after: "mw": "megawatts?"
     duration_after: str = ""  # "3 months", "3 ay": a span of time
+    # a person's age, never a count of people: "a 9-year-old boy", "46 yaşındaki", "31-летняя"
+    age_before: str = ""  # "aged ", "в возрасте ", "âgé de "
+    age_after: str = ""   # "-year-old", " yaşında", "-летний", " Jahre alt"
     # Words that say a count is of the dead, the injured or the missing, as lemmas (crosscheck/
     # text/lemmas.py) or as written, in lower case; a phrase is its words' lemmas joined by a space
     # ("hayat kaybet": "hayatını kaybetti"). Read in the number's clause first, then in the

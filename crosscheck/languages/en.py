@@ -27,6 +27,7 @@ EVIDENCE = EvidenceRules(
     }),
     # "11 days", "an 11-day shutdown" (a number and a unit of time made one adjective), not an age
     duration_after=r"(?:\s|[-‐])?(?:more\s+)?(?:hours?|days?|weeks?|months?|years?)\b(?![\s\-‐]+(?:old|ago))",
+    age_before=r"\baged", age_after=r"[-‐\s]years?[-‐\s]old\b",
     dead=frozenset({'body', 'dead', 'death', 'die', 'fatality', 'kill', 'lives', 'perish', 'toll'}),
     injured=frozenset({'hurt', 'injure', 'injured', 'injury', 'wound', 'wounded'}),
     missing=frozenset({'miss', 'missing', 'unaccounted'}),

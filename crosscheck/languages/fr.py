@@ -50,6 +50,7 @@ EVIDENCE = EvidenceRules(
     # "deux semaines", and with the adjectives that stand between: "deux dernières semaines"
     duration_after=(r"\s?(?:(?:derni[eè]re?s?|prochaine?s?|premi[eè]re?s?|longue?s?|bonne?s?)\s+)?"
                     r"(?:heures?|jours?|semaines?|mois|ans?|années?)\b"),
+    age_before=r"\bâgée?s?\s+de",
     dead=frozenset({'corps', 'décéder', 'décédé', 'mort', 'mourir', 'péri', 'périr', 'trouver le mort', 'tuant', 'tuer', 'tué', 'victime', 'vie'}),
     injured=frozenset({'blessant', 'blesser', 'blessé', 'blessure'}),
     missing=frozenset({'disparaître', 'disparu'}),

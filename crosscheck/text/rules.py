@@ -57,6 +57,8 @@ class EvidencePatterns:
     magnitude_after: re.Pattern[str]
     units: dict[str, re.Pattern[str]]
     duration_after: re.Pattern[str]
+    age_before: re.Pattern[str]  # ends where the number starts: "aged "
+    age_after: re.Pattern[str]
     people: dict[tuple[str, ...], str]  # a lemma sequence -> the kind it gives a count (dead, injured, missing)
     longest_people: int                 # words in the longest such sequence
     not_tolls_before: dict[str, re.Pattern[str]]  # a toll word's lemma -> what after it makes it none
@@ -201,7 +203,8 @@ def _evidence(lang: LanguageRules) -> EvidencePatterns:
         not_tolls_before={w: re.compile(rf"\A(?:{p})", re.IGNORECASE) for w, p in e.not_tolls_before.items()},
         not_tolls_after={w: re.compile(rf"(?:{p})\Z", re.IGNORECASE) for w, p in e.not_tolls_after.items()},
         no_toll=_rx(e.no_toll),
-        duration_after=_rx(e.duration_after), people=_people(e), longest_people=max(
+        duration_after=_rx(e.duration_after), age_before=_rx(f"(?:{e.age_before})\\s*$" if e.age_before else ""),
+        age_after=_rx(e.age_after), people=_people(e), longest_people=max(
             (len(w.split()) for w in (*e.dead, *e.injured, *e.missing)), default=1),
         clause_words=e.clause_words, kind_after_number=e.kind_after_number, count_fillers=e.count_fillers,
         auxiliaries=e.auxiliaries,

@@ -134,6 +134,16 @@ def test_a_wire_datelines_date_disputes_no_date() -> None:
     assert _disputes([reuters, tass]) == ([], [])
 
 
+def test_ages_dispute_no_toll() -> None:
+    """Cumhuriyet's "46 yaşındaki bir hasta yakını" (the attacker's age, in a sentence on a death)
+    and AP's "Elif Aydemir, 31," were one "dead" dispute of 31 against 46."""
+    cumhuriyet = _mention(1, "Cumhuriyet", "tr", "Babası hayatını kaybeden 46 yaşındaki bir hasta yakını, acil tıp "
+                          "uzmanı Elif Aydemir'i boynundan bıçakladı.")
+    ap = _mention(2, "AP", "en", "Elif Aydemir, 31, was stabbed in the neck by a man whose father had just died there.")
+    assert [q.age for q in cumhuriyet.numbers] == [True] and [q.age for q in ap.numbers] == [True]
+    assert _disputes([cumhuriyet, ap]) == ([], [])
+
+
 def test_a_sum_of_unknown_currency_disputes_the_groups_one_known_currency() -> None:
     """"7 million pounds" names no currency (sterling? Egyptian?): in a fact whose other sums are
     all in hryvnias it is one of them, and 5 against 7 million is a dispute."""

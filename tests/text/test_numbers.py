@@ -199,7 +199,7 @@ JOINED = [
     ("A fire broke out in a 23-storey building and 23 workers were evacuated.", "en", ["storey", "workers"]),
     ("Пожар вспыхнул в 23-этажном доме, эвакуированы 23 рабочих.", "ru", ["этажном", "рабочих"]),
     ("Im 23-stöckigen Hochhaus brach ein Feuer aus, 23 Arbeiter wurden evakuiert.", "de", ["stöckigen", "Arbeiter"]),
-    ("A 9-year-old boy was among 14 people rescued.", "en", ["year-old", "people"]),
+    ("A 10-member delegation met 14 ministers.", "en", ["member", "ministers"]),
 ]
 
 
@@ -223,3 +223,21 @@ SPANS = [
 def test_a_span_of_time_carries_its_unit(sentence: str, language: str) -> None:
     assert [(q.value, q.kind, q.thing) for q in quantities(sentence, language)] == [
         (2.0, "duration", "hour"), (3.0, "duration", "day")]
+
+
+# a person's age is told apart (Quantity.age): "a 9-year-old boy was killed" disputes no toll
+AGES = [
+    ("A 9-year-old boy was killed, and 12 people died in all.", "en"),
+    ("Elif Aydemir, 9, was stabbed; 12 people died in all.", "en"),
+    ("Погиб 9-летний мальчик, всего погибли 12 человек.", "ru"),
+    ("В возрасте 9 лет погиб мальчик, всего погибли 12 человек.", "ru"),
+    ("Babası hayatını kaybeden 9 yaşındaki çocuk; toplam 12 kişi öldü.", "tr"),
+    ("Ein 9-jähriger Junge wurde getötet, insgesamt starben 12 Menschen.", "de"),
+    ("Der 9 Jahre alte Junge wurde getötet, insgesamt starben 12 Menschen.", "de"),
+    ("Le garçon, âgé de 9 ans, a été tué ; 12 personnes sont mortes.", "fr"),
+]
+
+
+@pytest.mark.parametrize("sentence, language", AGES)
+def test_an_age_is_told_apart(sentence: str, language: str) -> None:
+    assert [(q.value, q.age) for q in quantities(sentence, language)] == [(9.0, True), (12.0, False)]

@@ -74,13 +74,13 @@ def _disputes(mentions: list[Mention]) -> tuple[list[Conflict], list[Conflict]]:
     updates: list[Conflict] = []
     kind_of = _quantity_kinds(mentions)
     together = _stated_apart(mentions, kind_of) | _rounded_alike(mentions, kind_of)
-    stated = {id(m): _stated(m) for m in mentions}
+    stated = {id(q) for m in mentions for q in _stated(m)}
 
     def rivals(va: frozenset[float], vb: frozenset[float]) -> bool:
         return not va & vb and any(frozenset((p, q)) not in together for p in va for q in vb)
 
     for kind in sorted(set(kind_of.values())):
-        giving = [(m, frozenset(q.value for q in m.numbers if kind_of.get(id(q)) == kind and q in stated[id(m)]))
+        giving = [(m, frozenset(q.value for q in m.numbers if kind_of.get(id(q)) == kind and id(q) in stated))
                   for m in mentions]
         by_source: dict[str, list[tuple[Mention, frozenset[float]]]] = {}
         for m, v in giving:
@@ -133,13 +133,16 @@ def _stated(m: Mention) -> list[Quantity]:
             and not (q.kind == "date" and (q.start < opening or not any(c.isdigit() for c in q.text)))]
 
 
-# a figure written with a scale word: "38 million", "38,2 млн", "4,5 milyar", "1.2 Mrd."
-_SCALED = re.compile(r"(\d+)(?:[.,](\d+))?\s*[^\W\d_]+\.?")
+# a figure written with a scale word: "38 million", "38,2 млн", "4,5 milyar", "1.2 Mrd.", "$1.2 billion"
+_SCALED = re.compile(r"[$€£₺₽]?\s*(\d+)(?:[.,](\d+))?\s*[^\W\d_]+\.?\s*[$€£₺₽]?")
+ROUNDED_AT_MOST = 0.1  # a rounded figure's step, as a share of it: two significant digits or more
 
 
 def _rounding(q: Quantity) -> float | None:
-    """The step a figure written with a scale word is rounded to ("38 million": a million, "38,2
-    млн": 100,000), None for one written out in digits (whose zeros may be exact)."""
+    """The step a figure written with a scale word and two or more significant digits is rounded
+    to ("38 million": a million, "38,2 млн": 100,000); None for one written out in digits (whose
+    zeros may be exact) and for one of a single digit ("1 million", "2 bin": which any figure
+    from half to one and a half of it would round to)."""
     m = _SCALED.fullmatch(q.text.strip())
     if m is None or not q.value:
         return None
@@ -148,7 +151,8 @@ def _rounding(q: Quantity) -> float | None:
     power = round(math.log10(q.value / mantissa)) if mantissa else 0
     if power < 3 or not math.isclose(q.value / mantissa, 10.0 ** power, rel_tol=1e-6):
         return None
-    return 10.0 ** (power - len(decimals))
+    step = 10.0 ** (power - len(decimals))
+    return step if step <= ROUNDED_AT_MOST * q.value else None
 
 
 def _rounded_alike(mentions: list[Mention], kind_of: dict[int, str]) -> set[frozenset[float]]:
@@ -163,7 +167,7 @@ def _rounded_alike(mentions: list[Mention], kind_of: dict[int, str]) -> set[froz
             continue
         for q in numbers:
             if q.value != p.value and kind_of.get(id(q)) == kind_of.get(id(p)) \
-                    and math.isclose(round(q.value / step) * step, p.value, rel_tol=1e-9):
+                    and abs(q.value - p.value) <= step / 2 * (1 + 1e-9):
                 out.add(frozenset((p.value, q.value)))
     return out
 

@@ -184,7 +184,7 @@ def _figures_of(group: ClaimGroup) -> Iterable[Figure]:
     things = group_things(group.mentions)
     given = [(m, q, _Given(m.article.outlet, m.origin or m.article.outlet, series_key(q.kind, things.get(id(q))),
                            q.value, _instant(m.article.published)))
-             for m in group.mentions for q in m.numbers]
+             for m in group.mentions for q in m.numbers if not q.age]  # a person's age is no figure of the fact
     for m, q, g in given:
         a = m.article
         role = _role(g, q.kind, [o for _, _, o in given], _disputed(group, q.kind, q.value, a.outlet))

@@ -53,7 +53,7 @@ EVIDENCE = EvidenceRules(
         "m": r"\s?meter(?:n)?\b",
     }),
     duration_after=r"\s?(?:stunden?|tagen?|wochen?|monaten?|jahren?|jahre)\b",
-    age_after=r"(?:\s+jahre\s+alt\w*|[-‐]jährig\w*)",
+    age_before=r"\balter\s+von", age_after=r"(?:\s+jahre\s+alt(?:e[mnrs]?)?\b|[-‐]jährig\w*)",
     dead=frozenset({'leiche', 'getötet', 'sterben', 'todesopfer', 'tot', 'tote', 'toter', 'töten', 'ums leben', 'ums leben kommen', 'leben kosten', 'leben verlieren', 'leben verloren', 'menschenleben', 'tod'}),
     injured=frozenset({'verletzen', 'verletzt', 'verletzte', 'verletzter', 'verletzung', 'verwunden', 'verwundet'}),
     missing=frozenset({'vermissen', 'vermisst', 'vermisste', 'vermisster'}),

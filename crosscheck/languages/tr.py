@@ -28,7 +28,7 @@ EVIDENCE = EvidenceRules(
         "m": r"\s?metre(?!küp|kare)\w*",
     }),
     duration_after=r"\s?(?:saat\w*|gün\w*|hafta\w*|ay\b\w*|yıl\w*|sene\w*)",
-    age_after=r"\s+yaş\w*",
+    age_after=r"\s+yaş(?:ın\w*|lar\w*|\b)",
     # "cansız bedenine ulaşıldı" (the lifeless body was reached): the lemmatiser gives "can beden"
     dead=frozenset({'can beden', 'ceset', 'can kaybı', 'can kayıp', 'hayat kaybet', 'öl', 'öldür', 'ölü', 'ölüm', 'şehit', 'yaşam yitir', 'hayat', 'yaşam'}),
     injured=frozenset({'yarala', 'yaralan', 'yaralı'}),

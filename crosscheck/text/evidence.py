@@ -8,7 +8,8 @@ cosine in one calibrated pair model (crosscheck/data/claim_pairs.json).
 
 - `quantities`: the numbers of `numbers.extract_numbers`, each with a *kind* read from the words
   around it: `dead`, `injured`, `duration`, `percent`, `money`, `magnitude`, a measurement unit
-  (`unit:mw`, `unit:m3`, ...), or plain `count`; and the years and calendar dates that
+  (`unit:mw`, `unit:m3`, ...), or plain `count` (a span's unit and a sum's currency are its
+  `thing`; a person's age is flagged, `age`, and disputes nothing); and the years and calendar dates that
   `extract_numbers` leaves out (kinds `year` and `date`, a date's value being month * 100 +
   day). Numbers of different kinds never conflict: two ministers are not 1.5 billion m³, and
   deaths are not injuries. A sum of money has its currency (`thing`: "RUB", "TRY", ...) where the
@@ -26,6 +27,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from .. import languages
 from ..records import parse_datetime
 from .anchors import name_keys
 from .attribution import attribution
@@ -155,8 +157,8 @@ def _currency(sentence: str, start: int, end: int, rules: EvidencePatterns) -> s
     return m.lastgroup if m else None
 
 
-# A span's unit by the start of the word the language's `duration_after` matched (lower case), in this
-# order: "saat" is an hour before "sene" a year, "ay" (Turkish) a month, "an"/"année" a year.
+# A span's unit by the start of the word the language's `duration_after` matched (lower case):
+# Turkish "ay" is a month (matched whole), French "an"/"ans"/"année" a year.
 _TIME_UNITS = (
     ("hour", ("hour", "stunde", "час", "saat", "heure")),
     ("day", ("day", "tag", "дн", "день", "сут", "gün", "jour")),
@@ -197,8 +199,11 @@ def _fixed_kind(sentence: str, start: int, end: int, rules: EvidencePatterns) ->
     return None
 
 
-# an age set between commas after a name, as wire copy writes it: "Elif Aydemir, 31, was stabbed"
-_APPOSED_AGE = re.compile(r"[^\W\d_]{2,},\s\d{1,3},\s\Z")
+# an age set between commas after a name, as wire copy writes it: "Elif Aydemir, 31, was stabbed";
+# not a list of places and figures ("Kahramanmaraş, 900, Adana, 450, ...")
+_UP = languages.upper_letters()
+_APPOSED_AGE_BEFORE = re.compile(rf"(?<!\d,\s)[{_UP}][\w'’-]+(?:\s[{_UP}][\w'’-]+){{0,2}},\s\Z")
+_APPOSED_AGE_AFTER = re.compile(r",\s(?![^\W\d_][\w'’-]*,\s?\d)")
 
 
 def _is_age(sentence: str, start: int, end: int, rules: EvidencePatterns) -> bool:
@@ -207,7 +212,7 @@ def _is_age(sentence: str, start: int, end: int, rules: EvidencePatterns) -> boo
     before = sentence[max(0, start - _WINDOW):start]
     after = sentence[end:end + _WINDOW]
     return bool(rules.age_after.match(after) or rules.age_before.search(before)
-                or _APPOSED_AGE.search(before + sentence[start:end] + after[:2]))
+                or end - start <= 3 and _APPOSED_AGE_BEFORE.search(before) and _APPOSED_AGE_AFTER.match(after))
 
 
 _CLAUSE_MARK = re.compile(r"[,;:()\[\]–—]")

@@ -109,6 +109,13 @@ def test_a_figure_and_the_same_figure_rounded_are_no_dispute() -> None:
     digits = _mention(4, "AP", "en", "The quake killed 1,300 people.")
     more = _mention(5, "BBC", "en", "The quake killed 1,320 people.")
     assert len(_disputes([digits, more])[0]) == 1
+    # one significant digit says too little: "1 million" is no rounding of 600,000
+    one_digit = _mention(6, "AP", "en", "The floods displaced 1 million people.")
+    fewer = _mention(7, "BBC", "en", "The floods displaced 600,000 people.")
+    assert len(_disputes([one_digit, fewer])[0]) == 1
+    signed = _mention(8, "Reuters", "en", "The deal is worth $1.2 billion.")
+    precise_sum = _mention(9, "AP", "en", "The deal is worth $1.24 billion.")
+    assert _disputes([signed, precise_sum]) == ([], [])
 
 
 def test_a_weekday_counted_back_from_the_articles_day_disputes_no_date() -> None:

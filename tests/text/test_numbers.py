@@ -241,3 +241,19 @@ AGES = [
 @pytest.mark.parametrize("sentence, language", AGES)
 def test_an_age_is_told_apart(sentence: str, language: str) -> None:
     assert [(q.value, q.age) for q in quantities(sentence, language)] == [(9.0, True), (12.0, False)]
+
+
+# ... and what only looks like one is not: a list of places and tolls, the elderly, summer camps, the old town
+NOT_AGES = [
+    ("Deaths by province: Kahramanmaraş, 900, Adana, 450, Hatay, 120, and others.", "en"),
+    ("Those killed, 12, were soldiers.", "en"),
+    ("Yangında 3 yaşlı hayatını kaybetti.", "tr"),
+    ("Türkiye'de 14 milyon kişi yaşıyor.", "tr"),
+    ("В регионе закрыли 5 летних лагерей.", "ru"),
+    ("In der Altstadt wurden 12 Altbauten geräumt.", "de"),
+]
+
+
+@pytest.mark.parametrize("sentence, language", NOT_AGES)
+def test_what_only_looks_like_an_age_is_not_one(sentence: str, language: str) -> None:
+    assert not any(q.age for q in quantities(sentence, language))

@@ -74,7 +74,7 @@ def _disputes(mentions: list[Mention]) -> tuple[list[Conflict], list[Conflict]]:
     updates: list[Conflict] = []
     kind_of = _quantity_kinds(mentions)
     together = _stated_apart(mentions, kind_of) | _rounded_alike(mentions, kind_of)
-    stated = {id(q) for m in mentions for q in _stated(m)}
+    stated = {id(q) for m in mentions for q in _disputing(m)}
 
     def rivals(va: frozenset[float], vb: frozenset[float]) -> bool:
         return not va & vb and any(frozenset((p, q)) not in together for p in va for q in vb)
@@ -121,7 +121,7 @@ def _stated_apart(mentions: list[Mention], kind_of: dict[int, str]) -> set[froze
             if p.value != q.value and kind_of.get(id(p)) != kind_of.get(id(q))}
 
 
-def _stated(m: Mention) -> list[Quantity]:
+def _disputing(m: Mention) -> list[Quantity]:
     """The numbers of a mention that may dispute another's: not a person's age ("the 46-year-old
     relative", "the doctor, 31," are no rival tolls), not a wire dateline's date ("MARMARIS, Sept 15
     (Reuters) -": when the report was filed), and not a date no report wrote, a weekday or

@@ -48,7 +48,7 @@ EVIDENCE = EvidenceRules(
             r"yaralan\w*ma(?:dı|mış|z)\w*|öl(?:me[dz]|memiş)\w*|hayatını\s+kaybetme\w*)",
     # negation is a verb suffix: "yapmadı", "doğrulamadı", "katılmayacak"
     negation=r"\b(?:değil\w*|yok|hayır)\b|\w+(?:ma|me)(?:dı|di|dığ\w*|diğ\w*|mış|miş|yacak|yecek|z)\b",
-    denial=(r"\b(?:yalanla\w*|reddet\w*|asılsız\w*)|gerçeği\s+yansıtma\w*|doğru\s+olmadığ\w*"),
+    denial=(r"\b(?:yalanla\w*|redde[dt]\w*|asılsız\w*)|gerçeği\s+yansıtma\w*|doğru\s+olmadığ\w*"),
     media_speaker=r"(?:(?:Rus|Türk|resmi|devlet)\s+)*(?:ajans\w*|haber\s+ajans\w*|gazete\w*|kanal\w*|televizyon\w*|site\w*|basın\w*|medya\w*)",
     institution_speaker=r"(?:bakanlı\w*|açıklama\w*|hükümet\w*|büyükelçili\w*|konsoloslu\w*|MSB|genelkurmay\w*|başkanlı\w*|ofis\w*|ordu\w*|komutanlı\w*|misyon\w*|kaynaklar\w*|merkez\w*|kurum\w*|birli\w*|derne\w*|şirket\w*|müdürlü\w*|valili\w*)",
     attribution_only=(

@@ -81,6 +81,10 @@ def test_close_values_are_one_fact_far_values_two() -> None:
     ("The ministry denied that a drone had been seen near the ferry.", "en"),
     ("В министерстве отвергли сообщения о том, что у парома видели беспилотник.", "ru"),
     ("Bakanlık, feribotun yakınında insansız hava aracı görüldüğü iddialarının doğru olmadığını açıkladı.", "tr"),
+    # "reddet-" voices its t before a vowel: "reddederek", "reddediyor", "reddedildi"
+    ("Rafineri, bakımın ertelendiği yönündeki iddiaları reddederek son bakımın martta yapıldığını açıkladı.", "tr"),
+    ("Bakanlık iddiaları reddediyor.", "tr"),
+    ("Bakanlık iddiaları reddetti.", "tr"),
     ("Das Ministerium wies die Berichte über eine Drohne zurück.", "de"),
     ("Le ministère a démenti la présence d'un drone près du ferry.", "fr"),
 ])

@@ -67,7 +67,7 @@ EVIDENCE = EvidenceRules(
     no_toll=r"\b(?:personne\s+n['’e]|aucun\w*\s+(?:bless|victim|mort|décès|disparu)\w*|pas\s+de\s+(?:bless|victim|mort)\w*|"
             r"n['’](?:a|ont)\s+pas\s+été\s+(?:blessé|tué)\w*|sans\s+(?:bless|victim)\w*)",
     negation=r"\b(?:ne|n['’])\s*\w+(?:\s+\w+)?\s+(?:pas|jamais|plus|aucun\w*|personne|rien)\b",
-    denial=r"\b(?:démenti\w*|dément\w*|nié\w*|rejeté\w*|rejette\w*|contesté\w*|infondé\w*)\b",
+    denial=r"\b(?:démenti\w*|dément\w*|nié\w*|ni(?:e|ent|ant)|rejeté\w*|rejette\w*|contesté\w*|infondé\w*)\b",
     media_speaker=r"(?:(?:l['’]|le\s+|la\s+|les\s+))?(?:agence|journal|quotidien|chaîne|média|médias|site|hebdomadaire|radio|télévision)(?:\s+(?:russe|turque|d['’]État|officielle|publique))*",
     institution_speaker=r"(?:ministère\w*|gouvernement\w*|ambassade\w*|consulat\w*|communiqué\w*|déclaration\w*|état-major|Kremlin|armée\w*|mission\w*|présidence\w*|autorités|commandement\w*|centre\w*|association\w*|union\w*|service\w*|organisation\w*|agence\w*|banque\w*)",
     attribution_only=(

@@ -85,6 +85,10 @@ def test_close_values_are_one_fact_far_values_two() -> None:
     ("Rafineri, bakımın ertelendiği yönündeki iddiaları reddederek son bakımın martta yapıldığını açıkladı.", "tr"),
     ("Bakanlık iddiaları reddediyor.", "tr"),
     ("Bakanlık iddiaları reddetti.", "tr"),
+    ("Le Kremlin nie toute implication.", "fr"),
+    ("Les deux pays nient avoir été informés.", "fr"),
+    ("Песков назвал эти сообщения ложью.", "ru"),
+    ("В министерстве назвали публикацию фейком.", "ru"),
     ("Das Ministerium wies die Berichte über eine Drohne zurück.", "de"),
     ("Le ministère a démenti la présence d'un drone près du ferry.", "fr"),
 ])

@@ -42,7 +42,7 @@ EVIDENCE = EvidenceRules(
         "mw": r"\s?(?:mw|gw|mégawatts?|gigawatts?)\b",
         "m3": r"\s?(?:(?:millions?|milliards?)\s+)?(?:de\s+)?(?:mètres\s+cubes|m³|m3)",
         "km": r"\s?(?:km|kilomètres?)\b",
-        "t": r"\s?(?:(?:millions?|milliards?)\s+de\s+)?tonnes\b",
+        "t": r"\s?(?:(?:millions?|milliards?)\s+)?(?:de\s+)?tonnes\b",
         "nmi": r"\s?milles?\s+(?:nautiques?|marins?)\b",
         "m2": r"\s?(?:mètres?\s+carrés?|m²)",
         "m": r"\s?mètres?\b",

@@ -6,9 +6,11 @@ written for these tests, not taken from the corpora."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
-from crosscheck.text.evidence import quantities
+from crosscheck.text.evidence import quantities, same_quantity
 
 
 def _read(sentence: str, language: str) -> list[tuple[float, str]]:
@@ -241,6 +243,36 @@ AGES = [
 @pytest.mark.parametrize("sentence, language", AGES)
 def test_an_age_is_told_apart(sentence: str, language: str) -> None:
     assert [(q.value, q.age) for q in quantities(sentence, language)] == [(9.0, True), (12.0, False)]
+
+
+def test_two_ages_of_one_value_are_one_figure_whatever_word_follows_each() -> None:
+    # fails before 2026-12-08: each age's word ("летний", "Jährige") was read as what it counts, two things
+    ru, = quantities("Бреннер, 44-летний журналист из Любека, находится под стражей.", "ru")
+    de, = quantities("Der 44-Jährige aus Lübeck sitzt in Untersuchungshaft.", "de")
+    ru, de = dataclasses.replace(ru, thing="летний"), dataclasses.replace(de, thing="Jährige")  # as compare reads them
+    assert ru.age and de.age and same_quantity(ru, de)
+    people, = quantities("44 people were detained.", "en")
+    assert not same_quantity(ru, dataclasses.replace(people, thing="people"))  # an age is no count of people
+
+
+# a unit with the words some languages set between it and the number: fail before 2026-12-08 (read as plain counts)
+TONNES = [
+    ("TMO will buy 1 million metric tons of Russian wheat.", "en", 1e6),
+    ("The ship carried 40,000 metric tonnes of grain.", "en", 40000.0),
+    ("La mine a produit 2,1 millions de tonnes de charbon.", "fr", 2.1e6),
+    ("Le navire transportait 40 000 tonnes de blé.", "fr", 40000.0),
+]
+
+
+@pytest.mark.parametrize("sentence, language, value", TONNES)
+def test_tonnes_after_a_scale_word_or_an_adjective(sentence: str, language: str, value: float) -> None:
+    assert _read(sentence, language) == [(value, "unit:t")]
+
+
+def test_a_wire_clock_time_in_gmt_is_no_number() -> None:
+    # fails before 2026-12-08: "0120" was a count of 120 ("GMT" the thing it counted)
+    assert _read("The blaze broke out at about 0120 GMT, the governor's office said.", "en") == []
+    assert _read("The rocket lifted off at 0502 UTC with 36 satellites.", "en") == [(36.0, "count")]
 
 
 # ... and what only looks like one is not: a list of places and tolls, the elderly, summer camps, the old town

@@ -104,7 +104,10 @@ RULES = LanguageRules(
     one_span_before=r"(?<!\w)(?:pendant|durant|depuis|pour|après|dans|en)\s+",
     cardinals_before_plural={"neuf": 9},
     label_nouns=words("terminal porte bloc ligne réacteur vol quai salle hall pavillon tranche voie secteur unité"),
-    not_quantities=(r"(?<![\d.,])(?:[01]?\d|2[0-3])\s?h\s?(?:[0-5]\d)?(?![\w])",),
+    not_quantities=(r"(?<![\d.,])(?:[01]?\d|2[0-3])\s?h\s?(?:[0-5]\d)?(?![\w])",
+                    # an hour of the clock, not a span: "à 11 heures", "vers 3 heures", "entre 11 heures et 16 heures"
+                    r"\b(?:à|vers|dès|jusqu['’]à|entre)\s+(?:[01]?\d|2[0-3])\s?heures?"
+                    r"(?:\s+et\s+(?:[01]?\d|2[0-3])\s?heures?)?\b"),
     time_cues_before=r"\b(?:à|vers|dès|jusqu['’]à)",
     time_cues_after=r"h\b|heures?\b",
     year_cues_before=r"\b(?:en|depuis|dès|avant|après|fin|début|mi|année|l['’]an|d['’]ici|jusqu['’]en|de)",

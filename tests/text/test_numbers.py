@@ -269,6 +269,27 @@ def test_tonnes_after_a_scale_word_or_an_adjective(sentence: str, language: str,
     assert _read(sentence, language) == [(value, "unit:t")]
 
 
+# an hour of the clock is no span of time: fail before 2026-12-08 (each hour was a duration of so many hours)
+CLOCK_HOURS = [
+    ("Les autorités ont demandé aux habitants de ne pas sortir entre 11 heures et 16 heures.", "fr", []),
+    ("Le vol a décollé à 9 heures avec 150 passagers à bord.", "fr", [(150.0, "count")]),
+    ("Рейс вылетел в 9 часов утра, на борту было 150 пассажиров.", "ru", [(150.0, "count")]),
+    ("Магазины будут закрыты с 11 до 16 часов.", "ru", []),
+]
+# ... and a span stays one
+SPANS_OF_HOURS = [
+    ("La panne a duré 11 heures.", "fr", [(11.0, "duration")]),
+    ("Le quartier est resté sans courant pendant 9 heures.", "fr", [(9.0, "duration")]),
+    ("Самолет находился в воздухе около 3 часов.", "ru", [(3.0, "duration")]),
+    ("Переговоры длились в течение 5 часов.", "ru", [(5.0, "duration")]),
+]
+
+
+@pytest.mark.parametrize("sentence, language, expected", CLOCK_HOURS + SPANS_OF_HOURS)
+def test_an_hour_of_the_clock_is_no_span_of_time(sentence: str, language: str, expected: list) -> None:
+    assert _read(sentence, language) == expected
+
+
 def test_a_wire_clock_time_in_gmt_is_no_number() -> None:
     # fails before 2026-12-08: "0120" was a count of 120 ("GMT" the thing it counted)
     assert _read("The blaze broke out at about 0120 GMT, the governor's office said.", "en") == []

@@ -15,7 +15,9 @@ Steps, for the articles of one story (or any set of articles):
    one article into one group;
    then groups that are each other's best match join at a lower threshold, and a claim left
    alone joins the group of two or more it matches best on average, at the model's
-   `attach_threshold` (grouping.py). Precision first: when the evidence is weak, claims stay apart;
+   `attach_threshold`, and two groups that each give a toll of one kind (the dead, the injured,
+   the missing) join when each is the other's closest such group, at CANDIDATE_FLOOR (grouping.py).
+   Precision first: when the evidence is weak, claims stay apart;
 4. conflicts: mentions of one fact whose numbers or dates of the same kind differ stay in one
    group; the group lists each value with the outlets that give it. An outlet that changes its
    own figure in a later article made an update, listed as such, not a conflict;
@@ -47,7 +49,7 @@ from ..text.anchors import extract_anchors
 from ..text.evidence import ClaimEvidence, Quantity, evidence
 from ..text.rules import rules_for
 from ..vocabulary import KNOWN_CAMPS, Status
-from .grouping import groups_from_probabilities, probabilities
+from .grouping import groups_from_probabilities, join_rival_tolls, probabilities
 from .pairs import PairModel, pair_features, places_in_articles
 from .provenance import Sources, find_reprints
 from .things import assign_things, group_things
@@ -59,6 +61,7 @@ if TYPE_CHECKING:
 __all__ = ["CANDIDATE_FLOOR", "Prepared", "claim_mentions", "prepare", "finish", "compare_articles", "compare_story"]
 
 log = logging.getLogger("crosscheck")
+TOLL_KINDS = frozenset({"dead", "injured", "missing"})  # one event has one toll of each: rival figures are one fact
 
 
 # -- conflicts -------------------------------------------------------------------------------
@@ -286,6 +289,9 @@ def finish(prepared: Prepared, model: PairModel | None = None) -> Comparison:
     mentions, sources = prepared.mentions, prepared.sources
     prob = probabilities(prepared.pairs, prepared.features, len(mentions), model)
     parts = groups_from_probabilities(prob, [m.article.id for m in mentions], model)
+    parts = join_rival_tolls(parts, prob, [m.article.id for m in mentions],
+                             [frozenset(q.kind for q in m.numbers if q.kind in TOLL_KINDS and not q.age) for m in mentions],
+                             CANDIDATE_FLOOR)
     groups: list[ClaimGroup] = []
     for p in parts:
         group_mentions = sorted((mentions[i] for i in p), key=lambda m: time_order(m.article))
@@ -301,6 +307,7 @@ def finish(prepared: Prepared, model: PairModel | None = None) -> Comparison:
 
 
 # A candidate in another camp is listed from this probability up: below it, it is no near miss worth a look.
+# Two groups of rival tolls join from this average probability up, for the same reason.
 CANDIDATE_FLOOR = 0.2
 
 

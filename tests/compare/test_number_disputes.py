@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from crosscheck import Index, OutletDirectory
@@ -69,6 +70,32 @@ def test_a_real_disagreement_is_still_a_conflict(tmp_path: Path) -> None:
     injured = _group(edited, "dw-ferry-de", "16 Menschen verletzt")
     values = {v.value for c in injured.conflicts for v in c.values}
     assert {14.0, 16.0} <= values, [(c.kind, [v.value for v in c.values]) for c in injured.conflicts]
+
+
+def test_a_far_rival_toll_joins_the_toll_it_disputes(tmp_path: Path) -> None:
+    # fails before 2026-12-08: 60 injured against the others' 14 is a far figure, and the model left DW's claim alone
+    edited = _compare(tmp_path, {"dw-ferry-de": ("wurden 14 Menschen verletzt", "wurden 60 Menschen verletzt")})
+    injured = _group(edited, "dw-ferry-de", "60 Menschen verletzt")
+    assert {"bbc-ferry-en", "tass-ferry-ru"} <= {m.article.id for m in injured.mentions}
+    assert {14.0, 60.0} <= {v.value for c in injured.conflicts if c.kind == "injured" for v in c.values}
+
+
+def test_toll_groups_join_only_as_each_others_closest_above_the_floor() -> None:
+    from crosscheck.compare.grouping import join_rival_tolls
+
+    dead, hurt, none = frozenset({"dead"}), frozenset({"injured"}), frozenset()
+    # 0+1 (a, b) and 2 (c) give the dead, 3 (d) the injured, 4 (a) the dead again, 5 (e) nothing
+    prob = np.zeros((6, 6))
+    for i, j, p in [(0, 2, 0.3), (1, 2, 0.2), (0, 3, 0.9), (2, 4, 0.6), (5, 0, 0.9), (5, 2, 0.9)]:
+        prob[i, j] = prob[j, i] = p
+    owners, tolls = ["a", "b", "c", "d", "a", "e"], [dead, dead, dead, hurt, dead, none]
+    groups = [[0, 1], [2], [3], [4], [5]]
+    # 2 matches 4 best (0.6), but 4 is of article a, as 0 is: 4 joins 2, and 0+1 stays apart, however close
+    assert sorted(join_rival_tolls(groups, prob, owners, tolls, 0.2)) == [[0, 1], [2, 4], [3], [5]]
+    prob[2, 4] = prob[4, 2] = 0.0
+    # now 0+1 and 2 are each other's closest (0.25 on average); the injured and the claim with no toll stay apart
+    assert sorted(join_rival_tolls(groups, prob, owners, tolls, 0.2)) == [[0, 1, 2], [3], [4], [5]]
+    assert sorted(join_rival_tolls(groups, prob, owners, tolls, 0.3)) == sorted(groups)  # under the floor
 
 
 def _mention(rowid: int, outlet: str, language: str, text: str, published: str | None = None) -> Mention:

@@ -16,7 +16,9 @@ Steps, for the articles of one story (or any set of articles):
    then groups that are each other's best match join at a lower threshold, and a claim left
    alone joins the group of two or more it matches best on average, at the model's
    `attach_threshold`, and two groups that each give a toll of one kind (the dead, the injured,
-   the missing) join when each is the other's closest such group, at CANDIDATE_FLOOR (grouping.py).
+   the missing) join when each is the other's closest such group, at CANDIDATE_FLOOR, as do two
+   groups that are each other's best match where a claim of each gives the same figure and a name
+   they share (grouping.py).
    Precision first: when the evidence is weak, claims stay apart;
 4. conflicts: mentions of one fact whose numbers or dates of the same kind differ stay in one
    group; the group lists each value with the outlets that give it. An outlet that changes its
@@ -49,8 +51,8 @@ from ..text.anchors import extract_anchors
 from ..text.evidence import ClaimEvidence, Quantity, evidence
 from ..text.rules import rules_for
 from ..vocabulary import KNOWN_CAMPS, Status
-from .grouping import groups_from_probabilities, join_rival_tolls, probabilities
-from .pairs import PairModel, pair_features, places_in_articles
+from .grouping import groups_from_probabilities, join_confirmed, join_rival_tolls, probabilities
+from .pairs import PAIR_FEATURES, PairModel, pair_features, places_in_articles
 from .provenance import Sources, find_reprints
 from .things import assign_things, group_things
 from .results import STATUSES, Candidate, ClaimGroup, Comparison, Conflict, ConflictValue, Mention, SentenceView
@@ -287,11 +289,15 @@ def finish(prepared: Prepared, model: PairModel | None = None) -> Comparison:
     grouped, each mention followed back to its source, statuses, conflicts and updates, ids."""
     model = model or PairModel.default()
     mentions, sources = prepared.mentions, prepared.sources
+    owners = [m.article.id for m in mentions]
     prob = probabilities(prepared.pairs, prepared.features, len(mentions), model)
-    parts = groups_from_probabilities(prob, [m.article.id for m in mentions], model)
-    parts = join_rival_tolls(parts, prob, [m.article.id for m in mentions],
-                             [frozenset(q.kind for q in m.numbers if q.kind in TOLL_KINDS and not q.age) for m in mentions],
-                             CANDIDATE_FLOOR)
+    parts = groups_from_probabilities(prob, owners, model)
+    tolls = [frozenset(q.kind for q in m.numbers if q.kind in TOLL_KINDS and not q.age) for m in mentions]
+    parts = join_rival_tolls(parts, prob, owners, tolls, CANDIDATE_FLOOR)
+    # the pairs that give one figure and share a name (a figure alone confirms too little: "in 2024", "on Monday")
+    number, name = (prepared.features[:, PAIR_FEATURES.index(f)] for f in ("same_number", "shared_names"))
+    confirmed = {pair for pair, n, k in zip(prepared.pairs, number, name) if n > 0 and k > 0}
+    parts = join_confirmed(parts, prob, owners, confirmed, CANDIDATE_FLOOR)
     groups: list[ClaimGroup] = []
     for p in parts:
         group_mentions = sorted((mentions[i] for i in p), key=lambda m: time_order(m.article))

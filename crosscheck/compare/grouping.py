@@ -9,7 +9,9 @@ precision first (when the evidence is weak, claims stay apart):
 3. a claim left alone joins the group of two or more it matches best on average, at the
    model's `attach_threshold` (`_attach_lone_claims`);
 4. (compare/diff.py calls it with the claims' figures) two groups that each give a toll of one
-   kind join when each is the other's closest such group (`join_rival_tolls`).
+   kind join when each is the other's closest such group (`join_rival_tolls`);
+5. (... and with the pairs that give one figure and share a name) two groups that are each
+   other's best match join when such a pair links them (`join_confirmed`).
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from ..linkage import agglomerate
 from ..text.evidence import ClaimEvidence
 from .pairs import PAIR_FEATURES, PairModel, pair_features
 
-__all__ = ["group_claims", "groups_from_probabilities", "join_rival_tolls", "pair_probabilities", "probabilities"]
+__all__ = ["group_claims", "groups_from_probabilities", "join_confirmed", "join_rival_tolls", "pair_probabilities",
+           "probabilities"]
 
 
 def probabilities(pairs: list[tuple[int, int]], features: np.ndarray, n: int, model: PairModel) -> np.ndarray:
@@ -211,6 +214,32 @@ def join_rival_tolls(groups: list[list[int]], prob: np.ndarray, owners: Sequence
                 if avg >= floor and avg > best.get(a, (0.0, -1))[0]:
                     best[a] = (avg, b)
         pairs = [(a, b) for a, (_, b) in best.items() if a < b and best.get(b, (0.0, -1))[1] == a]
+        if not pairs:
+            return groups
+        merged = {x for pair in pairs for x in pair}
+        groups = [groups[a] + groups[b] for a, b in pairs] + [g for k, g in enumerate(groups) if k not in merged]
+
+
+def join_confirmed(groups: list[list[int]], prob: np.ndarray, owners: Sequence[object],
+                   confirmed: set[tuple[int, int]], floor: float) -> list[list[int]]:
+    """Fifth pass: two groups that are each other's best match by average probability (at least
+    `floor`) join when a claim of one and a claim of the other give the same figure and a name in
+    common (`confirmed`, pairs i < j): a fact worded apart in two languages, which the model reads
+    low, but which both tell with one number about one named thing. Never two claims of one
+    article in one group."""
+    groups = [list(g) for g in groups]
+    while True:
+        n = len(groups)
+        owner_sets = [{owners[i] for i in g} for g in groups]
+        avg = np.full((n, n), -1.0)
+        for a in range(n):
+            for b in range(a + 1, n):
+                if not owner_sets[a] & owner_sets[b]:
+                    avg[a, b] = avg[b, a] = float(prob[np.ix_(groups[a], groups[b])].mean())
+        best = avg.argmax(axis=1) if n else np.zeros(0, dtype=int)
+        pairs = [(a, int(best[a])) for a in range(n)
+                 if a < best[a] and best[best[a]] == a and avg[a, best[a]] >= floor
+                 and any((min(i, j), max(i, j)) in confirmed for i in groups[a] for j in groups[best[a]])]
         if not pairs:
             return groups
         merged = {x for pair in pairs for x in pair}

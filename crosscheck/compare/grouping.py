@@ -129,12 +129,7 @@ def _merge_mutual_best(groups: list[list[int]], prob: np.ndarray, owners: Sequen
         n = len(groups)
         if n < 2:
             return groups
-        index = np.zeros((n, prob.shape[0]))
-        for k, g in enumerate(groups):
-            index[k, g] = 1.0
-        sums = index @ prob @ index.T
-        sizes = index.sum(axis=1)
-        avg = sums / np.outer(sizes, sizes)
+        avg = _averages(groups, prob, owners)
         # the strongest pair between every two groups: each group's best probability to every
         # claim, then the maximum over the other group's claims (claims laid out group by group)
         order = np.concatenate([np.asarray(g) for g in groups])
@@ -142,12 +137,6 @@ def _merge_mutual_best(groups: list[list[int]], prob: np.ndarray, owners: Sequen
         best_to_claim = np.vstack([prob[g].max(axis=0) for g in groups])
         strongest = np.maximum.reduceat(best_to_claim[:, order], starts, axis=1)
         avg = np.where(strongest >= strongest_link, avg, -1.0)
-        # no group joins one that holds a claim of the same article
-        owner_ids = {o: k for k, o in enumerate(dict.fromkeys(owners))}
-        by_owner = np.zeros((n, len(owner_ids)))
-        for k, g in enumerate(groups):
-            by_owner[k, [owner_ids[owners[i]] for i in g]] = 1.0
-        avg[(by_owner @ by_owner.T) > 0] = -1.0  # the diagonal included
         best = avg.argmax(axis=1)
         merged: set[int] = set()
         out: list[list[int]] = []
@@ -160,6 +149,29 @@ def _merge_mutual_best(groups: list[list[int]], prob: np.ndarray, owners: Sequen
             return groups
         out += [g for k, g in enumerate(groups) if k not in merged]
         groups = out
+
+
+def _averages(groups: list[list[int]], prob: np.ndarray, owners: Sequence[object]) -> np.ndarray:
+    """The average probability between every two groups (`prob` averaged over their claims' pairs),
+    -1 where they hold a claim of one article (no group joins one that does; the diagonal too)."""
+    n = len(groups)
+    index = np.zeros((n, prob.shape[0]))
+    for k, g in enumerate(groups):
+        index[k, g] = 1.0
+    sizes = index.sum(axis=1)
+    avg = index @ prob @ index.T / np.outer(sizes, sizes)
+    owner_ids = {o: k for k, o in enumerate(dict.fromkeys(owners))}
+    by_owner = np.zeros((n, len(owner_ids)))
+    for k, g in enumerate(groups):
+        by_owner[k, [owner_ids[owners[i]] for i in g]] = 1.0
+    avg[(by_owner @ by_owner.T) > 0] = -1.0
+    return avg
+
+
+def _mutual_best(avg: np.ndarray, floor: float) -> list[tuple[int, int]]:
+    """The pairs of groups (a < b) that are each other's best by `avg`, at `floor` or more."""
+    best = avg.argmax(axis=1)
+    return [(a, int(best[a])) for a in range(len(avg)) if a < best[a] and best[best[a]] == a and avg[a, best[a]] >= floor]
 
 
 def _attach_lone_claims(groups: list[list[int]], prob: np.ndarray, owners: Sequence[object],
@@ -204,16 +216,15 @@ def join_rival_tolls(groups: list[list[int]], prob: np.ndarray, owners: Sequence
     groups = [list(g) for g in groups]
     while True:
         kinds = [frozenset().union(*(tolls[i] for i in g)) for g in groups]
-        owner_sets = [{owners[i] for i in g} for g in groups]
-        best: dict[int, tuple[float, int]] = {}
-        for a in range(len(groups)):
-            for b in range(len(groups)):
-                if a == b or not kinds[a] & kinds[b] or owner_sets[a] & owner_sets[b]:
-                    continue
-                avg = float(prob[np.ix_(groups[a], groups[b])].mean())
-                if avg >= floor and avg > best.get(a, (0.0, -1))[0]:
-                    best[a] = (avg, b)
-        pairs = [(a, b) for a, (_, b) in best.items() if a < b and best.get(b, (0.0, -1))[1] == a]
+        giving = [k for k, found in enumerate(kinds) if found]  # only groups that give a toll take part
+        if len(giving) < 2:
+            return groups
+        avg = _averages([groups[k] for k in giving], prob, owners)
+        for x, a in enumerate(giving):
+            for y, b in enumerate(giving):
+                if not kinds[a] & kinds[b]:
+                    avg[x, y] = -1.0
+        pairs = [(giving[x], giving[y]) for x, y in _mutual_best(avg, floor)]
         if not pairs:
             return groups
         merged = {x for pair in pairs for x in pair}
@@ -229,17 +240,10 @@ def join_confirmed(groups: list[list[int]], prob: np.ndarray, owners: Sequence[o
     article in one group."""
     groups = [list(g) for g in groups]
     while True:
-        n = len(groups)
-        owner_sets = [{owners[i] for i in g} for g in groups]
-        avg = np.full((n, n), -1.0)
-        for a in range(n):
-            for b in range(a + 1, n):
-                if not owner_sets[a] & owner_sets[b]:
-                    avg[a, b] = avg[b, a] = float(prob[np.ix_(groups[a], groups[b])].mean())
-        best = avg.argmax(axis=1) if n else np.zeros(0, dtype=int)
-        pairs = [(a, int(best[a])) for a in range(n)
-                 if a < best[a] and best[best[a]] == a and avg[a, best[a]] >= floor
-                 and any((min(i, j), max(i, j)) in confirmed for i in groups[a] for j in groups[best[a]])]
+        if len(groups) < 2:
+            return groups
+        pairs = [(a, b) for a, b in _mutual_best(_averages(groups, prob, owners), floor)
+                 if any((min(i, j), max(i, j)) in confirmed for i in groups[a] for j in groups[b])]
         if not pairs:
             return groups
         merged = {x for pair in pairs for x in pair}

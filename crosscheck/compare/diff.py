@@ -284,6 +284,19 @@ def prepare(index: Index, story: Story, directory: OutletDirectory | None = None
     return Prepared(story, mentions, pairs, features, views, reprints, sources)
 
 
+def _confirmed(prepared: Prepared) -> set[tuple[int, int]]:
+    """The candidate pairs whose claims give one value of a kind that agrees (a count, a sum, a
+    date or a year: `same_number`) and name something in common (`shared_names`), whatever the
+    wording (`grouping.join_confirmed`). A value alone confirms too little (a probe over the ten
+    corpora: 10 pairs of groups of one fact against 5 of two), and so does a name alone (68
+    against 76); with both, 11 against none. Leaving years and dates out lost six of the seven
+    held-out directions this pass raises (docs/accuracy.md, "Confirmed best matches")."""
+    if not prepared.pairs:
+        return set()
+    number, name = (prepared.features[:, PAIR_FEATURES.index(f)] for f in ("same_number", "shared_names"))
+    return {pair for pair, n, k in zip(prepared.pairs, number, name) if n > 0 and k > 0}
+
+
 def finish(prepared: Prepared, model: PairModel | None = None) -> Comparison:
     """The claim groups of a prepared story under `model` (the shipped pair model by default):
     grouped, each mention followed back to its source, statuses, conflicts and updates, ids."""
@@ -294,10 +307,7 @@ def finish(prepared: Prepared, model: PairModel | None = None) -> Comparison:
     parts = groups_from_probabilities(prob, owners, model)
     tolls = [frozenset(q.kind for q in m.numbers if q.kind in TOLL_KINDS and not q.age) for m in mentions]
     parts = join_rival_tolls(parts, prob, owners, tolls, CANDIDATE_FLOOR)
-    # the pairs that give one figure and share a name (a figure alone confirms too little: "in 2024", "on Monday")
-    number, name = (prepared.features[:, PAIR_FEATURES.index(f)] for f in ("same_number", "shared_names"))
-    confirmed = {pair for pair, n, k in zip(prepared.pairs, number, name) if n > 0 and k > 0}
-    parts = join_confirmed(parts, prob, owners, confirmed, CANDIDATE_FLOOR)
+    parts = join_confirmed(parts, prob, owners, _confirmed(prepared), CANDIDATE_FLOOR)
     groups: list[ClaimGroup] = []
     for p in parts:
         group_mentions = sorted((mentions[i] for i in p), key=lambda m: time_order(m.article))
@@ -313,7 +323,8 @@ def finish(prepared: Prepared, model: PairModel | None = None) -> Comparison:
 
 
 # A candidate in another camp is listed from this probability up: below it, it is no near miss worth a look.
-# Two groups of rival tolls join from this average probability up, for the same reason.
+# Two groups of rival tolls, or two linked by a confirmed pair, join from this average probability up,
+# for the same reason.
 CANDIDATE_FLOOR = 0.2
 
 

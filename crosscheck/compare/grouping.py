@@ -1,7 +1,8 @@
 """Claims into facts: groups of claims of different articles that state the same fact.
 
-Pairs get the pair model's probability (pairs.py); three passes then form the groups,
-precision first (when the evidence is weak, claims stay apart):
+Pairs get the pair model's probability (pairs.py); five passes then form the groups,
+precision first (when the evidence is weak, claims stay apart); `group_claims` runs the first
+three, `compare.finish` all five:
 1. agglomeration (crosscheck/linkage.py) while the claims of two groups find matches in the
    other, on average at least the model's threshold both ways (best-match linkage,
    `_best_match_linkage`), never putting two claims of one article into one group;
@@ -10,8 +11,8 @@ precision first (when the evidence is weak, claims stay apart):
    model's `attach_threshold` (`_attach_lone_claims`);
 4. (compare/diff.py calls it with the claims' figures) two groups that each give a toll of one
    kind join when each is the other's closest such group (`join_rival_tolls`);
-5. (... and with the pairs that give one figure and share a name) two groups that are each
-   other's best match join when such a pair links them (`join_confirmed`).
+5. (... and with the pairs that give one value, a date or a year included, and share a name) two
+   groups that are each other's best match join when such a pair links them (`join_confirmed`).
 """
 
 from __future__ import annotations
@@ -210,9 +211,9 @@ def join_rival_tolls(groups: list[list[int]], prob: np.ndarray, owners: Sequence
     `tolls[i]`, the kinds of claim i's figures) merge when each is the other's closest such group by
     average probability: one event has one toll of each kind, and two groups that give it are one
     fact with rival figures (12 dead against 17), which the model, reading their differing numbers
-    and wordings, scores low. Only groups whose average probability is at least `floor`: a toll of
-    part of the victims ("two children were among the dead") or of another event ("a blast earlier
-    this month killed four") stays apart. Never two claims of one article in one group."""
+    and wordings, scores low. Only groups whose average probability is at least `floor`, which keeps
+    most tolls of part of the victims ("two children were among the dead") or of another event ("a
+    blast earlier this month killed four") apart. Never two claims of one article in one group."""
     groups = [list(g) for g in groups]
     while True:
         kinds = [frozenset().union(*(tolls[i] for i in g)) for g in groups]
@@ -234,10 +235,10 @@ def join_rival_tolls(groups: list[list[int]], prob: np.ndarray, owners: Sequence
 def join_confirmed(groups: list[list[int]], prob: np.ndarray, owners: Sequence[object],
                    confirmed: set[tuple[int, int]], floor: float) -> list[list[int]]:
     """Fifth pass: two groups that are each other's best match by average probability (at least
-    `floor`) join when a claim of one and a claim of the other give the same figure and a name in
-    common (`confirmed`, pairs i < j): a fact worded apart in two languages, which the model reads
-    low, but which both tell with one number about one named thing. Never two claims of one
-    article in one group."""
+    `floor`) join when a pair of their claims is `confirmed` (pairs i < j; compare/diff.py: the two
+    give one value, a date or a year included, and name something in common): a fact worded apart
+    in two languages, which the model reads low, but which both tell with the same value and name.
+    Never two claims of one article in one group."""
     groups = [list(g) for g in groups]
     while True:
         if len(groups) < 2:

@@ -20,7 +20,7 @@ EVIDENCE = EvidenceRules(
         "mw": r"\s?(?:mw|gw|megawatts?|gigawatts?)\b",
         "m3": r"\s?(?:(?:million|billion)\s+)?(?:m³|m3|cubic\s+met(?:re|er)s?)",
         "km": r"\s?(?:km|kilomet(?:re|er)s?)\b",
-        "t": r"\s?(?:(?:million|billion)\s+)?(?:metric\s+)?(?:tonnes|tons)\b",
+        "t": r"\s?(?:(?:million|billion)\s+)?(?:metric\s+)?(?:tonnes?|tons?)\b",
         "nmi": r"\s?(?:nautical\s+miles?|nmi)\b",
         "m2": r"\s?(?:square\s+met(?:re|er)s?|sq\.?\s?m\b|m²)",
         "m": r"(?:\s|[-‐])?met(?:re|er)s?\b",  # after km, m3 and m2, which hold "metre" too

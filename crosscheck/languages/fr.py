@@ -105,9 +105,12 @@ RULES = LanguageRules(
     cardinals_before_plural={"neuf": 9},
     label_nouns=words("terminal porte bloc ligne réacteur vol quai salle hall pavillon tranche voie secteur unité"),
     not_quantities=(r"(?<![\d.,])(?:[01]?\d|2[0-3])\s?h\s?(?:[0-5]\d)?(?![\w])",
-                    # an hour of the clock, not a span: "à 11 heures", "vers 3 heures", "entre 11 heures et 16 heures"
-                    r"\b(?:à|vers|dès|jusqu['’]à|entre)\s+(?:[01]?\d|2[0-3])\s?heures?"
-                    r"(?:\s+et\s+(?:[01]?\d|2[0-3])\s?heures?)?\b"),
+                    # an hour of the clock, not a span: "à 11 heures", "vers 3 heures", "entre 11 heures et 16
+                    # heures", "entre 11 et 16 heures", "de 9 heures à 17 heures"; not "à 3 heures de Paris",
+                    # "limité à 10 heures par jour", "jusqu'à 12 heures", "passer de 8 à 12 heures" (spans)
+                    r"(?<!['’])(?<!\d )\b(?:à|vers|dès)\s+(?:[01]?\d|2[0-3])\s?heures?\b(?!\s+(?:de|d['’]|par)\b)",
+                    r"\bentre\s+(?:[01]?\d|2[0-3])(?:\s?heures?)?\s+et\s+(?:[01]?\d|2[0-3])\s?heures?\b",
+                    r"\bde\s+(?:[01]?\d|2[0-3])\s?heures?\s+à\s+(?:[01]?\d|2[0-3])\s?heures?\b"),
     time_cues_before=r"\b(?:à|vers|dès|jusqu['’]à)",
     time_cues_after=r"h\b|heures?\b",
     year_cues_before=r"\b(?:en|depuis|dès|avant|après|fin|début|mi|année|l['’]an|d['’]ici|jusqu['’]en|de)",

@@ -54,8 +54,8 @@ class Quantity:
                               # span of time, its unit ("hour", "day", "week", "month", "year")
     # a person's age ("a 9-year-old boy", "46 yaşındaki"): read with the kind it always had, which
     # the claim pair model was fitted on (reading it as a kind of its own lowered held-out statuses:
-    # docs/accuracy.md), but it disputes no figure (compare/diff.py); two ages are one figure
-    # whatever each counts (`same_quantity`)
+    # docs/accuracy.md), but it disputes no figure (compare/diff.py); two ages of one value are one
+    # figure whatever word follows each (`same_quantity`)
     age: bool = False
 
 
@@ -118,8 +118,8 @@ def same_quantity(a: Quantity, b: Quantity) -> bool:
     """Whether two numbers can state one quantity: compatible kinds, counts of one thing when
     compare has told what each counts, and sums in one currency when both say which (`thing`;
     an unknown thing or currency never keeps two apart)."""
-    if a.age and b.age and a.kind == b.kind:  # whatever word each stands with: "44-летний", "der 44-Jährige"
-        return True
+    if a.age and b.age and a.kind == b.kind and a.value == b.value:  # whatever word each stands with:
+        return True                                                    # "44-летний", "der 44-Jährige"
     if not kinds_compatible(a.kind, b.kind):
         return False
     if a.kind == b.kind == "money":  # a sum in roubles and one in liras are two sums
@@ -391,7 +391,9 @@ def _relative_dates(sentence: str, rules: EvidencePatterns, published: datetime)
     or before that day)."""
     out = []
     for m in _WORD.finditer(sentence):
-        word = re.split(r"['’]", m.group().lower(), maxsplit=1)[0]  # "Monday's", "Salı'dan"
+        word = m.group().lower().replace("’", "'")
+        if word not in rules.weekdays and word not in rules.relative_days:
+            word = word.split("'", 1)[0]  # "Monday's", "Salı'dan" (but "aujourd'hui" whole)
         if word in rules.weekdays:
             back = (published.weekday() - rules.weekdays[word]) % 7
         elif word in rules.relative_days:

@@ -53,7 +53,7 @@ _NOT_QUANTITIES = (
     re.compile(r"(?<![\d.,])\d{4}-\d{1,2}-\d{1,2}(?!\d)"),
     re.compile(r"(?<![\d.,])(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?!\d)"),
     re.compile(r"(?<![\d.,])(?:1[0-2]|0?[1-9])(?:[.:][0-5]\d)?\s?(?:[ap]\.m\.|[ap]m\b)", re.IGNORECASE),
-    re.compile(r"(?<![\d.,])(?:[01]\d|2[0-3])[0-5]\d\s?(?:GMT|UTC)\b"),  # wire copy's "0120 GMT"
+    re.compile(r"(?<![\d.,])(?:[01]\d|2[0-3])[0-5]\d\s?(?:GMT|UTC)\b", re.IGNORECASE),  # wire copy's "0120 GMT"
     re.compile(r"(?<![\d.,])(?:19|20)\d{2}\s?[-–—/]\s?(?:(?:19|20)\d{2}|\d{2})(?![\d.,]?\d)"),
 )
 

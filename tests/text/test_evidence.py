@@ -69,6 +69,9 @@ def test_a_weekday_with_a_possessive_or_a_suffix_is_dated_too() -> None:
     # 2026-03-11 is a Wednesday; fails before 2026-12-08 (the word was read with its ending and matched no day)
     assert kinds("Guests fell ill after Monday's dinner buffet.", "en", "2026-03-11T09:00:00+00:00") == [(309.0, "date")]
     assert kinds("Pazartesi'den bu yana arama sürüyor.", "tr", "2026-03-11T09:00:00+00:00") == [(309.0, "date")]
+    # ... and a day whose own word holds an apostrophe stays whole
+    assert kinds("Le ferry a coulé aujourd'hui.", "fr", "2026-03-11T09:00:00+00:00") == [(311.0, "date")]
+    assert kinds("Le ferry a coulé aujourd’hui.", "fr", "2026-03-11T09:00:00+00:00") == [(311.0, "date")]
 
 
 def test_years_are_kept_for_conflicts() -> None:

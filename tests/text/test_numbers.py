@@ -253,12 +253,16 @@ def test_two_ages_of_one_value_are_one_figure_whatever_word_follows_each() -> No
     assert ru.age and de.age and same_quantity(ru, de)
     people, = quantities("44 people were detained.", "en")
     assert not same_quantity(ru, dataclasses.replace(people, thing="people"))  # an age is no count of people
+    young, = quantities("Der 12-Jährige aus Lübeck wurde befragt.", "de")
+    assert young.age and not same_quantity(ru, dataclasses.replace(young, thing="Jährige"))  # two ages, two values
 
 
-# a unit with the words some languages set between it and the number: fail before 2026-12-08 (read as plain counts)
+# a unit with the words some languages set between it and the number: fail before 2026-12-08 (read as plain
+# counts), but for the last, a control that passed before too
 TONNES = [
     ("TMO will buy 1 million metric tons of Russian wheat.", "en", 1e6),
     ("The ship carried 40,000 metric tonnes of grain.", "en", 40000.0),
+    ("The mine lost 1 metric ton of copper a day.", "en", 1.0),
     ("La mine a produit 2,1 millions de tonnes de charbon.", "fr", 2.1e6),
     ("Le navire transportait 40 000 tonnes de blé.", "fr", 40000.0),
 ]
@@ -272,16 +276,23 @@ def test_tonnes_after_a_scale_word_or_an_adjective(sentence: str, language: str,
 # an hour of the clock is no span of time: fail before 2026-12-08 (each hour was a duration of so many hours)
 CLOCK_HOURS = [
     ("Les autorités ont demandé aux habitants de ne pas sortir entre 11 heures et 16 heures.", "fr", []),
+    ("Ne pas sortir entre 11 et 16 heures.", "fr", []),
+    ("Le musée est ouvert de 9 heures à 17 heures.", "fr", []),
     ("Le vol a décollé à 9 heures avec 150 passagers à bord.", "fr", [(150.0, "count")]),
     ("Рейс вылетел в 9 часов утра, на борту было 150 пассажиров.", "ru", [(150.0, "count")]),
-    ("Магазины будут закрыты с 11 до 16 часов.", "ru", []),
+    ("Магазины будут закрыты с 11 до 16 часов по местному времени.", "ru", []),
 ]
-# ... and a span stays one
+# ... and a span stays one, with the words a clock time takes too ("à", "в", "с ... до")
 SPANS_OF_HOURS = [
     ("La panne a duré 11 heures.", "fr", [(11.0, "duration")]),
     ("Le quartier est resté sans courant pendant 9 heures.", "fr", [(9.0, "duration")]),
+    ("Le village est à 3 heures de Paris.", "fr", [(3.0, "duration")]),
+    ("Le travail est limité à 10 heures par jour.", "fr", [(10.0, "duration")]),
+    ("Le temps de travail doit passer de 8 à 12 heures.", "fr", [(8.0, "count"), (12.0, "duration")]),
     ("Самолет находился в воздухе около 3 часов.", "ru", [(3.0, "duration")]),
     ("Переговоры длились в течение 5 часов.", "ru", [(5.0, "duration")]),
+    ("Рейс вылетел с задержкой в 5 часов.", "ru", [(5.0, "duration")]),
+    ("Смены увеличат с 8 до 12 часов.", "ru", [(8.0, "count"), (12.0, "duration")]),
 ]
 
 
@@ -294,6 +305,7 @@ def test_a_wire_clock_time_in_gmt_is_no_number() -> None:
     # fails before 2026-12-08: "0120" was a count of 120 ("GMT" the thing it counted)
     assert _read("The blaze broke out at about 0120 GMT, the governor's office said.", "en") == []
     assert _read("The rocket lifted off at 0502 UTC with 36 satellites.", "en") == [(36.0, "count")]
+    assert _read("The fire broke out at 1230 gmt.", "en") == []
 
 
 # ... and what only looks like one is not: a list of places and tolls, the elderly, summer camps, the old town

@@ -7,7 +7,8 @@ The floors are the figures measured with the shipped models (dev5, dev6: `python
 benchmarks/protocol.py --write`, 2026-12-06 19:41 UTC, rows "held out: dev5 / dev6"; dev7, dev8:
 `python benchmarks/annotated.py --corpus benchmarks/corpora/dev7` and `dev8`, 2026-12-07 01:35 UTC;
 dev9, dev10: the same command, 2026-12-07 16:42-16:49 UTC; each written before any change was tried
-on it), so a change that makes the claim diff worse on
+on it; raised to the figures of `python benchmarks/protocol.py --write`, 2026-12-08 00:28 UTC, rows
+"held out", after the rival-toll and confirmed passes), so a change that makes the claim diff worse on
 unseen news fails here, whatever it does to the corpora it was fitted on (each floor leaves one
 or two claims of slack). A second test runs the validator of each own corpus, dev3 to dev10:
 annotations that no longer match their articles would make every figure on them meaningless.
@@ -35,15 +36,15 @@ def test_each_own_corpus_passes_its_validator(name: str) -> None:
     assert "OK: all checks passed" in done.stdout
 
 
-# measured: dev5 story F1 0.864, statuses 0.619, false shared 0.026, split 0.339;
+# measured: dev5 story F1 0.864, statuses 0.636, false shared 0.013, split 0.331;
 #           dev6 story F1 0.966, statuses 0.652, false shared 0.131, split 0.265
-#           dev7 story F1 0.923, statuses 0.710, false shared 0.104, split 0.202
-#           dev8 story F1 0.924, statuses 0.662, false shared 0.037, split 0.300
+#           dev7 story F1 0.923, statuses 0.726, false shared 0.104, split 0.185
+#           dev8 story F1 0.924, statuses 0.669, false shared 0.037, split 0.292
 #           dev9 story F1 1.000, statuses 0.687, false shared 0.063, split 0.269
-#           dev10 story F1 0.979, statuses 0.682, false shared 0.063, split 0.280
-FLOORS = {"dev5": (0.85, 0.60, 0.04, 0.35), "dev6": (0.95, 0.64, 0.15, 0.28),
-          "dev7": (0.90, 0.69, 0.12, 0.22), "dev8": (0.90, 0.64, 0.05, 0.32),
-          "dev9": (0.97, 0.67, 0.08, 0.29), "dev10": (0.95, 0.66, 0.08, 0.30)}
+#           dev10 story F1 0.979, statuses 0.712, false shared 0.038, split 0.265
+FLOORS = {"dev5": (0.85, 0.62, 0.04, 0.35), "dev6": (0.95, 0.64, 0.15, 0.28),
+          "dev7": (0.90, 0.71, 0.12, 0.20), "dev8": (0.90, 0.65, 0.05, 0.31),
+          "dev9": (0.97, 0.67, 0.08, 0.29), "dev10": (0.95, 0.69, 0.06, 0.28)}
 
 
 @pytest.mark.parametrize("name", sorted(FLOORS))

@@ -17,8 +17,8 @@ Steps, for the articles of one story (or any set of articles):
    alone joins the group of two or more it matches best on average, at the model's
    `attach_threshold`, and two groups that each give a toll of one kind (the dead, the injured,
    the missing) join when each is the other's closest such group, at CANDIDATE_FLOOR, as do two
-   groups that are each other's best match where a claim of each gives the same figure and a name
-   they share (grouping.py).
+   groups that are each other's best match where a claim of each gives the same figure, and the
+   two share a name or one relays the other (grouping.py).
    Precision first: when the evidence is weak, claims stay apart;
 4. conflicts: mentions of one fact whose numbers or dates of the same kind differ stay in one
    group; the group lists each value with the outlets that give it. An outlet that changes its
@@ -286,15 +286,17 @@ def prepare(index: Index, story: Story, directory: OutletDirectory | None = None
 
 def _confirmed(prepared: Prepared) -> set[tuple[int, int]]:
     """The candidate pairs whose claims give one value of a kind that agrees (a count, a sum, a
-    date or a year: `same_number`) and name something in common (`shared_names`), whatever the
-    wording (`grouping.join_confirmed`). A value alone confirms too little (a probe over the ten
-    corpora: 10 pairs of groups of one fact against 5 of two), and so does a name alone (68
-    against 76); with both, 11 against none. Leaving years and dates out lost six of the seven
+    date or a year: `same_number`) and either name something in common (`shared_names`) or stand
+    in a relay and the report it relays (`relayed`), whatever the wording
+    (`grouping.join_confirmed`). A value alone confirms too little (a probe over the ten corpora:
+    10 pairs of groups of one fact against 5 of two), and so does a name alone (68 against 76);
+    a value and a name, 11 against none. Leaving years and dates out lost six of the seven
     held-out directions this pass raises (docs/accuracy.md, "Confirmed best matches")."""
     if not prepared.pairs:
         return set()
-    number, name = (prepared.features[:, PAIR_FEATURES.index(f)] for f in ("same_number", "shared_names"))
-    return {pair for pair, n, k in zip(prepared.pairs, number, name) if n > 0 and k > 0}
+    number, name, relay = (prepared.features[:, PAIR_FEATURES.index(f)]
+                           for f in ("same_number", "shared_names", "relayed"))
+    return {pair for pair, n, k, r in zip(prepared.pairs, number, name, relay) if n > 0 and (k > 0 or r > 0)}
 
 
 def finish(prepared: Prepared, model: PairModel | None = None) -> Comparison:

@@ -11,8 +11,9 @@ three, `compare.finish` all five:
    model's `attach_threshold` (`_attach_lone_claims`);
 4. (compare/diff.py calls it with the claims' figures) two groups that each give a toll of one
    kind join when each is the other's closest such group (`join_rival_tolls`);
-5. (... and with the pairs that give one value, a date or a year included, and share a name) two
-   groups that are each other's best match join when such a pair links them (`join_confirmed`).
+5. (... and with the pairs that give one value, a date or a year included, and share a name or
+   stand in a relay and its source) two groups that are each other's best match join when such a
+   pair links them (`join_confirmed`).
 """
 
 from __future__ import annotations
@@ -236,9 +237,9 @@ def join_confirmed(groups: list[list[int]], prob: np.ndarray, owners: Sequence[o
                    confirmed: set[tuple[int, int]], floor: float) -> list[list[int]]:
     """Fifth pass: two groups that are each other's best match by average probability (at least
     `floor`) join when a pair of their claims is `confirmed` (pairs i < j; compare/diff.py: the two
-    give one value, a date or a year included, and name something in common): a fact worded apart
-    in two languages, which the model reads low, but which both tell with the same value and name.
-    Never two claims of one article in one group."""
+    give one value, a date or a year included, and name something in common or stand in a relay
+    and its source): a fact worded apart in two languages, which the model reads low, but which
+    both tell with the same value. Never two claims of one article in one group."""
     groups = [list(g) for g in groups]
     while True:
         if len(groups) < 2:

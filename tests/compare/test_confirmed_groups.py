@@ -38,6 +38,22 @@ def test_each_others_best_match_with_a_confirmed_pair_join() -> None:
     assert sorted(join_confirmed(groups, prob, owners, {(0, 2)}, 0.2)) == sorted(groups)
 
 
+def test_a_pair_is_confirmed_by_a_value_with_a_name_or_a_relay() -> None:
+    from types import SimpleNamespace
+
+    from crosscheck.compare.diff import _confirmed
+    from crosscheck.compare.pairs import PAIR_FEATURES
+
+    rows = np.zeros((4, len(PAIR_FEATURES)))
+    number, name, relay = (PAIR_FEATURES.index(f) for f in ("same_number", "shared_names", "relayed"))
+    rows[0, [number, name]] = 1.0   # one value, one name: confirmed
+    rows[1, [number, relay]] = 1.0  # one value, in a relay and its source: confirmed (fails before 2026-12-08 01:40 UTC)
+    rows[2, number] = 1.0           # a value alone: not
+    rows[3, [name, relay]] = 1.0    # a name and a relay without a value: not
+    prepared = SimpleNamespace(pairs=[(0, 1), (0, 2), (1, 2), (2, 3)], features=rows)
+    assert _confirmed(prepared) == {(0, 1), (0, 2)}  # type: ignore[arg-type]
+
+
 def test_a_figure_told_in_french_joins_the_same_figure_in_turkish(tmp_path: Path) -> None:
     # fails before 2026-12-08: AFP's sentence was a group of its own, apart from AA's, Daily Sabah's and SZ's
     records = [json.loads(line) for line in (DEV7 / "corpus.jsonl").read_text(encoding="utf-8").splitlines()]
